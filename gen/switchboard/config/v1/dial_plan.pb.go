@@ -38,6 +38,9 @@ type DialPlan struct {
 	// when the system is first started; devices' stored digest values depend
 	// on it, so it cannot be changed. Output only.
 	SipRealm string `protobuf:"bytes,4,opt,name=sip_realm,json=sipRealm,proto3" json:"sip_realm,omitempty"`
+	// Class of service given to users created without one. It cannot be
+	// deleted while it is the default.
+	DefaultClassOfServiceId string `protobuf:"bytes,5,opt,name=default_class_of_service_id,json=defaultClassOfServiceId,proto3" json:"default_class_of_service_id,omitempty"`
 	// Opaque version of this resource; see Site.etag. Output only.
 	Etag string `protobuf:"bytes,14,opt,name=etag,proto3" json:"etag,omitempty"`
 	// When the dial plan was last changed. Output only.
@@ -104,6 +107,13 @@ func (x *DialPlan) GetSipRealm() string {
 	return ""
 }
 
+func (x *DialPlan) GetDefaultClassOfServiceId() string {
+	if x != nil {
+		return x.DefaultClassOfServiceId
+	}
+	return ""
+}
+
 func (x *DialPlan) GetEtag() string {
 	if x != nil {
 		return x.Etag
@@ -122,12 +132,13 @@ var File_switchboard_config_v1_dial_plan_proto protoreflect.FileDescriptor
 
 const file_switchboard_config_v1_dial_plan_proto_rawDesc = "" +
 	"\n" +
-	"%switchboard/config/v1/dial_plan.proto\x12\x15switchboard.config.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb6\x02\n" +
+	"%switchboard/config/v1/dial_plan.proto\x12\x15switchboard.config.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xfe\x02\n" +
 	"\bDialPlan\x124\n" +
 	"\x10extension_length\x18\x01 \x01(\x05B\t\xbaH\x06\x1a\x04\x18\b(\x02R\x0fextensionLength\x12?\n" +
 	"\x11trunk_access_code\x18\x02 \x01(\tB\x13\xbaH\x10r\x0e2\f^[0-9]{0,2}$R\x0ftrunkAccessCode\x12E\n" +
 	"\x12operator_extension\x18\x03 \x01(\tB\x16\xbaH\x13r\x112\x0f^$|^[0-9]{2,8}$R\x11operatorExtension\x12\x1b\n" +
-	"\tsip_realm\x18\x04 \x01(\tR\bsipRealm\x12\x12\n" +
+	"\tsip_realm\x18\x04 \x01(\tR\bsipRealm\x12F\n" +
+	"\x1bdefault_class_of_service_id\x18\x05 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x17defaultClassOfServiceId\x12\x12\n" +
 	"\x04etag\x18\x0e \x01(\tR\x04etag\x12;\n" +
 	"\vupdate_time\x18\x10 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"updateTimeBKZIgithub.com/switchboard-pbx/switchboard/gen/switchboard/config/v1;configv1b\x06proto3"

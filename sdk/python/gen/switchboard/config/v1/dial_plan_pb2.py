@@ -26,7 +26,7 @@ from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%switchboard/config/v1/dial_plan.proto\x12\x15switchboard.config.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb6\x02\n\x08\x44ialPlan\x12\x34\n\x10\x65xtension_length\x18\x01 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x08(\x02R\x0f\x65xtensionLength\x12?\n\x11trunk_access_code\x18\x02 \x01(\tB\x13\xbaH\x10r\x0e\x32\x0c^[0-9]{0,2}$R\x0ftrunkAccessCode\x12\x45\n\x12operator_extension\x18\x03 \x01(\tB\x16\xbaH\x13r\x11\x32\x0f^$|^[0-9]{2,8}$R\x11operatorExtension\x12\x1b\n\tsip_realm\x18\x04 \x01(\tR\x08sipRealm\x12\x12\n\x04\x65tag\x18\x0e \x01(\tR\x04\x65tag\x12;\n\x0bupdate_time\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\nupdateTimeBKZIgithub.com/switchboard-pbx/switchboard/gen/switchboard/config/v1;configv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%switchboard/config/v1/dial_plan.proto\x12\x15switchboard.config.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xfe\x02\n\x08\x44ialPlan\x12\x34\n\x10\x65xtension_length\x18\x01 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x08(\x02R\x0f\x65xtensionLength\x12?\n\x11trunk_access_code\x18\x02 \x01(\tB\x13\xbaH\x10r\x0e\x32\x0c^[0-9]{0,2}$R\x0ftrunkAccessCode\x12\x45\n\x12operator_extension\x18\x03 \x01(\tB\x16\xbaH\x13r\x11\x32\x0f^$|^[0-9]{2,8}$R\x11operatorExtension\x12\x1b\n\tsip_realm\x18\x04 \x01(\tR\x08sipRealm\x12\x46\n\x1b\x64\x65\x66\x61ult_class_of_service_id\x18\x05 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01R\x17\x64\x65\x66\x61ultClassOfServiceId\x12\x12\n\x04\x65tag\x18\x0e \x01(\tR\x04\x65tag\x12;\n\x0bupdate_time\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\nupdateTimeBKZIgithub.com/switchboard-pbx/switchboard/gen/switchboard/config/v1;configv1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -40,6 +40,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_DIALPLAN'].fields_by_name['trunk_access_code']._serialized_options = b'\272H\020r\0162\014^[0-9]{0,2}$'
   _globals['_DIALPLAN'].fields_by_name['operator_extension']._loaded_options = None
   _globals['_DIALPLAN'].fields_by_name['operator_extension']._serialized_options = b'\272H\023r\0212\017^$|^[0-9]{2,8}$'
+  _globals['_DIALPLAN'].fields_by_name['default_class_of_service_id']._loaded_options = None
+  _globals['_DIALPLAN'].fields_by_name['default_class_of_service_id']._serialized_options = b'\272H\005r\003\260\001\001'
   _globals['_DIALPLAN']._serialized_start=127
-  _globals['_DIALPLAN']._serialized_end=437
+  _globals['_DIALPLAN']._serialized_end=509
 # @@protoc_insertion_point(module_scope)

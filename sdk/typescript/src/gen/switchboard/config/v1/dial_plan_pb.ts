@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file switchboard/config/v1/dial_plan.proto.
  */
 export const file_switchboard_config_v1_dial_plan: GenFile = /*@__PURE__*/
-  fileDesc("CiVzd2l0Y2hib2FyZC9jb25maWcvdjEvZGlhbF9wbGFuLnByb3RvEhVzd2l0Y2hib2FyZC5jb25maWcudjEi5QEKCERpYWxQbGFuEiMKEGV4dGVuc2lvbl9sZW5ndGgYASABKAVCCbpIBhoEGAgoAhIuChF0cnVua19hY2Nlc3NfY29kZRgCIAEoCUITukgQcg4yDF5bMC05XXswLDJ9JBIyChJvcGVyYXRvcl9leHRlbnNpb24YAyABKAlCFrpIE3IRMg9eJHxeWzAtOV17Miw4fSQSEQoJc2lwX3JlYWxtGAQgASgJEgwKBGV0YWcYDiABKAkSLwoLdXBkYXRlX3RpbWUYECABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQktaSWdpdGh1Yi5jb20vc3dpdGNoYm9hcmQtcGJ4L3N3aXRjaGJvYXJkL2dlbi9zd2l0Y2hib2FyZC9jb25maWcvdjE7Y29uZmlndjFiBnByb3RvMw", [file_buf_validate_validate, file_google_protobuf_timestamp]);
+  fileDesc("CiVzd2l0Y2hib2FyZC9jb25maWcvdjEvZGlhbF9wbGFuLnByb3RvEhVzd2l0Y2hib2FyZC5jb25maWcudjEilAIKCERpYWxQbGFuEiMKEGV4dGVuc2lvbl9sZW5ndGgYASABKAVCCbpIBhoEGAgoAhIuChF0cnVua19hY2Nlc3NfY29kZRgCIAEoCUITukgQcg4yDF5bMC05XXswLDJ9JBIyChJvcGVyYXRvcl9leHRlbnNpb24YAyABKAlCFrpIE3IRMg9eJHxeWzAtOV17Miw4fSQSEQoJc2lwX3JlYWxtGAQgASgJEi0KG2RlZmF1bHRfY2xhc3Nfb2Zfc2VydmljZV9pZBgFIAEoCUIIukgFcgOwAQESDAoEZXRhZxgOIAEoCRIvCgt1cGRhdGVfdGltZRgQIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCS1pJZ2l0aHViLmNvbS9zd2l0Y2hib2FyZC1wYngvc3dpdGNoYm9hcmQvZ2VuL3N3aXRjaGJvYXJkL2NvbmZpZy92MTtjb25maWd2MWIGcHJvdG8z", [file_buf_validate_validate, file_google_protobuf_timestamp]);
 
 /**
  * DialPlan is the system-wide numbering plan. There is exactly one.
@@ -52,6 +52,14 @@ export type DialPlan = Message<"switchboard.config.v1.DialPlan"> & {
    * @generated from field: string sip_realm = 4;
    */
   sipRealm: string;
+
+  /**
+   * Class of service given to users created without one. It cannot be
+   * deleted while it is the default.
+   *
+   * @generated from field: string default_class_of_service_id = 5;
+   */
+  defaultClassOfServiceId: string;
 
   /**
    * Opaque version of this resource; see Site.etag. Output only.

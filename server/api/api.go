@@ -1,0 +1,60 @@
+// Package api serves the public Connect API (Connect, gRPC and gRPC-Web on
+// one port). Handlers are thin adapters: they translate between API
+// messages and domain types and call the domain packages. Authentication,
+// request validation (protovalidate), error mapping and metrics are
+// interceptors, applied to every procedure alike.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+
+	"connectrpc.com/connect/v2"
+	"connectrpc.com/connect/v2/connecthttp"
+	"connectrpc.com/grpchealth"
+	"connectrpc.com/grpcreflect/v2"
+	"connectrpc.com/validate"
+
+	"github.com/switchboard-pbx/switchboard/gen/switchboard/auth/v1/authv1connect"
+	"github.com/switchboard-pbx/switchboard/gen/switchboard/config/v1/configv1connect"
+	"github.com/switchboard-pbx/switchboard/gen/switchboard/system/v1/systemv1connect"
+	"github.com/switchboard-pbx/switchboard/server/auth"
+	"github.com/switchboard-pbx/switchboard/server/config"
+)
+
+// Deps are the domain services the API serves.
+type Deps struct {
+	Config   *config.Service
+	Tokens   *auth.Service
+	Identity Identity
+	Log      *slog.Logger
+	Metrics  *Metrics // may be nil
+}
+
+// NewServer returns a Connect server with every service registered and
+// the interceptors applied: error mapping and panic recovery outermost,
+// then metrics, authentication and validation.
+func NewServer(d Deps) *connect.Server {
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	ics := []connect.ServerInterceptor{errorInterceptor(d.Log)}
+	if d.Metrics != nil {
+		ics = append(ics, d.Metrics.interceptor())
+	}
+	ics = append(ics, authInterceptor(d.Tokens), validate.NewServerInterceptor())
+	srv := connect.NewServer(ics...)
+	configv1connect.RegisterConfigServiceHandler(srv, newConfigHandler(d.Config))
+	systemv1connect.RegisterSystemServiceHandler(srv, &systemHandler{id: d.Identity, cfg: d.Config})
+	authv1connect.RegisterTokenServiceHandler(srv, &tokenHandler{svc: d.Tokens})
+	grpcreflect.Register(srv)
+	return srv
+}
+
+// Mount installs the Connect server and the open gRPC health service on mux.
+func Mount(mux *http.ServeMux, srv *connect.Server) {
+	connecthttp.Mount(mux, srv)
+	checker := grpchealth.NewStaticChecker(
+		configv1connect.ConfigServiceName, systemv1connect.SystemServiceName, authv1connect.TokenServiceName)
+	mux.Handle(grpchealth.NewHandler(checker))
+}

@@ -1,0 +1,117 @@
+// Command switchboard runs a Switchboard server.
+//
+//	switchboard serve [flags]    run the HQ server (API, configuration)
+//	switchboard version          print the version
+//
+// Every flag has an environment equivalent: --data-dir is
+// SWITCHBOARD_DATA_DIR, --tls-cert is SWITCHBOARD_TLS_CERT, and so on. A
+// flag given on the command line wins over the environment.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	_ "time/tzdata" // time zone names work on machines without tzdata
+
+	"github.com/switchboard-pbx/switchboard/server/app"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		usage()
+		os.Exit(2)
+	}
+	var err error
+	switch os.Args[1] {
+	case "serve":
+		err = serve(os.Args[2:])
+	case "version", "--version", "-v":
+		fmt.Println("switchboard", app.Version)
+	case "help", "-h", "--help":
+		usage()
+	default:
+		fmt.Fprintf(os.Stderr, "switchboard: unknown command %q\n\n", os.Args[1])
+		usage()
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "switchboard:", err)
+		os.Exit(1)
+	}
+}
+
+func usage() {
+	fmt.Fprint(os.Stderr, `Usage: switchboard <command> [flags]
+
+Commands:
+  serve     run a server (see: switchboard serve -h)
+  version   print the version
+`)
+}
+
+func serve(args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	var cfg app.Config
+	var logLevel, logFormat string
+	str(fs, &cfg.DataDir, "data-dir", "./data", "directory for the database, recordings and admin.token")
+	str(fs, &cfg.Listen, "listen", ":8080", "API address (HTTP/1.1 and h2c: Connect, gRPC, gRPC-Web)")
+	str(fs, &cfg.DB, "db", "", "database: empty for SQLite in the data directory, or postgres://user@host/db")
+	str(fs, &cfg.Role, "role", "hq", "server role: hq")
+	str(fs, &cfg.TLSCert, "tls-cert", "", "TLS certificate (PEM); serves HTTPS when set")
+	str(fs, &cfg.TLSKey, "tls-key", "", "TLS private key (PEM)")
+	str(fs, &cfg.SiteName, "site-name", "Headquarters", "name of the first site (first start only)")
+	str(fs, &cfg.TimeZone, "time-zone", "UTC", "IANA time zone of the first site (first start only)")
+	str(fs, &logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	str(fs, &logFormat, "log-format", "text", "log format: text or json")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	log, err := newLogger(logLevel, logFormat)
+	if err != nil {
+		return err
+	}
+	cfg.Log = log
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	a, err := app.New(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("Switchboard %s (%s) API listening on %s\n", app.Version, cfg.Role, a.URL())
+	return a.Serve(ctx)
+}
+
+// str defines a string flag whose default comes from SWITCHBOARD_<NAME>.
+func str(fs *flag.FlagSet, p *string, name, def, usage string) {
+	env := "SWITCHBOARD_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+	if v, ok := os.LookupEnv(env); ok {
+		def = v
+	}
+	fs.StringVar(p, name, def, usage+" ($"+env+")")
+}
+
+func newLogger(level, format string) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level: %w", err)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(os.Stderr, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts)), nil
+	default:
+		return nil, fmt.Errorf("--log-format: %q is not text or json", format)
+	}
+}
