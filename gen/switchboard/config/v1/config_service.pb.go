@@ -1049,10 +1049,10 @@ func (x *GetClassOfServiceResponse) GetClassOfService() *ClassOfService {
 	return nil
 }
 
-// ListClassesOfServiceRequest asks for one page of class of services.
+// ListClassesOfServiceRequest asks for one page of classes of service.
 type ListClassesOfServiceRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Most class of services to return, 1 to 1000; 0 means 50.
+	// Most classes of service to return, 1 to 1000; 0 means 50.
 	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// next_page_token from the previous response; empty for the first page.
 	PageToken     string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
@@ -1104,10 +1104,10 @@ func (x *ListClassesOfServiceRequest) GetPageToken() string {
 	return ""
 }
 
-// ListClassesOfServiceResponse is one page of class of services.
+// ListClassesOfServiceResponse is one page of classes of service.
 type ListClassesOfServiceResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The class of services on this page.
+	// The classes of service on this page.
 	ClassesOfService []*ClassOfService `protobuf:"bytes,1,rep,name=classes_of_service,json=classesOfService,proto3" json:"classes_of_service,omitempty"`
 	// Token for the next page; empty on the last page.
 	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`

@@ -302,7 +302,7 @@ type ConfigServiceClient interface {
 	UpdateServer(context.Context, *v1.UpdateServerRequest) (*v1.UpdateServerResponse, error)
 	// GetClassOfService returns one class of service by id. NOT_FOUND if there is none.
 	GetClassOfService(context.Context, *v1.GetClassOfServiceRequest) (*v1.GetClassOfServiceResponse, error)
-	// ListClassesOfService returns class of services in creation order, one page at a time.
+	// ListClassesOfService returns classes of service in creation order, one page at a time.
 	ListClassesOfService(context.Context, *v1.ListClassesOfServiceRequest) (*v1.ListClassesOfServiceResponse, error)
 	// CreateClassOfService adds a class of service. ALREADY_EXISTS if its unique fields are taken.
 	CreateClassOfService(context.Context, *v1.CreateClassOfServiceRequest) (*v1.CreateClassOfServiceResponse, error)
@@ -394,7 +394,7 @@ type ConfigServiceHandler interface {
 	UpdateServer(context.Context, *v1.UpdateServerRequest) (*v1.UpdateServerResponse, error)
 	// GetClassOfService returns one class of service by id. NOT_FOUND if there is none.
 	GetClassOfService(context.Context, *v1.GetClassOfServiceRequest) (*v1.GetClassOfServiceResponse, error)
-	// ListClassesOfService returns class of services in creation order, one page at a time.
+	// ListClassesOfService returns classes of service in creation order, one page at a time.
 	ListClassesOfService(context.Context, *v1.ListClassesOfServiceRequest) (*v1.ListClassesOfServiceResponse, error)
 	// CreateClassOfService adds a class of service. ALREADY_EXISTS if its unique fields are taken.
 	CreateClassOfService(context.Context, *v1.CreateClassOfServiceRequest) (*v1.CreateClassOfServiceResponse, error)

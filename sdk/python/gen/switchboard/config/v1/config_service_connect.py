@@ -102,7 +102,7 @@ class ConfigService(Protocol):
 
     async def list_classes_of_service(self, request: ListClassesOfServiceRequest, ctx: RequestContext[ListClassesOfServiceRequest, ListClassesOfServiceResponse], /) -> ListClassesOfServiceResponse:
         """
-        ListClassesOfService returns class of services in creation order, one page at a time.
+        ListClassesOfService returns classes of service in creation order, one page at a time.
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -781,7 +781,7 @@ class ConfigServiceClient(ConnectClient):
         use_get: bool = False,
     ) -> ListClassesOfServiceResponse:
         """
-        ListClassesOfService returns class of services in creation order, one page at a time.
+        ListClassesOfService returns classes of service in creation order, one page at a time.
         """
         return await self.execute_unary(
             request=request,
@@ -1248,7 +1248,7 @@ class ConfigServiceSync(Protocol):
 
     def list_classes_of_service(self, request: ListClassesOfServiceRequest, ctx: RequestContext[ListClassesOfServiceRequest, ListClassesOfServiceResponse], /) -> ListClassesOfServiceResponse:
         """
-        ListClassesOfService returns class of services in creation order, one page at a time.
+        ListClassesOfService returns classes of service in creation order, one page at a time.
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -1925,7 +1925,7 @@ class ConfigServiceClientSync(ConnectClientSync):
         use_get: bool = False,
     ) -> ListClassesOfServiceResponse:
         """
-        ListClassesOfService returns class of services in creation order, one page at a time.
+        ListClassesOfService returns classes of service in creation order, one page at a time.
         """
         return self.execute_unary(
             request=request,

@@ -464,13 +464,13 @@ export const GetClassOfServiceResponseSchema: GenMessage<GetClassOfServiceRespon
   messageDesc(file_switchboard_config_v1_config_service, 17);
 
 /**
- * ListClassesOfServiceRequest asks for one page of class of services.
+ * ListClassesOfServiceRequest asks for one page of classes of service.
  *
  * @generated from message switchboard.config.v1.ListClassesOfServiceRequest
  */
 export type ListClassesOfServiceRequest = Message<"switchboard.config.v1.ListClassesOfServiceRequest"> & {
   /**
-   * Most class of services to return, 1 to 1000; 0 means 50.
+   * Most classes of service to return, 1 to 1000; 0 means 50.
    *
    * @generated from field: int32 page_size = 1;
    */
@@ -492,13 +492,13 @@ export const ListClassesOfServiceRequestSchema: GenMessage<ListClassesOfServiceR
   messageDesc(file_switchboard_config_v1_config_service, 18);
 
 /**
- * ListClassesOfServiceResponse is one page of class of services.
+ * ListClassesOfServiceResponse is one page of classes of service.
  *
  * @generated from message switchboard.config.v1.ListClassesOfServiceResponse
  */
 export type ListClassesOfServiceResponse = Message<"switchboard.config.v1.ListClassesOfServiceResponse"> & {
   /**
-   * The class of services on this page.
+   * The classes of service on this page.
    *
    * @generated from field: repeated switchboard.config.v1.ClassOfService classes_of_service = 1;
    */
@@ -1589,7 +1589,7 @@ export const ConfigService: GenService<{
     output: typeof GetClassOfServiceResponseSchema;
   },
   /**
-   * ListClassesOfService returns class of services in creation order, one page at a time.
+   * ListClassesOfService returns classes of service in creation order, one page at a time.
    *
    * @generated from rpc switchboard.config.v1.ConfigService.ListClassesOfService
    */
