@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -9,7 +10,10 @@ import (
 	"sync"
 	"testing"
 
+	"buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
+	"buf.build/go/protovalidate"
 	"connectrpc.com/connect/v2"
+	"connectrpc.com/connect/v2/connectproto"
 	"connectrpc.com/grpchealth"
 	"connectrpc.com/grpcreflect/v2"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -401,5 +405,28 @@ func TestHealthAndReflectionAreOpen(t *testing.T) {
 	}
 	if !slices.Contains(names, protoreflect.FullName(configv1connect.ConfigServiceName)) {
 		t.Fatalf("reflection lists %v", names)
+	}
+}
+
+func TestDomainErrorsNameTheField(t *testing.T) {
+	t.Parallel()
+	srv := apptest.Start(t, apptest.Options{})
+	c := srv.Clients("connect", srv.AdminToken)
+	ctx := context.Background()
+	siteID := hqSite(t, c).GetId()
+	ok(c.Config.CreateUser(ctx, &configv1.CreateUserRequest{User: &configv1.User{Extension: "7001", FirstName: "A", SiteId: siteID}}))(t)
+	_, err := c.Config.CreateUser(ctx, &configv1.CreateUserRequest{User: &configv1.User{Extension: "7001", FirstName: "B", SiteId: siteID}})
+	wantCode(t, err, connect.CodeAlreadyExists, "user.extension")
+	var cerr *connect.Error
+	if !errors.As(err, &cerr) || len(cerr.Details()) != 1 {
+		t.Fatalf("want one error detail, got %v", err)
+	}
+	msg, derr := connectproto.UnmarshalErrorDetail(cerr.Details()[0])
+	if derr != nil {
+		t.Fatal(derr)
+	}
+	v, isViolations := msg.(*validate.Violations)
+	if !isViolations || protovalidate.FieldPathString(v.GetViolations()[0].GetField()) != "user.extension" {
+		t.Fatalf("detail = %v", msg)
 	}
 }

@@ -4,8 +4,12 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 
+	"buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	"connectrpc.com/connect/v2"
+	"connectrpc.com/connect/v2/connectproto"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/switchboard-pbx/switchboard/server/derrors"
 )
@@ -46,7 +50,7 @@ func toConnect(ctx context.Context, log *slog.Logger, procedure string, err erro
 	}
 	for _, row := range codes {
 		if errors.Is(err, row.category) {
-			return connect.NewError(row.code, derrors.Public(err)).WithCause(err)
+			return withFieldDetail(connect.NewError(row.code, derrors.Public(err)).WithCause(err), err)
 		}
 	}
 	log.ErrorContext(ctx, "internal error", "procedure", procedure, "error", err)
@@ -68,4 +72,25 @@ func errorInterceptor(log *slog.Logger) connect.ServerInterceptor {
 			return toConnect(ctx, log, spec.Procedure, next(ctx, spec, stream))
 		}
 	}
+}
+
+// withFieldDetail attaches a buf.validate.Violations detail naming the
+// field of a domain error, so that clients find the field at fault the
+// same way for schema and for domain rule violations.
+func withFieldDetail(cerr *connect.Error, err error) *connect.Error {
+	var e *derrors.Error
+	if !errors.As(err, &e) || e.Field == "" {
+		return cerr
+	}
+	path := &validate.FieldPath{}
+	for _, name := range strings.Split(e.Field, ".") {
+		path.Elements = append(path.Elements, &validate.FieldPathElement{FieldName: proto.String(name)})
+	}
+	v := &validate.Violations{Violations: []*validate.Violation{{
+		Field: path, RuleId: proto.String("switchboard." + strings.ReplaceAll(strings.ToLower(derrors.Category(err).Error()), " ", "_")),
+		Message: proto.String(e.Message)}}}
+	if detail, derr := connectproto.NewErrorDetail(v); derr == nil {
+		cerr = cerr.WithDetail(detail)
+	}
+	return cerr
 }

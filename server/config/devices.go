@@ -34,7 +34,7 @@ func (s *Service) CreateDevice(ctx context.Context, v *Device, password string) 
 		return nil, err
 	}
 	out, err := s.store.CreateDevice(ctx, v)
-	return out, s.wrote(err)
+	return out, s.wrote(derrors.Qualify("device", err))
 }
 
 // UpdateDevice stores v, which carries the version it was read at. A new
@@ -58,7 +58,7 @@ func (s *Service) UpdateDevice(ctx context.Context, v *Device, password string) 
 		return nil, derrors.New(derrors.InvalidArgument, "device.password", "is required when sip_username changes")
 	}
 	out, err := s.store.UpdateDevice(ctx, v)
-	return out, s.wrote(err)
+	return out, s.wrote(derrors.Qualify("device", err))
 }
 
 // DeleteDevice removes a device.

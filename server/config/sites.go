@@ -25,7 +25,7 @@ func (s *Service) CreateSite(ctx context.Context, v *Site) (*Site, error) {
 		return nil, err
 	}
 	out, err := s.store.CreateSite(ctx, v)
-	return out, s.wrote(err)
+	return out, s.wrote(derrors.Qualify("site", err))
 }
 
 // UpdateSite stores v, which carries the version it was read at.
@@ -34,7 +34,7 @@ func (s *Service) UpdateSite(ctx context.Context, v *Site) (*Site, error) {
 		return nil, err
 	}
 	out, err := s.store.UpdateSite(ctx, v)
-	return out, s.wrote(err)
+	return out, s.wrote(derrors.Qualify("site", err))
 }
 
 // DeleteSite removes a site that has no users and no servers. version 0
@@ -79,7 +79,7 @@ func (s *Service) UpdateServer(ctx context.Context, v *Server) (*Server, error) 
 		return nil, err
 	}
 	out, err := s.store.UpdateServer(ctx, v)
-	return out, s.wrote(err)
+	return out, s.wrote(derrors.Qualify("server", err))
 }
 
 func (s *Service) siteExists(ctx context.Context, field, id string) error {

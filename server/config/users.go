@@ -26,7 +26,7 @@ func (s *Service) CreateUser(ctx context.Context, v *User) (*User, error) {
 		return nil, err
 	}
 	out, err := s.store.CreateUser(ctx, v)
-	return out, s.wrote(err)
+	return out, s.wrote(derrors.Qualify("user", err))
 }
 
 // UpdateUser stores v, which carries the version it was read at.
@@ -35,7 +35,7 @@ func (s *Service) UpdateUser(ctx context.Context, v *User) (*User, error) {
 		return nil, err
 	}
 	out, err := s.store.UpdateUser(ctx, v)
-	return out, s.wrote(err)
+	return out, s.wrote(derrors.Qualify("user", err))
 }
 
 // DeleteUser removes a user and its devices.
@@ -97,7 +97,7 @@ func (s *Service) CreateClassOfService(ctx context.Context, v *ClassOfService) (
 		return nil, err
 	}
 	out, err := s.store.CreateClassOfService(ctx, v)
-	return out, s.wrote(err)
+	return out, s.wrote(derrors.Qualify("class_of_service", err))
 }
 
 // UpdateClassOfService stores v, which carries the version it was read at.
@@ -106,7 +106,7 @@ func (s *Service) UpdateClassOfService(ctx context.Context, v *ClassOfService) (
 		return nil, err
 	}
 	out, err := s.store.UpdateClassOfService(ctx, v)
-	return out, s.wrote(err)
+	return out, s.wrote(derrors.Qualify("class_of_service", err))
 }
 
 // DeleteClassOfService removes a class no user has and that is not the

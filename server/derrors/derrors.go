@@ -15,6 +15,7 @@ package derrors
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Category sentinels. Compare with errors.Is.
@@ -83,4 +84,18 @@ func Public(err error) string {
 		return c.Error()
 	}
 	return "internal error"
+}
+
+// Qualify prefixes the field of err with the request field holding the
+// resource, so that a store error about "extension" reads
+// "user.extension". Errors without a field, or already qualified, pass
+// through.
+func Qualify(prefix string, err error) error {
+	var e *Error
+	if !errors.As(err, &e) || e.Field == "" || strings.Contains(e.Field, ".") {
+		return err
+	}
+	q := *e
+	q.Field = prefix + "." + e.Field
+	return &q
 }

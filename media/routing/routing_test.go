@@ -1,0 +1,41 @@
+package routing
+
+import "testing"
+
+func TestResolve(t *testing.T) {
+	t.Parallel()
+	alice := &User{ID: "u1", Extension: "1001", Devices: []*Device{{ID: "d1", SIPUsername: "alice-desk"}}}
+	op := &User{ID: "u2", Extension: "1000"}
+	tbl := New(Plan{ExtensionLength: 4, TrunkAccessCode: "9", OperatorExtension: "1000"}, []*User{alice, op,
+		{ID: "dup", Extension: "1001"}})
+	cases := []struct {
+		name   string
+		dialed string
+		kind   Kind
+		user   string
+		number string
+	}{
+		{"extension", "1001", ToUser, "u1", ""},
+		{"device name", "alice-desk", ToUser, "u1", ""},
+		{"operator", "0", ToUser, "u2", ""},
+		{"external", "90302012345", External, "", "0302012345"},
+		{"access code alone", "9", Unknown, "", ""},
+		{"unknown", "4711", Unknown, "", ""},
+		{"letters after code", "9abc", Unknown, "", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := tbl.Resolve(tc.dialed)
+			if r.Kind != tc.kind || r.Number != tc.number || (tc.user != "" && r.User.ID != tc.user) {
+				t.Errorf("Resolve(%q) = %+v", tc.dialed, r)
+			}
+		})
+	}
+	if d, ok := tbl.Device("alice-desk"); !ok || d.User != alice {
+		t.Errorf("Device(alice-desk) = %v, %v", d, ok)
+	}
+	if tbl.Users() != 2 {
+		t.Errorf("duplicate extension was not ignored: %d users", tbl.Users())
+	}
+}

@@ -1,0 +1,243 @@
+import datetime
+
+from buf.validate import validate_pb2 as _validate_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class LegState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    LEG_STATE_UNSPECIFIED: _ClassVar[LegState]
+    LEG_STATE_TRYING: _ClassVar[LegState]
+    LEG_STATE_RINGING: _ClassVar[LegState]
+    LEG_STATE_ANSWERED: _ClassVar[LegState]
+    LEG_STATE_ENDED: _ClassVar[LegState]
+
+class LegDirection(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    LEG_DIRECTION_UNSPECIFIED: _ClassVar[LegDirection]
+    LEG_DIRECTION_INBOUND: _ClassVar[LegDirection]
+    LEG_DIRECTION_OUTBOUND: _ClassVar[LegDirection]
+
+class EndReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    END_REASON_UNSPECIFIED: _ClassVar[EndReason]
+    END_REASON_NORMAL: _ClassVar[EndReason]
+    END_REASON_BUSY: _ClassVar[EndReason]
+    END_REASON_NO_ANSWER: _ClassVar[EndReason]
+    END_REASON_REJECTED: _ClassVar[EndReason]
+    END_REASON_UNREACHABLE: _ClassVar[EndReason]
+    END_REASON_CANCELED: _ClassVar[EndReason]
+    END_REASON_MEDIA_TIMEOUT: _ClassVar[EndReason]
+    END_REASON_COMMANDED: _ClassVar[EndReason]
+    END_REASON_FAILED: _ClassVar[EndReason]
+LEG_STATE_UNSPECIFIED: LegState
+LEG_STATE_TRYING: LegState
+LEG_STATE_RINGING: LegState
+LEG_STATE_ANSWERED: LegState
+LEG_STATE_ENDED: LegState
+LEG_DIRECTION_UNSPECIFIED: LegDirection
+LEG_DIRECTION_INBOUND: LegDirection
+LEG_DIRECTION_OUTBOUND: LegDirection
+END_REASON_UNSPECIFIED: EndReason
+END_REASON_NORMAL: EndReason
+END_REASON_BUSY: EndReason
+END_REASON_NO_ANSWER: EndReason
+END_REASON_REJECTED: EndReason
+END_REASON_UNREACHABLE: EndReason
+END_REASON_CANCELED: EndReason
+END_REASON_MEDIA_TIMEOUT: EndReason
+END_REASON_COMMANDED: EndReason
+END_REASON_FAILED: EndReason
+
+class RoutingTable(_message.Message):
+    __slots__ = ("revision", "realm", "extension_length", "trunk_access_code", "operator_extension", "users")
+    REVISION_FIELD_NUMBER: _ClassVar[int]
+    REALM_FIELD_NUMBER: _ClassVar[int]
+    EXTENSION_LENGTH_FIELD_NUMBER: _ClassVar[int]
+    TRUNK_ACCESS_CODE_FIELD_NUMBER: _ClassVar[int]
+    OPERATOR_EXTENSION_FIELD_NUMBER: _ClassVar[int]
+    USERS_FIELD_NUMBER: _ClassVar[int]
+    revision: int
+    realm: str
+    extension_length: int
+    trunk_access_code: str
+    operator_extension: str
+    users: _containers.RepeatedCompositeFieldContainer[RoutingUser]
+    def __init__(self, revision: _Optional[int] = ..., realm: _Optional[str] = ..., extension_length: _Optional[int] = ..., trunk_access_code: _Optional[str] = ..., operator_extension: _Optional[str] = ..., users: _Optional[_Iterable[_Union[RoutingUser, _Mapping]]] = ...) -> None: ...
+
+class RoutingUser(_message.Message):
+    __slots__ = ("id", "extension", "display_name", "virtual", "devices")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    EXTENSION_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    VIRTUAL_FIELD_NUMBER: _ClassVar[int]
+    DEVICES_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    extension: str
+    display_name: str
+    virtual: bool
+    devices: _containers.RepeatedCompositeFieldContainer[RoutingDevice]
+    def __init__(self, id: _Optional[str] = ..., extension: _Optional[str] = ..., display_name: _Optional[str] = ..., virtual: _Optional[bool] = ..., devices: _Optional[_Iterable[_Union[RoutingDevice, _Mapping]]] = ...) -> None: ...
+
+class RoutingDevice(_message.Message):
+    __slots__ = ("id", "sip_username", "ha1_md5", "ha1_sha256")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    SIP_USERNAME_FIELD_NUMBER: _ClassVar[int]
+    HA1_MD5_FIELD_NUMBER: _ClassVar[int]
+    HA1_SHA256_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    sip_username: str
+    ha1_md5: str
+    ha1_sha256: str
+    def __init__(self, id: _Optional[str] = ..., sip_username: _Optional[str] = ..., ha1_md5: _Optional[str] = ..., ha1_sha256: _Optional[str] = ...) -> None: ...
+
+class ApplyRoutingTableRequest(_message.Message):
+    __slots__ = ("table",)
+    TABLE_FIELD_NUMBER: _ClassVar[int]
+    table: RoutingTable
+    def __init__(self, table: _Optional[_Union[RoutingTable, _Mapping]] = ...) -> None: ...
+
+class ApplyRoutingTableResponse(_message.Message):
+    __slots__ = ("revision",)
+    REVISION_FIELD_NUMBER: _ClassVar[int]
+    revision: int
+    def __init__(self, revision: _Optional[int] = ...) -> None: ...
+
+class Registration(_message.Message):
+    __slots__ = ("device_id", "user_id", "sip_username", "contact", "source", "transport", "user_agent", "expire_time")
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    SIP_USERNAME_FIELD_NUMBER: _ClassVar[int]
+    CONTACT_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    TRANSPORT_FIELD_NUMBER: _ClassVar[int]
+    USER_AGENT_FIELD_NUMBER: _ClassVar[int]
+    EXPIRE_TIME_FIELD_NUMBER: _ClassVar[int]
+    device_id: str
+    user_id: str
+    sip_username: str
+    contact: str
+    source: str
+    transport: str
+    user_agent: str
+    expire_time: _timestamp_pb2.Timestamp
+    def __init__(self, device_id: _Optional[str] = ..., user_id: _Optional[str] = ..., sip_username: _Optional[str] = ..., contact: _Optional[str] = ..., source: _Optional[str] = ..., transport: _Optional[str] = ..., user_agent: _Optional[str] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListRegistrationsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListRegistrationsResponse(_message.Message):
+    __slots__ = ("registrations",)
+    REGISTRATIONS_FIELD_NUMBER: _ClassVar[int]
+    registrations: _containers.RepeatedCompositeFieldContainer[Registration]
+    def __init__(self, registrations: _Optional[_Iterable[_Union[Registration, _Mapping]]] = ...) -> None: ...
+
+class Leg(_message.Message):
+    __slots__ = ("id", "call_id", "state", "direction", "user_id", "device_id", "dialed", "caller", "sip_call_id", "codec", "start_time", "answer_time", "end_reason", "sip_status", "held")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    DIRECTION_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    DIALED_FIELD_NUMBER: _ClassVar[int]
+    CALLER_FIELD_NUMBER: _ClassVar[int]
+    SIP_CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    CODEC_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    ANSWER_TIME_FIELD_NUMBER: _ClassVar[int]
+    END_REASON_FIELD_NUMBER: _ClassVar[int]
+    SIP_STATUS_FIELD_NUMBER: _ClassVar[int]
+    HELD_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    call_id: str
+    state: LegState
+    direction: LegDirection
+    user_id: str
+    device_id: str
+    dialed: str
+    caller: str
+    sip_call_id: str
+    codec: str
+    start_time: _timestamp_pb2.Timestamp
+    answer_time: _timestamp_pb2.Timestamp
+    end_reason: EndReason
+    sip_status: int
+    held: bool
+    def __init__(self, id: _Optional[str] = ..., call_id: _Optional[str] = ..., state: _Optional[_Union[LegState, str]] = ..., direction: _Optional[_Union[LegDirection, str]] = ..., user_id: _Optional[str] = ..., device_id: _Optional[str] = ..., dialed: _Optional[str] = ..., caller: _Optional[str] = ..., sip_call_id: _Optional[str] = ..., codec: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., answer_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_reason: _Optional[_Union[EndReason, str]] = ..., sip_status: _Optional[int] = ..., held: _Optional[bool] = ...) -> None: ...
+
+class ListLegsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListLegsResponse(_message.Message):
+    __slots__ = ("legs",)
+    LEGS_FIELD_NUMBER: _ClassVar[int]
+    legs: _containers.RepeatedCompositeFieldContainer[Leg]
+    def __init__(self, legs: _Optional[_Iterable[_Union[Leg, _Mapping]]] = ...) -> None: ...
+
+class HangupLegRequest(_message.Message):
+    __slots__ = ("leg_id",)
+    LEG_ID_FIELD_NUMBER: _ClassVar[int]
+    leg_id: str
+    def __init__(self, leg_id: _Optional[str] = ...) -> None: ...
+
+class HangupLegResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class EventsRequest(_message.Message):
+    __slots__ = ("after_sequence",)
+    AFTER_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    after_sequence: int
+    def __init__(self, after_sequence: _Optional[int] = ...) -> None: ...
+
+class EventsResponse(_message.Message):
+    __slots__ = ("event",)
+    EVENT_FIELD_NUMBER: _ClassVar[int]
+    event: Event
+    def __init__(self, event: _Optional[_Union[Event, _Mapping]] = ...) -> None: ...
+
+class Event(_message.Message):
+    __slots__ = ("sequence", "time", "registration", "leg", "dtmf")
+    SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    TIME_FIELD_NUMBER: _ClassVar[int]
+    REGISTRATION_FIELD_NUMBER: _ClassVar[int]
+    LEG_FIELD_NUMBER: _ClassVar[int]
+    DTMF_FIELD_NUMBER: _ClassVar[int]
+    sequence: int
+    time: _timestamp_pb2.Timestamp
+    registration: RegistrationEvent
+    leg: LegEvent
+    dtmf: DtmfEvent
+    def __init__(self, sequence: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., registration: _Optional[_Union[RegistrationEvent, _Mapping]] = ..., leg: _Optional[_Union[LegEvent, _Mapping]] = ..., dtmf: _Optional[_Union[DtmfEvent, _Mapping]] = ...) -> None: ...
+
+class RegistrationEvent(_message.Message):
+    __slots__ = ("registration", "removed")
+    REGISTRATION_FIELD_NUMBER: _ClassVar[int]
+    REMOVED_FIELD_NUMBER: _ClassVar[int]
+    registration: Registration
+    removed: bool
+    def __init__(self, registration: _Optional[_Union[Registration, _Mapping]] = ..., removed: _Optional[bool] = ...) -> None: ...
+
+class LegEvent(_message.Message):
+    __slots__ = ("leg",)
+    LEG_FIELD_NUMBER: _ClassVar[int]
+    leg: Leg
+    def __init__(self, leg: _Optional[_Union[Leg, _Mapping]] = ...) -> None: ...
+
+class DtmfEvent(_message.Message):
+    __slots__ = ("leg_id", "digit")
+    LEG_ID_FIELD_NUMBER: _ClassVar[int]
+    DIGIT_FIELD_NUMBER: _ClassVar[int]
+    leg_id: str
+    digit: str
+    def __init__(self, leg_id: _Optional[str] = ..., digit: _Optional[str] = ...) -> None: ...
