@@ -17,6 +17,7 @@ import (
 
 	"github.com/switchboard-pbx/switchboard/gen/switchboard/auth/v1/authv1connect"
 	"github.com/switchboard-pbx/switchboard/gen/switchboard/config/v1/configv1connect"
+	"github.com/switchboard-pbx/switchboard/gen/switchboard/switch/v1/switchv1connect"
 	"github.com/switchboard-pbx/switchboard/gen/switchboard/system/v1/systemv1connect"
 	"github.com/switchboard-pbx/switchboard/server/auth"
 	"github.com/switchboard-pbx/switchboard/server/config"
@@ -28,7 +29,8 @@ type Deps struct {
 	Tokens   *auth.Service
 	Identity Identity
 	Log      *slog.Logger
-	Metrics  *Metrics // may be nil
+	Metrics  *Metrics                            // may be nil
+	Switch   switchv1connect.SwitchServiceClient // this server's switch; may be nil
 }
 
 // NewServer returns a Connect server with every service registered and
@@ -45,7 +47,7 @@ func NewServer(d Deps) *connect.Server {
 	ics = append(ics, authInterceptor(d.Tokens), validate.NewServerInterceptor())
 	srv := connect.NewServer(ics...)
 	configv1connect.RegisterConfigServiceHandler(srv, newConfigHandler(d.Config))
-	systemv1connect.RegisterSystemServiceHandler(srv, &systemHandler{id: d.Identity, cfg: d.Config})
+	systemv1connect.RegisterSystemServiceHandler(srv, &systemHandler{id: d.Identity, cfg: d.Config, sw: d.Switch})
 	authv1connect.RegisterTokenServiceHandler(srv, &tokenHandler{svc: d.Tokens})
 	grpcreflect.Register(srv)
 	return srv

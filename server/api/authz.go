@@ -17,7 +17,9 @@ import (
 // refused (fail closed); a test checks that every registered procedure is
 // listed or open.
 var scopes = map[string]auth.Scope{
-	systemv1connect.SystemServiceGetInfoProcedure: auth.ScopeRead,
+	systemv1connect.SystemServiceGetInfoProcedure:           auth.ScopeRead,
+	systemv1connect.SystemServiceListRegistrationsProcedure: auth.ScopeRead,
+	systemv1connect.SystemServiceListActiveCallsProcedure:   auth.ScopeRead,
 
 	authv1connect.TokenServiceCreateTokenProcedure: auth.ScopeAdmin,
 	authv1connect.TokenServiceListTokensProcedure:  auth.ScopeAdmin,

@@ -20,10 +20,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/switchboard-pbx/switchboard/gen/switchboard/switch/v1/switchv1connect"
+	"github.com/switchboard-pbx/switchboard/media/switchsvc"
 	"github.com/switchboard-pbx/switchboard/server/api"
 	"github.com/switchboard-pbx/switchboard/server/auth"
 	"github.com/switchboard-pbx/switchboard/server/config"
 	"github.com/switchboard-pbx/switchboard/server/store"
+	"github.com/switchboard-pbx/switchboard/server/tms"
 )
 
 // Version is the Switchboard version, set at build time with
@@ -40,8 +43,14 @@ type Config struct {
 	TLSKey   string
 	SiteName string // for the first start only
 	TimeZone string // for the first start only
-	Log      *slog.Logger
-	Out      io.Writer // where the first admin token is printed (default os.Stdout)
+
+	SIPListen    string        // switch SIP address (UDP and TCP); "" runs no switch
+	SIPAdvertise string        // host put in SIP headers; default from SIPListen
+	RTPPorts     string        // "10000-20000"
+	RingTimeout  time.Duration // 0: the switch's default
+	MediaTimeout time.Duration // 0: the switch's default
+	Log          *slog.Logger
+	Out          io.Writer // where the first admin token is printed (default os.Stdout)
 }
 
 // App is a running server's parts.
@@ -52,8 +61,12 @@ type App struct {
 	Config   *config.Service
 	Tokens   *auth.Service
 	Server   *config.Server // this server's configuration entry
+	Switch   *switchsvc.Switch
 	listener net.Listener
 	http     *http.Server
+
+	switchClient switchv1connect.SwitchServiceClient
+	tms          *tms.TMS
 }
 
 // New opens the store (running migrations), bootstraps an empty system,
@@ -68,6 +81,10 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	if err := a.bootstrap(ctx); err != nil {
+		a.store.Close()
+		return nil, err
+	}
+	if err := a.startSwitch(); err != nil {
 		a.store.Close()
 		return nil, err
 	}
@@ -153,7 +170,7 @@ func (a *App) listen() error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	mux := http.NewServeMux()
 	api.Mount(mux, api.NewServer(api.Deps{
-		Config: a.Config, Tokens: a.Tokens, Log: a.log, Metrics: api.NewMetrics(reg),
+		Config: a.Config, Tokens: a.Tokens, Log: a.log, Metrics: api.NewMetrics(reg), Switch: a.switchClient,
 		Identity: api.Identity{Version: Version, Server: a.Server, Started: time.Now()},
 	}))
 	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
@@ -184,6 +201,7 @@ func (a *App) URL() string {
 // streams get up to 10 s) and closes the store.
 func (a *App) Serve(ctx context.Context) error {
 	defer a.store.Close()
+	a.runSwitch(ctx)
 	errc := make(chan error, 1)
 	go func() {
 		if a.cfg.TLSCert != "" {

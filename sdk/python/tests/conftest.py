@@ -59,7 +59,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     log_path = work / "server.log"
     with log_path.open("w") as log:
         proc = subprocess.Popen(
-            [binary, "serve", "--data-dir", data, "--listen", "127.0.0.1:0"],
+            [binary, "serve", "--data-dir", data, "--listen", "127.0.0.1:0", "--sip-listen", "127.0.0.1:0"],
             stdout=subprocess.PIPE,
             stderr=log,
             text=True,

@@ -35,7 +35,7 @@ export async function startServer({ startTimeoutMs = 30_000 } = {}) {
     maxBuffer: 16 << 20,
   });
   const dataDir = join(dir, "data");
-  const proc = spawn(bin, ["serve", "--data-dir", dataDir, "--listen", "127.0.0.1:0"], {
+  const proc = spawn(bin, ["serve", "--data-dir", dataDir, "--listen", "127.0.0.1:0", "--sip-listen", "127.0.0.1:0"], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";

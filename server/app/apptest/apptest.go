@@ -34,11 +34,13 @@ type Server struct {
 	URL        string
 	AdminToken string
 	DataDir    string
+	SIPAddr    string // the softswitch's SIP address, when Options.Switch
 }
 
 // Options change what Start starts.
 type Options struct {
-	DB string // default ":memory:"
+	DB     string // default ":memory:"
+	Switch bool   // run the softswitch on a free loopback port
 }
 
 // Start starts a server that stops when the test ends.
@@ -53,7 +55,11 @@ func Start(t testing.TB, opts Options) *Server {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.New(ctx, app.Config{DataDir: dir, Listen: "127.0.0.1:0", DB: opts.DB, Log: log, Out: io.Discard})
+	cfg := app.Config{DataDir: dir, Listen: "127.0.0.1:0", DB: opts.DB, Log: log, Out: io.Discard}
+	if opts.Switch {
+		cfg.SIPListen, cfg.RTPPorts = "127.0.0.1:0", "40000-49999"
+	}
+	a, err := app.New(ctx, cfg)
 	if err != nil {
 		cancel()
 		t.Fatalf("start server: %v", err)
@@ -66,11 +72,18 @@ func Start(t testing.TB, opts Options) *Server {
 			t.Errorf("server stopped with: %v", err)
 		}
 	})
+	if a.Switch != nil {
+		<-a.Switch.Ready()
+	}
 	tok, err := os.ReadFile(filepath.Join(dir, "admin.token"))
 	if err != nil {
 		t.Fatalf("read admin token: %v", err)
 	}
-	return &Server{App: a, URL: a.URL(), AdminToken: strings.TrimSpace(string(tok)), DataDir: dir}
+	srv := &Server{App: a, URL: a.URL(), AdminToken: strings.TrimSpace(string(tok)), DataDir: dir}
+	if a.Switch != nil {
+		srv.SIPAddr = a.Switch.SIPAddr().String()
+	}
+	return srv
 }
 
 // Clients are the generated API clients.

@@ -68,6 +68,9 @@ func serve(args []string) error {
 	str(fs, &cfg.TLSKey, "tls-key", "", "TLS private key (PEM)")
 	str(fs, &cfg.SiteName, "site-name", "Headquarters", "name of the first site (first start only)")
 	str(fs, &cfg.TimeZone, "time-zone", "UTC", "IANA time zone of the first site (first start only)")
+	str(fs, &cfg.SIPListen, "sip-listen", ":5060", "softswitch SIP address, UDP and TCP (empty: no switch)")
+	str(fs, &cfg.SIPAdvertise, "sip-advertise", "", "host or IP put in SIP and SDP (default: the --sip-listen IP)")
+	str(fs, &cfg.RTPPorts, "rtp-ports", "10000-20000", "softswitch RTP port range")
 	str(fs, &logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	str(fs, &logFormat, "log-format", "text", "log format: text or json")
 	if err := fs.Parse(args); err != nil {
@@ -88,6 +91,9 @@ func serve(args []string) error {
 		return err
 	}
 	fmt.Printf("Switchboard %s (%s) API listening on %s\n", app.Version, cfg.Role, a.URL())
+	if cfg.SIPListen != "" {
+		fmt.Printf("Softswitch SIP on %s (UDP and TCP), RTP ports %s\n", cfg.SIPListen, cfg.RTPPorts)
+	}
 	return a.Serve(ctx)
 }
 

@@ -7,6 +7,7 @@
 package systemv1
 
 import (
+	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	v1 "github.com/switchboard-pbx/switchboard/gen/switchboard/config/v1"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
@@ -22,6 +23,63 @@ const (
 	// Verify that runtime/protoimpl is sufficiently up-to-date.
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
+
+// CallLegState is how far a leg has got.
+type CallLegState int32
+
+const (
+	// Not set.
+	CallLegState_CALL_LEG_STATE_UNSPECIFIED CallLegState = 0
+	// Being set up.
+	CallLegState_CALL_LEG_STATE_TRYING CallLegState = 1
+	// Ringing.
+	CallLegState_CALL_LEG_STATE_RINGING CallLegState = 2
+	// Answered; media flows.
+	CallLegState_CALL_LEG_STATE_CONNECTED CallLegState = 3
+)
+
+// Enum value maps for CallLegState.
+var (
+	CallLegState_name = map[int32]string{
+		0: "CALL_LEG_STATE_UNSPECIFIED",
+		1: "CALL_LEG_STATE_TRYING",
+		2: "CALL_LEG_STATE_RINGING",
+		3: "CALL_LEG_STATE_CONNECTED",
+	}
+	CallLegState_value = map[string]int32{
+		"CALL_LEG_STATE_UNSPECIFIED": 0,
+		"CALL_LEG_STATE_TRYING":      1,
+		"CALL_LEG_STATE_RINGING":     2,
+		"CALL_LEG_STATE_CONNECTED":   3,
+	}
+)
+
+func (x CallLegState) Enum() *CallLegState {
+	p := new(CallLegState)
+	*p = x
+	return p
+}
+
+func (x CallLegState) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (CallLegState) Descriptor() protoreflect.EnumDescriptor {
+	return file_switchboard_system_v1_system_service_proto_enumTypes[0].Descriptor()
+}
+
+func (CallLegState) Type() protoreflect.EnumType {
+	return &file_switchboard_system_v1_system_service_proto_enumTypes[0]
+}
+
+func (x CallLegState) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use CallLegState.Descriptor instead.
+func (CallLegState) EnumDescriptor() ([]byte, []int) {
+	return file_switchboard_system_v1_system_service_proto_rawDescGZIP(), []int{0}
+}
 
 // GetInfoRequest is empty.
 type GetInfoRequest struct {
@@ -151,11 +209,440 @@ func (x *GetInfoResponse) GetConfigurationRevision() int64 {
 	return 0
 }
 
+// ListRegistrationsRequest narrows the list.
+type ListRegistrationsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Only registrations of this user's devices; empty for all.
+	UserId        string `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListRegistrationsRequest) Reset() {
+	*x = ListRegistrationsRequest{}
+	mi := &file_switchboard_system_v1_system_service_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListRegistrationsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListRegistrationsRequest) ProtoMessage() {}
+
+func (x *ListRegistrationsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_system_v1_system_service_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListRegistrationsRequest.ProtoReflect.Descriptor instead.
+func (*ListRegistrationsRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_system_v1_system_service_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *ListRegistrationsRequest) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+// ListRegistrationsResponse lists the registrations.
+type ListRegistrationsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The registrations, by SIP user name.
+	Registrations []*Registration `protobuf:"bytes,1,rep,name=registrations,proto3" json:"registrations,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListRegistrationsResponse) Reset() {
+	*x = ListRegistrationsResponse{}
+	mi := &file_switchboard_system_v1_system_service_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListRegistrationsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListRegistrationsResponse) ProtoMessage() {}
+
+func (x *ListRegistrationsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_system_v1_system_service_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListRegistrationsResponse.ProtoReflect.Descriptor instead.
+func (*ListRegistrationsResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_system_v1_system_service_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *ListRegistrationsResponse) GetRegistrations() []*Registration {
+	if x != nil {
+		return x.Registrations
+	}
+	return nil
+}
+
+// Registration is one registered contact of a device.
+type Registration struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The device.
+	DeviceId string `protobuf:"bytes,1,opt,name=device_id,json=deviceId,proto3" json:"device_id,omitempty"`
+	// The device's owner.
+	UserId string `protobuf:"bytes,2,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	// The device's SIP user name.
+	SipUsername string `protobuf:"bytes,3,opt,name=sip_username,json=sipUsername,proto3" json:"sip_username,omitempty"`
+	// The Contact URI the device registered.
+	Contact string `protobuf:"bytes,4,opt,name=contact,proto3" json:"contact,omitempty"`
+	// Address the registration came from (ip:port).
+	Source string `protobuf:"bytes,5,opt,name=source,proto3" json:"source,omitempty"`
+	// "udp" or "tcp".
+	Transport string `protobuf:"bytes,6,opt,name=transport,proto3" json:"transport,omitempty"`
+	// The device's User-Agent.
+	UserAgent string `protobuf:"bytes,7,opt,name=user_agent,json=userAgent,proto3" json:"user_agent,omitempty"`
+	// When the registration expires unless the device refreshes it.
+	ExpireTime    *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=expire_time,json=expireTime,proto3" json:"expire_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Registration) Reset() {
+	*x = Registration{}
+	mi := &file_switchboard_system_v1_system_service_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Registration) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Registration) ProtoMessage() {}
+
+func (x *Registration) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_system_v1_system_service_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Registration.ProtoReflect.Descriptor instead.
+func (*Registration) Descriptor() ([]byte, []int) {
+	return file_switchboard_system_v1_system_service_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *Registration) GetDeviceId() string {
+	if x != nil {
+		return x.DeviceId
+	}
+	return ""
+}
+
+func (x *Registration) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+func (x *Registration) GetSipUsername() string {
+	if x != nil {
+		return x.SipUsername
+	}
+	return ""
+}
+
+func (x *Registration) GetContact() string {
+	if x != nil {
+		return x.Contact
+	}
+	return ""
+}
+
+func (x *Registration) GetSource() string {
+	if x != nil {
+		return x.Source
+	}
+	return ""
+}
+
+func (x *Registration) GetTransport() string {
+	if x != nil {
+		return x.Transport
+	}
+	return ""
+}
+
+func (x *Registration) GetUserAgent() string {
+	if x != nil {
+		return x.UserAgent
+	}
+	return ""
+}
+
+func (x *Registration) GetExpireTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ExpireTime
+	}
+	return nil
+}
+
+// ListActiveCallsRequest is empty.
+type ListActiveCallsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListActiveCallsRequest) Reset() {
+	*x = ListActiveCallsRequest{}
+	mi := &file_switchboard_system_v1_system_service_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListActiveCallsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListActiveCallsRequest) ProtoMessage() {}
+
+func (x *ListActiveCallsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_system_v1_system_service_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListActiveCallsRequest.ProtoReflect.Descriptor instead.
+func (*ListActiveCallsRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_system_v1_system_service_proto_rawDescGZIP(), []int{5}
+}
+
+// ListActiveCallsResponse lists the legs in progress.
+type ListActiveCallsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The legs; legs of one call share call_id.
+	Legs          []*CallLeg `protobuf:"bytes,1,rep,name=legs,proto3" json:"legs,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListActiveCallsResponse) Reset() {
+	*x = ListActiveCallsResponse{}
+	mi := &file_switchboard_system_v1_system_service_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListActiveCallsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListActiveCallsResponse) ProtoMessage() {}
+
+func (x *ListActiveCallsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_system_v1_system_service_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListActiveCallsResponse.ProtoReflect.Descriptor instead.
+func (*ListActiveCallsResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_system_v1_system_service_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *ListActiveCallsResponse) GetLegs() []*CallLeg {
+	if x != nil {
+		return x.Legs
+	}
+	return nil
+}
+
+// CallLeg is one side of a call in progress: a phone's view of it.
+type CallLeg struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Leg id.
+	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// Call id shared by the legs of one call.
+	CallId string `protobuf:"bytes,2,opt,name=call_id,json=callId,proto3" json:"call_id,omitempty"`
+	// The leg's state.
+	State CallLegState `protobuf:"varint,3,opt,name=state,proto3,enum=switchboard.system.v1.CallLegState" json:"state,omitempty"`
+	// True when the phone on this leg placed the call.
+	Outgoing bool `protobuf:"varint,4,opt,name=outgoing,proto3" json:"outgoing,omitempty"`
+	// The user on this leg.
+	UserId string `protobuf:"bytes,5,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	// The device on this leg.
+	DeviceId string `protobuf:"bytes,6,opt,name=device_id,json=deviceId,proto3" json:"device_id,omitempty"`
+	// The number dialled.
+	Dialed string `protobuf:"bytes,7,opt,name=dialed,proto3" json:"dialed,omitempty"`
+	// The calling party.
+	Caller string `protobuf:"bytes,8,opt,name=caller,proto3" json:"caller,omitempty"`
+	// Audio codec, e.g. "PCMU".
+	Codec string `protobuf:"bytes,9,opt,name=codec,proto3" json:"codec,omitempty"`
+	// When the leg started.
+	StartTime *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=start_time,json=startTime,proto3" json:"start_time,omitempty"`
+	// When it was answered.
+	AnswerTime *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=answer_time,json=answerTime,proto3" json:"answer_time,omitempty"`
+	// Whether the other party holds this leg.
+	Held          bool `protobuf:"varint,12,opt,name=held,proto3" json:"held,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CallLeg) Reset() {
+	*x = CallLeg{}
+	mi := &file_switchboard_system_v1_system_service_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CallLeg) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CallLeg) ProtoMessage() {}
+
+func (x *CallLeg) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_system_v1_system_service_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CallLeg.ProtoReflect.Descriptor instead.
+func (*CallLeg) Descriptor() ([]byte, []int) {
+	return file_switchboard_system_v1_system_service_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *CallLeg) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *CallLeg) GetCallId() string {
+	if x != nil {
+		return x.CallId
+	}
+	return ""
+}
+
+func (x *CallLeg) GetState() CallLegState {
+	if x != nil {
+		return x.State
+	}
+	return CallLegState_CALL_LEG_STATE_UNSPECIFIED
+}
+
+func (x *CallLeg) GetOutgoing() bool {
+	if x != nil {
+		return x.Outgoing
+	}
+	return false
+}
+
+func (x *CallLeg) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+func (x *CallLeg) GetDeviceId() string {
+	if x != nil {
+		return x.DeviceId
+	}
+	return ""
+}
+
+func (x *CallLeg) GetDialed() string {
+	if x != nil {
+		return x.Dialed
+	}
+	return ""
+}
+
+func (x *CallLeg) GetCaller() string {
+	if x != nil {
+		return x.Caller
+	}
+	return ""
+}
+
+func (x *CallLeg) GetCodec() string {
+	if x != nil {
+		return x.Codec
+	}
+	return ""
+}
+
+func (x *CallLeg) GetStartTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.StartTime
+	}
+	return nil
+}
+
+func (x *CallLeg) GetAnswerTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnswerTime
+	}
+	return nil
+}
+
+func (x *CallLeg) GetHeld() bool {
+	if x != nil {
+		return x.Held
+	}
+	return false
+}
+
 var File_switchboard_system_v1_system_service_proto protoreflect.FileDescriptor
 
 const file_switchboard_system_v1_system_service_proto_rawDesc = "" +
 	"\n" +
-	"*switchboard/system/v1/system_service.proto\x12\x15switchboard.system.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\"switchboard/config/v1/common.proto\"\x10\n" +
+	"*switchboard/system/v1/system_service.proto\x12\x15switchboard.system.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\"switchboard/config/v1/common.proto\"\x10\n" +
 	"\x0eGetInfoRequest\"\x92\x02\n" +
 	"\x0fGetInfoResponse\x12\x18\n" +
 	"\aversion\x18\x01 \x01(\tR\aversion\x125\n" +
@@ -165,9 +652,50 @@ const file_switchboard_system_v1_system_service_proto_rawDesc = "" +
 	"serverName\x129\n" +
 	"\n" +
 	"start_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\x125\n" +
-	"\x16configuration_revision\x18\x06 \x01(\x03R\x15configurationRevision2n\n" +
+	"\x16configuration_revision\x18\x06 \x01(\x03R\x15configurationRevision\"@\n" +
+	"\x18ListRegistrationsRequest\x12$\n" +
+	"\auser_id\x18\x01 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\x06userId\"f\n" +
+	"\x19ListRegistrationsResponse\x12I\n" +
+	"\rregistrations\x18\x01 \x03(\v2#.switchboard.system.v1.RegistrationR\rregistrations\"\x93\x02\n" +
+	"\fRegistration\x12\x1b\n" +
+	"\tdevice_id\x18\x01 \x01(\tR\bdeviceId\x12\x17\n" +
+	"\auser_id\x18\x02 \x01(\tR\x06userId\x12!\n" +
+	"\fsip_username\x18\x03 \x01(\tR\vsipUsername\x12\x18\n" +
+	"\acontact\x18\x04 \x01(\tR\acontact\x12\x16\n" +
+	"\x06source\x18\x05 \x01(\tR\x06source\x12\x1c\n" +
+	"\ttransport\x18\x06 \x01(\tR\ttransport\x12\x1d\n" +
+	"\n" +
+	"user_agent\x18\a \x01(\tR\tuserAgent\x12;\n" +
+	"\vexpire_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"expireTime\"\x18\n" +
+	"\x16ListActiveCallsRequest\"M\n" +
+	"\x17ListActiveCallsResponse\x122\n" +
+	"\x04legs\x18\x01 \x03(\v2\x1e.switchboard.system.v1.CallLegR\x04legs\"\x91\x03\n" +
+	"\aCallLeg\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x17\n" +
+	"\acall_id\x18\x02 \x01(\tR\x06callId\x129\n" +
+	"\x05state\x18\x03 \x01(\x0e2#.switchboard.system.v1.CallLegStateR\x05state\x12\x1a\n" +
+	"\boutgoing\x18\x04 \x01(\bR\boutgoing\x12\x17\n" +
+	"\auser_id\x18\x05 \x01(\tR\x06userId\x12\x1b\n" +
+	"\tdevice_id\x18\x06 \x01(\tR\bdeviceId\x12\x16\n" +
+	"\x06dialed\x18\a \x01(\tR\x06dialed\x12\x16\n" +
+	"\x06caller\x18\b \x01(\tR\x06caller\x12\x14\n" +
+	"\x05codec\x18\t \x01(\tR\x05codec\x129\n" +
+	"\n" +
+	"start_time\x18\n" +
+	" \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\x12;\n" +
+	"\vanswer_time\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answerTime\x12\x12\n" +
+	"\x04held\x18\f \x01(\bR\x04held*\x83\x01\n" +
+	"\fCallLegState\x12\x1e\n" +
+	"\x1aCALL_LEG_STATE_UNSPECIFIED\x10\x00\x12\x19\n" +
+	"\x15CALL_LEG_STATE_TRYING\x10\x01\x12\x1a\n" +
+	"\x16CALL_LEG_STATE_RINGING\x10\x02\x12\x1c\n" +
+	"\x18CALL_LEG_STATE_CONNECTED\x10\x032\xe2\x02\n" +
 	"\rSystemService\x12]\n" +
-	"\aGetInfo\x12%.switchboard.system.v1.GetInfoRequest\x1a&.switchboard.system.v1.GetInfoResponse\"\x03\x90\x02\x01BKZIgithub.com/switchboard-pbx/switchboard/gen/switchboard/system/v1;systemv1b\x06proto3"
+	"\aGetInfo\x12%.switchboard.system.v1.GetInfoRequest\x1a&.switchboard.system.v1.GetInfoResponse\"\x03\x90\x02\x01\x12{\n" +
+	"\x11ListRegistrations\x12/.switchboard.system.v1.ListRegistrationsRequest\x1a0.switchboard.system.v1.ListRegistrationsResponse\"\x03\x90\x02\x01\x12u\n" +
+	"\x0fListActiveCalls\x12-.switchboard.system.v1.ListActiveCallsRequest\x1a..switchboard.system.v1.ListActiveCallsResponse\"\x03\x90\x02\x01BKZIgithub.com/switchboard-pbx/switchboard/gen/switchboard/system/v1;systemv1b\x06proto3"
 
 var (
 	file_switchboard_system_v1_system_service_proto_rawDescOnce sync.Once
@@ -181,23 +709,41 @@ func file_switchboard_system_v1_system_service_proto_rawDescGZIP() []byte {
 	return file_switchboard_system_v1_system_service_proto_rawDescData
 }
 
-var file_switchboard_system_v1_system_service_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_switchboard_system_v1_system_service_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
+var file_switchboard_system_v1_system_service_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
 var file_switchboard_system_v1_system_service_proto_goTypes = []any{
-	(*GetInfoRequest)(nil),        // 0: switchboard.system.v1.GetInfoRequest
-	(*GetInfoResponse)(nil),       // 1: switchboard.system.v1.GetInfoResponse
-	(v1.ServerRole)(0),            // 2: switchboard.config.v1.ServerRole
-	(*timestamppb.Timestamp)(nil), // 3: google.protobuf.Timestamp
+	(CallLegState)(0),                 // 0: switchboard.system.v1.CallLegState
+	(*GetInfoRequest)(nil),            // 1: switchboard.system.v1.GetInfoRequest
+	(*GetInfoResponse)(nil),           // 2: switchboard.system.v1.GetInfoResponse
+	(*ListRegistrationsRequest)(nil),  // 3: switchboard.system.v1.ListRegistrationsRequest
+	(*ListRegistrationsResponse)(nil), // 4: switchboard.system.v1.ListRegistrationsResponse
+	(*Registration)(nil),              // 5: switchboard.system.v1.Registration
+	(*ListActiveCallsRequest)(nil),    // 6: switchboard.system.v1.ListActiveCallsRequest
+	(*ListActiveCallsResponse)(nil),   // 7: switchboard.system.v1.ListActiveCallsResponse
+	(*CallLeg)(nil),                   // 8: switchboard.system.v1.CallLeg
+	(v1.ServerRole)(0),                // 9: switchboard.config.v1.ServerRole
+	(*timestamppb.Timestamp)(nil),     // 10: google.protobuf.Timestamp
 }
 var file_switchboard_system_v1_system_service_proto_depIdxs = []int32{
-	2, // 0: switchboard.system.v1.GetInfoResponse.role:type_name -> switchboard.config.v1.ServerRole
-	3, // 1: switchboard.system.v1.GetInfoResponse.start_time:type_name -> google.protobuf.Timestamp
-	0, // 2: switchboard.system.v1.SystemService.GetInfo:input_type -> switchboard.system.v1.GetInfoRequest
-	1, // 3: switchboard.system.v1.SystemService.GetInfo:output_type -> switchboard.system.v1.GetInfoResponse
-	3, // [3:4] is the sub-list for method output_type
-	2, // [2:3] is the sub-list for method input_type
-	2, // [2:2] is the sub-list for extension type_name
-	2, // [2:2] is the sub-list for extension extendee
-	0, // [0:2] is the sub-list for field type_name
+	9,  // 0: switchboard.system.v1.GetInfoResponse.role:type_name -> switchboard.config.v1.ServerRole
+	10, // 1: switchboard.system.v1.GetInfoResponse.start_time:type_name -> google.protobuf.Timestamp
+	5,  // 2: switchboard.system.v1.ListRegistrationsResponse.registrations:type_name -> switchboard.system.v1.Registration
+	10, // 3: switchboard.system.v1.Registration.expire_time:type_name -> google.protobuf.Timestamp
+	8,  // 4: switchboard.system.v1.ListActiveCallsResponse.legs:type_name -> switchboard.system.v1.CallLeg
+	0,  // 5: switchboard.system.v1.CallLeg.state:type_name -> switchboard.system.v1.CallLegState
+	10, // 6: switchboard.system.v1.CallLeg.start_time:type_name -> google.protobuf.Timestamp
+	10, // 7: switchboard.system.v1.CallLeg.answer_time:type_name -> google.protobuf.Timestamp
+	1,  // 8: switchboard.system.v1.SystemService.GetInfo:input_type -> switchboard.system.v1.GetInfoRequest
+	3,  // 9: switchboard.system.v1.SystemService.ListRegistrations:input_type -> switchboard.system.v1.ListRegistrationsRequest
+	6,  // 10: switchboard.system.v1.SystemService.ListActiveCalls:input_type -> switchboard.system.v1.ListActiveCallsRequest
+	2,  // 11: switchboard.system.v1.SystemService.GetInfo:output_type -> switchboard.system.v1.GetInfoResponse
+	4,  // 12: switchboard.system.v1.SystemService.ListRegistrations:output_type -> switchboard.system.v1.ListRegistrationsResponse
+	7,  // 13: switchboard.system.v1.SystemService.ListActiveCalls:output_type -> switchboard.system.v1.ListActiveCallsResponse
+	11, // [11:14] is the sub-list for method output_type
+	8,  // [8:11] is the sub-list for method input_type
+	8,  // [8:8] is the sub-list for extension type_name
+	8,  // [8:8] is the sub-list for extension extendee
+	0,  // [0:8] is the sub-list for field type_name
 }
 
 func init() { file_switchboard_system_v1_system_service_proto_init() }
@@ -210,13 +756,14 @@ func file_switchboard_system_v1_system_service_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_switchboard_system_v1_system_service_proto_rawDesc), len(file_switchboard_system_v1_system_service_proto_rawDesc)),
-			NumEnums:      0,
-			NumMessages:   2,
+			NumEnums:      1,
+			NumMessages:   8,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
 		GoTypes:           file_switchboard_system_v1_system_service_proto_goTypes,
 		DependencyIndexes: file_switchboard_system_v1_system_service_proto_depIdxs,
+		EnumInfos:         file_switchboard_system_v1_system_service_proto_enumTypes,
 		MessageInfos:      file_switchboard_system_v1_system_service_proto_msgTypes,
 	}.Build()
 	File_switchboard_system_v1_system_service_proto = out.File

@@ -26,6 +26,12 @@ const (
 const (
 	// SystemServiceGetInfoProcedure is the procedure name of the SystemService's GetInfo RPC.
 	SystemServiceGetInfoProcedure = "/switchboard.system.v1.SystemService/GetInfo"
+	// SystemServiceListRegistrationsProcedure is the procedure name of the SystemService's
+	// ListRegistrations RPC.
+	SystemServiceListRegistrationsProcedure = "/switchboard.system.v1.SystemService/ListRegistrations"
+	// SystemServiceListActiveCallsProcedure is the procedure name of the SystemService's
+	// ListActiveCalls RPC.
+	SystemServiceListActiveCallsProcedure = "/switchboard.system.v1.SystemService/ListActiveCalls"
 )
 
 var (
@@ -37,6 +43,22 @@ var (
 			IdempotencyLevel: connect.IdempotencyNoSideEffects,
 		}
 	})
+	systemServiceListRegistrationsSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType:       connect.StreamTypeUnary,
+			Schema:           v1.File_switchboard_system_v1_system_service_proto.Services().ByName("SystemService").Methods().ByName("ListRegistrations"),
+			Procedure:        SystemServiceListRegistrationsProcedure,
+			IdempotencyLevel: connect.IdempotencyNoSideEffects,
+		}
+	})
+	systemServiceListActiveCallsSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType:       connect.StreamTypeUnary,
+			Schema:           v1.File_switchboard_system_v1_system_service_proto.Services().ByName("SystemService").Methods().ByName("ListActiveCalls"),
+			Procedure:        SystemServiceListActiveCallsProcedure,
+			IdempotencyLevel: connect.IdempotencyNoSideEffects,
+		}
+	})
 )
 
 // SystemServiceClient is a client for the switchboard.system.v1.SystemService service.
@@ -44,6 +66,12 @@ type SystemServiceClient interface {
 	// GetInfo returns the server's version, role, identity and the
 	// configuration revision it has applied. Needs any valid token.
 	GetInfo(context.Context, *v1.GetInfoRequest) (*v1.GetInfoResponse, error)
+	// ListRegistrations lists the SIP registrations (bindings) of devices on
+	// this server's switch. Needs a read or admin token.
+	ListRegistrations(context.Context, *v1.ListRegistrationsRequest) (*v1.ListRegistrationsResponse, error)
+	// ListActiveCalls lists the call legs in progress on this server's
+	// switch. Needs a read or admin token.
+	ListActiveCalls(context.Context, *v1.ListActiveCallsRequest) (*v1.ListActiveCallsResponse, error)
 }
 
 // NewSystemServiceClient constructs a client for the switchboard.system.v1.SystemService service.
@@ -57,6 +85,12 @@ type SystemServiceHandler interface {
 	// GetInfo returns the server's version, role, identity and the
 	// configuration revision it has applied. Needs any valid token.
 	GetInfo(context.Context, *v1.GetInfoRequest) (*v1.GetInfoResponse, error)
+	// ListRegistrations lists the SIP registrations (bindings) of devices on
+	// this server's switch. Needs a read or admin token.
+	ListRegistrations(context.Context, *v1.ListRegistrationsRequest) (*v1.ListRegistrationsResponse, error)
+	// ListActiveCalls lists the call legs in progress on this server's
+	// switch. Needs a read or admin token.
+	ListActiveCalls(context.Context, *v1.ListActiveCallsRequest) (*v1.ListActiveCallsResponse, error)
 }
 
 // RegisterSystemServiceHandler registers svc as the switchboard.system.v1.SystemService
@@ -65,6 +99,8 @@ func RegisterSystemServiceHandler(server *connect.Server, svc SystemServiceHandl
 	adapter := systemServiceHandler{svc: svc}
 	server.Register(
 		connect.Method{Spec: systemServiceGetInfoSpec(), Handler: adapter.getInfo},
+		connect.Method{Spec: systemServiceListRegistrationsSpec(), Handler: adapter.listRegistrations},
+		connect.Method{Spec: systemServiceListActiveCallsSpec(), Handler: adapter.listActiveCalls},
 	)
 }
 
@@ -73,6 +109,14 @@ type UnimplementedSystemServiceHandler struct{}
 
 func (UnimplementedSystemServiceHandler) GetInfo(context.Context, *v1.GetInfoRequest) (*v1.GetInfoResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.system.v1.SystemService.GetInfo is not implemented")
+}
+
+func (UnimplementedSystemServiceHandler) ListRegistrations(context.Context, *v1.ListRegistrationsRequest) (*v1.ListRegistrationsResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.system.v1.SystemService.ListRegistrations is not implemented")
+}
+
+func (UnimplementedSystemServiceHandler) ListActiveCalls(context.Context, *v1.ListActiveCallsRequest) (*v1.ListActiveCallsResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.system.v1.SystemService.ListActiveCalls is not implemented")
 }
 
 type systemServiceClient struct {
@@ -87,6 +131,22 @@ func (c *systemServiceClient) GetInfo(ctx context.Context, req *v1.GetInfoReques
 	return &res, nil
 }
 
+func (c *systemServiceClient) ListRegistrations(ctx context.Context, req *v1.ListRegistrationsRequest) (*v1.ListRegistrationsResponse, error) {
+	var res v1.ListRegistrationsResponse
+	if err := c.client.CallUnary(ctx, systemServiceListRegistrationsSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *systemServiceClient) ListActiveCalls(ctx context.Context, req *v1.ListActiveCallsRequest) (*v1.ListActiveCallsResponse, error) {
+	var res v1.ListActiveCallsResponse
+	if err := c.client.CallUnary(ctx, systemServiceListActiveCallsSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
 type systemServiceHandler struct{ svc SystemServiceHandler }
 
 func (h systemServiceHandler) getInfo(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
@@ -95,6 +155,30 @@ func (h systemServiceHandler) getInfo(ctx context.Context, _ connect.Spec, strea
 		return err
 	}
 	res, err := h.svc.GetInfo(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h systemServiceHandler) listRegistrations(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.ListRegistrationsRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.ListRegistrations(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h systemServiceHandler) listActiveCalls(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.ListActiveCallsRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.ListActiveCalls(ctx, &req)
 	if err != nil {
 		return err
 	}

@@ -21,7 +21,7 @@ from connectrpc.protocol import ProtocolType
 from connectrpc.server import ConnectASGIApplication, ConnectWSGIApplication, DEFAULT_READ_MAX_BYTES, Endpoint, EndpointSync
 from pyqwest import Client, SyncClient
 
-from .system_service_pb2 import GetInfoRequest, GetInfoResponse
+from .system_service_pb2 import GetInfoRequest, GetInfoResponse, ListActiveCallsRequest, ListActiveCallsResponse, ListRegistrationsRequest, ListRegistrationsResponse
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, Iterable, Mapping
@@ -45,6 +45,20 @@ class SystemService(Protocol):
         """
         GetInfo returns the server's version, role, identity and the
         configuration revision it has applied. Needs any valid token.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def list_registrations(self, request: ListRegistrationsRequest, ctx: RequestContext[ListRegistrationsRequest, ListRegistrationsResponse], /) -> ListRegistrationsResponse:
+        """
+        ListRegistrations lists the SIP registrations (bindings) of devices on
+        this server's switch. Needs a read or admin token.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def list_active_calls(self, request: ListActiveCallsRequest, ctx: RequestContext[ListActiveCallsRequest, ListActiveCallsResponse], /) -> ListActiveCallsResponse:
+        """
+        ListActiveCalls lists the call legs in progress on this server's
+        switch. Needs a read or admin token.
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -72,6 +86,28 @@ class SystemServiceASGIApplication(ConnectASGIApplication[SystemService]):
                         stream_type=StreamType.UNARY,
                     ),
                     function=svc.get_info,
+                ),
+                "/switchboard.system.v1.SystemService/ListRegistrations": Endpoint.unary(
+                    method=MethodInfo(
+                        name="ListRegistrations",
+                        service_name="switchboard.system.v1.SystemService",
+                        input=ListRegistrationsRequest,
+                        output=ListRegistrationsResponse,
+                        idempotency_level=IdempotencyLevel.NO_SIDE_EFFECTS,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.list_registrations,
+                ),
+                "/switchboard.system.v1.SystemService/ListActiveCalls": Endpoint.unary(
+                    method=MethodInfo(
+                        name="ListActiveCalls",
+                        service_name="switchboard.system.v1.SystemService",
+                        input=ListActiveCallsRequest,
+                        output=ListActiveCallsResponse,
+                        idempotency_level=IdempotencyLevel.NO_SIDE_EFFECTS,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.list_active_calls,
                 ),
             },
             interceptors=interceptors,
@@ -140,6 +176,58 @@ class SystemServiceClient(ConnectClient):
             timeout_ms=timeout_ms,
             use_get=use_get,
         )
+    async def list_registrations(
+        self,
+        request: ListRegistrationsRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+        use_get: bool = False,
+    ) -> ListRegistrationsResponse:
+        """
+        ListRegistrations lists the SIP registrations (bindings) of devices on
+        this server's switch. Needs a read or admin token.
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="ListRegistrations",
+                service_name="switchboard.system.v1.SystemService",
+                input=ListRegistrationsRequest,
+                output=ListRegistrationsResponse,
+                idempotency_level=IdempotencyLevel.NO_SIDE_EFFECTS,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+            use_get=use_get,
+        )
+    async def list_active_calls(
+        self,
+        request: ListActiveCallsRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+        use_get: bool = False,
+    ) -> ListActiveCallsResponse:
+        """
+        ListActiveCalls lists the call legs in progress on this server's
+        switch. Needs a read or admin token.
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="ListActiveCalls",
+                service_name="switchboard.system.v1.SystemService",
+                input=ListActiveCallsRequest,
+                output=ListActiveCallsResponse,
+                idempotency_level=IdempotencyLevel.NO_SIDE_EFFECTS,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+            use_get=use_get,
+        )
 
 class SystemServiceSync(Protocol):
     """
@@ -149,6 +237,20 @@ class SystemServiceSync(Protocol):
         """
         GetInfo returns the server's version, role, identity and the
         configuration revision it has applied. Needs any valid token.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def list_registrations(self, request: ListRegistrationsRequest, ctx: RequestContext[ListRegistrationsRequest, ListRegistrationsResponse], /) -> ListRegistrationsResponse:
+        """
+        ListRegistrations lists the SIP registrations (bindings) of devices on
+        this server's switch. Needs a read or admin token.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def list_active_calls(self, request: ListActiveCallsRequest, ctx: RequestContext[ListActiveCallsRequest, ListActiveCallsResponse], /) -> ListActiveCallsResponse:
+        """
+        ListActiveCalls lists the call legs in progress on this server's
+        switch. Needs a read or admin token.
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -174,6 +276,28 @@ class SystemServiceWSGIApplication(ConnectWSGIApplication):
                         stream_type=StreamType.UNARY,
                     ),
                     function=service.get_info,
+                ),
+                "/switchboard.system.v1.SystemService/ListRegistrations": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="ListRegistrations",
+                        service_name="switchboard.system.v1.SystemService",
+                        input=ListRegistrationsRequest,
+                        output=ListRegistrationsResponse,
+                        idempotency_level=IdempotencyLevel.NO_SIDE_EFFECTS,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.list_registrations,
+                ),
+                "/switchboard.system.v1.SystemService/ListActiveCalls": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="ListActiveCalls",
+                        service_name="switchboard.system.v1.SystemService",
+                        input=ListActiveCallsRequest,
+                        output=ListActiveCallsResponse,
+                        idempotency_level=IdempotencyLevel.NO_SIDE_EFFECTS,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.list_active_calls,
                 ),
             },
             interceptors=interceptors,
@@ -235,6 +359,58 @@ class SystemServiceClientSync(ConnectClientSync):
                 service_name="switchboard.system.v1.SystemService",
                 input=GetInfoRequest,
                 output=GetInfoResponse,
+                idempotency_level=IdempotencyLevel.NO_SIDE_EFFECTS,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+            use_get=use_get,
+        )
+    def list_registrations(
+        self,
+        request: ListRegistrationsRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+        use_get: bool = False,
+    ) -> ListRegistrationsResponse:
+        """
+        ListRegistrations lists the SIP registrations (bindings) of devices on
+        this server's switch. Needs a read or admin token.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="ListRegistrations",
+                service_name="switchboard.system.v1.SystemService",
+                input=ListRegistrationsRequest,
+                output=ListRegistrationsResponse,
+                idempotency_level=IdempotencyLevel.NO_SIDE_EFFECTS,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+            use_get=use_get,
+        )
+    def list_active_calls(
+        self,
+        request: ListActiveCallsRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+        use_get: bool = False,
+    ) -> ListActiveCallsResponse:
+        """
+        ListActiveCalls lists the call legs in progress on this server's
+        switch. Needs a read or admin token.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="ListActiveCalls",
+                service_name="switchboard.system.v1.SystemService",
+                input=ListActiveCallsRequest,
+                output=ListActiveCallsResponse,
                 idempotency_level=IdempotencyLevel.NO_SIDE_EFFECTS,
                 stream_type=StreamType.UNARY,
             ),

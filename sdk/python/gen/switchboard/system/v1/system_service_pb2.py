@@ -22,11 +22,12 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from switchboard.config.v1 import common_pb2 as switchboard_dot_config_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*switchboard/system/v1/system_service.proto\x12\x15switchboard.system.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\"switchboard/config/v1/common.proto\"\x10\n\x0eGetInfoRequest\"\x92\x02\n\x0fGetInfoResponse\x12\x18\n\x07version\x18\x01 \x01(\tR\x07version\x12\x35\n\x04role\x18\x02 \x01(\x0e\x32!.switchboard.config.v1.ServerRoleR\x04role\x12\x1b\n\tserver_id\x18\x03 \x01(\tR\x08serverId\x12\x1f\n\x0bserver_name\x18\x04 \x01(\tR\nserverName\x12\x39\n\nstart_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12\x35\n\x16\x63onfiguration_revision\x18\x06 \x01(\x03R\x15\x63onfigurationRevision2n\n\rSystemService\x12]\n\x07GetInfo\x12%.switchboard.system.v1.GetInfoRequest\x1a&.switchboard.system.v1.GetInfoResponse\"\x03\x90\x02\x01\x42KZIgithub.com/switchboard-pbx/switchboard/gen/switchboard/system/v1;systemv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*switchboard/system/v1/system_service.proto\x12\x15switchboard.system.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\"switchboard/config/v1/common.proto\"\x10\n\x0eGetInfoRequest\"\x92\x02\n\x0fGetInfoResponse\x12\x18\n\x07version\x18\x01 \x01(\tR\x07version\x12\x35\n\x04role\x18\x02 \x01(\x0e\x32!.switchboard.config.v1.ServerRoleR\x04role\x12\x1b\n\tserver_id\x18\x03 \x01(\tR\x08serverId\x12\x1f\n\x0bserver_name\x18\x04 \x01(\tR\nserverName\x12\x39\n\nstart_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12\x35\n\x16\x63onfiguration_revision\x18\x06 \x01(\x03R\x15\x63onfigurationRevision\"@\n\x18ListRegistrationsRequest\x12$\n\x07user_id\x18\x01 \x01(\tB\x0b\xbaH\x08r\x03\xb0\x01\x01\xd8\x01\x01R\x06userId\"f\n\x19ListRegistrationsResponse\x12I\n\rregistrations\x18\x01 \x03(\x0b\x32#.switchboard.system.v1.RegistrationR\rregistrations\"\x93\x02\n\x0cRegistration\x12\x1b\n\tdevice_id\x18\x01 \x01(\tR\x08\x64\x65viceId\x12\x17\n\x07user_id\x18\x02 \x01(\tR\x06userId\x12!\n\x0csip_username\x18\x03 \x01(\tR\x0bsipUsername\x12\x18\n\x07\x63ontact\x18\x04 \x01(\tR\x07\x63ontact\x12\x16\n\x06source\x18\x05 \x01(\tR\x06source\x12\x1c\n\ttransport\x18\x06 \x01(\tR\ttransport\x12\x1d\n\nuser_agent\x18\x07 \x01(\tR\tuserAgent\x12;\n\x0b\x65xpire_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\nexpireTime\"\x18\n\x16ListActiveCallsRequest\"M\n\x17ListActiveCallsResponse\x12\x32\n\x04legs\x18\x01 \x03(\x0b\x32\x1e.switchboard.system.v1.CallLegR\x04legs\"\x91\x03\n\x07\x43\x61llLeg\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x17\n\x07\x63\x61ll_id\x18\x02 \x01(\tR\x06\x63\x61llId\x12\x39\n\x05state\x18\x03 \x01(\x0e\x32#.switchboard.system.v1.CallLegStateR\x05state\x12\x1a\n\x08outgoing\x18\x04 \x01(\x08R\x08outgoing\x12\x17\n\x07user_id\x18\x05 \x01(\tR\x06userId\x12\x1b\n\tdevice_id\x18\x06 \x01(\tR\x08\x64\x65viceId\x12\x16\n\x06\x64ialed\x18\x07 \x01(\tR\x06\x64ialed\x12\x16\n\x06\x63\x61ller\x18\x08 \x01(\tR\x06\x63\x61ller\x12\x14\n\x05\x63odec\x18\t \x01(\tR\x05\x63odec\x12\x39\n\nstart_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12;\n\x0b\x61nswer_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.TimestampR\nanswerTime\x12\x12\n\x04held\x18\x0c \x01(\x08R\x04held*\x83\x01\n\x0c\x43\x61llLegState\x12\x1e\n\x1a\x43\x41LL_LEG_STATE_UNSPECIFIED\x10\x00\x12\x19\n\x15\x43\x41LL_LEG_STATE_TRYING\x10\x01\x12\x1a\n\x16\x43\x41LL_LEG_STATE_RINGING\x10\x02\x12\x1c\n\x18\x43\x41LL_LEG_STATE_CONNECTED\x10\x03\x32\xe2\x02\n\rSystemService\x12]\n\x07GetInfo\x12%.switchboard.system.v1.GetInfoRequest\x1a&.switchboard.system.v1.GetInfoResponse\"\x03\x90\x02\x01\x12{\n\x11ListRegistrations\x12/.switchboard.system.v1.ListRegistrationsRequest\x1a\x30.switchboard.system.v1.ListRegistrationsResponse\"\x03\x90\x02\x01\x12u\n\x0fListActiveCalls\x12-.switchboard.system.v1.ListActiveCallsRequest\x1a..switchboard.system.v1.ListActiveCallsResponse\"\x03\x90\x02\x01\x42KZIgithub.com/switchboard-pbx/switchboard/gen/switchboard/system/v1;systemv1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,12 +35,32 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'switchboard.system.v1.syste
 if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._loaded_options = None
   _globals['DESCRIPTOR']._serialized_options = b'ZIgithub.com/switchboard-pbx/switchboard/gen/switchboard/system/v1;systemv1'
+  _globals['_LISTREGISTRATIONSREQUEST'].fields_by_name['user_id']._loaded_options = None
+  _globals['_LISTREGISTRATIONSREQUEST'].fields_by_name['user_id']._serialized_options = b'\272H\010r\003\260\001\001\330\001\001'
   _globals['_SYSTEMSERVICE'].methods_by_name['GetInfo']._loaded_options = None
   _globals['_SYSTEMSERVICE'].methods_by_name['GetInfo']._serialized_options = b'\220\002\001'
-  _globals['_GETINFOREQUEST']._serialized_start=138
-  _globals['_GETINFOREQUEST']._serialized_end=154
-  _globals['_GETINFORESPONSE']._serialized_start=157
-  _globals['_GETINFORESPONSE']._serialized_end=431
-  _globals['_SYSTEMSERVICE']._serialized_start=433
-  _globals['_SYSTEMSERVICE']._serialized_end=543
+  _globals['_SYSTEMSERVICE'].methods_by_name['ListRegistrations']._loaded_options = None
+  _globals['_SYSTEMSERVICE'].methods_by_name['ListRegistrations']._serialized_options = b'\220\002\001'
+  _globals['_SYSTEMSERVICE'].methods_by_name['ListActiveCalls']._loaded_options = None
+  _globals['_SYSTEMSERVICE'].methods_by_name['ListActiveCalls']._serialized_options = b'\220\002\001'
+  _globals['_CALLLEGSTATE']._serialized_start=1420
+  _globals['_CALLLEGSTATE']._serialized_end=1551
+  _globals['_GETINFOREQUEST']._serialized_start=167
+  _globals['_GETINFOREQUEST']._serialized_end=183
+  _globals['_GETINFORESPONSE']._serialized_start=186
+  _globals['_GETINFORESPONSE']._serialized_end=460
+  _globals['_LISTREGISTRATIONSREQUEST']._serialized_start=462
+  _globals['_LISTREGISTRATIONSREQUEST']._serialized_end=526
+  _globals['_LISTREGISTRATIONSRESPONSE']._serialized_start=528
+  _globals['_LISTREGISTRATIONSRESPONSE']._serialized_end=630
+  _globals['_REGISTRATION']._serialized_start=633
+  _globals['_REGISTRATION']._serialized_end=908
+  _globals['_LISTACTIVECALLSREQUEST']._serialized_start=910
+  _globals['_LISTACTIVECALLSREQUEST']._serialized_end=934
+  _globals['_LISTACTIVECALLSRESPONSE']._serialized_start=936
+  _globals['_LISTACTIVECALLSRESPONSE']._serialized_end=1013
+  _globals['_CALLLEG']._serialized_start=1016
+  _globals['_CALLLEG']._serialized_end=1417
+  _globals['_SYSTEMSERVICE']._serialized_start=1554
+  _globals['_SYSTEMSERVICE']._serialized_end=1908
 # @@protoc_insertion_point(module_scope)

@@ -2,8 +2,9 @@
 // @generated from file switchboard/system/v1/system_service.proto (package switchboard.system.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import { file_buf_validate_validate } from "../../../buf/validate/validate_pb.js";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { ServerRole } from "../../config/v1/common_pb.js";
@@ -14,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file switchboard/system/v1/system_service.proto.
  */
 export const file_switchboard_system_v1_system_service: GenFile = /*@__PURE__*/
-  fileDesc("Cipzd2l0Y2hib2FyZC9zeXN0ZW0vdjEvc3lzdGVtX3NlcnZpY2UucHJvdG8SFXN3aXRjaGJvYXJkLnN5c3RlbS52MSIQCg5HZXRJbmZvUmVxdWVzdCLLAQoPR2V0SW5mb1Jlc3BvbnNlEg8KB3ZlcnNpb24YASABKAkSLwoEcm9sZRgCIAEoDjIhLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5TZXJ2ZXJSb2xlEhEKCXNlcnZlcl9pZBgDIAEoCRITCgtzZXJ2ZXJfbmFtZRgEIAEoCRIuCgpzdGFydF90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIeChZjb25maWd1cmF0aW9uX3JldmlzaW9uGAYgASgDMm4KDVN5c3RlbVNlcnZpY2USXQoHR2V0SW5mbxIlLnN3aXRjaGJvYXJkLnN5c3RlbS52MS5HZXRJbmZvUmVxdWVzdBomLnN3aXRjaGJvYXJkLnN5c3RlbS52MS5HZXRJbmZvUmVzcG9uc2UiA5ACAUJLWklnaXRodWIuY29tL3N3aXRjaGJvYXJkLXBieC9zd2l0Y2hib2FyZC9nZW4vc3dpdGNoYm9hcmQvc3lzdGVtL3YxO3N5c3RlbXYxYgZwcm90bzM", [file_google_protobuf_timestamp, file_switchboard_config_v1_common]);
+  fileDesc("Cipzd2l0Y2hib2FyZC9zeXN0ZW0vdjEvc3lzdGVtX3NlcnZpY2UucHJvdG8SFXN3aXRjaGJvYXJkLnN5c3RlbS52MSIQCg5HZXRJbmZvUmVxdWVzdCLLAQoPR2V0SW5mb1Jlc3BvbnNlEg8KB3ZlcnNpb24YASABKAkSLwoEcm9sZRgCIAEoDjIhLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5TZXJ2ZXJSb2xlEhEKCXNlcnZlcl9pZBgDIAEoCRITCgtzZXJ2ZXJfbmFtZRgEIAEoCRIuCgpzdGFydF90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIeChZjb25maWd1cmF0aW9uX3JldmlzaW9uGAYgASgDIjgKGExpc3RSZWdpc3RyYXRpb25zUmVxdWVzdBIcCgd1c2VyX2lkGAEgASgJQgu6SAjYAQFyA7ABASJXChlMaXN0UmVnaXN0cmF0aW9uc1Jlc3BvbnNlEjoKDXJlZ2lzdHJhdGlvbnMYASADKAsyIy5zd2l0Y2hib2FyZC5zeXN0ZW0udjEuUmVnaXN0cmF0aW9uIsEBCgxSZWdpc3RyYXRpb24SEQoJZGV2aWNlX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSFAoMc2lwX3VzZXJuYW1lGAMgASgJEg8KB2NvbnRhY3QYBCABKAkSDgoGc291cmNlGAUgASgJEhEKCXRyYW5zcG9ydBgGIAEoCRISCgp1c2VyX2FnZW50GAcgASgJEi8KC2V4cGlyZV90aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIYChZMaXN0QWN0aXZlQ2FsbHNSZXF1ZXN0IkcKF0xpc3RBY3RpdmVDYWxsc1Jlc3BvbnNlEiwKBGxlZ3MYASADKAsyHi5zd2l0Y2hib2FyZC5zeXN0ZW0udjEuQ2FsbExlZyKuAgoHQ2FsbExlZxIKCgJpZBgBIAEoCRIPCgdjYWxsX2lkGAIgASgJEjIKBXN0YXRlGAMgASgOMiMuc3dpdGNoYm9hcmQuc3lzdGVtLnYxLkNhbGxMZWdTdGF0ZRIQCghvdXRnb2luZxgEIAEoCBIPCgd1c2VyX2lkGAUgASgJEhEKCWRldmljZV9pZBgGIAEoCRIOCgZkaWFsZWQYByABKAkSDgoGY2FsbGVyGAggASgJEg0KBWNvZGVjGAkgASgJEi4KCnN0YXJ0X3RpbWUYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC2Fuc3dlcl90aW1lGAsgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIMCgRoZWxkGAwgASgIKoMBCgxDYWxsTGVnU3RhdGUSHgoaQ0FMTF9MRUdfU1RBVEVfVU5TUEVDSUZJRUQQABIZChVDQUxMX0xFR19TVEFURV9UUllJTkcQARIaChZDQUxMX0xFR19TVEFURV9SSU5HSU5HEAISHAoYQ0FMTF9MRUdfU1RBVEVfQ09OTkVDVEVEEAMy4gIKDVN5c3RlbVNlcnZpY2USXQoHR2V0SW5mbxIlLnN3aXRjaGJvYXJkLnN5c3RlbS52MS5HZXRJbmZvUmVxdWVzdBomLnN3aXRjaGJvYXJkLnN5c3RlbS52MS5HZXRJbmZvUmVzcG9uc2UiA5ACARJ7ChFMaXN0UmVnaXN0cmF0aW9ucxIvLnN3aXRjaGJvYXJkLnN5c3RlbS52MS5MaXN0UmVnaXN0cmF0aW9uc1JlcXVlc3QaMC5zd2l0Y2hib2FyZC5zeXN0ZW0udjEuTGlzdFJlZ2lzdHJhdGlvbnNSZXNwb25zZSIDkAIBEnUKD0xpc3RBY3RpdmVDYWxscxItLnN3aXRjaGJvYXJkLnN5c3RlbS52MS5MaXN0QWN0aXZlQ2FsbHNSZXF1ZXN0Gi4uc3dpdGNoYm9hcmQuc3lzdGVtLnYxLkxpc3RBY3RpdmVDYWxsc1Jlc3BvbnNlIgOQAgFCS1pJZ2l0aHViLmNvbS9zd2l0Y2hib2FyZC1wYngvc3dpdGNoYm9hcmQvZ2VuL3N3aXRjaGJvYXJkL3N5c3RlbS92MTtzeXN0ZW12MWIGcHJvdG8z", [file_buf_validate_validate, file_google_protobuf_timestamp, file_switchboard_config_v1_common]);
 
 /**
  * GetInfoRequest is empty.
@@ -88,6 +89,293 @@ export const GetInfoResponseSchema: GenMessage<GetInfoResponse> = /*@__PURE__*/
   messageDesc(file_switchboard_system_v1_system_service, 1);
 
 /**
+ * ListRegistrationsRequest narrows the list.
+ *
+ * @generated from message switchboard.system.v1.ListRegistrationsRequest
+ */
+export type ListRegistrationsRequest = Message<"switchboard.system.v1.ListRegistrationsRequest"> & {
+  /**
+   * Only registrations of this user's devices; empty for all.
+   *
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+};
+
+/**
+ * Describes the message switchboard.system.v1.ListRegistrationsRequest.
+ * Use `create(ListRegistrationsRequestSchema)` to create a new message.
+ */
+export const ListRegistrationsRequestSchema: GenMessage<ListRegistrationsRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_system_v1_system_service, 2);
+
+/**
+ * ListRegistrationsResponse lists the registrations.
+ *
+ * @generated from message switchboard.system.v1.ListRegistrationsResponse
+ */
+export type ListRegistrationsResponse = Message<"switchboard.system.v1.ListRegistrationsResponse"> & {
+  /**
+   * The registrations, by SIP user name.
+   *
+   * @generated from field: repeated switchboard.system.v1.Registration registrations = 1;
+   */
+  registrations: Registration[];
+};
+
+/**
+ * Describes the message switchboard.system.v1.ListRegistrationsResponse.
+ * Use `create(ListRegistrationsResponseSchema)` to create a new message.
+ */
+export const ListRegistrationsResponseSchema: GenMessage<ListRegistrationsResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_system_v1_system_service, 3);
+
+/**
+ * Registration is one registered contact of a device.
+ *
+ * @generated from message switchboard.system.v1.Registration
+ */
+export type Registration = Message<"switchboard.system.v1.Registration"> & {
+  /**
+   * The device.
+   *
+   * @generated from field: string device_id = 1;
+   */
+  deviceId: string;
+
+  /**
+   * The device's owner.
+   *
+   * @generated from field: string user_id = 2;
+   */
+  userId: string;
+
+  /**
+   * The device's SIP user name.
+   *
+   * @generated from field: string sip_username = 3;
+   */
+  sipUsername: string;
+
+  /**
+   * The Contact URI the device registered.
+   *
+   * @generated from field: string contact = 4;
+   */
+  contact: string;
+
+  /**
+   * Address the registration came from (ip:port).
+   *
+   * @generated from field: string source = 5;
+   */
+  source: string;
+
+  /**
+   * "udp" or "tcp".
+   *
+   * @generated from field: string transport = 6;
+   */
+  transport: string;
+
+  /**
+   * The device's User-Agent.
+   *
+   * @generated from field: string user_agent = 7;
+   */
+  userAgent: string;
+
+  /**
+   * When the registration expires unless the device refreshes it.
+   *
+   * @generated from field: google.protobuf.Timestamp expire_time = 8;
+   */
+  expireTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message switchboard.system.v1.Registration.
+ * Use `create(RegistrationSchema)` to create a new message.
+ */
+export const RegistrationSchema: GenMessage<Registration> = /*@__PURE__*/
+  messageDesc(file_switchboard_system_v1_system_service, 4);
+
+/**
+ * ListActiveCallsRequest is empty.
+ *
+ * @generated from message switchboard.system.v1.ListActiveCallsRequest
+ */
+export type ListActiveCallsRequest = Message<"switchboard.system.v1.ListActiveCallsRequest"> & {
+};
+
+/**
+ * Describes the message switchboard.system.v1.ListActiveCallsRequest.
+ * Use `create(ListActiveCallsRequestSchema)` to create a new message.
+ */
+export const ListActiveCallsRequestSchema: GenMessage<ListActiveCallsRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_system_v1_system_service, 5);
+
+/**
+ * ListActiveCallsResponse lists the legs in progress.
+ *
+ * @generated from message switchboard.system.v1.ListActiveCallsResponse
+ */
+export type ListActiveCallsResponse = Message<"switchboard.system.v1.ListActiveCallsResponse"> & {
+  /**
+   * The legs; legs of one call share call_id.
+   *
+   * @generated from field: repeated switchboard.system.v1.CallLeg legs = 1;
+   */
+  legs: CallLeg[];
+};
+
+/**
+ * Describes the message switchboard.system.v1.ListActiveCallsResponse.
+ * Use `create(ListActiveCallsResponseSchema)` to create a new message.
+ */
+export const ListActiveCallsResponseSchema: GenMessage<ListActiveCallsResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_system_v1_system_service, 6);
+
+/**
+ * CallLeg is one side of a call in progress: a phone's view of it.
+ *
+ * @generated from message switchboard.system.v1.CallLeg
+ */
+export type CallLeg = Message<"switchboard.system.v1.CallLeg"> & {
+  /**
+   * Leg id.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * Call id shared by the legs of one call.
+   *
+   * @generated from field: string call_id = 2;
+   */
+  callId: string;
+
+  /**
+   * The leg's state.
+   *
+   * @generated from field: switchboard.system.v1.CallLegState state = 3;
+   */
+  state: CallLegState;
+
+  /**
+   * True when the phone on this leg placed the call.
+   *
+   * @generated from field: bool outgoing = 4;
+   */
+  outgoing: boolean;
+
+  /**
+   * The user on this leg.
+   *
+   * @generated from field: string user_id = 5;
+   */
+  userId: string;
+
+  /**
+   * The device on this leg.
+   *
+   * @generated from field: string device_id = 6;
+   */
+  deviceId: string;
+
+  /**
+   * The number dialled.
+   *
+   * @generated from field: string dialed = 7;
+   */
+  dialed: string;
+
+  /**
+   * The calling party.
+   *
+   * @generated from field: string caller = 8;
+   */
+  caller: string;
+
+  /**
+   * Audio codec, e.g. "PCMU".
+   *
+   * @generated from field: string codec = 9;
+   */
+  codec: string;
+
+  /**
+   * When the leg started.
+   *
+   * @generated from field: google.protobuf.Timestamp start_time = 10;
+   */
+  startTime?: Timestamp | undefined;
+
+  /**
+   * When it was answered.
+   *
+   * @generated from field: google.protobuf.Timestamp answer_time = 11;
+   */
+  answerTime?: Timestamp | undefined;
+
+  /**
+   * Whether the other party holds this leg.
+   *
+   * @generated from field: bool held = 12;
+   */
+  held: boolean;
+};
+
+/**
+ * Describes the message switchboard.system.v1.CallLeg.
+ * Use `create(CallLegSchema)` to create a new message.
+ */
+export const CallLegSchema: GenMessage<CallLeg> = /*@__PURE__*/
+  messageDesc(file_switchboard_system_v1_system_service, 7);
+
+/**
+ * CallLegState is how far a leg has got.
+ *
+ * @generated from enum switchboard.system.v1.CallLegState
+ */
+export enum CallLegState {
+  /**
+   * Not set.
+   *
+   * @generated from enum value: CALL_LEG_STATE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Being set up.
+   *
+   * @generated from enum value: CALL_LEG_STATE_TRYING = 1;
+   */
+  TRYING = 1,
+
+  /**
+   * Ringing.
+   *
+   * @generated from enum value: CALL_LEG_STATE_RINGING = 2;
+   */
+  RINGING = 2,
+
+  /**
+   * Answered; media flows.
+   *
+   * @generated from enum value: CALL_LEG_STATE_CONNECTED = 3;
+   */
+  CONNECTED = 3,
+}
+
+/**
+ * Describes the enum switchboard.system.v1.CallLegState.
+ */
+export const CallLegStateSchema: GenEnum<CallLegState> = /*@__PURE__*/
+  enumDesc(file_switchboard_system_v1_system_service, 0);
+
+/**
  * SystemService describes the server answering the request.
  *
  * @generated from service switchboard.system.v1.SystemService
@@ -103,6 +391,28 @@ export const SystemService: GenService<{
     methodKind: "unary";
     input: typeof GetInfoRequestSchema;
     output: typeof GetInfoResponseSchema;
+  },
+  /**
+   * ListRegistrations lists the SIP registrations (bindings) of devices on
+   * this server's switch. Needs a read or admin token.
+   *
+   * @generated from rpc switchboard.system.v1.SystemService.ListRegistrations
+   */
+  listRegistrations: {
+    methodKind: "unary";
+    input: typeof ListRegistrationsRequestSchema;
+    output: typeof ListRegistrationsResponseSchema;
+  },
+  /**
+   * ListActiveCalls lists the call legs in progress on this server's
+   * switch. Needs a read or admin token.
+   *
+   * @generated from rpc switchboard.system.v1.SystemService.ListActiveCalls
+   */
+  listActiveCalls: {
+    methodKind: "unary";
+    input: typeof ListActiveCallsRequestSchema;
+    output: typeof ListActiveCallsResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_switchboard_system_v1_system_service, 0);

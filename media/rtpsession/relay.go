@@ -1,0 +1,253 @@
+package rtpsession
+
+import (
+	"errors"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pion/rtp"
+)
+
+type relayState int
+
+const (
+	stateNew relayState = iota
+	stateRunning
+	stateClosed
+)
+
+// dtmfQueue is how many detected digits wait for the OnDTMF callback.
+const dtmfQueue = 64
+
+// Relay forwards RTP and RTCP between two legs. Create it with NewRelay,
+// then Start it; Close stops it. Its setters are safe to call at any time
+// from any goroutine.
+type Relay struct {
+	a, b *Leg
+	cfg  config
+	dirs [2]direction
+
+	lastRTP   atomic.Int64 // clock of the newest RTP (see now), 0 if none
+	countFrom atomic.Int64 // clock when the timeout count (re)started
+	timeoutOn atomic.Bool
+	fired     atomic.Bool
+
+	mu      sync.Mutex // guards state and timer
+	state   relayState
+	timer   *time.Timer
+	done    chan struct{}
+	readers sync.WaitGroup
+	events  chan dtmfEvent
+}
+
+type dtmfEvent struct {
+	from  *Leg
+	digit rune
+}
+
+// direction is one way through the relay: packets read from in are
+// written to out, into the output stream tx that belongs to out.
+type direction struct {
+	id      Direction
+	r       *Relay
+	in, out *Leg
+	tx      *output
+
+	ptMap atomic.Pointer[ptTable]
+	muted atomic.Bool
+	ctr   counters
+
+	// Owned by the goroutine reading in's RTP socket.
+	hdr  rtp.Header
+	dtmf dtmfState
+}
+
+// ptTable maps input payload types to output payload types.
+type ptTable [128]uint8
+
+// NewRelay returns a relay between legs a and b, not yet started.
+func NewRelay(a, b *Leg, opts ...Option) *Relay {
+	r := &Relay{a: a, b: b, cfg: defaultConfig(), done: make(chan struct{})}
+	for _, o := range opts {
+		o(&r.cfg)
+	}
+	r.timeoutOn.Store(true)
+	r.dirs[AToB] = direction{id: AToB, r: r, in: a, out: b}
+	r.dirs[BToA] = direction{id: BToA, r: r, in: b, out: a}
+	for i := range r.dirs {
+		if out := r.dirs[i].out; out != nil {
+			r.dirs[i].tx = &out.tx
+			out.tx.setRate(r.cfg.rate)
+		}
+	}
+	return r
+}
+
+// A returns leg A.
+func (r *Relay) A() *Leg { return r.a }
+
+// B returns leg B.
+func (r *Relay) B() *Leg { return r.b }
+
+// Start begins forwarding: one goroutine per leg and protocol reads its
+// socket, and one more delivers OnDTMF callbacks if that option was given.
+// It fails if the relay was started or closed before, or if a leg is part
+// of another running relay.
+func (r *Relay) Start() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch {
+	case r.state == stateClosed:
+		return ErrClosed
+	case r.state == stateRunning:
+		return errors.New("rtpsession: relay already started")
+	case r.a == nil || r.b == nil || r.a == r.b:
+		return errors.New("rtpsession: a relay needs two distinct legs")
+	}
+	if !r.a.owner.CompareAndSwap(nil, r) {
+		return ErrLegInUse
+	}
+	if !r.b.owner.CompareAndSwap(nil, r) {
+		r.a.owner.Store(nil)
+		return ErrLegInUse
+	}
+	r.state = stateRunning
+	r.countFrom.Store(now())
+	if r.cfg.onDTMF != nil {
+		r.events = make(chan dtmfEvent, dtmfQueue)
+		go r.dispatch(r.events)
+	}
+	r.readers.Add(4)
+	for i := range r.dirs {
+		go r.dirs[i].readRTP()
+		go r.dirs[i].readRTCP()
+	}
+	if r.cfg.timeout > 0 {
+		r.timer = time.AfterFunc(r.cfg.timeout, r.checkTimeout)
+	}
+	return nil
+}
+
+// Close stops forwarding and waits for the reading goroutines to return.
+// It does not close the legs' sockets: the caller releases the ports, or
+// starts another relay with the legs. A callback already running is not
+// waited for, so callbacks may call Close. Close is idempotent.
+func (r *Relay) Close() error {
+	r.mu.Lock()
+	wasRunning := r.state == stateRunning
+	if r.state == stateClosed {
+		r.mu.Unlock()
+		return nil
+	}
+	r.state = stateClosed
+	close(r.done)
+	if r.timer != nil {
+		r.timer.Stop()
+	}
+	r.mu.Unlock()
+	if !wasRunning {
+		return nil
+	}
+	// A deadline in the past wakes the readers; they see done and return.
+	// The deadline is cleared afterwards so the sockets can be used again.
+	conns := r.conns()
+	for _, c := range conns {
+		_ = c.SetReadDeadline(time.Unix(1, 0))
+	}
+	r.readers.Wait()
+	for _, c := range conns {
+		_ = c.SetReadDeadline(time.Time{})
+	}
+	if r.events != nil {
+		close(r.events)
+	}
+	r.a.owner.Store(nil)
+	r.b.owner.Store(nil)
+	return nil
+}
+
+func (r *Relay) conns() []*net.UDPConn {
+	return []*net.UDPConn{r.a.ports.RTP, r.a.ports.RTCP, r.b.ports.RTP, r.b.ports.RTCP}
+}
+
+func (r *Relay) closed() bool {
+	select {
+	case <-r.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// SetPayloadMap sets how payload types are rewritten in one direction:
+// m[in] = out. Types not in m pass unchanged; a target of PayloadNone drops
+// packets of that type. A nil map restores the identity.
+func (r *Relay) SetPayloadMap(dir Direction, m map[uint8]uint8) {
+	if !dir.valid() {
+		return
+	}
+	if m == nil {
+		r.dirs[dir].ptMap.Store(nil)
+		return
+	}
+	t := new(ptTable)
+	for i := range t {
+		t[i] = uint8(i)
+	}
+	for in, out := range m {
+		if in > 127 {
+			continue
+		}
+		if out > 127 {
+			out = PayloadNone
+		}
+		t[in] = out
+	}
+	r.dirs[dir].ptMap.Store(t)
+}
+
+// SetMute stops (true) or resumes (false) forwarding RTP in one direction,
+// for hold. RTCP keeps flowing. The output continues without a sequence
+// gap when forwarding resumes.
+func (r *Relay) SetMute(dir Direction, muted bool) {
+	if dir.valid() {
+		r.dirs[dir].muted.Store(muted)
+	}
+}
+
+// Muted reports whether a direction is muted.
+func (r *Relay) Muted(dir Direction) bool {
+	return dir.valid() && r.dirs[dir].muted.Load()
+}
+
+// SSRC returns the SSRC of a direction's output stream: that of the leg
+// the direction goes to (see Leg.SSRC).
+func (r *Relay) SSRC(dir Direction) uint32 {
+	if !dir.valid() || r.dirs[dir].out == nil {
+		return 0
+	}
+	return r.dirs[dir].out.SSRC()
+}
+
+// Counters returns a snapshot of a direction's counters.
+func (r *Relay) Counters(dir Direction) Counters {
+	if !dir.valid() {
+		return Counters{}
+	}
+	return r.dirs[dir].ctr.snapshot()
+}
+
+// towards returns the direction whose output goes to leg to.
+func (r *Relay) towards(to *Leg) (*direction, error) {
+	switch {
+	case to == nil:
+		return nil, ErrNotInRelay
+	case to == r.b:
+		return &r.dirs[AToB], nil
+	case to == r.a:
+		return &r.dirs[BToA], nil
+	}
+	return nil, ErrNotInRelay
+}

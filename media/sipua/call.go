@@ -1,0 +1,235 @@
+package sipua
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/emiago/sipgo"
+	"github.com/emiago/sipgo/sip"
+	"github.com/google/uuid"
+
+	"github.com/switchboard-pbx/switchboard/media/rtpsession"
+	"github.com/switchboard-pbx/switchboard/media/sdpneg"
+)
+
+// LegState is a leg's state, as reported to the Observer.
+type LegState int
+
+// Leg states.
+const (
+	LegTrying LegState = iota + 1
+	LegRinging
+	LegAnswered
+	LegEnded
+)
+
+// EndReason says why a leg ended.
+type EndReason int
+
+// End reasons.
+const (
+	EndNone EndReason = iota
+	EndNormal
+	EndBusy
+	EndNoAnswer
+	EndRejected
+	EndUnreachable
+	EndCanceled
+	EndMediaTimeout
+	EndCommanded
+	EndFailed
+)
+
+const endCommanded = EndCommanded
+
+// LegInfo is a snapshot of one leg for observers and listings.
+type LegInfo struct {
+	ID        string
+	CallID    string // the switch's call id, shared by the legs of a call
+	State     LegState
+	Inbound   bool // the phone sent the INVITE
+	UserID    string
+	DeviceID  string
+	Dialed    string
+	Caller    string
+	SIPCallID string
+	Codec     string
+	Start     time.Time
+	Answer    time.Time
+	End       EndReason
+	SIPStatus int
+	Held      bool
+}
+
+// leg is one side of a call.
+type leg struct {
+	info   LegInfo
+	ports  *rtpsession.Ports
+	rtp    *rtpsession.Leg
+	local  sdpneg.Local
+	remote *sdpneg.Media
+	server *sipgo.DialogServerSession // inbound leg
+	client *sipgo.DialogClientSession // outbound leg
+	cancel context.CancelFunc         // outbound leg: stops ringing (CANCEL)
+	byeIn  bool                       // the far end sent BYE: do not send one
+}
+
+// call is two legs bridged by the switch: a (the caller's inbound leg) and
+// b (the answering outbound leg); before answer, forks are the outbound
+// legs ringing in parallel.
+type call struct {
+	ua        *UA
+	id        string
+	offer     *sdpneg.Media // the caller's offer
+	callerExt string        // the caller's extension, for From headers
+	ctx       context.Context
+	cancel    context.CancelFunc
+
+	reinviteMu sync.Mutex // one re-INVITE at a time
+	mu         sync.Mutex
+	a          *leg
+	b          *leg
+	forks      []*leg
+	early      *leg   // fork whose early media the caller hears
+	answerA    []byte // SDP answer sent (or to send) to the caller
+	ringing    bool   // 180 or 183 sent to the caller
+	relay      *rtpsession.Relay
+	relayB     *leg // the leg the relay connects to the caller
+	ended      bool
+}
+
+func newCall(u *UA) *call {
+	ctx, cancel := context.WithCancel(u.closeCtx)
+	return &call{ua: u, id: uuid.NewString(), ctx: ctx, cancel: cancel}
+}
+
+// callRegistry finds calls by leg id and by SIP dialog.
+type callRegistry struct {
+	mu       sync.Mutex
+	byLeg    map[string]*call
+	byDialog map[string]*call // sipgo dialog id -> call
+}
+
+func newCallRegistry() *callRegistry {
+	return &callRegistry{byLeg: make(map[string]*call), byDialog: make(map[string]*call)}
+}
+
+func (r *callRegistry) addLeg(id string, c *call) {
+	r.mu.Lock()
+	r.byLeg[id] = c
+	r.mu.Unlock()
+}
+
+func (r *callRegistry) addDialog(id string, c *call) {
+	r.mu.Lock()
+	r.byDialog[id] = c
+	r.mu.Unlock()
+}
+
+func (r *callRegistry) dialog(id string) *call {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.byDialog[id]
+}
+
+func (r *callRegistry) leg(id string) *call {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.byLeg[id]
+}
+
+// remove forgets every entry of c.
+func (r *callRegistry) remove(c *call) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for k, v := range r.byLeg {
+		if v == c {
+			delete(r.byLeg, k)
+		}
+	}
+	for k, v := range r.byDialog {
+		if v == c {
+			delete(r.byDialog, k)
+		}
+	}
+}
+
+func (r *callRegistry) each(fn func(*call)) {
+	r.mu.Lock()
+	calls := make(map[*call]bool, len(r.byLeg))
+	for _, c := range r.byLeg {
+		calls[c] = true
+	}
+	r.mu.Unlock()
+	for c := range calls {
+		fn(c)
+	}
+}
+
+// Legs returns a snapshot of every leg in progress.
+func (u *UA) Legs() []LegInfo {
+	var out []LegInfo
+	u.calls.each(func(c *call) {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		for _, l := range c.legs() {
+			out = append(out, l.info)
+		}
+	})
+	return out
+}
+
+// Hangup ends the call the leg belongs to. It reports false for an
+// unknown leg.
+func (u *UA) Hangup(legID string) bool {
+	c := u.calls.leg(legID)
+	if c == nil {
+		return false
+	}
+	c.hangup(EndCommanded)
+	return true
+}
+
+// legs returns the call's live legs (caller, answered callee, forks).
+func (c *call) legs() []*leg {
+	out := []*leg{c.a}
+	if c.b != nil {
+		out = append(out, c.b)
+	}
+	for _, f := range c.forks {
+		if f != c.b {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// setState changes a leg's state and tells the observer. Callers hold c.mu.
+func (c *call) setState(l *leg, s LegState) {
+	l.info.State = s
+	if s == LegAnswered {
+		l.info.Answer = time.Now()
+	}
+	c.ua.cfg.observer.LegChanged(l.info)
+}
+
+// newLeg creates a leg with RTP ports and registers it.
+func (c *call) newLeg(inbound bool) (*leg, error) {
+	ports, err := c.ua.cfg.ports.Allocate()
+	if err != nil {
+		return nil, err
+	}
+	l := &leg{ports: ports, info: LegInfo{ID: uuid.NewString(), CallID: c.id, Inbound: inbound,
+		State: LegTrying, Start: time.Now()}}
+	l.local = *sdpneg.NewLocal(c.ua.mediaIP(), ports.RTPPort())
+	l.rtp = rtpsession.NewLeg(ports)
+	c.ua.calls.addLeg(l.info.ID, c)
+	return l, nil
+}
+
+// inDialog reports whether req belongs to an existing dialog (has a To tag).
+func inDialog(req *sip.Request) bool {
+	to := req.To()
+	return to != nil && to.Params != nil && to.Params.Has("tag")
+}

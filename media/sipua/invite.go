@@ -1,0 +1,275 @@
+package sipua
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/emiago/sipgo"
+	"github.com/emiago/sipgo/sip"
+
+	"github.com/switchboard-pbx/switchboard/media/routing"
+	"github.com/switchboard-pbx/switchboard/media/sdpneg"
+)
+
+// handleInvite routes a new call (or passes a re-INVITE on).
+func (u *UA) handleInvite(req *sip.Request, tx sip.ServerTransaction) {
+	if inDialog(req) {
+		u.handleReinvite(req, tx)
+		return
+	}
+	if req.Contact() == nil || req.From() == nil || req.To() == nil {
+		u.respond(tx, req, 400, "Bad Request (missing Contact, From or To)")
+		return
+	}
+	dev, ok := u.authenticate(req, tx)
+	if !ok {
+		return
+	}
+	offer, err := sdpneg.Parse(req.Body())
+	if err != nil {
+		code, reason := sdpFailure(err)
+		u.respond(tx, req, code, reason)
+		return
+	}
+	route := u.table.Load().Resolve(req.Recipient.User)
+	targets, code, reason := u.targets(route, dev)
+	if code != 0 {
+		u.respond(tx, req, code, reason)
+		return
+	}
+	c := newCall(u)
+	c.offer = offer
+	if err := c.acceptInbound(req, tx, dev); err != nil {
+		u.log.Warn("sip: cannot take call", "error", err)
+		u.respond(tx, req, 503, "Service Unavailable (no media ports)")
+		c.cancel()
+		u.calls.remove(c)
+		return
+	}
+	u.log.Debug("sip: call", "from", dev.SIPUsername, "to", req.Recipient.User, "targets", len(targets))
+	// sipgo ends the server transaction when the handler returns, so the
+	// handler drives the call until the caller has its final response.
+	c.ring(targets, route.User)
+}
+
+// targets returns the bindings to ring for a route, or a failure status.
+func (u *UA) targets(r routing.Route, caller *routing.Device) ([]Binding, int, string) {
+	switch r.Kind {
+	case routing.Unknown:
+		return nil, 404, "Not Found"
+	case routing.External:
+		return nil, 403, "Forbidden (no trunk serves external numbers)"
+	}
+	var out []Binding
+	now := time.Now()
+	for _, d := range r.User.Devices {
+		if d.ID == caller.ID {
+			continue
+		}
+		out = append(out, u.bindings.of(d.SIPUsername, now)...)
+	}
+	if len(out) == 0 {
+		return nil, 480, "Temporarily Unavailable (no registered device)"
+	}
+	return out, 0, ""
+}
+
+// sdpFailure maps an SDP parse error to a SIP failure.
+func sdpFailure(err error) (int, string) {
+	switch {
+	case errors.Is(err, sdpneg.ErrNoCommonCodec):
+		return 488, "Not Acceptable Here (no common codec; PCMU or PCMA needed)"
+	case errors.Is(err, sdpneg.ErrUnsupported):
+		return 488, "Not Acceptable Here (" + err.Error() + ")"
+	default:
+		return 400, "Bad Request (SDP: " + err.Error() + ")"
+	}
+}
+
+// acceptInbound creates the caller's leg and its server dialog and sends
+// 100 Trying.
+func (c *call) acceptInbound(req *sip.Request, tx sip.ServerTransaction, dev *routing.Device) error {
+	a, err := c.newLeg(true)
+	if err != nil {
+		return err
+	}
+	a.info.UserID, a.info.DeviceID = dev.User.ID, dev.ID
+	a.info.Dialed = req.Recipient.User
+	a.info.Caller = partyName(dev.User)
+	c.callerExt = dev.User.Extension
+	a.info.SIPCallID = req.CallID().Value()
+	sess, err := c.ua.dialogUA(req.Transport()).ReadInvite(req, tx)
+	if err != nil {
+		c.ua.cfg.ports.Release(a.ports)
+		return err
+	}
+	a.server = sess
+	a.remote = c.offer
+	c.a = a
+	c.ua.calls.addDialog(sess.ID, c)
+	if err := sess.Respond(100, "Trying", nil); err != nil {
+		c.ua.log.Debug("sip: 100 Trying failed", "error", err)
+	}
+	c.mu.Lock()
+	c.setState(a, LegTrying)
+	c.mu.Unlock()
+	return nil
+}
+
+// forkEvent is a response (or the end) of one outbound fork.
+type forkEvent struct {
+	leg   *leg
+	res   *sip.Response
+	final bool
+	err   error
+}
+
+// ring sends an INVITE to every target and drives the call until it is
+// answered or fails. Every response to the caller is sent from this one
+// goroutine, so they go out in order (never a 180 after the 200).
+func (c *call) ring(targets []Binding, callee *routing.User) {
+	events := make(chan forkEvent, 8*len(targets)+8)
+	pending := 0
+	for _, b := range targets {
+		if err := c.fork(b, callee, events); err != nil {
+			c.ua.log.Warn("sip: fork failed", "contact", b.Contact, "error", err)
+			continue
+		}
+		pending++
+	}
+	timer := time.NewTimer(c.ua.cfg.ringTimeout)
+	defer timer.Stop()
+	best := 0
+	for pending > 0 {
+		select {
+		case ev := <-events:
+			c.ua.log.Debug("sip: fork event", "final", ev.final, "res", statusOf(ev.res), "error", ev.err)
+			if !ev.final {
+				c.onProvisional(ev.leg, ev.res)
+				continue
+			}
+			if ev.err == nil && ev.res != nil && ev.res.IsSuccess() {
+				c.onAnswer(ev.leg, ev.res)
+				return
+			}
+			pending--
+			best = betterFailure(best, ev)
+			c.endFork(ev.leg, ev)
+		case <-timer.C:
+			c.fail(480, "Temporarily Unavailable (no answer)", EndNoAnswer)
+			return
+		case <-c.a.server.Context().Done():
+			c.hangup(EndCanceled)
+			return
+		case <-c.ctx.Done():
+			c.fail(487, "Request Terminated", EndCommanded)
+			return
+		}
+	}
+	c.fail(failureFor(best))
+}
+
+// fork sends one outbound INVITE toward a binding.
+func (c *call) fork(b Binding, callee *routing.User, events chan<- forkEvent) error {
+	f, err := c.newLeg(false)
+	if err != nil {
+		return err
+	}
+	f.info.UserID, f.info.DeviceID, f.info.Dialed, f.info.Caller = callee.ID, b.DeviceID, c.a.info.Dialed, c.a.info.Caller
+	req, err := c.outboundInvite(b, callee, f)
+	if err != nil {
+		c.ua.cfg.ports.Release(f.ports)
+		return err
+	}
+	f.info.SIPCallID = req.CallID().Value()
+	c.mu.Lock()
+	c.forks = append(c.forks, f)
+	c.setState(f, LegTrying)
+	c.mu.Unlock()
+	ctx, cancel := context.WithCancel(c.ctx)
+	f.cancel = cancel
+	sess, err := c.ua.dialogUA(b.Transport).WriteInvite(ctx, req)
+	if err != nil {
+		cancel()
+		events <- forkEvent{leg: f, final: true, err: err}
+		return nil
+	}
+	f.client = sess
+	go func() {
+		err := sess.WaitAnswer(ctx, sipgo.AnswerOptions{OnResponse: func(res *sip.Response) error {
+			if res.IsProvisional() && res.StatusCode > 100 {
+				events <- forkEvent{leg: f, res: res}
+			}
+			return nil
+		}})
+		events <- forkEvent{leg: f, res: sess.InviteResponse, final: true, err: err}
+	}()
+	return nil
+}
+
+// outboundInvite builds the INVITE to one of the callee's contacts.
+func (c *call) outboundInvite(b Binding, callee *routing.User, f *leg) (*sip.Request, error) {
+	var target sip.Uri
+	if err := sip.ParseUri(b.Contact, &target); err != nil {
+		return nil, fmt.Errorf("contact %q: %w", b.Contact, err)
+	}
+	req := sip.NewRequest(sip.INVITE, target)
+	host := c.ua.contact.Address.Host
+	from := &sip.FromHeader{DisplayName: c.a.info.Caller,
+		Address: sip.Uri{Scheme: "sip", User: c.callerExt, Host: host}, Params: sip.NewParams()}
+	from.Params.Add("tag", sip.GenerateTagN(16))
+	req.AppendHeader(from)
+	req.AppendHeader(&sip.ToHeader{DisplayName: callee.DisplayName,
+		Address: sip.Uri{Scheme: "sip", User: callee.Extension, Host: host}, Params: sip.NewParams()})
+	callID := sip.CallIDHeader(sip.GenerateTagN(24) + "@" + host)
+	req.AppendHeader(&callID)
+	req.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
+	req.AppendHeader(sip.NewHeader("Allow", "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO"))
+	req.SetBody(sdpneg.ForwardOffer(&f.local, c.offer))
+	req.SetTransport(transportName(b.Transport))
+	req.SetDestination(b.Target)
+	return req, nil
+}
+
+// transportName is the sipgo transport name for a binding's transport.
+func transportName(t string) string {
+	if t == "tcp" {
+		return "TCP"
+	}
+	return "UDP"
+}
+
+// partyName is how a user is shown to the called party.
+func partyName(u *routing.User) string {
+	if u.DisplayName != "" {
+		return u.DisplayName
+	}
+	return u.Extension
+}
+
+// mediaIP is the address put in SDP for the switch's RTP ports.
+func (u *UA) mediaIP() net.IP {
+	if u.cfg.ports != nil && u.cfg.ports.IP() != nil && !u.cfg.ports.IP().IsUnspecified() {
+		return u.cfg.ports.IP()
+	}
+	return net.ParseIP(u.contact.Address.Host)
+}
+
+// dialogUA returns the dialog UA for a transport.
+func (u *UA) dialogUA(transport string) *sipgo.DialogUA {
+	cl := u.udp
+	if transport == "tcp" || transport == "TCP" {
+		cl = u.tcp
+	}
+	return &sipgo.DialogUA{Client: cl, ContactHDR: u.contact, RewriteContact: true}
+}
+
+func statusOf(res *sip.Response) int {
+	if res == nil {
+		return 0
+	}
+	return res.StatusCode
+}

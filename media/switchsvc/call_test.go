@@ -1,0 +1,263 @@
+package switchsvc_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/switchboard-pbx/switchboard/media/phonetest"
+	"github.com/switchboard-pbx/switchboard/media/sipua"
+)
+
+func TestRegister(t *testing.T) {
+	t.Parallel()
+	sw := startSwitch(t, switchsvcConfig(), user{Ext: "1001", Devices: []string{"alice"}})
+	good := phonetest.New(t, phonetest.Config{Username: "alice", Password: password, Server: sw.Addr})
+	res, err := good.Register(ctxT(t), 300)
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("good password: %v %v", res, err)
+	}
+	if regs := sw.UA().Registrations(); len(regs) != 1 || regs[0].Username != "alice" {
+		t.Fatalf("registrations = %+v", regs)
+	}
+	bad := phonetest.New(t, phonetest.Config{Username: "alice", Password: "wrong", Server: sw.Addr})
+	res, err = bad.Register(ctxT(t), 300)
+	if err != nil || res.StatusCode != 401 {
+		t.Fatalf("bad password: got %v %v, want 401", res, err)
+	}
+	res, err = good.Register(ctxT(t), 0)
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("unregister: %v %v", res, err)
+	}
+	if regs := sw.UA().Registrations(); len(regs) != 0 {
+		t.Fatalf("after unregister: %+v", regs)
+	}
+}
+
+func TestCallAudioBothWays(t *testing.T) {
+	t.Parallel()
+	sw := startSwitch(t, switchsvcConfig(), user{Ext: "1001", Devices: []string{"alice"}},
+		user{Ext: "1002", Devices: []string{"bob"}})
+	free := sw.Ports().Free()
+	alice := sw.phone(t, "alice", phonetest.AutoAnswer)
+	bob := sw.phone(t, "bob", phonetest.AutoAnswer)
+	call, err := alice.Dial(ctxT(t), "1002")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := <-bob.Incoming
+	call.PlayTone(1000)
+	in.PlayTone(400)
+	if err := in.WaitTone(ctxT(t), 1000); err != nil {
+		t.Fatal("bob does not hear alice's 1 kHz tone")
+	}
+	if err := call.WaitTone(ctxT(t), 400); err != nil {
+		t.Fatal("alice does not hear bob's 400 Hz tone")
+	}
+	if len(sw.UA().Legs()) != 2 {
+		t.Fatalf("legs = %+v", sw.UA().Legs())
+	}
+	if err := call.Hangup(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	<-in.Ended()
+	waitFor(t, "legs to end", func() bool { return len(sw.UA().Legs()) == 0 })
+	waitFor(t, "ports to return", func() bool { return sw.Ports().Free() == free })
+}
+
+func TestCallFailures(t *testing.T) {
+	t.Parallel()
+	sw := startSwitch(t, switchsvcConfig(), user{Ext: "1001", Devices: []string{"alice"}},
+		user{Ext: "1002", Devices: []string{"bob"}}, user{Ext: "1003", Devices: []string{"carol"}})
+	alice := sw.phone(t, "alice", phonetest.AutoAnswer)
+	sw.phone(t, "bob", phonetest.Busy)
+	cases := []struct {
+		name   string
+		number string
+		code   int
+	}{
+		{"unknown number", "4711", 404},
+		{"offline user", "1003", 480},
+		{"busy", "1002", 486},
+		{"external without trunk", "90301234", 403},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := alice.Dial(ctxT(t), tc.number)
+			var se *phonetest.StatusError
+			if !errors.As(err, &se) || se.Code != tc.code {
+				t.Fatalf("Dial(%s) = %v, want SIP %d", tc.number, err, tc.code)
+			}
+		})
+	}
+}
+
+func TestCancelWhileRinging(t *testing.T) {
+	t.Parallel()
+	sw := startSwitch(t, switchsvcConfig(), user{Ext: "1001", Devices: []string{"alice"}},
+		user{Ext: "1002", Devices: []string{"bob"}})
+	alice := sw.phone(t, "alice", phonetest.AutoAnswer)
+	bob := sw.phone(t, "bob", phonetest.RingForever)
+	ctx, cancel := context.WithCancel(ctxT(t))
+	done := make(chan error, 1)
+	go func() {
+		_, err := alice.Dial(ctx, "1002")
+		done <- err
+	}()
+	in := <-bob.Incoming
+	waitFor(t, "both legs ringing", func() bool { return countState(sw, sipua.LegRinging) == 2 })
+	cancel() // alice hangs up while bob's phone rings: CANCEL
+	<-done
+	select {
+	case <-in.Ended():
+	case <-time.After(10 * time.Second):
+		t.Fatal("bob's phone kept ringing after the caller cancelled")
+	}
+	waitFor(t, "legs to end", func() bool { return len(sw.UA().Legs()) == 0 })
+}
+
+func TestSecondDeviceAnswers(t *testing.T) {
+	t.Parallel()
+	sw := startSwitch(t, switchsvcConfig(), user{Ext: "1001", Devices: []string{"alice"}},
+		user{Ext: "1002", Devices: []string{"bob-desk", "bob-soft"}})
+	alice := sw.phone(t, "alice", phonetest.AutoAnswer)
+	desk := sw.phone(t, "bob-desk", phonetest.RingForever)
+	soft := sw.phone(t, "bob-soft", phonetest.AutoAnswer)
+	call, err := alice.Dial(ctxT(t), "1002")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ringing := <-desk.Incoming
+	answered := <-soft.Incoming
+	select {
+	case <-ringing.Ended():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the desk phone kept ringing after the soft phone answered")
+	}
+	call.PlayTone(1000)
+	if err := answered.WaitTone(ctxT(t), 1000); err != nil {
+		t.Fatal("the answering device does not hear the caller")
+	}
+	if err := call.Hangup(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	<-answered.Ended()
+}
+
+func TestHangupFromCallee(t *testing.T) {
+	t.Parallel()
+	sw := startSwitch(t, switchsvcConfig(), user{Ext: "1001", Devices: []string{"alice"}},
+		user{Ext: "1002", Devices: []string{"bob"}})
+	alice := sw.phone(t, "alice", phonetest.AutoAnswer)
+	bob := sw.phone(t, "bob", phonetest.AutoAnswer)
+	call, err := alice.Dial(ctxT(t), "1002")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := <-bob.Incoming
+	if err := in.Hangup(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-call.Ended():
+	case <-time.After(10 * time.Second):
+		t.Fatal("caller got no BYE after the callee hung up")
+	}
+	waitFor(t, "legs to end", func() bool { return len(sw.UA().Legs()) == 0 })
+}
+
+func TestHoldAndResume(t *testing.T) {
+	t.Parallel()
+	sw := startSwitch(t, switchsvcConfig(), user{Ext: "1001", Devices: []string{"alice"}},
+		user{Ext: "1002", Devices: []string{"bob"}})
+	alice := sw.phone(t, "alice", phonetest.AutoAnswer)
+	bob := sw.phone(t, "bob", phonetest.AutoAnswer)
+	call, err := alice.Dial(ctxT(t), "1002")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := <-bob.Incoming
+	if err := call.Hold(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	if !in.Held() {
+		t.Fatal("bob's phone was not told it is held (a=sendonly forwarded)")
+	}
+	if err := call.Resume(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	if in.Held() {
+		t.Fatal("bob's phone still held after resume")
+	}
+	call.PlayTone(1000)
+	in.PlayTone(400)
+	if err := in.WaitTone(ctxT(t), 1000); err != nil {
+		t.Fatal("no audio to bob after resume")
+	}
+	if err := call.WaitTone(ctxT(t), 400); err != nil {
+		t.Fatal("no audio to alice after resume")
+	}
+}
+
+func TestDTMF(t *testing.T) {
+	t.Parallel()
+	sw := startSwitch(t, switchsvcConfig(), user{Ext: "1001", Devices: []string{"alice"}},
+		user{Ext: "1002", Devices: []string{"bob"}})
+	alice := sw.phone(t, "alice", phonetest.AutoAnswer)
+	bob := sw.phone(t, "bob", phonetest.AutoAnswer)
+	call, err := alice.Dial(ctxT(t), "1002")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := <-bob.Incoming
+	call.PlayTone(0)
+	in.PlayTone(0)
+	for _, d := range "5#" {
+		if err := call.SendInfoDTMF(ctxT(t), d); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case got := <-in.Digits():
+			if got != d {
+				t.Fatalf("bob got digit %c, want %c", got, d)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("digit %c sent as SIP INFO did not arrive as RFC 4733", d)
+		}
+	}
+}
+
+func TestMediaTimeout(t *testing.T) {
+	t.Parallel()
+	cfg := switchsvcConfig()
+	cfg.MediaTimeout = 2 * time.Second
+	sw := startSwitch(t, cfg, user{Ext: "1001", Devices: []string{"alice"}},
+		user{Ext: "1002", Devices: []string{"bob"}})
+	alice := sw.phone(t, "alice", phonetest.AutoAnswer)
+	bob := sw.phone(t, "bob", phonetest.AutoAnswer)
+	call, err := alice.Dial(ctxT(t), "1002")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := <-bob.Incoming
+	call.StopSending()
+	in.StopSending()
+	for _, c := range []*phonetest.Call{call, in} {
+		select {
+		case <-c.Ended():
+		case <-time.After(15 * time.Second):
+			t.Fatal("no BYE after the media timeout")
+		}
+	}
+}
+
+func countState(sw *testSwitch, s sipua.LegState) int {
+	n := 0
+	for _, l := range sw.UA().Legs() {
+		if l.State == s {
+			n++
+		}
+	}
+	return n
+}

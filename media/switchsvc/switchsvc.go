@@ -1,0 +1,226 @@
+// Package switchsvc is the switch: the SIP/RTP engine (media/sipua over
+// media/rtpsession) behind the generated SwitchService. A TMS commands it
+// through that service only, whether the switch runs in-process (Connect's
+// in-process transport) or as a separate `switchboard switch` process.
+package switchsvc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"connectrpc.com/connect/v2"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	switchv1 "github.com/switchboard-pbx/switchboard/gen/switchboard/switch/v1"
+	"github.com/switchboard-pbx/switchboard/gen/switchboard/switch/v1/switchv1connect"
+	"github.com/switchboard-pbx/switchboard/media/routing"
+	"github.com/switchboard-pbx/switchboard/media/rtpsession"
+	"github.com/switchboard-pbx/switchboard/media/sipua"
+)
+
+var errOutOfRange = errors.New("sequence is older than the retained events")
+
+// Config is what a switch needs.
+type Config struct {
+	SIPListen    string // UDP and TCP, e.g. ":5060" or "127.0.0.1:0"
+	RTPMin       int    // RTP port range (even start)
+	RTPMax       int
+	MediaIP      net.IP // address RTP binds to and SDP advertises; default from SIPListen
+	Advertise    string // host in Contact/Via; default from SIPListen
+	RingTimeout  time.Duration
+	MediaTimeout time.Duration
+	RetainEvents int // default 10,000
+	Log          *slog.Logger
+	UAOptions    []sipua.Option // extra options (tests: short ban windows …)
+}
+
+// Switch is a running switch.
+type Switch struct {
+	switchv1connect.UnimplementedSwitchServiceHandler
+	cfg    Config
+	log    *slog.Logger
+	ua     *sipua.UA
+	ports  *rtpsession.PortPool
+	events *eventLog
+
+	mu       sync.Mutex
+	revision int64
+}
+
+// New creates a switch; Run starts it.
+func New(cfg Config) (*Switch, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.RetainEvents <= 0 {
+		cfg.RetainEvents = 10_000
+	}
+	ip := cfg.MediaIP
+	if ip == nil {
+		host, _, err := net.SplitHostPort(cfg.SIPListen)
+		if err != nil {
+			return nil, fmt.Errorf("switch: SIP address %q: %w", cfg.SIPListen, err)
+		}
+		ip = net.ParseIP(host)
+		if ip == nil {
+			ip = net.IPv4zero
+		}
+	}
+	ports, err := rtpsession.NewPortPool(ip, cfg.RTPMin, cfg.RTPMax)
+	if err != nil {
+		return nil, fmt.Errorf("switch: RTP ports: %w", err)
+	}
+	s := &Switch{cfg: cfg, log: cfg.Log, ports: ports, events: newEventLog(cfg.RetainEvents),
+		revision: -1}
+	opts := []sipua.Option{sipua.WithLogger(cfg.Log), sipua.WithObserver(observer{s}), sipua.WithPortPool(ports)}
+	if cfg.RingTimeout > 0 {
+		opts = append(opts, sipua.WithRingTimeout(cfg.RingTimeout))
+	}
+	if cfg.MediaTimeout > 0 {
+		opts = append(opts, sipua.WithMediaTimeout(cfg.MediaTimeout))
+	}
+	if cfg.Advertise != "" {
+		opts = append(opts, sipua.WithAdvertiseHost(cfg.Advertise))
+	}
+	s.ua, err = sipua.New(append(opts, cfg.UAOptions...)...)
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Run serves SIP until ctx ends.
+func (s *Switch) Run(ctx context.Context) error {
+	return s.ua.Listen(ctx, s.cfg.SIPListen)
+}
+
+// Ready is closed once the switch listens.
+func (s *Switch) Ready() <-chan struct{} { return s.ua.Ready() }
+
+// SIPAddr is the SIP address (after Ready).
+func (s *Switch) SIPAddr() *net.UDPAddr { return s.ua.Addr() }
+
+// UA exposes the SIP engine (tests and benchmarks).
+func (s *Switch) UA() *sipua.UA { return s.ua }
+
+// Ports exposes the RTP port pool (tests check nothing leaks).
+func (s *Switch) Ports() *rtpsession.PortPool { return s.ports }
+
+// Register adds the SwitchService to a Connect server.
+func (s *Switch) Register(srv *connect.Server) { switchv1connect.RegisterSwitchServiceHandler(srv, s) }
+
+// ApplyRoutingTable swaps in a new routing table.
+func (s *Switch) ApplyRoutingTable(_ context.Context, req *switchv1.ApplyRoutingTableRequest) (*switchv1.ApplyRoutingTableResponse, error) {
+	t := req.GetTable()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t.GetRevision() < s.revision {
+		return &switchv1.ApplyRoutingTableResponse{Revision: s.revision}, nil
+	}
+	s.ua.SetTable(tableFromProto(t))
+	s.revision = t.GetRevision()
+	s.log.Info("switch: routing table applied", "revision", s.revision, "users", len(t.GetUsers()))
+	return &switchv1.ApplyRoutingTableResponse{Revision: s.revision}, nil
+}
+
+// ListRegistrations lists the bindings.
+func (s *Switch) ListRegistrations(context.Context, *switchv1.ListRegistrationsRequest) (*switchv1.ListRegistrationsResponse, error) {
+	bs := s.ua.Registrations()
+	out := make([]*switchv1.Registration, len(bs))
+	for i, b := range bs {
+		out[i] = bindingToProto(b)
+	}
+	return &switchv1.ListRegistrationsResponse{Registrations: out}, nil
+}
+
+// ListLegs lists the legs in progress.
+func (s *Switch) ListLegs(context.Context, *switchv1.ListLegsRequest) (*switchv1.ListLegsResponse, error) {
+	ls := s.ua.Legs()
+	out := make([]*switchv1.Leg, len(ls))
+	for i, l := range ls {
+		out[i] = legToProto(l)
+	}
+	return &switchv1.ListLegsResponse{Legs: out}, nil
+}
+
+// HangupLeg ends a leg's call.
+func (s *Switch) HangupLeg(_ context.Context, req *switchv1.HangupLegRequest) (*switchv1.HangupLegResponse, error) {
+	if !s.ua.Hangup(req.GetLegId()) {
+		return nil, connect.Errorf(connect.CodeNotFound, "leg %s is not in progress", req.GetLegId())
+	}
+	return &switchv1.HangupLegResponse{}, nil
+}
+
+// Events streams switch events from after_sequence on.
+func (s *Switch) Events(ctx context.Context, req *switchv1.EventsRequest, stream switchv1connect.SwitchServiceEventsServerStream) error {
+	if err := stream.SendHeaders(); err != nil {
+		return err
+	}
+	err := s.events.follow(ctx, req.GetAfterSequence(), func(ev *switchv1.Event) error {
+		return stream.Send(&switchv1.EventsResponse{Event: ev})
+	})
+	if errors.Is(err, errOutOfRange) {
+		return connect.Errorf(connect.CodeOutOfRange,
+			"after_sequence %d is older than the retained events; re-list and resume from the newest", req.GetAfterSequence())
+	}
+	return err
+}
+
+// observer turns sipua callbacks into events.
+type observer struct{ s *Switch }
+
+func (o observer) RegistrationChanged(b sipua.Binding, removed bool) {
+	o.s.events.append(&switchv1.Event{Time: timestamppb.Now(), Kind: &switchv1.Event_Registration{
+		Registration: &switchv1.RegistrationEvent{Registration: bindingToProto(b), Removed: removed}}})
+}
+
+func (o observer) LegChanged(l sipua.LegInfo) {
+	o.s.events.append(&switchv1.Event{Time: timestamppb.Now(), Kind: &switchv1.Event_Leg{
+		Leg: &switchv1.LegEvent{Leg: legToProto(l)}}})
+}
+
+func (o observer) DTMF(legID string, digit rune) {
+	o.s.events.append(&switchv1.Event{Time: timestamppb.Now(), Kind: &switchv1.Event_Dtmf{
+		Dtmf: &switchv1.DtmfEvent{LegId: legID, Digit: string(digit)}}})
+}
+
+// tableFromProto builds a routing table.
+func tableFromProto(t *switchv1.RoutingTable) *routing.Table {
+	users := make([]*routing.User, 0, len(t.GetUsers()))
+	for _, u := range t.GetUsers() {
+		ru := &routing.User{ID: u.GetId(), Extension: u.GetExtension(), DisplayName: u.GetDisplayName(), Virtual: u.GetVirtual()}
+		for _, d := range u.GetDevices() {
+			ru.Devices = append(ru.Devices, &routing.Device{ID: d.GetId(), SIPUsername: d.GetSipUsername(),
+				HA1MD5: d.GetHa1Md5(), HA1SHA256: d.GetHa1Sha256()})
+		}
+		users = append(users, ru)
+	}
+	return routing.New(routing.Plan{Revision: t.GetRevision(), Realm: t.GetRealm(),
+		ExtensionLength: int(t.GetExtensionLength()), TrunkAccessCode: t.GetTrunkAccessCode(),
+		OperatorExtension: t.GetOperatorExtension()}, users)
+}
+
+func bindingToProto(b sipua.Binding) *switchv1.Registration {
+	return &switchv1.Registration{DeviceId: b.DeviceID, UserId: b.UserID, SipUsername: b.Username,
+		Contact: b.Contact, Source: b.Source, Transport: b.Transport, UserAgent: b.UserAgent,
+		ExpireTime: timestamppb.New(b.Expires)}
+}
+
+func legToProto(l sipua.LegInfo) *switchv1.Leg {
+	out := &switchv1.Leg{Id: l.ID, CallId: l.CallID, State: switchv1.LegState(l.State),
+		UserId: l.UserID, DeviceId: l.DeviceID, Dialed: l.Dialed, Caller: l.Caller, SipCallId: l.SIPCallID,
+		Codec: l.Codec, StartTime: timestamppb.New(l.Start), EndReason: switchv1.EndReason(l.End),
+		SipStatus: int32(l.SIPStatus), Held: l.Held, Direction: switchv1.LegDirection_LEG_DIRECTION_OUTBOUND}
+	if l.Inbound {
+		out.Direction = switchv1.LegDirection_LEG_DIRECTION_INBOUND
+	}
+	if !l.Answer.IsZero() {
+		out.AnswerTime = timestamppb.New(l.Answer)
+	}
+	return out
+}
