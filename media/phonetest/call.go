@@ -305,3 +305,27 @@ func (c *Call) remoteTarget() sip.Uri {
 	}
 	return c.server.InviteRequest.Contact().Address
 }
+
+// DialRaw sends an INVITE with the given body (which need not be valid
+// SDP) and returns the final status. A 2xx is acknowledged and hung up.
+func (p *Phone) DialRaw(ctx context.Context, number string, body []byte) (int, error) {
+	req := p.newRequest(sip.INVITE, sip.Uri{Scheme: "sip", User: number, Host: host(p.cfg.Server), Port: port(p.cfg.Server)})
+	req.AppendHeader(&sip.ToHeader{Address: sip.Uri{Scheme: "sip", User: number, Host: host(p.cfg.Server)}, Params: sip.NewParams()})
+	req.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
+	req.SetBody(body)
+	sess, err := p.dialogs.WriteInvite(ctx, req)
+	if err != nil {
+		return 0, err
+	}
+	err = sess.WaitAnswer(ctx, sipgo.AnswerOptions{Username: p.cfg.Username, Password: p.cfg.Password})
+	var derr *sipgo.ErrDialogResponse
+	if errors.As(err, &derr) {
+		return derr.Res.StatusCode, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	_ = sess.Ack(ctx)
+	_ = sess.Bye(ctx)
+	return sess.InviteResponse.StatusCode, nil
+}

@@ -2,14 +2,35 @@ package rtpsession
 
 import (
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 )
 
-// TestRelayCloseStopsGoroutines is deliberately not parallel: it compares
-// the process's goroutine count, which parallel tests would disturb. The
-// parallel tests are all paused while it runs.
+// relayGoroutines counts the goroutines running relay code.
+func relayGoroutines() int {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	count := 0
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if strings.Contains(g, "rtpsession.(*direction).read") || strings.Contains(g, "rtpsession.(*Relay).dispatch") {
+			count++
+		}
+	}
+	return count
+}
+
+// TestRelayCloseStopsGoroutines is not parallel, so that no other test's
+// relays run meanwhile: the parallel tests are paused while it runs.
 func TestRelayCloseStopsGoroutines(t *testing.T) {
+	waitFor(t, "relays of earlier tests to stop", func() bool { return relayGoroutines() == 0 })
 	base := runtime.NumGoroutine()
 	var relays []*Relay
 	for range 3 {
@@ -19,14 +40,16 @@ func TestRelayCloseStopsGoroutines(t *testing.T) {
 		c.pb.recvRTP()
 		relays = append(relays, c.r)
 	}
-	if n := runtime.NumGoroutine(); n < base+3*5 {
-		t.Fatalf("%d goroutines with 3 relays running, baseline %d: expected 5 per relay", n, base)
+	// 4 socket readers and 1 callback dispatcher per relay.
+	if n := relayGoroutines(); n != 3*5 {
+		t.Fatalf("%d relay goroutines with 3 relays running, want 15", n)
 	}
 	for _, r := range relays {
 		if err := r.Close(); err != nil {
 			t.Fatal(err)
 		}
 	}
+	waitFor(t, "relay goroutines to stop", func() bool { return relayGoroutines() == 0 })
 	waitFor(t, "goroutines to return to the baseline", func() bool { return runtime.NumGoroutine() <= base })
 }
 

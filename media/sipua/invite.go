@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/emiago/sipgo"
@@ -222,8 +223,9 @@ func (c *call) outboundInvite(b Binding, callee *routing.User, f *leg) (*sip.Req
 		Address: sip.Uri{Scheme: "sip", User: c.callerExt, Host: host}, Params: sip.NewParams()}
 	from.Params.Add("tag", sip.GenerateTagN(16))
 	req.AppendHeader(from)
-	req.AppendHeader(&sip.ToHeader{DisplayName: callee.DisplayName,
+	req.AppendHeader(&sip.ToHeader{
 		Address: sip.Uri{Scheme: "sip", User: callee.Extension, Host: host}, Params: sip.NewParams()})
+	req.To().DisplayName = partyName(callee)
 	callID := sip.CallIDHeader(sip.GenerateTagN(24) + "@" + host)
 	req.AppendHeader(&callID)
 	req.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
@@ -242,12 +244,19 @@ func transportName(t string) string {
 	return "UDP"
 }
 
-// partyName is how a user is shown to the called party.
+// partyName is how a user is shown to the called party: the display
+// name without the characters that would break a quoted SIP display name.
 func partyName(u *routing.User) string {
-	if u.DisplayName != "" {
-		return u.DisplayName
+	name := strings.Map(func(r rune) rune {
+		if r == '"' || r == '\\' || r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, u.DisplayName)
+	if name == "" {
+		return u.Extension
 	}
-	return u.Extension
+	return name
 }
 
 // mediaIP is the address put in SDP for the switch's RTP ports.
