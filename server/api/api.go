@@ -21,6 +21,7 @@ import (
 	"github.com/switchboard-pbx/switchboard/gen/switchboard/system/v1/systemv1connect"
 	"github.com/switchboard-pbx/switchboard/server/auth"
 	"github.com/switchboard-pbx/switchboard/server/config"
+	"github.com/switchboard-pbx/switchboard/server/tms"
 )
 
 // Deps are the domain services the API serves.
@@ -29,8 +30,8 @@ type Deps struct {
 	Tokens   *auth.Service
 	Identity Identity
 	Log      *slog.Logger
-	Metrics  *Metrics                            // may be nil
-	Switch   switchv1connect.SwitchServiceClient // this server's switch; may be nil
+	Metrics  *Metrics      // may be nil
+	Switches *tms.Registry // the switches this server manages; may be nil
 }
 
 // NewServer returns a Connect server with every service registered and
@@ -47,8 +48,9 @@ func NewServer(d Deps) *connect.Server {
 	ics = append(ics, authInterceptor(d.Tokens), validate.NewServerInterceptor())
 	srv := connect.NewServer(ics...)
 	configv1connect.RegisterConfigServiceHandler(srv, newConfigHandler(d.Config))
-	systemv1connect.RegisterSystemServiceHandler(srv, &systemHandler{id: d.Identity, cfg: d.Config, sw: d.Switch})
+	systemv1connect.RegisterSystemServiceHandler(srv, &systemHandler{id: d.Identity, cfg: d.Config, switches: d.Switches})
 	authv1connect.RegisterTokenServiceHandler(srv, &tokenHandler{svc: d.Tokens})
+	switchv1connect.RegisterSwitchRegistryServiceHandler(srv, &registryHandler{switches: d.Switches})
 	grpcreflect.Register(srv)
 	return srv
 }

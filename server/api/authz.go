@@ -8,6 +8,7 @@ import (
 
 	"github.com/switchboard-pbx/switchboard/gen/switchboard/auth/v1/authv1connect"
 	"github.com/switchboard-pbx/switchboard/gen/switchboard/config/v1/configv1connect"
+	"github.com/switchboard-pbx/switchboard/gen/switchboard/switch/v1/switchv1connect"
 	"github.com/switchboard-pbx/switchboard/gen/switchboard/system/v1/systemv1connect"
 	"github.com/switchboard-pbx/switchboard/server/auth"
 	"github.com/switchboard-pbx/switchboard/server/derrors"
@@ -20,6 +21,8 @@ var scopes = map[string]auth.Scope{
 	systemv1connect.SystemServiceGetInfoProcedure:           auth.ScopeRead,
 	systemv1connect.SystemServiceListRegistrationsProcedure: auth.ScopeRead,
 	systemv1connect.SystemServiceListActiveCallsProcedure:   auth.ScopeRead,
+
+	switchv1connect.SwitchRegistryServiceAttachSwitchProcedure: auth.ScopeAdmin,
 
 	authv1connect.TokenServiceCreateTokenProcedure: auth.ScopeAdmin,
 	authv1connect.TokenServiceListTokensProcedure:  auth.ScopeAdmin,

@@ -13,6 +13,7 @@ import (
 	"github.com/switchboard-pbx/switchboard/gen/switchboard/system/v1/systemv1connect"
 	"github.com/switchboard-pbx/switchboard/server/config"
 	"github.com/switchboard-pbx/switchboard/server/derrors"
+	"github.com/switchboard-pbx/switchboard/server/tms"
 )
 
 // Identity describes the running server for SystemService.GetInfo.
@@ -25,21 +26,38 @@ type Identity struct {
 // systemHandler serves SystemService.
 type systemHandler struct {
 	systemv1connect.UnimplementedSystemServiceHandler
-	id  Identity
-	cfg *config.Service
-	sw  switchv1connect.SwitchServiceClient // nil when the server has no switch
+	id       Identity
+	cfg      *config.Service
+	switches *tms.Registry // nil when the server manages no switch
+}
+
+// clients returns the managed switches, or FailedPrecondition when none.
+func (h *systemHandler) clients() ([]switchv1connect.SwitchServiceClient, error) {
+	var cs []switchv1connect.SwitchServiceClient
+	if h.switches != nil {
+		cs = h.switches.Clients()
+	}
+	if len(cs) == 0 {
+		return nil, derrors.New(derrors.FailedPrecondition, "", "this server manages no switch")
+	}
+	return cs, nil
 }
 
 func (h *systemHandler) ListRegistrations(ctx context.Context, req *systemv1.ListRegistrationsRequest) (*systemv1.ListRegistrationsResponse, error) {
-	if h.sw == nil {
-		return nil, derrors.New(derrors.FailedPrecondition, "", "this server runs no switch")
-	}
-	res, err := h.sw.ListRegistrations(ctx, &switchv1.ListRegistrationsRequest{})
+	cs, err := h.clients()
 	if err != nil {
-		return nil, derrors.New(derrors.Unavailable, "", "switch unreachable: %v", connect.CodeOf(err))
+		return nil, err
+	}
+	var regs []*switchv1.Registration
+	for _, sw := range cs {
+		res, err := sw.ListRegistrations(ctx, &switchv1.ListRegistrationsRequest{})
+		if err != nil {
+			return nil, derrors.New(derrors.Unavailable, "", "a switch is unreachable: %v", connect.CodeOf(err))
+		}
+		regs = append(regs, res.GetRegistrations()...)
 	}
 	out := &systemv1.ListRegistrationsResponse{}
-	for _, r := range res.GetRegistrations() {
+	for _, r := range regs {
 		if req.GetUserId() != "" && r.GetUserId() != req.GetUserId() {
 			continue
 		}
@@ -51,15 +69,20 @@ func (h *systemHandler) ListRegistrations(ctx context.Context, req *systemv1.Lis
 }
 
 func (h *systemHandler) ListActiveCalls(ctx context.Context, _ *systemv1.ListActiveCallsRequest) (*systemv1.ListActiveCallsResponse, error) {
-	if h.sw == nil {
-		return nil, derrors.New(derrors.FailedPrecondition, "", "this server runs no switch")
-	}
-	res, err := h.sw.ListLegs(ctx, &switchv1.ListLegsRequest{})
+	cs, err := h.clients()
 	if err != nil {
-		return nil, derrors.New(derrors.Unavailable, "", "switch unreachable: %v", connect.CodeOf(err))
+		return nil, err
+	}
+	var legs []*switchv1.Leg
+	for _, sw := range cs {
+		res, err := sw.ListLegs(ctx, &switchv1.ListLegsRequest{})
+		if err != nil {
+			return nil, derrors.New(derrors.Unavailable, "", "a switch is unreachable: %v", connect.CodeOf(err))
+		}
+		legs = append(legs, res.GetLegs()...)
 	}
 	out := &systemv1.ListActiveCallsResponse{}
-	for _, l := range res.GetLegs() {
+	for _, l := range legs {
 		out.Legs = append(out.Legs, &systemv1.CallLeg{Id: l.GetId(), CallId: l.GetCallId(),
 			State: legState(l.GetState()), Outgoing: l.GetDirection() == switchv1.LegDirection_LEG_DIRECTION_INBOUND,
 			UserId: l.GetUserId(), DeviceId: l.GetDeviceId(), Dialed: l.GetDialed(), Caller: l.GetCaller(),

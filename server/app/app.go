@@ -65,8 +65,12 @@ type App struct {
 	listener net.Listener
 	http     *http.Server
 
+	// Switches are the switches this server manages (its own and attached
+	// ones), each kept in step with the configuration by a TMS loop.
+	Switches     *tms.Registry
 	switchClient switchv1connect.SwitchServiceClient
-	tms          *tms.TMS
+	runCtx       context.Context
+	stopRun      context.CancelFunc
 }
 
 // New opens the store (running migrations), bootstraps an empty system,
@@ -77,9 +81,11 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a := &App{cfg: cfg, log: cfg.Log}
+	a.runCtx, a.stopRun = context.WithCancel(context.Background())
 	if err := a.openStore(ctx); err != nil {
 		return nil, err
 	}
+	a.Switches = tms.NewRegistry(a.runCtx, a.Config, a.log)
 	if err := a.bootstrap(ctx); err != nil {
 		a.store.Close()
 		return nil, err
@@ -170,7 +176,7 @@ func (a *App) listen() error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	mux := http.NewServeMux()
 	api.Mount(mux, api.NewServer(api.Deps{
-		Config: a.Config, Tokens: a.Tokens, Log: a.log, Metrics: api.NewMetrics(reg), Switch: a.switchClient,
+		Config: a.Config, Tokens: a.Tokens, Log: a.log, Metrics: api.NewMetrics(reg), Switches: a.Switches,
 		Identity: api.Identity{Version: Version, Server: a.Server, Started: time.Now()},
 	}))
 	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
@@ -201,6 +207,7 @@ func (a *App) URL() string {
 // streams get up to 10 s) and closes the store.
 func (a *App) Serve(ctx context.Context) error {
 	defer a.store.Close()
+	defer a.stopRun()
 	a.runSwitch(ctx)
 	errc := make(chan error, 1)
 	go func() {

@@ -2,12 +2,15 @@ package app_test
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"testing"
 	"time"
 
 	configv1 "github.com/switchboard-pbx/switchboard/gen/switchboard/config/v1"
 	systemv1 "github.com/switchboard-pbx/switchboard/gen/switchboard/system/v1"
 	"github.com/switchboard-pbx/switchboard/media/phonetest"
+	"github.com/switchboard-pbx/switchboard/server/app"
 	"github.com/switchboard-pbx/switchboard/server/app/apptest"
 )
 
@@ -21,24 +24,9 @@ func TestUsersCreatedThroughTheAPICanCall(t *testing.T) {
 	c := srv.Clients("connect", srv.AdminToken)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	sites, err := c.Config.ListSites(ctx, &configv1.ListSitesRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	site := sites.GetSites()[0].GetId()
-	for _, u := range []struct{ ext, name, device string }{{"2001", "Alice", "alice"}, {"2002", "Bob", "bob"}} {
-		user, err := c.Config.CreateUser(ctx, &configv1.CreateUserRequest{User: &configv1.User{
-			Extension: u.ext, FirstName: u.name, SiteId: site}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := c.Config.CreateDevice(ctx, &configv1.CreateDeviceRequest{Device: &configv1.Device{
-			UserId: user.GetUser().GetId(), SipUsername: u.device, Password: "secret-" + u.device}}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	alice := register(ctx, t, srv, "alice")
-	bob := register(ctx, t, srv, "bob")
+	createUsers(ctx, t, c)
+	alice := registerAt(ctx, t, srv.SIPAddr, "alice")
+	bob := registerAt(ctx, t, srv.SIPAddr, "bob")
 	regs, err := c.System.ListRegistrations(ctx, &systemv1.ListRegistrationsRequest{})
 	if err != nil || len(regs.GetRegistrations()) != 2 {
 		t.Fatalf("ListRegistrations = %v, %v", regs, err)
@@ -65,11 +53,33 @@ func TestUsersCreatedThroughTheAPICanCall(t *testing.T) {
 	<-in.Ended()
 }
 
-// register registers a device, retrying until the TMS has pushed the
-// routing table with its credentials.
-func register(ctx context.Context, t *testing.T, srv *apptest.Server, name string) *phonetest.Phone {
+// createUsers creates Alice (2001, device alice) and Bob (2002, device
+// bob) on the bootstrap site; each device's password is "secret-<name>".
+func createUsers(ctx context.Context, t *testing.T, c apptest.Clients) {
 	t.Helper()
-	p := phonetest.New(t, phonetest.Config{Username: name, Password: "secret-" + name, Server: srv.SIPAddr})
+	sites, err := c.Config.ListSites(ctx, &configv1.ListSitesRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := sites.GetSites()[0].GetId()
+	for _, u := range []struct{ ext, name, device string }{{"2001", "Alice", "alice"}, {"2002", "Bob", "bob"}} {
+		user, err := c.Config.CreateUser(ctx, &configv1.CreateUserRequest{User: &configv1.User{
+			Extension: u.ext, FirstName: u.name, SiteId: site}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Config.CreateDevice(ctx, &configv1.CreateDeviceRequest{Device: &configv1.Device{
+			UserId: user.GetUser().GetId(), SipUsername: u.device, Password: "secret-" + u.device}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// registerAt registers a device at a switch, retrying until the TMS has
+// pushed the routing table with its credentials.
+func registerAt(ctx context.Context, t *testing.T, sipAddr, name string) *phonetest.Phone {
+	t.Helper()
+	p := phonetest.New(t, phonetest.Config{Username: name, Password: "secret-" + name, Server: sipAddr})
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
 	for {
@@ -83,4 +93,45 @@ func register(ctx context.Context, t *testing.T, srv *apptest.Server, name strin
 		case <-tick.C:
 		}
 	}
+}
+
+// TestStandaloneSwitch runs a switch on its own (`switchboard switch`):
+// it attaches to the server, the server's TMS pushes the routing table to
+// it over HTTP with the token, phones register to it and call, and the
+// server lists its registrations.
+func TestStandaloneSwitch(t *testing.T) {
+	t.Parallel()
+	srv := apptest.Start(t, apptest.Options{})
+	c := srv.Clients("grpc", srv.AdminToken)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	sw, err := app.NewStandaloneSwitch(app.SwitchConfig{TMS: srv.URL, Token: srv.AdminToken, Listen: "127.0.0.1:0",
+		Name: "branch-1", SIPListen: "127.0.0.1:0", RTPPorts: "50000-50999",
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	swCtx, stopSwitch := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- sw.Run(swCtx) }()
+	t.Cleanup(func() { stopSwitch(); <-done })
+	<-sw.Switch.Ready()
+	sipAddr := sw.Switch.SIPAddr().String()
+	createUsers(ctx, t, c)
+	alice := registerAt(ctx, t, sipAddr, "alice")
+	bob := registerAt(ctx, t, sipAddr, "bob")
+	regs, err := c.System.ListRegistrations(ctx, &systemv1.ListRegistrationsRequest{})
+	if err != nil || len(regs.GetRegistrations()) != 2 {
+		t.Fatalf("server lists %v, %v; want the remote switch's 2 registrations", regs, err)
+	}
+	call, err := alice.Dial(ctx, "2002")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := <-bob.Incoming
+	call.PlayTone(1000)
+	if err := in.WaitTone(ctx, 1000); err != nil {
+		t.Fatal("bob does not hear alice through the standalone switch")
+	}
+	_ = call.Hangup(ctx)
 }

@@ -12,11 +12,10 @@ import (
 
 	"github.com/switchboard-pbx/switchboard/gen/switchboard/switch/v1/switchv1connect"
 	"github.com/switchboard-pbx/switchboard/media/switchsvc"
-	"github.com/switchboard-pbx/switchboard/server/tms"
 )
 
-// startSwitch creates the in-process softswitch and the TMS that manages
-// it. The TMS reaches the switch through the generated SwitchService
+// startSwitch creates the in-process softswitch. Its TMS (in the
+// registry) reaches the switch through the generated SwitchService
 // client over Connect's in-process transport: the same code path as for a
 // remote switch.
 func (a *App) startSwitch() error {
@@ -37,7 +36,6 @@ func (a *App) startSwitch() error {
 	sw.Register(srv)
 	a.Switch = sw
 	a.switchClient = switchv1connect.NewSwitchServiceClient(connect.NewClient(connectinprocess.New(srv)))
-	a.tms = tms.New(a.Config, a.switchClient, a.log)
 	return nil
 }
 
@@ -58,9 +56,7 @@ func (a *App) runSwitch(ctx context.Context) {
 			return
 		}
 		a.log.Info("switch listening", "sip", a.Switch.SIPAddr().String(), "rtp", a.cfg.RTPPorts)
-		if err := a.tms.Run(ctx); err != nil && ctx.Err() == nil {
-			a.log.Error("tms stopped", "error", err)
-		}
+		a.Switches.Manage("local", "", a.Switch.SIPAddr().String(), a.switchClient)
 	}()
 }
 

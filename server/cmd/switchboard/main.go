@@ -1,6 +1,7 @@
 // Command switchboard runs a Switchboard server.
 //
-//	switchboard serve [flags]    run the HQ server (API, configuration)
+//	switchboard serve [flags]    run the HQ server (API, configuration, softswitch)
+//	switchboard switch [flags]   run a switch on its own, managed by a server
 //	switchboard version          print the version
 //
 // Every flag has an environment equivalent: --data-dir is
@@ -32,6 +33,8 @@ func main() {
 	switch os.Args[1] {
 	case "serve":
 		err = serve(os.Args[2:])
+	case "switch":
+		err = runSwitch(os.Args[2:])
 	case "version", "--version", "-v":
 		fmt.Println("switchboard", app.Version)
 	case "help", "-h", "--help":
@@ -52,6 +55,7 @@ func usage() {
 
 Commands:
   serve     run a server (see: switchboard serve -h)
+  switch    run a switch on its own, managed by a server (see: switchboard switch -h)
   version   print the version
 `)
 }
@@ -120,4 +124,40 @@ func newLogger(level, format string) (*slog.Logger, error) {
 	default:
 		return nil, fmt.Errorf("--log-format: %q is not text or json", format)
 	}
+}
+
+func runSwitch(args []string) error {
+	fs := flag.NewFlagSet("switch", flag.ContinueOnError)
+	var cfg app.SwitchConfig
+	var logLevel, logFormat string
+	str(fs, &cfg.TMS, "tms", "", "API URL of the server that manages this switch (required)")
+	str(fs, &cfg.Token, "token", "", "admin API token of that server (required; prefer $SWITCHBOARD_TOKEN)")
+	str(fs, &cfg.Listen, "listen", ":8081", "address of this switch's SwitchService (for its server)")
+	str(fs, &cfg.URL, "url", "", "URL the server reaches this switch on (default http://<listen address>)")
+	str(fs, &cfg.Name, "name", "", "switch name (default: the host name)")
+	str(fs, &cfg.SIPListen, "sip-listen", ":5060", "SIP address, UDP and TCP")
+	str(fs, &cfg.SIPAdvertise, "sip-advertise", "", "host or IP put in SIP and SDP (default: the --sip-listen IP)")
+	str(fs, &cfg.RTPPorts, "rtp-ports", "10000-20000", "RTP port range")
+	str(fs, &logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	str(fs, &logFormat, "log-format", "text", "log format: text or json")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	log, err := newLogger(logLevel, logFormat)
+	if err != nil {
+		return err
+	}
+	cfg.Log = log
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	sw, err := app.NewStandaloneSwitch(cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("Switchboard %s switch: SwitchService on %s, SIP on %s, managed by %s\n",
+		app.Version, sw.URL(), cfg.SIPListen, cfg.TMS)
+	return sw.Run(ctx)
 }

@@ -1457,6 +1457,116 @@ func (x *DtmfEvent) GetDigit() string {
 	return ""
 }
 
+// AttachSwitchRequest describes the switch.
+type AttachSwitchRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Name for logs and listings, e.g. the host name.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Base URL of the switch's SwitchService, e.g. "http://10.0.0.5:8081".
+	Url string `protobuf:"bytes,2,opt,name=url,proto3" json:"url,omitempty"`
+	// The switch's SIP address, for listings.
+	SipAddress    string `protobuf:"bytes,3,opt,name=sip_address,json=sipAddress,proto3" json:"sip_address,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AttachSwitchRequest) Reset() {
+	*x = AttachSwitchRequest{}
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AttachSwitchRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AttachSwitchRequest) ProtoMessage() {}
+
+func (x *AttachSwitchRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AttachSwitchRequest.ProtoReflect.Descriptor instead.
+func (*AttachSwitchRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *AttachSwitchRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *AttachSwitchRequest) GetUrl() string {
+	if x != nil {
+		return x.Url
+	}
+	return ""
+}
+
+func (x *AttachSwitchRequest) GetSipAddress() string {
+	if x != nil {
+		return x.SipAddress
+	}
+	return ""
+}
+
+// AttachSwitchResponse tells the switch how often to re-attach.
+type AttachSwitchResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Seconds between attach calls.
+	HeartbeatSeconds int32 `protobuf:"varint,1,opt,name=heartbeat_seconds,json=heartbeatSeconds,proto3" json:"heartbeat_seconds,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *AttachSwitchResponse) Reset() {
+	*x = AttachSwitchResponse{}
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AttachSwitchResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AttachSwitchResponse) ProtoMessage() {}
+
+func (x *AttachSwitchResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AttachSwitchResponse.ProtoReflect.Descriptor instead.
+func (*AttachSwitchResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *AttachSwitchResponse) GetHeartbeatSeconds() int32 {
+	if x != nil {
+		return x.HeartbeatSeconds
+	}
+	return 0
+}
+
 var File_switchboard_switch_v1_switch_service_proto protoreflect.FileDescriptor
 
 const file_switchboard_switch_v1_switch_service_proto_rawDesc = "" +
@@ -1545,7 +1655,14 @@ const file_switchboard_switch_v1_switch_service_proto_rawDesc = "" +
 	"\x03leg\x18\x01 \x01(\v2\x1a.switchboard.switch.v1.LegR\x03leg\"8\n" +
 	"\tDtmfEvent\x12\x15\n" +
 	"\x06leg_id\x18\x01 \x01(\tR\x05legId\x12\x14\n" +
-	"\x05digit\x18\x02 \x01(\tR\x05digit*\x7f\n" +
+	"\x05digit\x18\x02 \x01(\tR\x05digit\"{\n" +
+	"\x13AttachSwitchRequest\x12\x1d\n" +
+	"\x04name\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\x04name\x12\x1a\n" +
+	"\x03url\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x88\x01\x01R\x03url\x12)\n" +
+	"\vsip_address\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x01R\n" +
+	"sipAddress\"C\n" +
+	"\x14AttachSwitchResponse\x12+\n" +
+	"\x11heartbeat_seconds\x18\x01 \x01(\x05R\x10heartbeatSeconds*\x7f\n" +
 	"\bLegState\x12\x19\n" +
 	"\x15LEG_STATE_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10LEG_STATE_TRYING\x10\x01\x12\x15\n" +
@@ -1572,7 +1689,9 @@ const file_switchboard_switch_v1_switch_service_proto_rawDesc = "" +
 	"\x11ListRegistrations\x12/.switchboard.switch.v1.ListRegistrationsRequest\x1a0.switchboard.switch.v1.ListRegistrationsResponse\"\x03\x90\x02\x01\x12`\n" +
 	"\bListLegs\x12&.switchboard.switch.v1.ListLegsRequest\x1a'.switchboard.switch.v1.ListLegsResponse\"\x03\x90\x02\x01\x12^\n" +
 	"\tHangupLeg\x12'.switchboard.switch.v1.HangupLegRequest\x1a(.switchboard.switch.v1.HangupLegResponse\x12W\n" +
-	"\x06Events\x12$.switchboard.switch.v1.EventsRequest\x1a%.switchboard.switch.v1.EventsResponse0\x01BKZIgithub.com/switchboard-pbx/switchboard/gen/switchboard/switch/v1;switchv1b\x06proto3"
+	"\x06Events\x12$.switchboard.switch.v1.EventsRequest\x1a%.switchboard.switch.v1.EventsResponse0\x012\x80\x01\n" +
+	"\x15SwitchRegistryService\x12g\n" +
+	"\fAttachSwitch\x12*.switchboard.switch.v1.AttachSwitchRequest\x1a+.switchboard.switch.v1.AttachSwitchResponseBKZIgithub.com/switchboard-pbx/switchboard/gen/switchboard/switch/v1;switchv1b\x06proto3"
 
 var (
 	file_switchboard_switch_v1_switch_service_proto_rawDescOnce sync.Once
@@ -1587,7 +1706,7 @@ func file_switchboard_switch_v1_switch_service_proto_rawDescGZIP() []byte {
 }
 
 var file_switchboard_switch_v1_switch_service_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_switchboard_switch_v1_switch_service_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
+var file_switchboard_switch_v1_switch_service_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
 var file_switchboard_switch_v1_switch_service_proto_goTypes = []any{
 	(LegState)(0),                     // 0: switchboard.switch.v1.LegState
 	(LegDirection)(0),                 // 1: switchboard.switch.v1.LegDirection
@@ -1611,22 +1730,24 @@ var file_switchboard_switch_v1_switch_service_proto_goTypes = []any{
 	(*RegistrationEvent)(nil),         // 19: switchboard.switch.v1.RegistrationEvent
 	(*LegEvent)(nil),                  // 20: switchboard.switch.v1.LegEvent
 	(*DtmfEvent)(nil),                 // 21: switchboard.switch.v1.DtmfEvent
-	(*timestamppb.Timestamp)(nil),     // 22: google.protobuf.Timestamp
+	(*AttachSwitchRequest)(nil),       // 22: switchboard.switch.v1.AttachSwitchRequest
+	(*AttachSwitchResponse)(nil),      // 23: switchboard.switch.v1.AttachSwitchResponse
+	(*timestamppb.Timestamp)(nil),     // 24: google.protobuf.Timestamp
 }
 var file_switchboard_switch_v1_switch_service_proto_depIdxs = []int32{
 	4,  // 0: switchboard.switch.v1.RoutingTable.users:type_name -> switchboard.switch.v1.RoutingUser
 	5,  // 1: switchboard.switch.v1.RoutingUser.devices:type_name -> switchboard.switch.v1.RoutingDevice
 	3,  // 2: switchboard.switch.v1.ApplyRoutingTableRequest.table:type_name -> switchboard.switch.v1.RoutingTable
-	22, // 3: switchboard.switch.v1.Registration.expire_time:type_name -> google.protobuf.Timestamp
+	24, // 3: switchboard.switch.v1.Registration.expire_time:type_name -> google.protobuf.Timestamp
 	8,  // 4: switchboard.switch.v1.ListRegistrationsResponse.registrations:type_name -> switchboard.switch.v1.Registration
 	0,  // 5: switchboard.switch.v1.Leg.state:type_name -> switchboard.switch.v1.LegState
 	1,  // 6: switchboard.switch.v1.Leg.direction:type_name -> switchboard.switch.v1.LegDirection
-	22, // 7: switchboard.switch.v1.Leg.start_time:type_name -> google.protobuf.Timestamp
-	22, // 8: switchboard.switch.v1.Leg.answer_time:type_name -> google.protobuf.Timestamp
+	24, // 7: switchboard.switch.v1.Leg.start_time:type_name -> google.protobuf.Timestamp
+	24, // 8: switchboard.switch.v1.Leg.answer_time:type_name -> google.protobuf.Timestamp
 	2,  // 9: switchboard.switch.v1.Leg.end_reason:type_name -> switchboard.switch.v1.EndReason
 	11, // 10: switchboard.switch.v1.ListLegsResponse.legs:type_name -> switchboard.switch.v1.Leg
 	18, // 11: switchboard.switch.v1.EventsResponse.event:type_name -> switchboard.switch.v1.Event
-	22, // 12: switchboard.switch.v1.Event.time:type_name -> google.protobuf.Timestamp
+	24, // 12: switchboard.switch.v1.Event.time:type_name -> google.protobuf.Timestamp
 	19, // 13: switchboard.switch.v1.Event.registration:type_name -> switchboard.switch.v1.RegistrationEvent
 	20, // 14: switchboard.switch.v1.Event.leg:type_name -> switchboard.switch.v1.LegEvent
 	21, // 15: switchboard.switch.v1.Event.dtmf:type_name -> switchboard.switch.v1.DtmfEvent
@@ -1637,13 +1758,15 @@ var file_switchboard_switch_v1_switch_service_proto_depIdxs = []int32{
 	12, // 20: switchboard.switch.v1.SwitchService.ListLegs:input_type -> switchboard.switch.v1.ListLegsRequest
 	14, // 21: switchboard.switch.v1.SwitchService.HangupLeg:input_type -> switchboard.switch.v1.HangupLegRequest
 	16, // 22: switchboard.switch.v1.SwitchService.Events:input_type -> switchboard.switch.v1.EventsRequest
-	7,  // 23: switchboard.switch.v1.SwitchService.ApplyRoutingTable:output_type -> switchboard.switch.v1.ApplyRoutingTableResponse
-	10, // 24: switchboard.switch.v1.SwitchService.ListRegistrations:output_type -> switchboard.switch.v1.ListRegistrationsResponse
-	13, // 25: switchboard.switch.v1.SwitchService.ListLegs:output_type -> switchboard.switch.v1.ListLegsResponse
-	15, // 26: switchboard.switch.v1.SwitchService.HangupLeg:output_type -> switchboard.switch.v1.HangupLegResponse
-	17, // 27: switchboard.switch.v1.SwitchService.Events:output_type -> switchboard.switch.v1.EventsResponse
-	23, // [23:28] is the sub-list for method output_type
-	18, // [18:23] is the sub-list for method input_type
+	22, // 23: switchboard.switch.v1.SwitchRegistryService.AttachSwitch:input_type -> switchboard.switch.v1.AttachSwitchRequest
+	7,  // 24: switchboard.switch.v1.SwitchService.ApplyRoutingTable:output_type -> switchboard.switch.v1.ApplyRoutingTableResponse
+	10, // 25: switchboard.switch.v1.SwitchService.ListRegistrations:output_type -> switchboard.switch.v1.ListRegistrationsResponse
+	13, // 26: switchboard.switch.v1.SwitchService.ListLegs:output_type -> switchboard.switch.v1.ListLegsResponse
+	15, // 27: switchboard.switch.v1.SwitchService.HangupLeg:output_type -> switchboard.switch.v1.HangupLegResponse
+	17, // 28: switchboard.switch.v1.SwitchService.Events:output_type -> switchboard.switch.v1.EventsResponse
+	23, // 29: switchboard.switch.v1.SwitchRegistryService.AttachSwitch:output_type -> switchboard.switch.v1.AttachSwitchResponse
+	24, // [24:30] is the sub-list for method output_type
+	18, // [18:24] is the sub-list for method input_type
 	18, // [18:18] is the sub-list for extension type_name
 	18, // [18:18] is the sub-list for extension extendee
 	0,  // [0:18] is the sub-list for field type_name
@@ -1665,9 +1788,9 @@ func file_switchboard_switch_v1_switch_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_switchboard_switch_v1_switch_service_proto_rawDesc), len(file_switchboard_switch_v1_switch_service_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   19,
+			NumMessages:   21,
 			NumExtensions: 0,
-			NumServices:   1,
+			NumServices:   2,
 		},
 		GoTypes:           file_switchboard_switch_v1_switch_service_proto_goTypes,
 		DependencyIndexes: file_switchboard_switch_v1_switch_service_proto_depIdxs,

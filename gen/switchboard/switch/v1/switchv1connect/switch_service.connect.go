@@ -14,6 +14,8 @@ import (
 const (
 	// SwitchServiceName is the fully-qualified name of the SwitchService service.
 	SwitchServiceName = "switchboard.switch.v1.SwitchService"
+	// SwitchRegistryServiceName is the fully-qualified name of the SwitchRegistryService service.
+	SwitchRegistryServiceName = "switchboard.switch.v1.SwitchRegistryService"
 )
 
 // These constants are the procedure names of the RPCs defined in this package. They're exposed at
@@ -36,6 +38,9 @@ const (
 	SwitchServiceHangupLegProcedure = "/switchboard.switch.v1.SwitchService/HangupLeg"
 	// SwitchServiceEventsProcedure is the procedure name of the SwitchService's Events RPC.
 	SwitchServiceEventsProcedure = "/switchboard.switch.v1.SwitchService/Events"
+	// SwitchRegistryServiceAttachSwitchProcedure is the procedure name of the SwitchRegistryService's
+	// AttachSwitch RPC.
+	SwitchRegistryServiceAttachSwitchProcedure = "/switchboard.switch.v1.SwitchRegistryService/AttachSwitch"
 )
 
 var (
@@ -297,4 +302,79 @@ func (h switchServiceHandler) events(ctx context.Context, _ connect.Spec, stream
 		return err
 	}
 	return h.svc.Events(ctx, &req, SwitchServiceEventsServerStream{stream: stream})
+}
+
+var (
+	switchRegistryServiceAttachSwitchSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_switchboard_switch_v1_switch_service_proto.Services().ByName("SwitchRegistryService").Methods().ByName("AttachSwitch"),
+			Procedure:  SwitchRegistryServiceAttachSwitchProcedure,
+		}
+	})
+)
+
+// SwitchRegistryServiceClient is a client for the switchboard.switch.v1.SwitchRegistryService
+// service.
+type SwitchRegistryServiceClient interface {
+	// AttachSwitch adds the switch (or refreshes it, by URL). The switch calls
+	// it again every heartbeat_seconds so that a restarted server learns of it.
+	AttachSwitch(context.Context, *v1.AttachSwitchRequest) (*v1.AttachSwitchResponse, error)
+}
+
+// NewSwitchRegistryServiceClient constructs a client for the
+// switchboard.switch.v1.SwitchRegistryService service. Multiple service clients may share a single
+// connect.Client.
+func NewSwitchRegistryServiceClient(client *connect.Client) SwitchRegistryServiceClient {
+	return &switchRegistryServiceClient{client: client}
+}
+
+// SwitchRegistryServiceHandler is an implementation of the
+// switchboard.switch.v1.SwitchRegistryService service.
+type SwitchRegistryServiceHandler interface {
+	// AttachSwitch adds the switch (or refreshes it, by URL). The switch calls
+	// it again every heartbeat_seconds so that a restarted server learns of it.
+	AttachSwitch(context.Context, *v1.AttachSwitchRequest) (*v1.AttachSwitchResponse, error)
+}
+
+// RegisterSwitchRegistryServiceHandler registers svc as the
+// switchboard.switch.v1.SwitchRegistryService implementation on server.
+func RegisterSwitchRegistryServiceHandler(server *connect.Server, svc SwitchRegistryServiceHandler) {
+	adapter := switchRegistryServiceHandler{svc: svc}
+	server.Register(
+		connect.Method{Spec: switchRegistryServiceAttachSwitchSpec(), Handler: adapter.attachSwitch},
+	)
+}
+
+// UnimplementedSwitchRegistryServiceHandler returns CodeUnimplemented from all methods.
+type UnimplementedSwitchRegistryServiceHandler struct{}
+
+func (UnimplementedSwitchRegistryServiceHandler) AttachSwitch(context.Context, *v1.AttachSwitchRequest) (*v1.AttachSwitchResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.switch.v1.SwitchRegistryService.AttachSwitch is not implemented")
+}
+
+type switchRegistryServiceClient struct {
+	client *connect.Client
+}
+
+func (c *switchRegistryServiceClient) AttachSwitch(ctx context.Context, req *v1.AttachSwitchRequest) (*v1.AttachSwitchResponse, error) {
+	var res v1.AttachSwitchResponse
+	if err := c.client.CallUnary(ctx, switchRegistryServiceAttachSwitchSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+type switchRegistryServiceHandler struct{ svc SwitchRegistryServiceHandler }
+
+func (h switchRegistryServiceHandler) attachSwitch(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.AttachSwitchRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.AttachSwitch(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
 }

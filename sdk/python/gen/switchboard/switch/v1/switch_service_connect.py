@@ -21,7 +21,7 @@ from connectrpc.protocol import ProtocolType
 from connectrpc.server import ConnectASGIApplication, ConnectWSGIApplication, DEFAULT_READ_MAX_BYTES, Endpoint, EndpointSync
 from pyqwest import Client, SyncClient
 
-from .switch_service_pb2 import ApplyRoutingTableRequest, ApplyRoutingTableResponse, EventsRequest, EventsResponse, HangupLegRequest, HangupLegResponse, ListLegsRequest, ListLegsResponse, ListRegistrationsRequest, ListRegistrationsResponse
+from .switch_service_pb2 import ApplyRoutingTableRequest, ApplyRoutingTableResponse, AttachSwitchRequest, AttachSwitchResponse, EventsRequest, EventsResponse, HangupLegRequest, HangupLegResponse, ListLegsRequest, ListLegsResponse, ListRegistrationsRequest, ListRegistrationsResponse
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator, Mapping
@@ -602,6 +602,219 @@ class SwitchServiceClientSync(ConnectClientSync):
                 output=EventsResponse,
                 idempotency_level=IdempotencyLevel.UNKNOWN,
                 stream_type=StreamType.SERVER_STREAM,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+class SwitchRegistryService(Protocol):
+    """
+    SwitchRegistryService is served by every server: a switch started on its
+    own (`switchboard switch --tms URL --token T`) attaches itself here, and
+    the server's TMS then manages it through SwitchService at the URL it
+    gave, with the same token. Needs an admin token. Internal.
+    """
+    async def attach_switch(self, request: AttachSwitchRequest, ctx: RequestContext[AttachSwitchRequest, AttachSwitchResponse], /) -> AttachSwitchResponse:
+        """
+        AttachSwitch adds the switch (or refreshes it, by URL). The switch calls
+        it again every heartbeat_seconds so that a restarted server learns of it.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+
+class SwitchRegistryServiceASGIApplication(ConnectASGIApplication[SwitchRegistryService]):
+    def __init__(
+        self,
+        service: SwitchRegistryService | AsyncGenerator[SwitchRegistryService],
+        *,
+        interceptors: Iterable[Interceptor] = (),
+        read_max_bytes: int | None = DEFAULT_READ_MAX_BYTES,
+        compressions: Iterable[Compression] | None = None,
+        codecs: Iterable[Codec] | None = _DEFAULT_CODECS,
+    ) -> None:
+        super().__init__(
+            service=service,
+            endpoints=lambda svc: {
+                "/switchboard.switch.v1.SwitchRegistryService/AttachSwitch": Endpoint.unary(
+                    method=MethodInfo(
+                        name="AttachSwitch",
+                        service_name="switchboard.switch.v1.SwitchRegistryService",
+                        input=AttachSwitchRequest,
+                        output=AttachSwitchResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.attach_switch,
+                ),
+            },
+            interceptors=interceptors,
+            read_max_bytes=read_max_bytes,
+            compressions=compressions,
+            codecs=codecs,
+        )
+
+    @property
+    def path(self) -> str:
+        """Returns the URL path to mount the application to when serving multiple applications."""
+        return "/switchboard.switch.v1.SwitchRegistryService"
+
+
+class SwitchRegistryServiceClient(ConnectClient):
+    """
+    SwitchRegistryService is served by every server: a switch started on its
+    own (`switchboard switch --tms URL --token T`) attaches itself here, and
+    the server's TMS then manages it through SwitchService at the URL it
+    gave, with the same token. Needs an admin token. Internal.
+    """
+    def __init__(
+        self,
+        address: str,
+        *,
+        codec: Codec | None = _PROTO_BINARY_CODEC,
+        protocol: ProtocolType = ProtocolType.CONNECT,
+        accept_compression: Iterable[Compression] | None = None,
+        send_compression: Compression | None = _GZIP_COMPRESSION,
+        timeout_ms: int | None = None,
+        read_max_bytes: int | None = None,
+        interceptors: Iterable[Interceptor] = (),
+        http_client: Client | None = None,
+    ) -> None:
+        super().__init__(
+            address=address,
+            codec=codec,
+            protocol=protocol,
+            accept_compression=accept_compression,
+            send_compression=send_compression,
+            timeout_ms=timeout_ms,
+            read_max_bytes=read_max_bytes,
+            interceptors=interceptors,
+            http_client=http_client,
+        )
+    async def attach_switch(
+        self,
+        request: AttachSwitchRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> AttachSwitchResponse:
+        """
+        AttachSwitch adds the switch (or refreshes it, by URL). The switch calls
+        it again every heartbeat_seconds so that a restarted server learns of it.
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="AttachSwitch",
+                service_name="switchboard.switch.v1.SwitchRegistryService",
+                input=AttachSwitchRequest,
+                output=AttachSwitchResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+
+class SwitchRegistryServiceSync(Protocol):
+    """
+    SwitchRegistryService is served by every server: a switch started on its
+    own (`switchboard switch --tms URL --token T`) attaches itself here, and
+    the server's TMS then manages it through SwitchService at the URL it
+    gave, with the same token. Needs an admin token. Internal.
+    """
+    def attach_switch(self, request: AttachSwitchRequest, ctx: RequestContext[AttachSwitchRequest, AttachSwitchResponse], /) -> AttachSwitchResponse:
+        """
+        AttachSwitch adds the switch (or refreshes it, by URL). The switch calls
+        it again every heartbeat_seconds so that a restarted server learns of it.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+
+class SwitchRegistryServiceWSGIApplication(ConnectWSGIApplication):
+    def __init__(
+        self,
+        service: SwitchRegistryServiceSync,
+        interceptors: Iterable[InterceptorSync] = (),
+        read_max_bytes: int | None = DEFAULT_READ_MAX_BYTES,
+        compressions: Iterable[Compression] | None = None,
+        codecs: Iterable[Codec] | None = _DEFAULT_CODECS,
+    ) -> None:
+        super().__init__(
+            endpoints={
+                "/switchboard.switch.v1.SwitchRegistryService/AttachSwitch": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="AttachSwitch",
+                        service_name="switchboard.switch.v1.SwitchRegistryService",
+                        input=AttachSwitchRequest,
+                        output=AttachSwitchResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.attach_switch,
+                ),
+            },
+            interceptors=interceptors,
+            read_max_bytes=read_max_bytes,
+            compressions=compressions,
+            codecs=codecs,
+        )
+
+    @property
+    def path(self) -> str:
+        """Returns the URL path to mount the application to when serving multiple applications."""
+        return "/switchboard.switch.v1.SwitchRegistryService"
+
+
+class SwitchRegistryServiceClientSync(ConnectClientSync):
+    """
+    SwitchRegistryService is served by every server: a switch started on its
+    own (`switchboard switch --tms URL --token T`) attaches itself here, and
+    the server's TMS then manages it through SwitchService at the URL it
+    gave, with the same token. Needs an admin token. Internal.
+    """
+    def __init__(
+        self,
+        address: str,
+        *,
+        codec: Codec | None = _PROTO_BINARY_CODEC,
+        protocol: ProtocolType = ProtocolType.CONNECT,
+        accept_compression: Iterable[Compression] | None = None,
+        send_compression: Compression | None = _GZIP_COMPRESSION,
+        timeout_ms: int | None = None,
+        read_max_bytes: int | None = None,
+        interceptors: Iterable[InterceptorSync] = (),
+        http_client: SyncClient | None = None,
+    ) -> None:
+        super().__init__(
+            address=address,
+            codec=codec,
+            protocol=protocol,
+            accept_compression=accept_compression,
+            send_compression=send_compression,
+            timeout_ms=timeout_ms,
+            read_max_bytes=read_max_bytes,
+            interceptors=interceptors,
+            http_client=http_client,
+        )
+    def attach_switch(
+        self,
+        request: AttachSwitchRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> AttachSwitchResponse:
+        """
+        AttachSwitch adds the switch (or refreshes it, by URL). The switch calls
+        it again every heartbeat_seconds so that a restarted server learns of it.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="AttachSwitch",
+                service_name="switchboard.switch.v1.SwitchRegistryService",
+                input=AttachSwitchRequest,
+                output=AttachSwitchResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
             ),
             headers=headers,
             timeout_ms=timeout_ms,

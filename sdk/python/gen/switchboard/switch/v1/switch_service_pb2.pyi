@@ -241,3 +241,19 @@ class DtmfEvent(_message.Message):
     leg_id: str
     digit: str
     def __init__(self, leg_id: _Optional[str] = ..., digit: _Optional[str] = ...) -> None: ...
+
+class AttachSwitchRequest(_message.Message):
+    __slots__ = ("name", "url", "sip_address")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    URL_FIELD_NUMBER: _ClassVar[int]
+    SIP_ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    url: str
+    sip_address: str
+    def __init__(self, name: _Optional[str] = ..., url: _Optional[str] = ..., sip_address: _Optional[str] = ...) -> None: ...
+
+class AttachSwitchResponse(_message.Message):
+    __slots__ = ("heartbeat_seconds",)
+    HEARTBEAT_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    heartbeat_seconds: int
+    def __init__(self, heartbeat_seconds: _Optional[int] = ...) -> None: ...
