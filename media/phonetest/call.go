@@ -54,7 +54,19 @@ func (p *Phone) Dial(ctx context.Context, number string) (*Call, error) {
 		return nil, err
 	}
 	c.client = sess
-	err = sess.WaitAnswer(ctx, sipgo.AnswerOptions{Username: p.cfg.Username, Password: p.cfg.Password})
+	early := false
+	err = sess.WaitAnswer(ctx, sipgo.AnswerOptions{Username: p.cfg.Username, Password: p.cfg.Password,
+		OnResponse: func(res *sip.Response) error {
+			if res.StatusCode == 183 && len(res.Body()) > 0 && !early && c.setRemote(res.Body()) == nil {
+				early = true
+				m.start()
+				select {
+				case p.Early <- c:
+				default:
+				}
+			}
+			return nil
+		}})
 	var derr *sipgo.ErrDialogResponse
 	if errors.As(err, &derr) {
 		m.close()
@@ -126,7 +138,13 @@ func (p *Phone) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 	}
 	// sipgo ends the transaction when this handler returns: stay until the
 	// call is answered or cancelled.
-	if p.cfg.Mode == AutoAnswer {
+	if p.cfg.Mode == EarlyMedia {
+		if err := c.earlyMedia(req); err != nil {
+			respond(tx, req, 488, "Not Acceptable Here")
+			return
+		}
+	}
+	if p.cfg.Mode == AutoAnswer || p.cfg.Mode == EarlyMedia {
 		c.answerAfter(req, p.cfg.AnswerDelay)
 		return
 	}
@@ -145,6 +163,22 @@ func (c *Call) answerAfter(req *sip.Request, d time.Duration) {
 		}
 	}
 	_ = c.Answer(req)
+}
+
+// earlyMedia sends 183 Session Progress with an SDP answer and starts
+// media before the call is answered.
+func (c *Call) earlyMedia(req *sip.Request) error {
+	offer, err := sdpneg.Parse(req.Body())
+	if err != nil {
+		return err
+	}
+	body, _, err := sdpneg.Answer(c.local, offer, sdpneg.DefaultCodecs(), sdpneg.SendRecv)
+	if err != nil {
+		return err
+	}
+	c.media.setRemote(&net.UDPAddr{IP: offer.Addr, Port: offer.Port}, offer.EventPT)
+	c.media.start()
+	return c.server.Respond(183, "Session Progress", body, sip.NewHeader("Content-Type", "application/sdp"))
 }
 
 // Answer answers a ringing incoming call with an SDP answer to the offer.

@@ -31,6 +31,7 @@ const (
 	Busy                    // answer 486 Busy Here
 	Decline                 // answer 603 Decline
 	RingForever             // ring and never answer
+	EarlyMedia              // 183 with SDP (media flows), then answer after AnswerDelay
 )
 
 // Config describes a phone.
@@ -53,6 +54,7 @@ type Phone struct {
 	contact  sip.ContactHeader
 	dialogs  *sipgo.DialogUA
 	Incoming chan *Call // calls that rang this phone
+	Early    chan *Call // calls this phone placed that got early media (183 with SDP)
 
 	mu    sync.Mutex
 	calls map[string]*Call // by sipgo dialog id
@@ -78,7 +80,7 @@ func Start(cfg Config) (*Phone, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Phone{cfg: cfg, addr: conn.LocalAddr().(*net.UDPAddr), Incoming: make(chan *Call, 16),
+	p := &Phone{cfg: cfg, addr: conn.LocalAddr().(*net.UDPAddr), Incoming: make(chan *Call, 16), Early: make(chan *Call, 16),
 		calls: make(map[string]*Call)}
 	if p.ua, err = sipgo.NewUA(sipgo.WithUserAgent("phonetest/" + cfg.Username)); err != nil {
 		return nil, err

@@ -20,8 +20,9 @@
 // latched source or the SDP address, so a stranger cannot take over the
 // stream; SetRemote after a re-INVITE lets the leg latch again.
 //
-// Per leg, the relay runs one goroutine reading RTP and one reading RTCP;
-// the forwarding path allocates nothing.
+// Per leg, the relay runs one goroutine reading RTP and one reading RTCP
+// (plus one per relay for the OnDTMF callback); the forwarding path
+// allocates nothing.
 package rtpsession
 
 import (
@@ -66,6 +67,4 @@ var (
 	ErrClosed = errors.New("rtpsession: relay closed")
 	// ErrNotInRelay means a leg passed to a relay method is neither of its legs.
 	ErrNotInRelay = errors.New("rtpsession: leg not in this relay")
-	// ErrNoRemote means a leg has no address to send to yet.
-	ErrNoRemote = errors.New("rtpsession: leg has no remote address")
 )

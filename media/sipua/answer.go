@@ -103,21 +103,20 @@ func (c *call) onAnswer(f *leg, res *sip.Response) {
 			o.info.End = EndRejected
 		}
 	}
-	c.mu.Unlock()
-	if err := f.client.Ack(c.ctx); err != nil {
-		c.ua.log.Debug("sip: ACK to callee failed", "error", err)
-	}
-	c.ua.calls.addDialog(f.client.ID, c)
-	if err := c.a.server.RespondSDP(answer); err != nil {
-		c.ua.log.Warn("sip: 200 OK to caller failed", "error", err)
-		c.hangup(EndFailed)
-		return
-	}
-	c.mu.Lock()
+	// Answered before the 200 goes out, so that a BYE racing in right after
+	// it finds both legs answered and hangs up the callee too.
 	c.setState(c.a, LegAnswered)
 	c.setState(f, LegAnswered)
 	c.releaseLosers()
 	c.mu.Unlock()
+	c.ua.calls.addDialog(f.client.ID, c)
+	if err := f.client.Ack(c.ctx); err != nil {
+		c.ua.log.Debug("sip: ACK to callee failed", "error", err)
+	}
+	if err := c.a.server.RespondSDP(answer); err != nil {
+		c.ua.log.Warn("sip: 200 OK to caller failed", "error", err)
+		c.hangup(EndFailed)
+	}
 }
 
 // bridge points the relay at the caller and fork f. Callers hold c.mu.
@@ -231,16 +230,20 @@ func (c *call) hangup(why EndReason) {
 	}
 	c.ended = true
 	legs := c.legs()
+	var needBye []*leg
+	for _, l := range legs {
+		if l.info.State == LegAnswered && !l.byeIn {
+			needBye = append(needBye, l)
+		}
+	}
 	relay := c.relay
 	c.mu.Unlock()
 	c.cancel() // stops ringing forks: sipgo sends CANCEL
 	if relay != nil {
 		relay.Close()
 	}
-	for _, l := range legs {
-		if l.info.State == LegAnswered && !l.byeIn {
-			c.bye(l)
-		}
+	for _, l := range needBye {
+		c.bye(l)
 	}
 	c.mu.Lock()
 	for _, l := range legs {

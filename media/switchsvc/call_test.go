@@ -261,3 +261,61 @@ func countState(sw *testSwitch, s sipua.LegState) int {
 	}
 	return n
 }
+
+func TestEarlyMedia(t *testing.T) {
+	t.Parallel()
+	sw := startSwitch(t, switchsvcConfig(), user{Ext: "1001", Devices: []string{"alice"}},
+		user{Ext: "1002", Devices: []string{"bob"}})
+	alice := sw.phone(t, "alice", phonetest.AutoAnswer)
+	bob := phonetest.New(t, phonetest.Config{Username: "bob", Password: password, Server: sw.Addr,
+		Mode: phonetest.EarlyMedia, AnswerDelay: 3 * time.Second})
+	if res, err := bob.Register(ctxT(t), 300); err != nil || res.StatusCode != 200 {
+		t.Fatalf("register bob: %v %v", res, err)
+	}
+	answered := make(chan error, 1)
+	go func() {
+		call, err := alice.Dial(ctxT(t), "1002")
+		if err == nil {
+			_ = call.Hangup(ctxT(t))
+		}
+		answered <- err
+	}()
+	in := <-bob.Incoming
+	in.PlayTone(400) // a ringback or announcement before answer
+	early := <-alice.Early
+	if err := early.WaitTone(ctxT(t), 400); err != nil {
+		t.Fatal("caller does not hear the callee's early media")
+	}
+	select {
+	case err := <-answered:
+		t.Fatalf("call answered before the callee answered: %v", err)
+	default:
+	}
+	if err := <-answered; err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestPortsReturnAfterManyCalls(t *testing.T) {
+	t.Parallel()
+	sw := startSwitch(t, switchsvcConfig(), user{Ext: "1001", Devices: []string{"alice"}},
+		user{Ext: "1002", Devices: []string{"bob"}}, user{Ext: "1003", Devices: []string{"carol"}})
+	free := sw.Ports().Free()
+	alice := sw.phone(t, "alice", phonetest.AutoAnswer)
+	sw.phone(t, "bob", phonetest.AutoAnswer)
+	sw.phone(t, "carol", phonetest.Busy)
+	for i := range 30 {
+		call, err := alice.Dial(ctxT(t), "1002")
+		if err != nil {
+			t.Fatalf("call %d: %v", i, err)
+		}
+		if err := call.Hangup(ctxT(t)); err != nil {
+			t.Fatalf("hang-up %d: %v", i, err)
+		}
+		if _, err := alice.Dial(ctxT(t), "1003"); err == nil {
+			t.Fatalf("call %d to a busy phone connected", i)
+		}
+	}
+	waitFor(t, "every port back in the pool", func() bool { return sw.Ports().Free() == free })
+	waitFor(t, "no legs left", func() bool { return len(sw.UA().Legs()) == 0 })
+}
