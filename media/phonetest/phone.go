@@ -41,6 +41,7 @@ type Config struct {
 	Server      string // the switch's SIP address, host:port
 	Mode        Mode
 	AnswerDelay time.Duration
+	TCP         bool // talk to the switch over TCP (one connection, reused both ways)
 	Log         *slog.Logger
 }
 
@@ -88,11 +89,18 @@ func Start(cfg Config) (*Phone, error) {
 	if p.srv, err = sipgo.NewServer(p.ua, sipgo.WithServerLogger(cfg.Log)); err != nil {
 		return nil, err
 	}
-	if p.client, err = sipgo.NewClient(p.ua, sipgo.WithClientHostname("127.0.0.1"),
-		sipgo.WithClientConnectionAddr(p.addr.String())); err != nil {
+	clientOpts := []sipgo.ClientOption{sipgo.WithClientHostname("127.0.0.1")}
+	if !cfg.TCP {
+		clientOpts = append(clientOpts, sipgo.WithClientConnectionAddr(p.addr.String()))
+	}
+	if p.client, err = sipgo.NewClient(p.ua, clientOpts...); err != nil {
 		return nil, err
 	}
 	p.contact = sip.ContactHeader{Address: sip.Uri{Scheme: "sip", User: cfg.Username, Host: "127.0.0.1", Port: p.addr.Port}}
+	if cfg.TCP {
+		p.contact.Address.UriParams = sip.NewParams()
+		p.contact.Address.UriParams.Add("transport", "tcp")
+	}
 	p.dialogs = &sipgo.DialogUA{Client: p.client, ContactHDR: p.contact}
 	p.srv.OnInvite(p.onInvite)
 	p.srv.OnAck(p.onAck)
@@ -149,6 +157,9 @@ func (p *Phone) newRequest(m sip.RequestMethod, target sip.Uri) *sip.Request {
 	from := &sip.FromHeader{Address: sip.Uri{Scheme: "sip", User: p.cfg.Username, Host: host(p.cfg.Server)}, Params: sip.NewParams()}
 	from.Params.Add("tag", sip.GenerateTagN(10))
 	req.AppendHeader(from)
+	if p.cfg.TCP {
+		req.SetTransport("TCP")
+	}
 	req.SetDestination(p.cfg.Server)
 	return req
 }

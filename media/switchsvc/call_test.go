@@ -319,3 +319,36 @@ func TestPortsReturnAfterManyCalls(t *testing.T) {
 	waitFor(t, "every port back in the pool", func() bool { return sw.Ports().Free() == free })
 	waitFor(t, "no legs left", func() bool { return len(sw.UA().Legs()) == 0 })
 }
+
+// TestTCPPhones has both phones talk to the switch over TCP: the switch
+// reaches each through the connection it registered on.
+func TestTCPPhones(t *testing.T) {
+	t.Parallel()
+	sw := startSwitch(t, switchsvcConfig(), user{Ext: "1001", Devices: []string{"alice"}},
+		user{Ext: "1002", Devices: []string{"bob"}})
+	var phones []*phonetest.Phone
+	for _, name := range []string{"alice", "bob"} {
+		p := phonetest.New(t, phonetest.Config{Username: name, Password: password, Server: sw.Addr, TCP: true,
+			AnswerDelay: 50 * time.Millisecond})
+		if res, err := p.Register(ctxT(t), 300); err != nil || res.StatusCode != 200 {
+			t.Fatalf("register %s over TCP: %v %v", name, res, err)
+		}
+		phones = append(phones, p)
+	}
+	if regs := sw.UA().Registrations(); len(regs) != 2 || regs[0].Transport != "tcp" {
+		t.Fatalf("registrations = %+v", regs)
+	}
+	call, err := phones[0].Dial(ctxT(t), "1002")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := <-phones[1].Incoming
+	call.PlayTone(1000)
+	if err := in.WaitTone(ctxT(t), 1000); err != nil {
+		t.Fatal("no audio over a TCP-signalled call")
+	}
+	if err := call.Hangup(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	<-in.Ended()
+}
