@@ -128,3 +128,13 @@ func isDigits(s string) bool {
 	}
 	return s != ""
 }
+
+// User returns the user with a configuration id.
+func (t *Table) User(id string) (*User, bool) {
+	for _, u := range t.byExtension {
+		if u.ID == id {
+			return u, true
+		}
+	}
+	return nil, false
+}

@@ -62,6 +62,9 @@ func (c *call) answerFrom(f *leg, body []byte) ([]byte, bool) {
 	}
 	f.remote = m
 	f.info.Codec = chosen.Name
+	if c.a.server == nil {
+		return []byte{}, true // an originated caller leg already has its media
+	}
 	answer, _, err := sdpneg.Answer(&c.a.local, c.offer, []sdpneg.Codec{chosen}, m.Direction.Reverse())
 	if err != nil {
 		return nil, false
@@ -70,8 +73,12 @@ func (c *call) answerFrom(f *leg, body []byte) ([]byte, bool) {
 	return answer, true
 }
 
-// respondA sends a response on the caller's INVITE. Callers hold c.mu.
+// respondA sends a response on the caller's INVITE (nothing for an
+// originated call, whose caller leg is already answered). Callers hold c.mu.
 func (c *call) respondA(code int, reason string, sdp []byte) {
+	if c.a.server == nil {
+		return
+	}
 	var hdrs []sip.Header
 	if sdp != nil {
 		hdrs = append(hdrs, sip.NewHeader("Content-Type", "application/sdp"))
@@ -105,13 +112,18 @@ func (c *call) onAnswer(f *leg, res *sip.Response) {
 	}
 	// Answered before the 200 goes out, so that a BYE racing in right after
 	// it finds both legs answered and hangs up the callee too.
-	c.setState(c.a, LegAnswered)
+	if c.a.info.State != LegAnswered {
+		c.setState(c.a, LegAnswered)
+	}
 	c.setState(f, LegAnswered)
 	c.releaseLosers()
 	c.mu.Unlock()
 	c.ua.calls.addDialog(f.client.ID, c)
 	if err := f.client.Ack(c.ctx); err != nil {
 		c.ua.log.Debug("sip: ACK to callee failed", "error", err)
+	}
+	if c.a.server == nil {
+		return
 	}
 	if err := c.a.server.RespondSDP(answer); err != nil {
 		c.ua.log.Warn("sip: 200 OK to caller failed", "error", err)

@@ -60,6 +60,7 @@ type LegInfo struct {
 	End       EndReason
 	SIPStatus int
 	Held      bool
+	Calling   bool // the party on this leg placed the call
 }
 
 // leg is one side of a call.
@@ -79,12 +80,15 @@ type leg struct {
 // b (the answering outbound leg); before answer, forks are the outbound
 // legs ringing in parallel.
 type call struct {
-	ua        *UA
-	id        string
-	offer     *sdpneg.Media // the caller's offer
-	callerExt string        // the caller's extension, for From headers
-	ctx       context.Context
-	cancel    context.CancelFunc
+	ua         *UA
+	id         string
+	offer      *sdpneg.Media // the caller's offer
+	originated bool          // the switch placed the call (Originate): a is an outbound leg
+	callerExt  string        // the calling number, for From headers
+	callerName string        // the calling party's display name
+	dialed     string        // the number dialled
+	ctx        context.Context
+	cancel     context.CancelFunc
 
 	reinviteMu sync.Mutex // one re-INVITE at a time
 	mu         sync.Mutex
@@ -193,7 +197,10 @@ func (u *UA) Hangup(legID string) bool {
 
 // legs returns the call's live legs (caller, answered callee, forks).
 func (c *call) legs() []*leg {
-	out := []*leg{c.a}
+	var out []*leg
+	if c.a != nil {
+		out = append(out, c.a)
+	}
 	if c.b != nil {
 		out = append(out, c.b)
 	}

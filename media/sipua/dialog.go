@@ -20,7 +20,7 @@ const reinviteTimeout = 10 * time.Second
 // the client dialog.
 func (u *UA) findLeg(req *sip.Request) (*call, *leg) {
 	if id, err := sip.DialogIDFromRequestUAS(req); err == nil {
-		if c := u.calls.dialog(id); c != nil && c.a.server != nil && c.a.server.ID == id {
+		if c := u.calls.dialog(id); c != nil && c.a != nil && c.a.server != nil && c.a.server.ID == id {
 			return c, c.a
 		}
 	}
@@ -28,8 +28,10 @@ func (u *UA) findLeg(req *sip.Request) (*call, *leg) {
 		if c := u.calls.dialog(id); c != nil {
 			c.mu.Lock()
 			defer c.mu.Unlock()
-			if c.b != nil && c.b.client != nil && c.b.client.ID == id {
-				return c, c.b
+			for _, l := range []*leg{c.a, c.b} {
+				if l != nil && l.client != nil && l.client.ID == id {
+					return c, l
+				}
 			}
 		}
 	}

@@ -38,10 +38,15 @@ const (
 
 // digester issues and checks digest nonces.
 type digester struct {
-	key      [nonceKeyLen]byte
-	lifetime time.Duration
-	now      func() time.Time
+	key        [nonceKeyLen]byte
+	lifetime   time.Duration
+	now        func() time.Time
+	algorithms []string // challenged, in order; nil means defaultAlgorithms
 }
+
+// defaultAlgorithms are challenged unless WithDigestAlgorithms says
+// otherwise: SHA-256 first, then MD5 for older phones (RFC 8760 §2.4).
+var defaultAlgorithms = []string{"SHA-256", "MD5"}
 
 func newDigester(lifetime time.Duration) *digester {
 	d := &digester{lifetime: lifetime, now: time.Now}
@@ -78,8 +83,12 @@ func (d *digester) checkNonce(nonce string) (valid, expired bool) {
 // first, then MD5 for older phones (RFC 8760 §2.4).
 func (d *digester) challenges(realm string, stale bool) []string {
 	nonce := d.nonce()
-	out := make([]string, 0, 2)
-	for _, alg := range []string{"SHA-256", "MD5"} {
+	algs := d.algorithms
+	if len(algs) == 0 {
+		algs = defaultAlgorithms
+	}
+	out := make([]string, 0, len(algs))
+	for _, alg := range algs {
 		c := digest.Challenge{Realm: realm, Nonce: nonce, Algorithm: alg, QOP: []string{"auth"}, Stale: stale}
 		out = append(out, c.String())
 	}

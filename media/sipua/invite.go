@@ -67,7 +67,7 @@ func (u *UA) targets(r routing.Route, caller *routing.Device) ([]Binding, int, s
 	var out []Binding
 	now := time.Now()
 	for _, d := range r.User.Devices {
-		if d.ID == caller.ID {
+		if caller != nil && d.ID == caller.ID {
 			continue
 		}
 		out = append(out, u.bindings.of(d.SIPUsername, now)...)
@@ -100,7 +100,8 @@ func (c *call) acceptInbound(req *sip.Request, tx sip.ServerTransaction, dev *ro
 	a.info.UserID, a.info.DeviceID = dev.User.ID, dev.ID
 	a.info.Dialed = req.Recipient.User
 	a.info.Caller = partyName(dev.User)
-	c.callerExt = dev.User.Extension
+	a.info.Calling = true
+	c.callerExt, c.callerName, c.dialed = dev.User.Extension, a.info.Caller, a.info.Dialed
 	a.info.SIPCallID = req.CallID().Value()
 	sess, err := c.ua.dialogUA(req.Transport()).ReadInvite(req, tx)
 	if err != nil {
@@ -132,10 +133,10 @@ type forkEvent struct {
 // answered or fails. Every response to the caller is sent from this one
 // goroutine, so they go out in order (never a 180 after the 200).
 func (c *call) ring(targets []Binding, callee *routing.User) {
-	events := make(chan forkEvent, 8*len(targets)+8)
+	events := make(chan forkEvent, 12*len(targets)+8) // WaitAnswer passes on at most 10 responses
 	pending := 0
 	for _, b := range targets {
-		if err := c.fork(b, callee, events); err != nil {
+		if err := c.fork(b, callee, events, c.forwardOffer); err != nil {
 			c.ua.log.Warn("sip: fork failed", "contact", b.Contact, "error", err)
 			continue
 		}
@@ -162,7 +163,7 @@ func (c *call) ring(targets []Binding, callee *routing.User) {
 		case <-timer.C:
 			c.fail(480, "Temporarily Unavailable (no answer)", EndNoAnswer)
 			return
-		case <-c.a.server.Context().Done():
+		case <-c.callerGone():
 			c.hangup(EndCanceled)
 			return
 		case <-c.ctx.Done():
@@ -173,14 +174,29 @@ func (c *call) ring(targets []Binding, callee *routing.User) {
 	c.fail(failureFor(best))
 }
 
-// fork sends one outbound INVITE toward a binding.
-func (c *call) fork(b Binding, callee *routing.User, events chan<- forkEvent) error {
+// forwardOffer is the offer a fork sends: the caller's, with the switch's
+// address for the fork's leg.
+func (c *call) forwardOffer(f *leg) []byte { return sdpneg.ForwardOffer(&f.local, c.offer) }
+
+// callerGone is closed when the caller's dialog ends before answer: a
+// CANCEL on an inbound leg, a BYE on an originated one.
+func (c *call) callerGone() <-chan struct{} {
+	if c.a.server != nil {
+		return c.a.server.Context().Done()
+	}
+	return c.a.client.Context().Done()
+}
+
+// fork sends one outbound INVITE toward a binding, with the SDP offer body
+// returns for the new leg.
+func (c *call) fork(b Binding, callee *routing.User, events chan<- forkEvent, body func(*leg) []byte) error {
 	f, err := c.newLeg(false)
 	if err != nil {
 		return err
 	}
-	f.info.UserID, f.info.DeviceID, f.info.Dialed, f.info.Caller = callee.ID, b.DeviceID, c.a.info.Dialed, c.a.info.Caller
-	req, err := c.outboundInvite(b, callee, f)
+	f.info.UserID, f.info.DeviceID, f.info.Dialed, f.info.Caller = callee.ID, b.DeviceID, c.dialed, c.callerName
+	f.info.Calling = c.a == nil // ringing the devices of the user an Originate calls for
+	req, err := c.outboundInvite(b, callee, f, body(f))
 	if err != nil {
 		c.ua.cfg.ports.Release(f.ports)
 		return err
@@ -212,14 +228,14 @@ func (c *call) fork(b Binding, callee *routing.User, events chan<- forkEvent) er
 }
 
 // outboundInvite builds the INVITE to one of the callee's contacts.
-func (c *call) outboundInvite(b Binding, callee *routing.User, f *leg) (*sip.Request, error) {
+func (c *call) outboundInvite(b Binding, callee *routing.User, f *leg, body []byte) (*sip.Request, error) {
 	var target sip.Uri
 	if err := sip.ParseUri(b.Contact, &target); err != nil {
 		return nil, fmt.Errorf("contact %q: %w", b.Contact, err)
 	}
 	req := sip.NewRequest(sip.INVITE, target)
 	host := c.ua.contact.Address.Host
-	from := &sip.FromHeader{DisplayName: c.a.info.Caller,
+	from := &sip.FromHeader{DisplayName: c.callerName,
 		Address: sip.Uri{Scheme: "sip", User: c.callerExt, Host: host}, Params: sip.NewParams()}
 	from.Params.Add("tag", sip.GenerateTagN(16))
 	req.AppendHeader(from)
@@ -230,7 +246,7 @@ func (c *call) outboundInvite(b Binding, callee *routing.User, f *leg) (*sip.Req
 	req.AppendHeader(&callID)
 	req.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
 	req.AppendHeader(sip.NewHeader("Allow", "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO"))
-	req.SetBody(sdpneg.ForwardOffer(&f.local, c.offer))
+	req.SetBody(body)
 	req.SetTransport(transportName(b.Transport))
 	req.SetDestination(b.Target)
 	return req, nil

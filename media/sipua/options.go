@@ -2,6 +2,7 @@ package sipua
 
 import (
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/switchboard-pbx/switchboard/media/rtpsession"
@@ -23,6 +24,7 @@ type config struct {
 	ringTimeout   time.Duration
 	mediaTimeout  time.Duration
 	ports         *rtpsession.PortPool
+	digestAlgs    []string
 }
 
 func defaultConfig() config {
@@ -66,6 +68,25 @@ func WithBan(failures int, window, banFor time.Duration) Option {
 // WithExpires sets the registration expiry bounds in seconds.
 func WithExpires(minimum, maximum int) Option {
 	return func(c *config) { c.minExpires, c.maxExpires = minimum, maximum }
+}
+
+// WithDigestAlgorithms sets the digest algorithms challenged in 401/407,
+// in order, from "SHA-256" and "MD5" (default: both, SHA-256 first).
+// Credentials with either are accepted whatever the challenge offered.
+// Some clients answer only the first challenge and know only MD5 (SIPp
+// 3.6): WithDigestAlgorithms("MD5") serves them.
+func WithDigestAlgorithms(algs ...string) Option {
+	return func(c *config) {
+		c.digestAlgs = nil
+		for _, a := range algs {
+			switch strings.ToUpper(strings.TrimSpace(a)) {
+			case "MD5":
+				c.digestAlgs = append(c.digestAlgs, "MD5")
+			case "SHA-256", "SHA256":
+				c.digestAlgs = append(c.digestAlgs, "SHA-256")
+			}
+		}
+	}
 }
 
 // WithNonceLifetime sets how long a digest nonce stays fresh.

@@ -61,6 +61,7 @@ func New(opts ...Option) (*UA, error) {
 	u := &UA{cfg: cfg, log: cfg.log, digest: newDigester(cfg.nonceLifetime),
 		bans:     newBanList(cfg.banFailures, cfg.banWindow, cfg.banFor, cfg.log),
 		bindings: newBindings(), calls: newCallRegistry(), ready: make(chan struct{})}
+	u.digest.algorithms = cfg.digestAlgs
 	u.table.Store(routing.Empty())
 	u.closeCtx, u.closeFn = context.WithCancel(context.Background())
 	sua, err := sipgo.NewUA(sipgo.WithUserAgent(cfg.userAgent))

@@ -6,6 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"connectrpc.com/connect/v2"
+
+	switchv1 "github.com/switchboard-pbx/switchboard/gen/switchboard/switch/v1"
 	"github.com/switchboard-pbx/switchboard/media/phonetest"
 	"github.com/switchboard-pbx/switchboard/media/sipua"
 )
@@ -351,4 +354,97 @@ func TestTCPPhones(t *testing.T) {
 		t.Fatal(err)
 	}
 	<-in.Ended()
+}
+
+// TestOriginate is third-party call control at the switch: alice's phone
+// rings first; when she answers, bob's rings; then they talk.
+func TestOriginate(t *testing.T) {
+	t.Parallel()
+	sw := startSwitch(t, switchsvcConfig(), user{Ext: "1001", Devices: []string{"alice"}},
+		user{Ext: "1002", Devices: []string{"bob"}})
+	alice := sw.phone(t, "alice", phonetest.AutoAnswer)
+	bob := sw.phone(t, "bob", phonetest.AutoAnswer)
+	res, err := client(sw).Originate(ctxT(t), &switchv1.OriginateRequest{UserId: "user-1001", Destination: "1002"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine := <-alice.Incoming
+	if mine.From != "1002" {
+		t.Errorf("alice's phone shows %q, want the destination 1002", mine.From)
+	}
+	theirs := <-bob.Incoming
+	if theirs.From != "1001" {
+		t.Errorf("bob's phone shows %q, want alice's 1001", theirs.From)
+	}
+	mine.PlayTone(1000)
+	theirs.PlayTone(400)
+	if err := theirs.WaitTone(ctxT(t), 1000); err != nil {
+		t.Fatal("bob does not hear alice")
+	}
+	if err := mine.WaitTone(ctxT(t), 400); err != nil {
+		t.Fatal("alice does not hear bob")
+	}
+	legs := sw.UA().Legs()
+	if len(legs) != 2 || legs[0].CallID != res.GetCallId() {
+		t.Fatalf("legs = %+v", legs)
+	}
+	var from string
+	for _, l := range legs {
+		if l.Calling {
+			from = l.UserID
+		}
+	}
+	if from != "user-1001" {
+		t.Errorf("calling leg belongs to %q", from)
+	}
+	if _, err := client(sw).SendDigits(ctxT(t), &switchv1.SendDigitsRequest{LegId: callingLeg(legs).ID, Digits: "42"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range "42" {
+		select {
+		case d := <-theirs.Digits():
+			if d != want {
+				t.Fatalf("bob got %c, want %c", d, want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("digits did not arrive")
+		}
+	}
+	if err := mine.Hangup(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	<-theirs.Ended()
+}
+
+func TestOriginateErrors(t *testing.T) {
+	t.Parallel()
+	sw := startSwitch(t, switchsvcConfig(), user{Ext: "1001", Devices: []string{"alice"}},
+		user{Ext: "1002", Devices: []string{"bob"}})
+	cl := client(sw)
+	cases := []struct {
+		name string
+		req  *switchv1.OriginateRequest
+		code connect.Code
+	}{
+		{"unknown user", &switchv1.OriginateRequest{UserId: "nobody", Destination: "1002"}, connect.CodeNotFound},
+		{"not registered", &switchv1.OriginateRequest{UserId: "user-1001", Destination: "1002"}, connect.CodeFailedPrecondition},
+		{"unroutable", &switchv1.OriginateRequest{UserId: "user-1001", Destination: "4711"}, connect.CodeInvalidArgument},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := cl.Originate(ctxT(t), tc.req)
+			if connect.CodeOf(err) != tc.code {
+				t.Fatalf("got %v, want %v", err, tc.code)
+			}
+		})
+	}
+}
+
+func callingLeg(legs []sipua.LegInfo) sipua.LegInfo {
+	for _, l := range legs {
+		if l.Calling {
+			return l
+		}
+	}
+	return sipua.LegInfo{}
 }

@@ -156,6 +156,40 @@ func (s *Switch) HangupLeg(_ context.Context, req *switchv1.HangupLegRequest) (*
 	return &switchv1.HangupLegResponse{}, nil
 }
 
+// Originate places a call on behalf of a user.
+func (s *Switch) Originate(_ context.Context, req *switchv1.OriginateRequest) (*switchv1.OriginateResponse, error) {
+	id, err := s.ua.Originate(req.GetUserId(), req.GetDestination())
+	switch {
+	case errors.Is(err, sipua.ErrUnknownUser):
+		return nil, connect.Errorf(connect.CodeNotFound, "user %s is not in the routing table", req.GetUserId())
+	case errors.Is(err, sipua.ErrNotRegistered):
+		return nil, connect.Errorf(connect.CodeFailedPrecondition, "user %s has no registered device to ring", req.GetUserId())
+	case errors.Is(err, sipua.ErrUnknownDestination):
+		return nil, connect.Errorf(connect.CodeInvalidArgument, "destination: %q is not a number this switch can reach", req.GetDestination())
+	case err != nil:
+		return nil, err
+	}
+	return &switchv1.OriginateResponse{CallId: id}, nil
+}
+
+// SendDigits sends DTMF from a leg to its peer.
+func (s *Switch) SendDigits(_ context.Context, req *switchv1.SendDigitsRequest) (*switchv1.SendDigitsResponse, error) {
+	each := time.Duration(req.GetDurationMs()) * time.Millisecond
+	if each == 0 {
+		each = 100 * time.Millisecond
+	}
+	err := s.ua.SendDigits(req.GetLegId(), req.GetDigits(), each)
+	switch {
+	case errors.Is(err, sipua.ErrUnknownLeg):
+		return nil, connect.Errorf(connect.CodeNotFound, "leg %s is not in progress", req.GetLegId())
+	case errors.Is(err, sipua.ErrNotConnected):
+		return nil, connect.Errorf(connect.CodeFailedPrecondition, "leg %s is not connected to another party", req.GetLegId())
+	case err != nil:
+		return nil, err
+	}
+	return &switchv1.SendDigitsResponse{}, nil
+}
+
 // Events streams switch events from after_sequence on.
 func (s *Switch) Events(ctx context.Context, req *switchv1.EventsRequest, stream switchv1connect.SwitchServiceEventsServerStream) error {
 	if err := stream.SendHeaders(); err != nil {
@@ -215,7 +249,8 @@ func legToProto(l sipua.LegInfo) *switchv1.Leg {
 	out := &switchv1.Leg{Id: l.ID, CallId: l.CallID, State: switchv1.LegState(l.State),
 		UserId: l.UserID, DeviceId: l.DeviceID, Dialed: l.Dialed, Caller: l.Caller, SipCallId: l.SIPCallID,
 		Codec: l.Codec, StartTime: timestamppb.New(l.Start), EndReason: switchv1.EndReason(l.End),
-		SipStatus: int32(l.SIPStatus), Held: l.Held, Direction: switchv1.LegDirection_LEG_DIRECTION_OUTBOUND}
+		SipStatus: int32(l.SIPStatus), Held: l.Held, Calling: l.Calling,
+		Direction: switchv1.LegDirection_LEG_DIRECTION_OUTBOUND}
 	if l.Inbound {
 		out.Direction = switchv1.LegDirection_LEG_DIRECTION_INBOUND
 	}

@@ -36,6 +36,10 @@ const (
 	SwitchServiceListLegsProcedure = "/switchboard.switch.v1.SwitchService/ListLegs"
 	// SwitchServiceHangupLegProcedure is the procedure name of the SwitchService's HangupLeg RPC.
 	SwitchServiceHangupLegProcedure = "/switchboard.switch.v1.SwitchService/HangupLeg"
+	// SwitchServiceOriginateProcedure is the procedure name of the SwitchService's Originate RPC.
+	SwitchServiceOriginateProcedure = "/switchboard.switch.v1.SwitchService/Originate"
+	// SwitchServiceSendDigitsProcedure is the procedure name of the SwitchService's SendDigits RPC.
+	SwitchServiceSendDigitsProcedure = "/switchboard.switch.v1.SwitchService/SendDigits"
 	// SwitchServiceEventsProcedure is the procedure name of the SwitchService's Events RPC.
 	SwitchServiceEventsProcedure = "/switchboard.switch.v1.SwitchService/Events"
 	// SwitchRegistryServiceAttachSwitchProcedure is the procedure name of the SwitchRegistryService's
@@ -74,6 +78,20 @@ var (
 			Procedure:  SwitchServiceHangupLegProcedure,
 		}
 	})
+	switchServiceOriginateSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_switchboard_switch_v1_switch_service_proto.Services().ByName("SwitchService").Methods().ByName("Originate"),
+			Procedure:  SwitchServiceOriginateProcedure,
+		}
+	})
+	switchServiceSendDigitsSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_switchboard_switch_v1_switch_service_proto.Services().ByName("SwitchService").Methods().ByName("SendDigits"),
+			Procedure:  SwitchServiceSendDigitsProcedure,
+		}
+	})
 	switchServiceEventsSpec = sync.OnceValue(func() connect.Spec {
 		return connect.Spec{
 			StreamType: connect.StreamTypeServer,
@@ -98,6 +116,17 @@ type SwitchServiceClient interface {
 	// a final response to an unanswered incoming INVITE) and the legs bridged
 	// to it.
 	HangupLeg(context.Context, *v1.HangupLegRequest) (*v1.HangupLegResponse, error)
+	// Originate places a call on behalf of a user (third-party call control):
+	// the user's registered devices ring; when one answers, the switch calls
+	// the destination through its routing table, as if the user had dialled
+	// it, and bridges the two. Progress is reported as leg events carrying
+	// the returned call_id. NOT_FOUND for an unknown user,
+	// FAILED_PRECONDITION when the user has no registered device,
+	// INVALID_ARGUMENT for a destination the switch cannot route.
+	Originate(context.Context, *v1.OriginateRequest) (*v1.OriginateResponse, error)
+	// SendDigits plays RFC 4733 digits from a leg to the party bridged to it,
+	// as if the leg's phone had pressed them.
+	SendDigits(context.Context, *v1.SendDigitsRequest) (*v1.SendDigitsResponse, error)
 	// Events streams what happens on the switch, in sequence order, starting
 	// after after_sequence. Events older than the switch retains answer
 	// OUT_OF_RANGE.
@@ -145,6 +174,17 @@ type SwitchServiceHandler interface {
 	// a final response to an unanswered incoming INVITE) and the legs bridged
 	// to it.
 	HangupLeg(context.Context, *v1.HangupLegRequest) (*v1.HangupLegResponse, error)
+	// Originate places a call on behalf of a user (third-party call control):
+	// the user's registered devices ring; when one answers, the switch calls
+	// the destination through its routing table, as if the user had dialled
+	// it, and bridges the two. Progress is reported as leg events carrying
+	// the returned call_id. NOT_FOUND for an unknown user,
+	// FAILED_PRECONDITION when the user has no registered device,
+	// INVALID_ARGUMENT for a destination the switch cannot route.
+	Originate(context.Context, *v1.OriginateRequest) (*v1.OriginateResponse, error)
+	// SendDigits plays RFC 4733 digits from a leg to the party bridged to it,
+	// as if the leg's phone had pressed them.
+	SendDigits(context.Context, *v1.SendDigitsRequest) (*v1.SendDigitsResponse, error)
 	// Events streams what happens on the switch, in sequence order, starting
 	// after after_sequence. Events older than the switch retains answer
 	// OUT_OF_RANGE.
@@ -160,6 +200,8 @@ func RegisterSwitchServiceHandler(server *connect.Server, svc SwitchServiceHandl
 		connect.Method{Spec: switchServiceListRegistrationsSpec(), Handler: adapter.listRegistrations},
 		connect.Method{Spec: switchServiceListLegsSpec(), Handler: adapter.listLegs},
 		connect.Method{Spec: switchServiceHangupLegSpec(), Handler: adapter.hangupLeg},
+		connect.Method{Spec: switchServiceOriginateSpec(), Handler: adapter.originate},
+		connect.Method{Spec: switchServiceSendDigitsSpec(), Handler: adapter.sendDigits},
 		connect.Method{Spec: switchServiceEventsSpec(), Handler: adapter.events},
 	)
 }
@@ -198,6 +240,14 @@ func (UnimplementedSwitchServiceHandler) HangupLeg(context.Context, *v1.HangupLe
 	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.switch.v1.SwitchService.HangupLeg is not implemented")
 }
 
+func (UnimplementedSwitchServiceHandler) Originate(context.Context, *v1.OriginateRequest) (*v1.OriginateResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.switch.v1.SwitchService.Originate is not implemented")
+}
+
+func (UnimplementedSwitchServiceHandler) SendDigits(context.Context, *v1.SendDigitsRequest) (*v1.SendDigitsResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.switch.v1.SwitchService.SendDigits is not implemented")
+}
+
 func (UnimplementedSwitchServiceHandler) Events(context.Context, *v1.EventsRequest, SwitchServiceEventsServerStream) error {
 	return connect.NewError(connect.CodeUnimplemented, "switchboard.switch.v1.SwitchService.Events is not implemented")
 }
@@ -233,6 +283,22 @@ func (c *switchServiceClient) ListLegs(ctx context.Context, req *v1.ListLegsRequ
 func (c *switchServiceClient) HangupLeg(ctx context.Context, req *v1.HangupLegRequest) (*v1.HangupLegResponse, error) {
 	var res v1.HangupLegResponse
 	if err := c.client.CallUnary(ctx, switchServiceHangupLegSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *switchServiceClient) Originate(ctx context.Context, req *v1.OriginateRequest) (*v1.OriginateResponse, error) {
+	var res v1.OriginateResponse
+	if err := c.client.CallUnary(ctx, switchServiceOriginateSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *switchServiceClient) SendDigits(ctx context.Context, req *v1.SendDigitsRequest) (*v1.SendDigitsResponse, error) {
+	var res v1.SendDigitsResponse
+	if err := c.client.CallUnary(ctx, switchServiceSendDigitsSpec(), req, &res); err != nil {
 		return nil, err
 	}
 	return &res, nil
@@ -290,6 +356,30 @@ func (h switchServiceHandler) hangupLeg(ctx context.Context, _ connect.Spec, str
 		return err
 	}
 	res, err := h.svc.HangupLeg(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h switchServiceHandler) originate(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.OriginateRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.Originate(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h switchServiceHandler) sendDigits(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.SendDigitsRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.SendDigits(ctx, &req)
 	if err != nil {
 		return err
 	}

@@ -21,7 +21,7 @@ from connectrpc.protocol import ProtocolType
 from connectrpc.server import ConnectASGIApplication, ConnectWSGIApplication, DEFAULT_READ_MAX_BYTES, Endpoint, EndpointSync
 from pyqwest import Client, SyncClient
 
-from .switch_service_pb2 import ApplyRoutingTableRequest, ApplyRoutingTableResponse, AttachSwitchRequest, AttachSwitchResponse, EventsRequest, EventsResponse, HangupLegRequest, HangupLegResponse, ListLegsRequest, ListLegsResponse, ListRegistrationsRequest, ListRegistrationsResponse
+from .switch_service_pb2 import ApplyRoutingTableRequest, ApplyRoutingTableResponse, AttachSwitchRequest, AttachSwitchResponse, EventsRequest, EventsResponse, HangupLegRequest, HangupLegResponse, ListLegsRequest, ListLegsResponse, ListRegistrationsRequest, ListRegistrationsResponse, OriginateRequest, OriginateResponse, SendDigitsRequest, SendDigitsResponse
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator, Mapping
@@ -71,6 +71,25 @@ class SwitchService(Protocol):
         HangupLeg ends a call leg (CANCEL while it rings, BYE once answered,
         a final response to an unanswered incoming INVITE) and the legs bridged
         to it.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def originate(self, request: OriginateRequest, ctx: RequestContext[OriginateRequest, OriginateResponse], /) -> OriginateResponse:
+        """
+        Originate places a call on behalf of a user (third-party call control):
+        the user's registered devices ring; when one answers, the switch calls
+        the destination through its routing table, as if the user had dialled
+        it, and bridges the two. Progress is reported as leg events carrying
+        the returned call_id. NOT_FOUND for an unknown user,
+        FAILED_PRECONDITION when the user has no registered device,
+        INVALID_ARGUMENT for a destination the switch cannot route.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def send_digits(self, request: SendDigitsRequest, ctx: RequestContext[SendDigitsRequest, SendDigitsResponse], /) -> SendDigitsResponse:
+        """
+        SendDigits plays RFC 4733 digits from a leg to the party bridged to it,
+        as if the leg's phone had pressed them.
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -139,6 +158,28 @@ class SwitchServiceASGIApplication(ConnectASGIApplication[SwitchService]):
                         stream_type=StreamType.UNARY,
                     ),
                     function=svc.hangup_leg,
+                ),
+                "/switchboard.switch.v1.SwitchService/Originate": Endpoint.unary(
+                    method=MethodInfo(
+                        name="Originate",
+                        service_name="switchboard.switch.v1.SwitchService",
+                        input=OriginateRequest,
+                        output=OriginateResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.originate,
+                ),
+                "/switchboard.switch.v1.SwitchService/SendDigits": Endpoint.unary(
+                    method=MethodInfo(
+                        name="SendDigits",
+                        service_name="switchboard.switch.v1.SwitchService",
+                        input=SendDigitsRequest,
+                        output=SendDigitsResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.send_digits,
                 ),
                 "/switchboard.switch.v1.SwitchService/Events": Endpoint.server_stream(
                     method=MethodInfo(
@@ -297,6 +338,59 @@ class SwitchServiceClient(ConnectClient):
             headers=headers,
             timeout_ms=timeout_ms,
         )
+    async def originate(
+        self,
+        request: OriginateRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> OriginateResponse:
+        """
+        Originate places a call on behalf of a user (third-party call control):
+        the user's registered devices ring; when one answers, the switch calls
+        the destination through its routing table, as if the user had dialled
+        it, and bridges the two. Progress is reported as leg events carrying
+        the returned call_id. NOT_FOUND for an unknown user,
+        FAILED_PRECONDITION when the user has no registered device,
+        INVALID_ARGUMENT for a destination the switch cannot route.
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="Originate",
+                service_name="switchboard.switch.v1.SwitchService",
+                input=OriginateRequest,
+                output=OriginateResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    async def send_digits(
+        self,
+        request: SendDigitsRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> SendDigitsResponse:
+        """
+        SendDigits plays RFC 4733 digits from a leg to the party bridged to it,
+        as if the leg's phone had pressed them.
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="SendDigits",
+                service_name="switchboard.switch.v1.SwitchService",
+                input=SendDigitsRequest,
+                output=SendDigitsResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
     def events(
         self,
         request: EventsRequest,
@@ -357,6 +451,25 @@ class SwitchServiceSync(Protocol):
         HangupLeg ends a call leg (CANCEL while it rings, BYE once answered,
         a final response to an unanswered incoming INVITE) and the legs bridged
         to it.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def originate(self, request: OriginateRequest, ctx: RequestContext[OriginateRequest, OriginateResponse], /) -> OriginateResponse:
+        """
+        Originate places a call on behalf of a user (third-party call control):
+        the user's registered devices ring; when one answers, the switch calls
+        the destination through its routing table, as if the user had dialled
+        it, and bridges the two. Progress is reported as leg events carrying
+        the returned call_id. NOT_FOUND for an unknown user,
+        FAILED_PRECONDITION when the user has no registered device,
+        INVALID_ARGUMENT for a destination the switch cannot route.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def send_digits(self, request: SendDigitsRequest, ctx: RequestContext[SendDigitsRequest, SendDigitsResponse], /) -> SendDigitsResponse:
+        """
+        SendDigits plays RFC 4733 digits from a leg to the party bridged to it,
+        as if the leg's phone had pressed them.
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -423,6 +536,28 @@ class SwitchServiceWSGIApplication(ConnectWSGIApplication):
                         stream_type=StreamType.UNARY,
                     ),
                     function=service.hangup_leg,
+                ),
+                "/switchboard.switch.v1.SwitchService/Originate": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="Originate",
+                        service_name="switchboard.switch.v1.SwitchService",
+                        input=OriginateRequest,
+                        output=OriginateResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.originate,
+                ),
+                "/switchboard.switch.v1.SwitchService/SendDigits": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="SendDigits",
+                        service_name="switchboard.switch.v1.SwitchService",
+                        input=SendDigitsRequest,
+                        output=SendDigitsResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.send_digits,
                 ),
                 "/switchboard.switch.v1.SwitchService/Events": EndpointSync.server_stream(
                     method=MethodInfo(
@@ -575,6 +710,59 @@ class SwitchServiceClientSync(ConnectClientSync):
                 service_name="switchboard.switch.v1.SwitchService",
                 input=HangupLegRequest,
                 output=HangupLegResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def originate(
+        self,
+        request: OriginateRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> OriginateResponse:
+        """
+        Originate places a call on behalf of a user (third-party call control):
+        the user's registered devices ring; when one answers, the switch calls
+        the destination through its routing table, as if the user had dialled
+        it, and bridges the two. Progress is reported as leg events carrying
+        the returned call_id. NOT_FOUND for an unknown user,
+        FAILED_PRECONDITION when the user has no registered device,
+        INVALID_ARGUMENT for a destination the switch cannot route.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="Originate",
+                service_name="switchboard.switch.v1.SwitchService",
+                input=OriginateRequest,
+                output=OriginateResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def send_digits(
+        self,
+        request: SendDigitsRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> SendDigitsResponse:
+        """
+        SendDigits plays RFC 4733 digits from a leg to the party bridged to it,
+        as if the leg's phone had pressed them.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="SendDigits",
+                service_name="switchboard.switch.v1.SwitchService",
+                input=SendDigitsRequest,
+                output=SendDigitsResponse,
                 idempotency_level=IdempotencyLevel.UNKNOWN,
                 stream_type=StreamType.UNARY,
             ),

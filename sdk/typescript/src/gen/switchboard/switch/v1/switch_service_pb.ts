@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file switchboard/switch/v1/switch_service.proto.
  */
 export const file_switchboard_switch_v1_switch_service: GenFile = /*@__PURE__*/
-  fileDesc("Cipzd2l0Y2hib2FyZC9zd2l0Y2gvdjEvc3dpdGNoX3NlcnZpY2UucHJvdG8SFXN3aXRjaGJvYXJkLnN3aXRjaC52MSLQAQoMUm91dGluZ1RhYmxlEhkKCHJldmlzaW9uGAEgASgDQge6SAQiAigAEhYKBXJlYWxtGAIgASgJQge6SARyAhABEiMKEGV4dGVuc2lvbl9sZW5ndGgYAyABKAVCCbpIBhoEGAgoAhIZChF0cnVua19hY2Nlc3NfY29kZRgEIAEoCRIaChJvcGVyYXRvcl9leHRlbnNpb24YBSABKAkSMQoFdXNlcnMYBiADKAsyIi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUm91dGluZ1VzZXIiqAEKC1JvdXRpbmdVc2VyEhMKAmlkGAEgASgJQge6SARyAhABEiYKCWV4dGVuc2lvbhgCIAEoCUITukgQcg4yDF5bMC05XXsyLDh9JBIUCgxkaXNwbGF5X25hbWUYAyABKAkSDwoHdmlydHVhbBgEIAEoCBI1CgdkZXZpY2VzGAUgAygLMiQuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlJvdXRpbmdEZXZpY2UifAoNUm91dGluZ0RldmljZRITCgJpZBgBIAEoCUIHukgEcgIQARIdCgxzaXBfdXNlcm5hbWUYAiABKAlCB7pIBHICEAESGQoHaGExX21kNRgDIAEoCUIIukgFcgOYASASHAoKaGExX3NoYTI1NhgEIAEoCUIIukgFcgOYAUAiVgoYQXBwbHlSb3V0aW5nVGFibGVSZXF1ZXN0EjoKBXRhYmxlGAEgASgLMiMuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlJvdXRpbmdUYWJsZUIGukgDyAEBIi0KGUFwcGx5Um91dGluZ1RhYmxlUmVzcG9uc2USEAoIcmV2aXNpb24YASABKAMiwQEKDFJlZ2lzdHJhdGlvbhIRCglkZXZpY2VfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIUCgxzaXBfdXNlcm5hbWUYAyABKAkSDwoHY29udGFjdBgEIAEoCRIOCgZzb3VyY2UYBSABKAkSEQoJdHJhbnNwb3J0GAYgASgJEhIKCnVzZXJfYWdlbnQYByABKAkSLwoLZXhwaXJlX3RpbWUYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIhoKGExpc3RSZWdpc3RyYXRpb25zUmVxdWVzdCJXChlMaXN0UmVnaXN0cmF0aW9uc1Jlc3BvbnNlEjoKDXJlZ2lzdHJhdGlvbnMYASADKAsyIy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUmVnaXN0cmF0aW9uIqsDCgNMZWcSCgoCaWQYASABKAkSDwoHY2FsbF9pZBgCIAEoCRIuCgVzdGF0ZRgDIAEoDjIfLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MZWdTdGF0ZRI2CglkaXJlY3Rpb24YBCABKA4yIy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGVnRGlyZWN0aW9uEg8KB3VzZXJfaWQYBSABKAkSEQoJZGV2aWNlX2lkGAYgASgJEg4KBmRpYWxlZBgHIAEoCRIOCgZjYWxsZXIYCCABKAkSEwoLc2lwX2NhbGxfaWQYCSABKAkSDQoFY29kZWMYCiABKAkSLgoKc3RhcnRfdGltZRgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLYW5zd2VyX3RpbWUYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjQKCmVuZF9yZWFzb24YDSABKA4yIC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuRW5kUmVhc29uEhIKCnNpcF9zdGF0dXMYDiABKAUSDAoEaGVsZBgPIAEoCCIRCg9MaXN0TGVnc1JlcXVlc3QiPAoQTGlzdExlZ3NSZXNwb25zZRIoCgRsZWdzGAEgAygLMhouc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkxlZyIrChBIYW5ndXBMZWdSZXF1ZXN0EhcKBmxlZ19pZBgBIAEoCUIHukgEcgIQASITChFIYW5ndXBMZWdSZXNwb25zZSIwCg1FdmVudHNSZXF1ZXN0Eh8KDmFmdGVyX3NlcXVlbmNlGAEgASgDQge6SAQiAigAIj0KDkV2ZW50c1Jlc3BvbnNlEisKBWV2ZW50GAEgASgLMhwuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkV2ZW50Iu8BCgVFdmVudBIQCghzZXF1ZW5jZRgBIAEoAxIoCgR0aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBJACgxyZWdpc3RyYXRpb24YCiABKAsyKC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUmVnaXN0cmF0aW9uRXZlbnRIABIuCgNsZWcYCyABKAsyHy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGVnRXZlbnRIABIwCgRkdG1mGAwgASgLMiAuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkR0bWZFdmVudEgAQgYKBGtpbmQiXwoRUmVnaXN0cmF0aW9uRXZlbnQSOQoMcmVnaXN0cmF0aW9uGAEgASgLMiMuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlJlZ2lzdHJhdGlvbhIPCgdyZW1vdmVkGAIgASgIIjMKCExlZ0V2ZW50EicKA2xlZxgBIAEoCzIaLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MZWciKgoJRHRtZkV2ZW50Eg4KBmxlZ19pZBgBIAEoCRINCgVkaWdpdBgCIAEoCSJkChNBdHRhY2hTd2l0Y2hSZXF1ZXN0EhcKBG5hbWUYASABKAlCCbpIBnIEEAEYQBIVCgN1cmwYAiABKAlCCLpIBXIDiAEBEh0KC3NpcF9hZGRyZXNzGAMgASgJQgi6SAVyAxiAASIxChRBdHRhY2hTd2l0Y2hSZXNwb25zZRIZChFoZWFydGJlYXRfc2Vjb25kcxgBIAEoBSp/CghMZWdTdGF0ZRIZChVMRUdfU1RBVEVfVU5TUEVDSUZJRUQQABIUChBMRUdfU1RBVEVfVFJZSU5HEAESFQoRTEVHX1NUQVRFX1JJTkdJTkcQAhIWChJMRUdfU1RBVEVfQU5TV0VSRUQQAxITCg9MRUdfU1RBVEVfRU5ERUQQBCpkCgxMZWdEaXJlY3Rpb24SHQoZTEVHX0RJUkVDVElPTl9VTlNQRUNJRklFRBAAEhkKFUxFR19ESVJFQ1RJT05fSU5CT1VORBABEhoKFkxFR19ESVJFQ1RJT05fT1VUQk9VTkQQAiqKAgoJRW5kUmVhc29uEhoKFkVORF9SRUFTT05fVU5TUEVDSUZJRUQQABIVChFFTkRfUkVBU09OX05PUk1BTBABEhMKD0VORF9SRUFTT05fQlVTWRACEhgKFEVORF9SRUFTT05fTk9fQU5TV0VSEAMSFwoTRU5EX1JFQVNPTl9SRUpFQ1RFRBAEEhoKFkVORF9SRUFTT05fVU5SRUFDSEFCTEUQBRIXChNFTkRfUkVBU09OX0NBTkNFTEVEEAYSHAoYRU5EX1JFQVNPTl9NRURJQV9USU1FT1VUEAcSGAoURU5EX1JFQVNPTl9DT01NQU5ERUQQCBIVChFFTkRfUkVBU09OX0ZBSUxFRBAJMp8ECg1Td2l0Y2hTZXJ2aWNlEnYKEUFwcGx5Um91dGluZ1RhYmxlEi8uc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkFwcGx5Um91dGluZ1RhYmxlUmVxdWVzdBowLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5BcHBseVJvdXRpbmdUYWJsZVJlc3BvbnNlEnsKEUxpc3RSZWdpc3RyYXRpb25zEi8uc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkxpc3RSZWdpc3RyYXRpb25zUmVxdWVzdBowLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MaXN0UmVnaXN0cmF0aW9uc1Jlc3BvbnNlIgOQAgESYAoITGlzdExlZ3MSJi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGlzdExlZ3NSZXF1ZXN0Gicuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkxpc3RMZWdzUmVzcG9uc2UiA5ACARJeCglIYW5ndXBMZWcSJy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuSGFuZ3VwTGVnUmVxdWVzdBooLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5IYW5ndXBMZWdSZXNwb25zZRJXCgZFdmVudHMSJC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuRXZlbnRzUmVxdWVzdBolLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5FdmVudHNSZXNwb25zZTABMoABChVTd2l0Y2hSZWdpc3RyeVNlcnZpY2USZwoMQXR0YWNoU3dpdGNoEiouc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkF0dGFjaFN3aXRjaFJlcXVlc3QaKy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuQXR0YWNoU3dpdGNoUmVzcG9uc2VCS1pJZ2l0aHViLmNvbS9zd2l0Y2hib2FyZC1wYngvc3dpdGNoYm9hcmQvZ2VuL3N3aXRjaGJvYXJkL3N3aXRjaC92MTtzd2l0Y2h2MWIGcHJvdG8z", [file_buf_validate_validate, file_google_protobuf_timestamp]);
+  fileDesc("Cipzd2l0Y2hib2FyZC9zd2l0Y2gvdjEvc3dpdGNoX3NlcnZpY2UucHJvdG8SFXN3aXRjaGJvYXJkLnN3aXRjaC52MSLQAQoMUm91dGluZ1RhYmxlEhkKCHJldmlzaW9uGAEgASgDQge6SAQiAigAEhYKBXJlYWxtGAIgASgJQge6SARyAhABEiMKEGV4dGVuc2lvbl9sZW5ndGgYAyABKAVCCbpIBhoEGAgoAhIZChF0cnVua19hY2Nlc3NfY29kZRgEIAEoCRIaChJvcGVyYXRvcl9leHRlbnNpb24YBSABKAkSMQoFdXNlcnMYBiADKAsyIi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUm91dGluZ1VzZXIiqAEKC1JvdXRpbmdVc2VyEhMKAmlkGAEgASgJQge6SARyAhABEiYKCWV4dGVuc2lvbhgCIAEoCUITukgQcg4yDF5bMC05XXsyLDh9JBIUCgxkaXNwbGF5X25hbWUYAyABKAkSDwoHdmlydHVhbBgEIAEoCBI1CgdkZXZpY2VzGAUgAygLMiQuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlJvdXRpbmdEZXZpY2UifAoNUm91dGluZ0RldmljZRITCgJpZBgBIAEoCUIHukgEcgIQARIdCgxzaXBfdXNlcm5hbWUYAiABKAlCB7pIBHICEAESGQoHaGExX21kNRgDIAEoCUIIukgFcgOYASASHAoKaGExX3NoYTI1NhgEIAEoCUIIukgFcgOYAUAiVgoYQXBwbHlSb3V0aW5nVGFibGVSZXF1ZXN0EjoKBXRhYmxlGAEgASgLMiMuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlJvdXRpbmdUYWJsZUIGukgDyAEBIi0KGUFwcGx5Um91dGluZ1RhYmxlUmVzcG9uc2USEAoIcmV2aXNpb24YASABKAMiwQEKDFJlZ2lzdHJhdGlvbhIRCglkZXZpY2VfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIUCgxzaXBfdXNlcm5hbWUYAyABKAkSDwoHY29udGFjdBgEIAEoCRIOCgZzb3VyY2UYBSABKAkSEQoJdHJhbnNwb3J0GAYgASgJEhIKCnVzZXJfYWdlbnQYByABKAkSLwoLZXhwaXJlX3RpbWUYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIhoKGExpc3RSZWdpc3RyYXRpb25zUmVxdWVzdCJXChlMaXN0UmVnaXN0cmF0aW9uc1Jlc3BvbnNlEjoKDXJlZ2lzdHJhdGlvbnMYASADKAsyIy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUmVnaXN0cmF0aW9uIrwDCgNMZWcSCgoCaWQYASABKAkSDwoHY2FsbF9pZBgCIAEoCRIuCgVzdGF0ZRgDIAEoDjIfLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MZWdTdGF0ZRI2CglkaXJlY3Rpb24YBCABKA4yIy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGVnRGlyZWN0aW9uEg8KB3VzZXJfaWQYBSABKAkSEQoJZGV2aWNlX2lkGAYgASgJEg4KBmRpYWxlZBgHIAEoCRIOCgZjYWxsZXIYCCABKAkSEwoLc2lwX2NhbGxfaWQYCSABKAkSDQoFY29kZWMYCiABKAkSLgoKc3RhcnRfdGltZRgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLYW5zd2VyX3RpbWUYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjQKCmVuZF9yZWFzb24YDSABKA4yIC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuRW5kUmVhc29uEhIKCnNpcF9zdGF0dXMYDiABKAUSDAoEaGVsZBgPIAEoCBIPCgdjYWxsaW5nGBAgASgIIloKEE9yaWdpbmF0ZVJlcXVlc3QSGAoHdXNlcl9pZBgBIAEoCUIHukgEcgIQARIsCgtkZXN0aW5hdGlvbhgCIAEoCUIXukgUchIyEF5bMC05KiMrXXsxLDMyfSQiJAoRT3JpZ2luYXRlUmVzcG9uc2USDwoHY2FsbF9pZBgBIAEoCSJ4ChFTZW5kRGlnaXRzUmVxdWVzdBIXCgZsZWdfaWQYASABKAlCB7pIBHICEAESKQoGZGlnaXRzGAIgASgJQhm6SBZyFDISXlswLTkqI0EtRF17MSwzMn0kEh8KC2R1cmF0aW9uX21zGAMgASgFQgq6SAcaBRjQDygAIhQKElNlbmREaWdpdHNSZXNwb25zZSIRCg9MaXN0TGVnc1JlcXVlc3QiPAoQTGlzdExlZ3NSZXNwb25zZRIoCgRsZWdzGAEgAygLMhouc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkxlZyIrChBIYW5ndXBMZWdSZXF1ZXN0EhcKBmxlZ19pZBgBIAEoCUIHukgEcgIQASITChFIYW5ndXBMZWdSZXNwb25zZSIwCg1FdmVudHNSZXF1ZXN0Eh8KDmFmdGVyX3NlcXVlbmNlGAEgASgDQge6SAQiAigAIj0KDkV2ZW50c1Jlc3BvbnNlEisKBWV2ZW50GAEgASgLMhwuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkV2ZW50Iu8BCgVFdmVudBIQCghzZXF1ZW5jZRgBIAEoAxIoCgR0aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBJACgxyZWdpc3RyYXRpb24YCiABKAsyKC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUmVnaXN0cmF0aW9uRXZlbnRIABIuCgNsZWcYCyABKAsyHy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGVnRXZlbnRIABIwCgRkdG1mGAwgASgLMiAuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkR0bWZFdmVudEgAQgYKBGtpbmQiXwoRUmVnaXN0cmF0aW9uRXZlbnQSOQoMcmVnaXN0cmF0aW9uGAEgASgLMiMuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlJlZ2lzdHJhdGlvbhIPCgdyZW1vdmVkGAIgASgIIjMKCExlZ0V2ZW50EicKA2xlZxgBIAEoCzIaLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MZWciKgoJRHRtZkV2ZW50Eg4KBmxlZ19pZBgBIAEoCRINCgVkaWdpdBgCIAEoCSJkChNBdHRhY2hTd2l0Y2hSZXF1ZXN0EhcKBG5hbWUYASABKAlCCbpIBnIEEAEYQBIVCgN1cmwYAiABKAlCCLpIBXIDiAEBEh0KC3NpcF9hZGRyZXNzGAMgASgJQgi6SAVyAxiAASIxChRBdHRhY2hTd2l0Y2hSZXNwb25zZRIZChFoZWFydGJlYXRfc2Vjb25kcxgBIAEoBSp/CghMZWdTdGF0ZRIZChVMRUdfU1RBVEVfVU5TUEVDSUZJRUQQABIUChBMRUdfU1RBVEVfVFJZSU5HEAESFQoRTEVHX1NUQVRFX1JJTkdJTkcQAhIWChJMRUdfU1RBVEVfQU5TV0VSRUQQAxITCg9MRUdfU1RBVEVfRU5ERUQQBCpkCgxMZWdEaXJlY3Rpb24SHQoZTEVHX0RJUkVDVElPTl9VTlNQRUNJRklFRBAAEhkKFUxFR19ESVJFQ1RJT05fSU5CT1VORBABEhoKFkxFR19ESVJFQ1RJT05fT1VUQk9VTkQQAiqKAgoJRW5kUmVhc29uEhoKFkVORF9SRUFTT05fVU5TUEVDSUZJRUQQABIVChFFTkRfUkVBU09OX05PUk1BTBABEhMKD0VORF9SRUFTT05fQlVTWRACEhgKFEVORF9SRUFTT05fTk9fQU5TV0VSEAMSFwoTRU5EX1JFQVNPTl9SRUpFQ1RFRBAEEhoKFkVORF9SRUFTT05fVU5SRUFDSEFCTEUQBRIXChNFTkRfUkVBU09OX0NBTkNFTEVEEAYSHAoYRU5EX1JFQVNPTl9NRURJQV9USU1FT1VUEAcSGAoURU5EX1JFQVNPTl9DT01NQU5ERUQQCBIVChFFTkRfUkVBU09OX0ZBSUxFRBAJMuIFCg1Td2l0Y2hTZXJ2aWNlEnYKEUFwcGx5Um91dGluZ1RhYmxlEi8uc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkFwcGx5Um91dGluZ1RhYmxlUmVxdWVzdBowLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5BcHBseVJvdXRpbmdUYWJsZVJlc3BvbnNlEnsKEUxpc3RSZWdpc3RyYXRpb25zEi8uc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkxpc3RSZWdpc3RyYXRpb25zUmVxdWVzdBowLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MaXN0UmVnaXN0cmF0aW9uc1Jlc3BvbnNlIgOQAgESYAoITGlzdExlZ3MSJi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGlzdExlZ3NSZXF1ZXN0Gicuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkxpc3RMZWdzUmVzcG9uc2UiA5ACARJeCglIYW5ndXBMZWcSJy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuSGFuZ3VwTGVnUmVxdWVzdBooLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5IYW5ndXBMZWdSZXNwb25zZRJeCglPcmlnaW5hdGUSJy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuT3JpZ2luYXRlUmVxdWVzdBooLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5PcmlnaW5hdGVSZXNwb25zZRJhCgpTZW5kRGlnaXRzEiguc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlNlbmREaWdpdHNSZXF1ZXN0Gikuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlNlbmREaWdpdHNSZXNwb25zZRJXCgZFdmVudHMSJC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuRXZlbnRzUmVxdWVzdBolLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5FdmVudHNSZXNwb25zZTABMoABChVTd2l0Y2hSZWdpc3RyeVNlcnZpY2USZwoMQXR0YWNoU3dpdGNoEiouc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkF0dGFjaFN3aXRjaFJlcXVlc3QaKy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuQXR0YWNoU3dpdGNoUmVzcG9uc2VCS1pJZ2l0aHViLmNvbS9zd2l0Y2hib2FyZC1wYngvc3dpdGNoYm9hcmQvZ2VuL3N3aXRjaGJvYXJkL3N3aXRjaC92MTtzd2l0Y2h2MWIGcHJvdG8z", [file_buf_validate_validate, file_google_protobuf_timestamp]);
 
 /**
  * RoutingTable is what a switch needs to route basic calls alone.
@@ -420,6 +420,14 @@ export type Leg = Message<"switchboard.switch.v1.Leg"> & {
    * @generated from field: bool held = 15;
    */
   held: boolean;
+
+  /**
+   * True when the party on this leg placed the call (the phone that sent
+   * the INVITE, or the user an Originate rang first).
+   *
+   * @generated from field: bool calling = 16;
+   */
+  calling: boolean;
 };
 
 /**
@@ -428,6 +436,105 @@ export type Leg = Message<"switchboard.switch.v1.Leg"> & {
  */
 export const LegSchema: GenMessage<Leg> = /*@__PURE__*/
   messageDesc(file_switchboard_switch_v1_switch_service, 8);
+
+/**
+ * OriginateRequest says who calls whom.
+ *
+ * @generated from message switchboard.switch.v1.OriginateRequest
+ */
+export type OriginateRequest = Message<"switchboard.switch.v1.OriginateRequest"> & {
+  /**
+   * The user on whose behalf the call is placed.
+   *
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * The number to call once the user answers.
+   *
+   * @generated from field: string destination = 2;
+   */
+  destination: string;
+};
+
+/**
+ * Describes the message switchboard.switch.v1.OriginateRequest.
+ * Use `create(OriginateRequestSchema)` to create a new message.
+ */
+export const OriginateRequestSchema: GenMessage<OriginateRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_switch_v1_switch_service, 9);
+
+/**
+ * OriginateResponse names the new call.
+ *
+ * @generated from message switchboard.switch.v1.OriginateResponse
+ */
+export type OriginateResponse = Message<"switchboard.switch.v1.OriginateResponse"> & {
+  /**
+   * The call id its legs will carry.
+   *
+   * @generated from field: string call_id = 1;
+   */
+  callId: string;
+};
+
+/**
+ * Describes the message switchboard.switch.v1.OriginateResponse.
+ * Use `create(OriginateResponseSchema)` to create a new message.
+ */
+export const OriginateResponseSchema: GenMessage<OriginateResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_switch_v1_switch_service, 10);
+
+/**
+ * SendDigitsRequest carries digits to send.
+ *
+ * @generated from message switchboard.switch.v1.SendDigitsRequest
+ */
+export type SendDigitsRequest = Message<"switchboard.switch.v1.SendDigitsRequest"> & {
+  /**
+   * The leg the digits come from.
+   *
+   * @generated from field: string leg_id = 1;
+   */
+  legId: string;
+
+  /**
+   * Digits: 0-9, *, #, A-D.
+   *
+   * @generated from field: string digits = 2;
+   */
+  digits: string;
+
+  /**
+   * Duration of each digit in milliseconds; 0 means 100.
+   *
+   * @generated from field: int32 duration_ms = 3;
+   */
+  durationMs: number;
+};
+
+/**
+ * Describes the message switchboard.switch.v1.SendDigitsRequest.
+ * Use `create(SendDigitsRequestSchema)` to create a new message.
+ */
+export const SendDigitsRequestSchema: GenMessage<SendDigitsRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_switch_v1_switch_service, 11);
+
+/**
+ * SendDigitsResponse is empty.
+ *
+ * @generated from message switchboard.switch.v1.SendDigitsResponse
+ */
+export type SendDigitsResponse = Message<"switchboard.switch.v1.SendDigitsResponse"> & {
+};
+
+/**
+ * Describes the message switchboard.switch.v1.SendDigitsResponse.
+ * Use `create(SendDigitsResponseSchema)` to create a new message.
+ */
+export const SendDigitsResponseSchema: GenMessage<SendDigitsResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_switch_v1_switch_service, 12);
 
 /**
  * ListLegsRequest is empty.
@@ -442,7 +549,7 @@ export type ListLegsRequest = Message<"switchboard.switch.v1.ListLegsRequest"> &
  * Use `create(ListLegsRequestSchema)` to create a new message.
  */
 export const ListLegsRequestSchema: GenMessage<ListLegsRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 9);
+  messageDesc(file_switchboard_switch_v1_switch_service, 13);
 
 /**
  * ListLegsResponse lists the legs in progress.
@@ -463,7 +570,7 @@ export type ListLegsResponse = Message<"switchboard.switch.v1.ListLegsResponse">
  * Use `create(ListLegsResponseSchema)` to create a new message.
  */
 export const ListLegsResponseSchema: GenMessage<ListLegsResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 10);
+  messageDesc(file_switchboard_switch_v1_switch_service, 14);
 
 /**
  * HangupLegRequest names the leg to end.
@@ -484,7 +591,7 @@ export type HangupLegRequest = Message<"switchboard.switch.v1.HangupLegRequest">
  * Use `create(HangupLegRequestSchema)` to create a new message.
  */
 export const HangupLegRequestSchema: GenMessage<HangupLegRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 11);
+  messageDesc(file_switchboard_switch_v1_switch_service, 15);
 
 /**
  * HangupLegResponse is empty.
@@ -499,7 +606,7 @@ export type HangupLegResponse = Message<"switchboard.switch.v1.HangupLegResponse
  * Use `create(HangupLegResponseSchema)` to create a new message.
  */
 export const HangupLegResponseSchema: GenMessage<HangupLegResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 12);
+  messageDesc(file_switchboard_switch_v1_switch_service, 16);
 
 /**
  * EventsRequest says where to start.
@@ -521,7 +628,7 @@ export type EventsRequest = Message<"switchboard.switch.v1.EventsRequest"> & {
  * Use `create(EventsRequestSchema)` to create a new message.
  */
 export const EventsRequestSchema: GenMessage<EventsRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 13);
+  messageDesc(file_switchboard_switch_v1_switch_service, 17);
 
 /**
  * EventsResponse carries one event.
@@ -542,7 +649,7 @@ export type EventsResponse = Message<"switchboard.switch.v1.EventsResponse"> & {
  * Use `create(EventsResponseSchema)` to create a new message.
  */
 export const EventsResponseSchema: GenMessage<EventsResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 14);
+  messageDesc(file_switchboard_switch_v1_switch_service, 18);
 
 /**
  * Event is something that happened on the switch.
@@ -601,7 +708,7 @@ export type Event = Message<"switchboard.switch.v1.Event"> & {
  * Use `create(EventSchema)` to create a new message.
  */
 export const EventSchema: GenMessage<Event> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 15);
+  messageDesc(file_switchboard_switch_v1_switch_service, 19);
 
 /**
  * RegistrationEvent reports a binding change.
@@ -629,7 +736,7 @@ export type RegistrationEvent = Message<"switchboard.switch.v1.RegistrationEvent
  * Use `create(RegistrationEventSchema)` to create a new message.
  */
 export const RegistrationEventSchema: GenMessage<RegistrationEvent> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 16);
+  messageDesc(file_switchboard_switch_v1_switch_service, 20);
 
 /**
  * LegEvent reports a leg's new state.
@@ -650,7 +757,7 @@ export type LegEvent = Message<"switchboard.switch.v1.LegEvent"> & {
  * Use `create(LegEventSchema)` to create a new message.
  */
 export const LegEventSchema: GenMessage<LegEvent> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 17);
+  messageDesc(file_switchboard_switch_v1_switch_service, 21);
 
 /**
  * DtmfEvent reports a digit.
@@ -678,7 +785,7 @@ export type DtmfEvent = Message<"switchboard.switch.v1.DtmfEvent"> & {
  * Use `create(DtmfEventSchema)` to create a new message.
  */
 export const DtmfEventSchema: GenMessage<DtmfEvent> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 18);
+  messageDesc(file_switchboard_switch_v1_switch_service, 22);
 
 /**
  * AttachSwitchRequest describes the switch.
@@ -713,7 +820,7 @@ export type AttachSwitchRequest = Message<"switchboard.switch.v1.AttachSwitchReq
  * Use `create(AttachSwitchRequestSchema)` to create a new message.
  */
 export const AttachSwitchRequestSchema: GenMessage<AttachSwitchRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 19);
+  messageDesc(file_switchboard_switch_v1_switch_service, 23);
 
 /**
  * AttachSwitchResponse tells the switch how often to re-attach.
@@ -734,7 +841,7 @@ export type AttachSwitchResponse = Message<"switchboard.switch.v1.AttachSwitchRe
  * Use `create(AttachSwitchResponseSchema)` to create a new message.
  */
 export const AttachSwitchResponseSchema: GenMessage<AttachSwitchResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 20);
+  messageDesc(file_switchboard_switch_v1_switch_service, 24);
 
 /**
  * LegState is the state of one call leg on the switch.
@@ -955,6 +1062,33 @@ export const SwitchService: GenService<{
     methodKind: "unary";
     input: typeof HangupLegRequestSchema;
     output: typeof HangupLegResponseSchema;
+  },
+  /**
+   * Originate places a call on behalf of a user (third-party call control):
+   * the user's registered devices ring; when one answers, the switch calls
+   * the destination through its routing table, as if the user had dialled
+   * it, and bridges the two. Progress is reported as leg events carrying
+   * the returned call_id. NOT_FOUND for an unknown user,
+   * FAILED_PRECONDITION when the user has no registered device,
+   * INVALID_ARGUMENT for a destination the switch cannot route.
+   *
+   * @generated from rpc switchboard.switch.v1.SwitchService.Originate
+   */
+  originate: {
+    methodKind: "unary";
+    input: typeof OriginateRequestSchema;
+    output: typeof OriginateResponseSchema;
+  },
+  /**
+   * SendDigits plays RFC 4733 digits from a leg to the party bridged to it,
+   * as if the leg's phone had pressed them.
+   *
+   * @generated from rpc switchboard.switch.v1.SwitchService.SendDigits
+   */
+  sendDigits: {
+    methodKind: "unary";
+    input: typeof SendDigitsRequestSchema;
+    output: typeof SendDigitsResponseSchema;
   },
   /**
    * Events streams what happens on the switch, in sequence order, starting
