@@ -18,12 +18,11 @@ import (
 
 	switchv1 "github.com/switchboard-pbx/switchboard/gen/switchboard/switch/v1"
 	"github.com/switchboard-pbx/switchboard/gen/switchboard/switch/v1/switchv1connect"
+	"github.com/switchboard-pbx/switchboard/media/eventlog"
 	"github.com/switchboard-pbx/switchboard/media/routing"
 	"github.com/switchboard-pbx/switchboard/media/rtpsession"
 	"github.com/switchboard-pbx/switchboard/media/sipua"
 )
-
-var errOutOfRange = errors.New("sequence is older than the retained events")
 
 // Config is what a switch needs.
 type Config struct {
@@ -46,7 +45,7 @@ type Switch struct {
 	log    *slog.Logger
 	ua     *sipua.UA
 	ports  *rtpsession.PortPool
-	events *eventLog
+	events *eventlog.Log[*switchv1.Event]
 
 	mu       sync.Mutex
 	revision int64
@@ -75,7 +74,7 @@ func New(cfg Config) (*Switch, error) {
 	if err != nil {
 		return nil, fmt.Errorf("switch: RTP ports: %w", err)
 	}
-	s := &Switch{cfg: cfg, log: cfg.Log, ports: ports, events: newEventLog(cfg.RetainEvents),
+	s := &Switch{cfg: cfg, log: cfg.Log, ports: ports, events: eventlog.New[*switchv1.Event](cfg.RetainEvents),
 		revision: -1}
 	opts := []sipua.Option{sipua.WithLogger(cfg.Log), sipua.WithObserver(observer{s}), sipua.WithPortPool(ports)}
 	if cfg.RingTimeout > 0 {
@@ -195,10 +194,10 @@ func (s *Switch) Events(ctx context.Context, req *switchv1.EventsRequest, stream
 	if err := stream.SendHeaders(); err != nil {
 		return err
 	}
-	err := s.events.follow(ctx, req.GetAfterSequence(), func(ev *switchv1.Event) error {
+	err := s.events.Follow(ctx, req.GetAfterSequence(), func(_ int64, ev *switchv1.Event) error {
 		return stream.Send(&switchv1.EventsResponse{Event: ev})
 	})
-	if errors.Is(err, errOutOfRange) {
+	if errors.Is(err, eventlog.ErrOutOfRange) {
 		return connect.Errorf(connect.CodeOutOfRange,
 			"after_sequence %d is older than the retained events; re-list and resume from the newest", req.GetAfterSequence())
 	}
@@ -209,18 +208,24 @@ func (s *Switch) Events(ctx context.Context, req *switchv1.EventsRequest, stream
 type observer struct{ s *Switch }
 
 func (o observer) RegistrationChanged(b sipua.Binding, removed bool) {
-	o.s.events.append(&switchv1.Event{Time: timestamppb.Now(), Kind: &switchv1.Event_Registration{
+	o.emit(&switchv1.Event{Kind: &switchv1.Event_Registration{
 		Registration: &switchv1.RegistrationEvent{Registration: bindingToProto(b), Removed: removed}}})
 }
 
 func (o observer) LegChanged(l sipua.LegInfo) {
-	o.s.events.append(&switchv1.Event{Time: timestamppb.Now(), Kind: &switchv1.Event_Leg{
-		Leg: &switchv1.LegEvent{Leg: legToProto(l)}}})
+	o.emit(&switchv1.Event{Kind: &switchv1.Event_Leg{Leg: &switchv1.LegEvent{Leg: legToProto(l)}}})
 }
 
 func (o observer) DTMF(legID string, digit rune) {
-	o.s.events.append(&switchv1.Event{Time: timestamppb.Now(), Kind: &switchv1.Event_Dtmf{
-		Dtmf: &switchv1.DtmfEvent{LegId: legID, Digit: string(digit)}}})
+	o.emit(&switchv1.Event{Kind: &switchv1.Event_Dtmf{Dtmf: &switchv1.DtmfEvent{LegId: legID, Digit: string(digit)}}})
+}
+
+// emit numbers and stores an event.
+func (o observer) emit(ev *switchv1.Event) {
+	o.s.events.Append(func(seq int64) *switchv1.Event {
+		ev.Sequence, ev.Time = seq, timestamppb.Now()
+		return ev
+	})
 }
 
 // tableFromProto builds a routing table.

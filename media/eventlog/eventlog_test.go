@@ -1,19 +1,17 @@
-package switchsvc
+package eventlog
 
 import (
 	"context"
 	"errors"
 	"testing"
 	"time"
-
-	switchv1 "github.com/switchboard-pbx/switchboard/gen/switchboard/switch/v1"
 )
 
 func TestEventLogResume(t *testing.T) {
 	t.Parallel()
-	l := newEventLog(4)
+	l := New[string](4)
 	for range 6 {
-		l.append(&switchv1.Event{})
+		l.Append(func(int64) string { return "x" })
 	}
 	cases := []struct {
 		name  string
@@ -30,13 +28,14 @@ func TestEventLogResume(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			evs, _, ok := l.since(tc.after)
-			if ok != tc.ok || len(evs) != len(tc.want) {
-				t.Fatalf("since(%d) = %d events, %v", tc.after, len(evs), ok)
+			_, seqs, _, err := l.Since(tc.after)
+			ok := err == nil
+			if ok != tc.ok || len(seqs) != len(tc.want) {
+				t.Fatalf("Since(%d) = %d events, %v", tc.after, len(seqs), ok)
 			}
-			for i, ev := range evs {
-				if ev.Sequence != tc.want[i] {
-					t.Errorf("event %d has sequence %d, want %d", i, ev.Sequence, tc.want[i])
+			for i, s := range seqs {
+				if s != tc.want[i] {
+					t.Errorf("event %d has sequence %d, want %d", i, s, tc.want[i])
 				}
 			}
 		})
@@ -45,16 +44,16 @@ func TestEventLogResume(t *testing.T) {
 
 func TestEventLogFollow(t *testing.T) {
 	t.Parallel()
-	l := newEventLog(16)
-	l.append(&switchv1.Event{})
+	l := New[string](16)
+	l.Append(func(int64) string { return "x" })
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	got := make(chan int64, 8)
 	done := make(chan error, 1)
 	go func() {
-		done <- l.follow(ctx, 0, func(ev *switchv1.Event) error {
-			got <- ev.Sequence
-			if ev.Sequence == 3 {
+		done <- l.Follow(ctx, 0, func(seq int64, _ string) error {
+			got <- seq
+			if seq == 3 {
 				return errStop
 			}
 			return nil
@@ -63,8 +62,8 @@ func TestEventLogFollow(t *testing.T) {
 	if s := <-got; s != 1 {
 		t.Fatalf("first = %d", s)
 	}
-	l.append(&switchv1.Event{})
-	l.append(&switchv1.Event{})
+	l.Append(func(int64) string { return "x" })
+	l.Append(func(int64) string { return "x" })
 	for _, want := range []int64{2, 3} {
 		if s := <-got; s != want {
 			t.Fatalf("got %d, want %d", s, want)
@@ -73,8 +72,8 @@ func TestEventLogFollow(t *testing.T) {
 	if err := <-done; !errors.Is(err, errStop) {
 		t.Fatalf("follow returned %v", err)
 	}
-	if err := l.follow(ctx, -5, nil); !errors.Is(err, errOutOfRange) && err != nil {
-		t.Fatalf("follow(-5) = %v", err)
+	if err := l.Follow(ctx, -5, nil); !errors.Is(err, ErrOutOfRange) {
+		t.Fatalf("Follow(-5) = %v", err)
 	}
 }
 
