@@ -65,7 +65,7 @@ func (c *call) answerFrom(f *leg, body []byte) ([]byte, bool) {
 	if c.a.server == nil {
 		return []byte{}, true // an originated caller leg already has its media
 	}
-	answer, _, err := sdpneg.Answer(&c.a.local, c.offer, []sdpneg.Codec{chosen}, m.Direction.Reverse())
+	answer, _, err := sdpneg.Answer(&c.a.local, c.offer, agreed(chosen, m), m.Direction.Reverse())
 	if err != nil {
 		return nil, false
 	}
@@ -285,3 +285,14 @@ func (c *call) bye(l *leg) {
 }
 
 func udpAddr(ip net.IP, port int) *net.UDPAddr { return &net.UDPAddr{IP: ip, Port: port} }
+
+// agreed is what the caller may be answered with: the codec the callee
+// chose, and telephone-event when the callee accepted it too (so that
+// RFC 4733 digits pass end to end).
+func agreed(chosen sdpneg.Codec, callee *sdpneg.Media) []sdpneg.Codec {
+	out := []sdpneg.Codec{chosen}
+	if callee.HasEvents {
+		out = append(out, sdpneg.TelephoneEvent)
+	}
+	return out
+}

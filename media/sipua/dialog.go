@@ -116,7 +116,7 @@ func (u *UA) handleReinvite(req *sip.Request, tx sip.ServerTransaction) {
 	c.applyReinvite(l, other, offer, answerOther)
 	chosen, _ := answerOther.AudioCodec()
 	l.local.NextVersion()
-	body, _, err := sdpneg.Answer(&l.local, offer, []sdpneg.Codec{chosen}, answerOther.Direction.Reverse())
+	body, _, err := sdpneg.Answer(&l.local, offer, agreed(chosen, answerOther), answerOther.Direction.Reverse())
 	if err != nil {
 		u.respond(tx, req, 488, "Not Acceptable Here ("+err.Error()+")")
 		return

@@ -45,8 +45,9 @@ type digester struct {
 }
 
 // defaultAlgorithms are challenged unless WithDigestAlgorithms says
-// otherwise: SHA-256 first, then MD5 for older phones (RFC 8760 §2.4).
-var defaultAlgorithms = []string{"SHA-256", "MD5"}
+// otherwise: MD5, which every phone supports. (With SHA-256 enabled it
+// goes first, as RFC 8760 §2.4 asks.)
+var defaultAlgorithms = []string{"MD5"}
 
 func newDigester(lifetime time.Duration) *digester {
 	d := &digester{lifetime: lifetime, now: time.Now}
@@ -79,8 +80,8 @@ func (d *digester) checkNonce(nonce string) (valid, expired bool) {
 	return true, d.now().Sub(time.Unix(sec, 0)) > d.lifetime
 }
 
-// challenges returns the header values to send with 401/407: SHA-256
-// first, then MD5 for older phones (RFC 8760 §2.4).
+// challenges returns the header values to send with 401/407, one per
+// configured algorithm, in order.
 func (d *digester) challenges(realm string, stale bool) []string {
 	nonce := d.nonce()
 	algs := d.algorithms

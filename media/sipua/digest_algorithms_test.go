@@ -12,11 +12,12 @@ func TestWithDigestAlgorithms(t *testing.T) {
 		opts []Option
 		want []string
 	}{
-		{"default", nil, []string{"SHA-256", "MD5"}},
+		{"default", nil, []string{"MD5"}},
+		{"rfc 8760", []Option{WithDigestAlgorithms("SHA-256", "MD5")}, []string{"SHA-256", "MD5"}},
 		{"md5 only", []Option{WithDigestAlgorithms("md5")}, []string{"MD5"}},
 		{"md5 first", []Option{WithDigestAlgorithms("MD5", "sha256")}, []string{"MD5", "SHA-256"}},
 		{"unknown ignored", []Option{WithDigestAlgorithms("SHA-512-256", "MD5")}, []string{"MD5"}},
-		{"none known is the default", []Option{WithDigestAlgorithms("bogus")}, []string{"SHA-256", "MD5"}},
+		{"none known is the default", []Option{WithDigestAlgorithms("bogus")}, []string{"MD5"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

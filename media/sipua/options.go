@@ -71,10 +71,11 @@ func WithExpires(minimum, maximum int) Option {
 }
 
 // WithDigestAlgorithms sets the digest algorithms challenged in 401/407,
-// in order, from "SHA-256" and "MD5" (default: both, SHA-256 first).
-// Credentials with either are accepted whatever the challenge offered.
-// Some clients answer only the first challenge and know only MD5 (SIPp
-// 3.6): WithDigestAlgorithms("MD5") serves them.
+// in order, from "SHA-256" and "MD5" (default: MD5 only, which every SIP
+// phone supports). Credentials with either are accepted whatever the
+// challenge offered. Offer SHA-256 (RFC 8760) only where every device
+// supports it: some clients give up when any challenge is not MD5
+// (baresip 1.0) or answer only the first one with MD5 (SIPp 3.6).
 func WithDigestAlgorithms(algs ...string) Option {
 	return func(c *config) {
 		c.digestAlgs = nil

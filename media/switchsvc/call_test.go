@@ -448,3 +448,19 @@ func callingLeg(legs []sipua.LegInfo) sipua.LegInfo {
 	}
 	return sipua.LegInfo{}
 }
+
+// TestRegisterSHA256 enables RFC 8760 digest: the phone answers the
+// SHA-256 challenge (the first one offered) and registers and calls.
+func TestRegisterSHA256(t *testing.T) {
+	t.Parallel()
+	cfg := switchsvcConfig()
+	cfg.DigestAlgs = []string{"SHA-256", "MD5"}
+	sw := startSwitch(t, cfg, user{Ext: "1001", Devices: []string{"alice"}}, user{Ext: "1002", Devices: []string{"bob"}})
+	alice := sw.phone(t, "alice", phonetest.AutoAnswer)
+	sw.phone(t, "bob", phonetest.AutoAnswer)
+	call, err := alice.Dial(ctxT(t), "1002")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = call.Hangup(ctxT(t))
+}

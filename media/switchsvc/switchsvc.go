@@ -33,7 +33,8 @@ type Config struct {
 	Advertise    string // host in Contact/Via; default from SIPListen
 	RingTimeout  time.Duration
 	MediaTimeout time.Duration
-	RetainEvents int // default 10,000
+	RetainEvents int      // default 10,000
+	DigestAlgs   []string // digest algorithms challenged, e.g. ["SHA-256", "MD5"]; default MD5
 	Log          *slog.Logger
 	UAOptions    []sipua.Option // extra options (tests: short ban windows …)
 }
@@ -85,6 +86,9 @@ func New(cfg Config) (*Switch, error) {
 	}
 	if cfg.Advertise != "" {
 		opts = append(opts, sipua.WithAdvertiseHost(cfg.Advertise))
+	}
+	if len(cfg.DigestAlgs) > 0 {
+		opts = append(opts, sipua.WithDigestAlgorithms(cfg.DigestAlgs...))
 	}
 	s.ua, err = sipua.New(append(opts, cfg.UAOptions...)...)
 	if err != nil {

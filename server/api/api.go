@@ -16,10 +16,12 @@ import (
 	"connectrpc.com/validate"
 
 	"github.com/switchboard-pbx/switchboard/gen/switchboard/auth/v1/authv1connect"
+	"github.com/switchboard-pbx/switchboard/gen/switchboard/callcontrol/v1/callcontrolv1connect"
 	"github.com/switchboard-pbx/switchboard/gen/switchboard/config/v1/configv1connect"
 	"github.com/switchboard-pbx/switchboard/gen/switchboard/switch/v1/switchv1connect"
 	"github.com/switchboard-pbx/switchboard/gen/switchboard/system/v1/systemv1connect"
 	"github.com/switchboard-pbx/switchboard/server/auth"
+	"github.com/switchboard-pbx/switchboard/server/callcontrol"
 	"github.com/switchboard-pbx/switchboard/server/config"
 	"github.com/switchboard-pbx/switchboard/server/tms"
 )
@@ -30,8 +32,9 @@ type Deps struct {
 	Tokens   *auth.Service
 	Identity Identity
 	Log      *slog.Logger
-	Metrics  *Metrics      // may be nil
-	Switches *tms.Registry // the switches this server manages; may be nil
+	Metrics  *Metrics             // may be nil
+	Switches *tms.Registry        // the switches this server manages; may be nil
+	Calls    *callcontrol.Service // call control; nil without switches
 }
 
 // NewServer returns a Connect server with every service registered and
@@ -51,6 +54,7 @@ func NewServer(d Deps) *connect.Server {
 	systemv1connect.RegisterSystemServiceHandler(srv, &systemHandler{id: d.Identity, cfg: d.Config, switches: d.Switches})
 	authv1connect.RegisterTokenServiceHandler(srv, &tokenHandler{svc: d.Tokens})
 	switchv1connect.RegisterSwitchRegistryServiceHandler(srv, &registryHandler{switches: d.Switches})
+	callcontrolv1connect.RegisterCallControlServiceHandler(srv, &callControlHandler{svc: d.Calls})
 	grpcreflect.Register(srv)
 	return srv
 }

@@ -7,6 +7,7 @@ import (
 	"connectrpc.com/connect/v2"
 
 	"github.com/switchboard-pbx/switchboard/gen/switchboard/auth/v1/authv1connect"
+	"github.com/switchboard-pbx/switchboard/gen/switchboard/callcontrol/v1/callcontrolv1connect"
 	"github.com/switchboard-pbx/switchboard/gen/switchboard/config/v1/configv1connect"
 	"github.com/switchboard-pbx/switchboard/gen/switchboard/switch/v1/switchv1connect"
 	"github.com/switchboard-pbx/switchboard/gen/switchboard/system/v1/systemv1connect"
@@ -23,6 +24,13 @@ var scopes = map[string]auth.Scope{
 	systemv1connect.SystemServiceListActiveCallsProcedure:   auth.ScopeRead,
 
 	switchv1connect.SwitchRegistryServiceAttachSwitchProcedure: auth.ScopeAdmin,
+
+	callcontrolv1connect.CallControlServiceMakeCallProcedure:    auth.ScopeAdmin,
+	callcontrolv1connect.CallControlServiceDropProcedure:        auth.ScopeAdmin,
+	callcontrolv1connect.CallControlServiceSendDigitsProcedure:  auth.ScopeAdmin,
+	callcontrolv1connect.CallControlServiceGetCallProcedure:     auth.ScopeRead,
+	callcontrolv1connect.CallControlServiceListCallsProcedure:   auth.ScopeRead,
+	callcontrolv1connect.CallControlServiceWatchEventsProcedure: auth.ScopeRead,
 
 	authv1connect.TokenServiceCreateTokenProcedure: auth.ScopeAdmin,
 	authv1connect.TokenServiceListTokensProcedure:  auth.ScopeAdmin,

@@ -24,6 +24,7 @@ import (
 	"github.com/switchboard-pbx/switchboard/media/switchsvc"
 	"github.com/switchboard-pbx/switchboard/server/api"
 	"github.com/switchboard-pbx/switchboard/server/auth"
+	"github.com/switchboard-pbx/switchboard/server/callcontrol"
 	"github.com/switchboard-pbx/switchboard/server/config"
 	"github.com/switchboard-pbx/switchboard/server/store"
 	"github.com/switchboard-pbx/switchboard/server/tms"
@@ -46,6 +47,7 @@ type Config struct {
 
 	SIPListen    string        // switch SIP address (UDP and TCP); "" runs no switch
 	SIPAdvertise string        // host put in SIP headers; default from SIPListen
+	SIPDigest    string        // digest algorithms challenged, e.g. "sha-256,md5"; default "md5"
 	RTPPorts     string        // "10000-20000"
 	RingTimeout  time.Duration // 0: the switch's default
 	MediaTimeout time.Duration // 0: the switch's default
@@ -68,6 +70,7 @@ type App struct {
 	// Switches are the switches this server manages (its own and attached
 	// ones), each kept in step with the configuration by a TMS loop.
 	Switches     *tms.Registry
+	Calls        *callcontrol.Service
 	switchClient switchv1connect.SwitchServiceClient
 	runCtx       context.Context
 	stopRun      context.CancelFunc
@@ -86,6 +89,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a.Switches = tms.NewRegistry(a.runCtx, a.Config, a.log)
+	a.Calls = callcontrol.New(a.Config, a.Switches, a.log)
+	a.Switches.OnSwitch(a.Calls.Follow)
 	if err := a.bootstrap(ctx); err != nil {
 		a.store.Close()
 		return nil, err
@@ -176,7 +181,7 @@ func (a *App) listen() error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	mux := http.NewServeMux()
 	api.Mount(mux, api.NewServer(api.Deps{
-		Config: a.Config, Tokens: a.Tokens, Log: a.log, Metrics: api.NewMetrics(reg), Switches: a.Switches,
+		Config: a.Config, Tokens: a.Tokens, Log: a.log, Metrics: api.NewMetrics(reg), Switches: a.Switches, Calls: a.Calls,
 		Identity: api.Identity{Version: Version, Server: a.Server, Started: time.Now()},
 	}))
 	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))

@@ -32,6 +32,7 @@ type SwitchConfig struct {
 	SIPListen    string
 	SIPAdvertise string
 	RTPPorts     string
+	SIPDigest    string // digest algorithms challenged; default "md5"
 	Log          *slog.Logger
 }
 
@@ -60,7 +61,7 @@ func NewStandaloneSwitch(cfg SwitchConfig) (*StandaloneSwitch, error) {
 		return nil, err
 	}
 	sw, err := switchsvc.New(switchsvc.Config{SIPListen: cfg.SIPListen, Advertise: cfg.SIPAdvertise,
-		RTPMin: lo, RTPMax: hi, Log: cfg.Log})
+		RTPMin: lo, RTPMax: hi, Log: cfg.Log, DigestAlgs: splitList(cfg.SIPDigest)})
 	if err != nil {
 		return nil, err
 	}

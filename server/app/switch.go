@@ -28,7 +28,7 @@ func (a *App) startSwitch() error {
 	}
 	sw, err := switchsvc.New(switchsvc.Config{SIPListen: a.cfg.SIPListen, RTPMin: lo, RTPMax: hi,
 		Advertise: a.cfg.SIPAdvertise, Log: a.log, RingTimeout: a.cfg.RingTimeout,
-		MediaTimeout: a.cfg.MediaTimeout})
+		MediaTimeout: a.cfg.MediaTimeout, DigestAlgs: splitList(a.cfg.SIPDigest)})
 	if err != nil {
 		return err
 	}
@@ -69,4 +69,15 @@ func ParsePortRange(s string) (int, int, error) {
 		return 0, 0, fmt.Errorf("--rtp-ports %q: want LOW-HIGH within 1024-65535, e.g. 10000-20000", s)
 	}
 	return a, b, nil
+}
+
+// splitList splits a comma-separated flag value.
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
 }

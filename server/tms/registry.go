@@ -27,6 +27,16 @@ type Registry struct {
 
 	mu       sync.Mutex
 	switches map[string]*managed // by name ("local" for the in-process one)
+	onSwitch []func(ctx context.Context, name string, c switchv1connect.SwitchServiceClient)
+}
+
+// OnSwitch registers fn to run (on its own goroutine, until the switch is
+// replaced or the server stops) for every switch the registry manages,
+// e.g. to follow its events. Register before the first switch attaches.
+func (r *Registry) OnSwitch(fn func(ctx context.Context, name string, c switchv1connect.SwitchServiceClient)) {
+	r.mu.Lock()
+	r.onSwitch = append(r.onSwitch, fn)
+	r.mu.Unlock()
 }
 
 type managed struct {
@@ -54,6 +64,9 @@ func (r *Registry) Manage(name, url, sip string, client switchv1connect.SwitchSe
 	ctx, cancel := context.WithCancel(r.ctx)
 	m := &managed{name: name, url: url, sip: sip, client: client, cancel: cancel}
 	r.switches[name] = m
+	for _, fn := range r.onSwitch {
+		go fn(ctx, name, client)
+	}
 	t := New(r.cfg, client, r.log.With("switch", name))
 	go func() {
 		if err := t.Run(ctx); err != nil && ctx.Err() == nil {

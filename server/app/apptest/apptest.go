@@ -20,6 +20,7 @@ import (
 	"connectrpc.com/connect/v2/connecthttp"
 
 	"github.com/switchboard-pbx/switchboard/gen/switchboard/auth/v1/authv1connect"
+	"github.com/switchboard-pbx/switchboard/gen/switchboard/callcontrol/v1/callcontrolv1connect"
 	"github.com/switchboard-pbx/switchboard/gen/switchboard/config/v1/configv1connect"
 	"github.com/switchboard-pbx/switchboard/gen/switchboard/system/v1/systemv1connect"
 	"github.com/switchboard-pbx/switchboard/server/app"
@@ -91,6 +92,7 @@ type Clients struct {
 	Config configv1connect.ConfigServiceClient
 	System systemv1connect.SystemServiceClient
 	Tokens authv1connect.TokenServiceClient
+	Calls  callcontrolv1connect.CallControlServiceClient
 }
 
 // Clients returns clients speaking protocol ("connect" or "grpc") that send
@@ -101,6 +103,7 @@ func (s *Server) Clients(protocol, token string) Clients {
 		Config: configv1connect.NewConfigServiceClient(c),
 		System: systemv1connect.NewSystemServiceClient(c),
 		Tokens: authv1connect.NewTokenServiceClient(c),
+		Calls:  callcontrolv1connect.NewCallControlServiceClient(c),
 	}
 }
 

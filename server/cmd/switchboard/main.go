@@ -75,6 +75,7 @@ func serve(args []string) error {
 	str(fs, &cfg.SIPListen, "sip-listen", ":5060", "softswitch SIP address, UDP and TCP (empty: no switch)")
 	str(fs, &cfg.SIPAdvertise, "sip-advertise", "", "host or IP put in SIP and SDP (default: the --sip-listen IP)")
 	str(fs, &cfg.RTPPorts, "rtp-ports", "10000-20000", "softswitch RTP port range")
+	str(fs, &cfg.SIPDigest, "sip-digest", "md5", "digest algorithms to challenge, preferred first: md5, sha-256 (e.g. sha-256,md5)")
 	str(fs, &logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	str(fs, &logFormat, "log-format", "text", "log format: text or json")
 	if err := fs.Parse(args); err != nil {
@@ -138,6 +139,7 @@ func runSwitch(args []string) error {
 	str(fs, &cfg.SIPListen, "sip-listen", ":5060", "SIP address, UDP and TCP")
 	str(fs, &cfg.SIPAdvertise, "sip-advertise", "", "host or IP put in SIP and SDP (default: the --sip-listen IP)")
 	str(fs, &cfg.RTPPorts, "rtp-ports", "10000-20000", "RTP port range")
+	str(fs, &cfg.SIPDigest, "sip-digest", "md5", "digest algorithms to challenge, preferred first: md5, sha-256")
 	str(fs, &logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	str(fs, &logFormat, "log-format", "text", "log format: text or json")
 	if err := fs.Parse(args); err != nil {

@@ -1,0 +1,216 @@
+import datetime
+
+from buf.validate import validate_pb2 as _validate_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class CallState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CALL_STATE_UNSPECIFIED: _ClassVar[CallState]
+    CALL_STATE_IDLE: _ClassVar[CallState]
+    CALL_STATE_DIALING: _ClassVar[CallState]
+    CALL_STATE_PROCEEDING: _ClassVar[CallState]
+    CALL_STATE_RINGBACK: _ClassVar[CallState]
+    CALL_STATE_OFFERING: _ClassVar[CallState]
+    CALL_STATE_CONNECTED: _ClassVar[CallState]
+    CALL_STATE_ON_HOLD: _ClassVar[CallState]
+    CALL_STATE_ON_HOLD_PENDING_TRANSFER: _ClassVar[CallState]
+    CALL_STATE_ON_HOLD_PENDING_CONFERENCE: _ClassVar[CallState]
+    CALL_STATE_CONFERENCED: _ClassVar[CallState]
+    CALL_STATE_DISCONNECTED: _ClassVar[CallState]
+
+class DisconnectReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    DISCONNECT_REASON_UNSPECIFIED: _ClassVar[DisconnectReason]
+    DISCONNECT_REASON_NORMAL: _ClassVar[DisconnectReason]
+    DISCONNECT_REASON_BUSY: _ClassVar[DisconnectReason]
+    DISCONNECT_REASON_NO_ANSWER: _ClassVar[DisconnectReason]
+    DISCONNECT_REASON_REJECTED: _ClassVar[DisconnectReason]
+    DISCONNECT_REASON_UNREACHABLE: _ClassVar[DisconnectReason]
+    DISCONNECT_REASON_TRANSFERRED: _ClassVar[DisconnectReason]
+    DISCONNECT_REASON_PARKED: _ClassVar[DisconnectReason]
+    DISCONNECT_REASON_FAILED: _ClassVar[DisconnectReason]
+
+class Direction(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    DIRECTION_UNSPECIFIED: _ClassVar[Direction]
+    DIRECTION_INCOMING: _ClassVar[Direction]
+    DIRECTION_OUTGOING: _ClassVar[Direction]
+
+class Action(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ACTION_UNSPECIFIED: _ClassVar[Action]
+    ACTION_DROP: _ClassVar[Action]
+    ACTION_SEND_DIGITS: _ClassVar[Action]
+CALL_STATE_UNSPECIFIED: CallState
+CALL_STATE_IDLE: CallState
+CALL_STATE_DIALING: CallState
+CALL_STATE_PROCEEDING: CallState
+CALL_STATE_RINGBACK: CallState
+CALL_STATE_OFFERING: CallState
+CALL_STATE_CONNECTED: CallState
+CALL_STATE_ON_HOLD: CallState
+CALL_STATE_ON_HOLD_PENDING_TRANSFER: CallState
+CALL_STATE_ON_HOLD_PENDING_CONFERENCE: CallState
+CALL_STATE_CONFERENCED: CallState
+CALL_STATE_DISCONNECTED: CallState
+DISCONNECT_REASON_UNSPECIFIED: DisconnectReason
+DISCONNECT_REASON_NORMAL: DisconnectReason
+DISCONNECT_REASON_BUSY: DisconnectReason
+DISCONNECT_REASON_NO_ANSWER: DisconnectReason
+DISCONNECT_REASON_REJECTED: DisconnectReason
+DISCONNECT_REASON_UNREACHABLE: DisconnectReason
+DISCONNECT_REASON_TRANSFERRED: DisconnectReason
+DISCONNECT_REASON_PARKED: DisconnectReason
+DISCONNECT_REASON_FAILED: DisconnectReason
+DIRECTION_UNSPECIFIED: Direction
+DIRECTION_INCOMING: Direction
+DIRECTION_OUTGOING: Direction
+ACTION_UNSPECIFIED: Action
+ACTION_DROP: Action
+ACTION_SEND_DIGITS: Action
+
+class Party(_message.Message):
+    __slots__ = ("number", "name")
+    NUMBER_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    number: str
+    name: str
+    def __init__(self, number: _Optional[str] = ..., name: _Optional[str] = ...) -> None: ...
+
+class Call(_message.Message):
+    __slots__ = ("id", "line", "state", "parties", "direction", "disconnect_reason", "related_call_id", "start_time", "answer_time", "version", "allowed_actions", "dialed")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    LINE_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    PARTIES_FIELD_NUMBER: _ClassVar[int]
+    DIRECTION_FIELD_NUMBER: _ClassVar[int]
+    DISCONNECT_REASON_FIELD_NUMBER: _ClassVar[int]
+    RELATED_CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    ANSWER_TIME_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    ALLOWED_ACTIONS_FIELD_NUMBER: _ClassVar[int]
+    DIALED_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    line: str
+    state: CallState
+    parties: _containers.RepeatedCompositeFieldContainer[Party]
+    direction: Direction
+    disconnect_reason: DisconnectReason
+    related_call_id: str
+    start_time: _timestamp_pb2.Timestamp
+    answer_time: _timestamp_pb2.Timestamp
+    version: int
+    allowed_actions: _containers.RepeatedScalarFieldContainer[Action]
+    dialed: str
+    def __init__(self, id: _Optional[str] = ..., line: _Optional[str] = ..., state: _Optional[_Union[CallState, str]] = ..., parties: _Optional[_Iterable[_Union[Party, _Mapping]]] = ..., direction: _Optional[_Union[Direction, str]] = ..., disconnect_reason: _Optional[_Union[DisconnectReason, str]] = ..., related_call_id: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., answer_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., version: _Optional[int] = ..., allowed_actions: _Optional[_Iterable[_Union[Action, str]]] = ..., dialed: _Optional[str] = ...) -> None: ...
+
+class MakeCallRequest(_message.Message):
+    __slots__ = ("line", "destination", "idempotency_key")
+    LINE_FIELD_NUMBER: _ClassVar[int]
+    DESTINATION_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    line: str
+    destination: str
+    idempotency_key: str
+    def __init__(self, line: _Optional[str] = ..., destination: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+
+class MakeCallResponse(_message.Message):
+    __slots__ = ("call",)
+    CALL_FIELD_NUMBER: _ClassVar[int]
+    call: Call
+    def __init__(self, call: _Optional[_Union[Call, _Mapping]] = ...) -> None: ...
+
+class DropRequest(_message.Message):
+    __slots__ = ("call_id", "expected_version")
+    CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_VERSION_FIELD_NUMBER: _ClassVar[int]
+    call_id: str
+    expected_version: int
+    def __init__(self, call_id: _Optional[str] = ..., expected_version: _Optional[int] = ...) -> None: ...
+
+class DropResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class SendDigitsRequest(_message.Message):
+    __slots__ = ("call_id", "digits")
+    CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    DIGITS_FIELD_NUMBER: _ClassVar[int]
+    call_id: str
+    digits: str
+    def __init__(self, call_id: _Optional[str] = ..., digits: _Optional[str] = ...) -> None: ...
+
+class SendDigitsResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class GetCallRequest(_message.Message):
+    __slots__ = ("call_id",)
+    CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    call_id: str
+    def __init__(self, call_id: _Optional[str] = ...) -> None: ...
+
+class GetCallResponse(_message.Message):
+    __slots__ = ("call",)
+    CALL_FIELD_NUMBER: _ClassVar[int]
+    call: Call
+    def __init__(self, call: _Optional[_Union[Call, _Mapping]] = ...) -> None: ...
+
+class ListCallsRequest(_message.Message):
+    __slots__ = ("lines",)
+    LINES_FIELD_NUMBER: _ClassVar[int]
+    lines: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, lines: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ListCallsResponse(_message.Message):
+    __slots__ = ("calls", "sequence")
+    CALLS_FIELD_NUMBER: _ClassVar[int]
+    SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    calls: _containers.RepeatedCompositeFieldContainer[Call]
+    sequence: int
+    def __init__(self, calls: _Optional[_Iterable[_Union[Call, _Mapping]]] = ..., sequence: _Optional[int] = ...) -> None: ...
+
+class WatchEventsRequest(_message.Message):
+    __slots__ = ("lines", "after_sequence")
+    LINES_FIELD_NUMBER: _ClassVar[int]
+    AFTER_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    lines: _containers.RepeatedScalarFieldContainer[str]
+    after_sequence: int
+    def __init__(self, lines: _Optional[_Iterable[str]] = ..., after_sequence: _Optional[int] = ...) -> None: ...
+
+class WatchEventsResponse(_message.Message):
+    __slots__ = ("event",)
+    EVENT_FIELD_NUMBER: _ClassVar[int]
+    event: Event
+    def __init__(self, event: _Optional[_Union[Event, _Mapping]] = ...) -> None: ...
+
+class Event(_message.Message):
+    __slots__ = ("sequence", "time", "line", "call", "digit")
+    SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    TIME_FIELD_NUMBER: _ClassVar[int]
+    LINE_FIELD_NUMBER: _ClassVar[int]
+    CALL_FIELD_NUMBER: _ClassVar[int]
+    DIGIT_FIELD_NUMBER: _ClassVar[int]
+    sequence: int
+    time: _timestamp_pb2.Timestamp
+    line: str
+    call: Call
+    digit: DigitEvent
+    def __init__(self, sequence: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., line: _Optional[str] = ..., call: _Optional[_Union[Call, _Mapping]] = ..., digit: _Optional[_Union[DigitEvent, _Mapping]] = ...) -> None: ...
+
+class DigitEvent(_message.Message):
+    __slots__ = ("call_id", "digit")
+    CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    DIGIT_FIELD_NUMBER: _ClassVar[int]
+    call_id: str
+    digit: str
+    def __init__(self, call_id: _Optional[str] = ..., digit: _Optional[str] = ...) -> None: ...

@@ -1,0 +1,106 @@
+package api
+
+import (
+	"context"
+
+	callcontrolv1 "github.com/switchboard-pbx/switchboard/gen/switchboard/callcontrol/v1"
+	"github.com/switchboard-pbx/switchboard/gen/switchboard/callcontrol/v1/callcontrolv1connect"
+	"github.com/switchboard-pbx/switchboard/server/callcontrol"
+	"github.com/switchboard-pbx/switchboard/server/derrors"
+)
+
+// callControlHandler adapts CallControlService to the callcontrol domain.
+type callControlHandler struct {
+	callcontrolv1connect.UnimplementedCallControlServiceHandler
+	svc *callcontrol.Service
+}
+
+func (h *callControlHandler) ready() error {
+	if h.svc == nil {
+		return derrors.New(derrors.FailedPrecondition, "", "call control needs a switch; this server runs none")
+	}
+	return nil
+}
+
+func (h *callControlHandler) MakeCall(ctx context.Context, req *callcontrolv1.MakeCallRequest) (*callcontrolv1.MakeCallResponse, error) {
+	if err := h.ready(); err != nil {
+		return nil, err
+	}
+	c, err := h.svc.MakeCall(ctx, req.GetLine(), req.GetDestination(), req.GetIdempotencyKey())
+	if err != nil {
+		return nil, err
+	}
+	return &callcontrolv1.MakeCallResponse{Call: callToProto(c)}, nil
+}
+
+func (h *callControlHandler) Drop(ctx context.Context, req *callcontrolv1.DropRequest) (*callcontrolv1.DropResponse, error) {
+	if err := h.ready(); err != nil {
+		return nil, err
+	}
+	return &callcontrolv1.DropResponse{}, h.svc.Drop(ctx, req.GetCallId(), req.GetExpectedVersion())
+}
+
+func (h *callControlHandler) SendDigits(ctx context.Context, req *callcontrolv1.SendDigitsRequest) (*callcontrolv1.SendDigitsResponse, error) {
+	if err := h.ready(); err != nil {
+		return nil, err
+	}
+	return &callcontrolv1.SendDigitsResponse{}, h.svc.SendDigits(ctx, req.GetCallId(), req.GetDigits())
+}
+
+func (h *callControlHandler) GetCall(_ context.Context, req *callcontrolv1.GetCallRequest) (*callcontrolv1.GetCallResponse, error) {
+	if err := h.ready(); err != nil {
+		return nil, err
+	}
+	c, err := h.svc.GetCall(req.GetCallId())
+	if err != nil {
+		return nil, err
+	}
+	return &callcontrolv1.GetCallResponse{Call: callToProto(c)}, nil
+}
+
+func (h *callControlHandler) ListCalls(_ context.Context, req *callcontrolv1.ListCallsRequest) (*callcontrolv1.ListCallsResponse, error) {
+	if err := h.ready(); err != nil {
+		return nil, err
+	}
+	calls, seq := h.svc.ListCalls(req.GetLines())
+	return &callcontrolv1.ListCallsResponse{Calls: mapSlice(calls, callToProto), Sequence: seq}, nil
+}
+
+func (h *callControlHandler) WatchEvents(ctx context.Context, req *callcontrolv1.WatchEventsRequest, stream callcontrolv1connect.CallControlServiceWatchEventsServerStream) error {
+	if err := h.ready(); err != nil {
+		return err
+	}
+	if err := stream.SendHeaders(); err != nil {
+		return err
+	}
+	return h.svc.Watch(ctx, req.GetLines(), req.GetAfterSequence(), func(ev callcontrol.Event) error {
+		return stream.Send(&callcontrolv1.WatchEventsResponse{Event: eventToProto(ev)})
+	})
+}
+
+func callToProto(c callcontrol.Call) *callcontrolv1.Call {
+	out := &callcontrolv1.Call{Id: c.ID, Line: c.Line, State: callcontrolv1.CallState(c.State),
+		Direction: callcontrolv1.Direction_DIRECTION_INCOMING, DisconnectReason: callcontrolv1.DisconnectReason(c.Reason),
+		StartTime: ts(c.Start), AnswerTime: ts(c.Answer), Version: c.Version, Dialed: c.Dialed}
+	if c.Outgoing {
+		out.Direction = callcontrolv1.Direction_DIRECTION_OUTGOING
+	}
+	for _, p := range c.Parties {
+		out.Parties = append(out.Parties, &callcontrolv1.Party{Number: p.Number, Name: p.Name})
+	}
+	for _, a := range c.Allowed() {
+		out.AllowedActions = append(out.AllowedActions, callcontrolv1.Action(a))
+	}
+	return out
+}
+
+func eventToProto(ev callcontrol.Event) *callcontrolv1.Event {
+	out := &callcontrolv1.Event{Sequence: ev.Sequence, Time: ts(ev.Time), Line: ev.Line}
+	switch {
+	case ev.Call != nil:
+		out.Kind = &callcontrolv1.Event_Call{Call: callToProto(*ev.Call)}
+	case ev.Digit != nil:
+		out.Kind = &callcontrolv1.Event_Digit{Digit: &callcontrolv1.DigitEvent{CallId: ev.Digit.CallID, Digit: ev.Digit.Digit}}
+	}
+	return out
+}

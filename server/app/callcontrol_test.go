@@ -1,0 +1,246 @@
+package app_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"connectrpc.com/connect/v2"
+
+	authv1 "github.com/switchboard-pbx/switchboard/gen/switchboard/auth/v1"
+	callcontrolv1 "github.com/switchboard-pbx/switchboard/gen/switchboard/callcontrol/v1"
+	"github.com/switchboard-pbx/switchboard/gen/switchboard/callcontrol/v1/callcontrolv1connect"
+	"github.com/switchboard-pbx/switchboard/media/phonetest"
+	"github.com/switchboard-pbx/switchboard/server/app/apptest"
+)
+
+// watcher collects call events from WatchEvents.
+type watcher struct {
+	stream callcontrolv1connect.CallControlServiceWatchEventsClientStream
+	seen   []*callcontrolv1.Event
+	used   map[int64]bool // events an until call already returned
+}
+
+func watch(ctx context.Context, t *testing.T, c apptest.Clients, after int64, lines ...string) *watcher {
+	t.Helper()
+	s, err := c.Calls.WatchEvents(ctx, &callcontrolv1.WatchEventsRequest{AfterSequence: after, Lines: lines})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &watcher{stream: s, used: map[int64]bool{}}
+}
+
+// until returns the first event not returned before that shows a call on
+// line in state, reading more events as needed.
+func (w *watcher) until(t *testing.T, line string, state callcontrolv1.CallState) *callcontrolv1.Call {
+	t.Helper()
+	for _, ev := range w.seen {
+		if !w.used[ev.GetSequence()] && ev.GetLine() == line && ev.GetCall().GetState() == state {
+			w.used[ev.GetSequence()] = true
+			return ev.GetCall()
+		}
+	}
+	for {
+		res, err := w.stream.Receive()
+		if err != nil {
+			for _, ev := range w.seen {
+				t.Logf("seen: %d %s %v %v", ev.GetSequence(), ev.GetLine(), ev.GetCall().GetState(), ev.GetCall().GetParties())
+			}
+			t.Fatalf("waiting for %s on %s: %v (seen %d events)", state, line, err, len(w.seen))
+		}
+		ev := res.GetEvent()
+		w.seen = append(w.seen, ev)
+		if ev.GetLine() == line && ev.GetCall().GetState() == state {
+			w.used[ev.GetSequence()] = true
+			return ev.GetCall()
+		}
+	}
+}
+
+func TestMakeCallAndDrop(t *testing.T) {
+	t.Parallel()
+	srv := apptest.Start(t, apptest.Options{Switch: true})
+	c := srv.Clients("connect", srv.AdminToken)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	createUsers(ctx, t, c)
+	alice := registerAt(ctx, t, srv.SIPAddr, "alice")
+	bob := registerAt(ctx, t, srv.SIPAddr, "bob")
+	w := watch(ctx, t, c, 0)
+
+	res, err := c.Calls.MakeCall(ctx, &callcontrolv1.MakeCallRequest{Line: "2001", Destination: "2002", IdempotencyKey: "crm-42"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := c.Calls.MakeCall(ctx, &callcontrolv1.MakeCallRequest{Line: "2001", Destination: "2002", IdempotencyKey: "crm-42"})
+	if err != nil || again.GetCall().GetId() != res.GetCall().GetId() {
+		t.Fatalf("retried MakeCall placed another call: %v %v", again, err)
+	}
+	mine := <-alice.Incoming
+	w.until(t, "2002", callcontrolv1.CallState_CALL_STATE_OFFERING)
+	theirs := <-bob.Incoming
+	connected := w.until(t, "2001", callcontrolv1.CallState_CALL_STATE_CONNECTED)
+	if len(connected.GetParties()) != 1 || connected.GetParties()[0].GetNumber() != "2002" ||
+		connected.GetDirection() != callcontrolv1.Direction_DIRECTION_OUTGOING {
+		t.Fatalf("caller's call = %v", connected)
+	}
+	mine.PlayTone(1000)
+	if err := theirs.WaitTone(ctx, 1000); err != nil {
+		t.Fatal("no audio between the MakeCall parties")
+	}
+	if _, err := c.Calls.SendDigits(ctx, &callcontrolv1.SendDigitsRequest{CallId: connected.GetId(), Digits: "7"}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case d := <-theirs.Digits():
+		if d != '7' {
+			t.Fatalf("bob got %c", d)
+		}
+	case <-ctx.Done():
+		t.Fatal("SendDigits did not reach the other phone")
+	}
+	_, err = c.Calls.Drop(ctx, &callcontrolv1.DropRequest{CallId: connected.GetId(), ExpectedVersion: connected.GetVersion() + 7})
+	wantCode(t, err, connect.CodeAborted)
+	if _, err := c.Calls.Drop(ctx, &callcontrolv1.DropRequest{CallId: connected.GetId()}); err != nil {
+		t.Fatal(err)
+	}
+	ended := w.until(t, "2001", callcontrolv1.CallState_CALL_STATE_DISCONNECTED)
+	if ended.GetDisconnectReason() != callcontrolv1.DisconnectReason_DISCONNECT_REASON_NORMAL || len(ended.GetAllowedActions()) != 0 {
+		t.Fatalf("dropped call = %v", ended)
+	}
+	<-theirs.Ended()
+	_, err = c.Calls.Drop(ctx, &callcontrolv1.DropRequest{CallId: connected.GetId()})
+	wantCode(t, err, connect.CodeFailedPrecondition, "DISCONNECTED")
+	checkResume(ctx, t, c, w.seen)
+}
+
+// checkResume reconnects from the middle of what a watcher saw and must
+// get the rest, in order, without duplicates.
+func checkResume(ctx context.Context, t *testing.T, c apptest.Clients, seen []*callcontrolv1.Event) {
+	t.Helper()
+	for i := 1; i < len(seen); i++ {
+		if seen[i].GetSequence() != seen[i-1].GetSequence()+1 {
+			t.Fatalf("sequence jumps from %d to %d", seen[i-1].GetSequence(), seen[i].GetSequence())
+		}
+	}
+	mid := seen[len(seen)/2]
+	w := watch(ctx, t, c, mid.GetSequence())
+	for _, want := range seen[len(seen)/2+1:] {
+		res, err := w.stream.Receive()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.GetEvent().GetSequence() != want.GetSequence() {
+			t.Fatalf("resumed stream gave %d, want %d", res.GetEvent().GetSequence(), want.GetSequence())
+		}
+	}
+}
+
+func TestMakeCallErrors(t *testing.T) {
+	t.Parallel()
+	srv := apptest.Start(t, apptest.Options{Switch: true})
+	c := srv.Clients("grpc", srv.AdminToken)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	createUsers(ctx, t, c)
+	registerAt(ctx, t, srv.SIPAddr, "alice")
+	cases := []struct {
+		name string
+		req  *callcontrolv1.MakeCallRequest
+		code connect.Code
+		frag string
+	}{
+		{"bad line", &callcontrolv1.MakeCallRequest{Line: "20x1", Destination: "2002"}, connect.CodeInvalidArgument, "line"},
+		{"unknown line", &callcontrolv1.MakeCallRequest{Line: "2999", Destination: "2002"}, connect.CodeNotFound, "line"},
+		{"no phone", &callcontrolv1.MakeCallRequest{Line: "2002", Destination: "2001"}, connect.CodeFailedPrecondition, "registered"},
+		{"unreachable", &callcontrolv1.MakeCallRequest{Line: "2001", Destination: "4711"}, connect.CodeInvalidArgument, "destination"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := c.Calls.MakeCall(ctx, tc.req)
+			wantCode(t, err, tc.code, tc.frag)
+		})
+	}
+	_, err := c.Calls.Drop(ctx, &callcontrolv1.DropRequest{CallId: "nope"})
+	wantCode(t, err, connect.CodeNotFound)
+	reader, err := c.Tokens.CreateToken(ctx, &authv1.CreateTokenRequest{Name: "wallboard", Scope: authv1.Scope_SCOPE_READ})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := srv.Clients("connect", reader.GetSecret())
+	_, err = rc.Calls.MakeCall(ctx, &callcontrolv1.MakeCallRequest{Line: "2001", Destination: "2002"})
+	wantCode(t, err, connect.CodePermissionDenied)
+	if _, err := rc.Calls.ListCalls(ctx, &callcontrolv1.ListCallsRequest{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestPhoneCallSeenPerLine follows a call placed from a phone: the
+// caller's line goes PROCEEDING/RINGBACK → CONNECTED, the callee's
+// OFFERING → CONNECTED, and a busy callee disconnects the caller's line
+// with reason BUSY.
+func TestPhoneCallSeenPerLine(t *testing.T) {
+	t.Parallel()
+	srv := apptest.Start(t, apptest.Options{Switch: true})
+	c := srv.Clients("connect", srv.AdminToken)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	createUsers(ctx, t, c)
+	alice := registerAt(ctx, t, srv.SIPAddr, "alice")
+	bob := registerAt(ctx, t, srv.SIPAddr, "bob")
+	w := watch(ctx, t, c, 0, "2001", "2002")
+	call, err := alice.Dial(ctx, "2002")
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-bob.Incoming
+	w.until(t, "2002", callcontrolv1.CallState_CALL_STATE_CONNECTED)
+	got := w.until(t, "2001", callcontrolv1.CallState_CALL_STATE_CONNECTED)
+	list, err := c.Calls.ListCalls(ctx, &callcontrolv1.ListCallsRequest{Lines: []string{"2001"}})
+	if err != nil || len(list.GetCalls()) != 1 || list.GetCalls()[0].GetId() != got.GetId() {
+		t.Fatalf("ListCalls = %v, %v", list, err)
+	}
+	_ = call.Hangup(ctx)
+	w.until(t, "2002", callcontrolv1.CallState_CALL_STATE_DISCONNECTED)
+	if _, err := bob.Register(ctx, 0); err != nil { // bob's desk phone goes away
+		t.Fatal(err)
+	}
+	registerBusy(ctx, t, srv.SIPAddr)
+	if _, err := alice.Dial(ctx, "2002"); err == nil {
+		t.Fatal("call to a busy phone connected")
+	}
+	ended := w.until(t, "2001", callcontrolv1.CallState_CALL_STATE_DISCONNECTED)
+	for ended.GetId() == got.GetId() { // the first call's end
+		ended = w.until(t, "2001", callcontrolv1.CallState_CALL_STATE_DISCONNECTED)
+	}
+	if ended.GetDisconnectReason() != callcontrolv1.DisconnectReason_DISCONNECT_REASON_BUSY {
+		t.Fatalf("busy call ended with %v", ended.GetDisconnectReason())
+	}
+}
+
+// registerBusy registers bob's device on a phone that answers 486.
+func registerBusy(ctx context.Context, t *testing.T, sipAddr string) *phonetest.Phone {
+	t.Helper()
+	p := phonetest.New(t, phonetest.Config{Username: "bob", Password: "secret-bob", Server: sipAddr, Mode: phonetest.Busy})
+	if res, err := p.Register(ctx, 300); err != nil || res.StatusCode != 200 {
+		t.Fatalf("register busy bob: %v %v", res, err)
+	}
+	return p
+}
+
+func wantCode(t *testing.T, err error, code connect.Code, frags ...string) {
+	t.Helper()
+	if connect.CodeOf(err) != code {
+		t.Fatalf("got %v, want %v", err, code)
+	}
+	var cerr *connect.Error
+	if errors.As(err, &cerr) {
+		for _, f := range frags {
+			if !strings.Contains(cerr.Message(), f) {
+				t.Errorf("%q does not mention %q", cerr.Message(), f)
+			}
+		}
+	}
+}

@@ -1,0 +1,178 @@
+package callcontrol
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"connectrpc.com/connect/v2"
+
+	switchv1 "github.com/switchboard-pbx/switchboard/gen/switchboard/switch/v1"
+	"github.com/switchboard-pbx/switchboard/gen/switchboard/switch/v1/switchv1connect"
+	"github.com/switchboard-pbx/switchboard/server/derrors"
+)
+
+// idemTTL is how long an idempotency key is remembered.
+const idemTTL = 10 * time.Minute
+
+// MakeCall rings the line's phones and, once one answers, calls dest. A
+// repeated idempotency key returns the call the first request placed.
+func (s *Service) MakeCall(ctx context.Context, line, dest, key string) (Call, error) {
+	if c, ok := s.byKey(key); ok {
+		return c, nil
+	}
+	u, err := s.cfg.UserByExtension(ctx, line)
+	if err != nil {
+		return Call{}, derrors.New(derrors.NotFound, "line", "no user has extension %s", line)
+	}
+	s.user(ctx, u.ID)
+	var lastErr error
+	for _, sw := range s.switches.Clients() {
+		res, err := sw.Originate(ctx, &switchv1.OriginateRequest{UserId: u.ID, Destination: dest})
+		switch connect.CodeOf(err) {
+		case connect.CodeNotFound, connect.CodeFailedPrecondition:
+			lastErr = err // not this switch's user, or no phone registered there
+			continue
+		case connect.CodeInvalidArgument:
+			return Call{}, derrors.New(derrors.InvalidArgument, "destination", "%s cannot be reached", dest)
+		}
+		if err != nil {
+			return Call{}, derrors.New(derrors.Unavailable, "", "switch unreachable: %v", connect.CodeOf(err))
+		}
+		return s.placed(res.GetCallId(), u.ID, dest, key, sw), nil
+	}
+	if lastErr == nil {
+		return Call{}, derrors.New(derrors.FailedPrecondition, "", "this server manages no switch")
+	}
+	return Call{}, derrors.New(derrors.FailedPrecondition, "line", "line %s has no registered phone", line)
+}
+
+// placed records a call MakeCall started, before its first leg event.
+func (s *Service) placed(switchID, userID, dest, key string, sw switchv1connect.SwitchServiceClient) Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.owners[switchID] = sw
+	lc := s.lineCallLocked(switchID, userID)
+	if lc.snap.State == Idle {
+		lc.snap.State, lc.snap.Outgoing, lc.snap.Dialed = Dialing, true, dest
+		lc.snap.Parties = []Party{{Number: dest}}
+		lc.snap.Version++
+		snap := lc.snap
+		s.events.Append(func(seq int64) Event {
+			return Event{Sequence: seq, Time: time.Now(), Line: snap.Line, Call: &snap}
+		})
+	}
+	if key != "" {
+		s.idem[key] = idemEntry{handle: lc.snap.ID, at: time.Now()}
+	}
+	return lc.snap
+}
+
+func (s *Service) byKey(key string) (Call, bool) {
+	if key == "" {
+		return Call{}, false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now()
+	for k, e := range s.idem {
+		if now.Sub(e.at) > idemTTL {
+			delete(s.idem, k)
+		}
+	}
+	e, ok := s.idem[key]
+	if !ok {
+		return Call{}, false
+	}
+	lc, ok := s.calls[e.handle]
+	if !ok {
+		return Call{}, false
+	}
+	return lc.snap, true
+}
+
+// Drop hangs up a call. expected is the version the caller saw (0: any).
+func (s *Service) Drop(ctx context.Context, id string, expected int64) error {
+	legID, sw, err := s.actOn(id, expected, ActionDrop, false)
+	if err != nil {
+		return err
+	}
+	if _, err := sw.HangupLeg(ctx, &switchv1.HangupLegRequest{LegId: legID}); err != nil &&
+		connect.CodeOf(err) != connect.CodeNotFound {
+		return derrors.New(derrors.Unavailable, "", "switch unreachable: %v", connect.CodeOf(err))
+	}
+	return nil
+}
+
+// SendDigits sends DTMF from the line to the other party.
+func (s *Service) SendDigits(ctx context.Context, id, digits string) error {
+	legID, sw, err := s.actOn(id, 0, ActionSendDigits, true)
+	if err != nil {
+		return err
+	}
+	if _, err := sw.SendDigits(ctx, &switchv1.SendDigitsRequest{LegId: legID, Digits: digits}); err != nil {
+		return derrors.New(derrors.FailedPrecondition, "", "digits not sent: %v", connect.CodeOf(err))
+	}
+	return nil
+}
+
+// actOn checks that the call allows act (naming the state when it does
+// not) and returns a leg of the line to act on and its switch.
+func (s *Service) actOn(id string, expected int64, act Action, answeredLeg bool) (string, switchv1connect.SwitchServiceClient, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	lc, ok := s.calls[id]
+	if !ok {
+		return "", nil, derrors.New(derrors.NotFound, "call_id", "no call %s", id)
+	}
+	if expected != 0 && expected != lc.snap.Version {
+		return "", nil, derrors.New(derrors.Aborted, "expected_version",
+			"call %s is at version %d, not %d", id, lc.snap.Version, expected)
+	}
+	allowed := false
+	for _, a := range lc.snap.Allowed() {
+		allowed = allowed || a == act
+	}
+	if !allowed {
+		return "", nil, derrors.New(derrors.FailedPrecondition, "call_id",
+			"call %s is %s, which does not allow this operation", id, lc.snap.State)
+	}
+	for legID, l := range lc.legs {
+		live := l.GetState() != switchv1.LegState_LEG_STATE_ENDED
+		if live && (!answeredLeg || l.GetState() == switchv1.LegState_LEG_STATE_ANSWERED) {
+			return legID, s.owners[lc.switchID], nil
+		}
+	}
+	return "", nil, derrors.New(derrors.FailedPrecondition, "call_id", "call %s has no leg to act on yet", id)
+}
+
+// GetCall returns a call, including recently disconnected ones.
+func (s *Service) GetCall(id string) (Call, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	lc, ok := s.calls[id]
+	if !ok {
+		return Call{}, derrors.New(derrors.NotFound, "call_id", "no call %s", id)
+	}
+	return lc.snap, nil
+}
+
+// ListCalls returns the calls in progress on the lines given (all when
+// empty), and the newest event sequence they reflect.
+func (s *Service) ListCalls(lines []string) ([]Call, int64) {
+	want := make(map[string]bool, len(lines))
+	for _, l := range lines {
+		want[l] = true
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Call
+	for _, lc := range s.calls {
+		if lc.snap.State == Disconnected || (len(want) > 0 && !want[lc.snap.Line]) {
+			continue
+		}
+		out = append(out, lc.snap)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, s.events.Last()
+}

@@ -1,0 +1,326 @@
+package callcontrol
+
+import (
+	"context"
+	"errors"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"connectrpc.com/connect/v2"
+
+	switchv1 "github.com/switchboard-pbx/switchboard/gen/switchboard/switch/v1"
+	"github.com/switchboard-pbx/switchboard/gen/switchboard/switch/v1/switchv1connect"
+	"github.com/switchboard-pbx/switchboard/media/eventlog"
+	"github.com/switchboard-pbx/switchboard/server/derrors"
+)
+
+// lineCall is the state kept for one line's view of a switch call.
+type lineCall struct {
+	snap     Call
+	switchID string
+	userID   string
+	legs     map[string]*switchv1.Leg // this user's legs
+	ended    time.Time
+}
+
+type legRef struct{ switchID, userID string }
+
+type idemEntry struct {
+	handle string
+	at     time.Time
+}
+
+// Follow consumes a switch's event stream until ctx ends, resuming from
+// the last sequence after a disconnect.
+func (s *Service) Follow(ctx context.Context, name string, sw switchv1connect.SwitchServiceClient) {
+	var seq int64
+	for ctx.Err() == nil {
+		err := s.followOnce(ctx, sw, &seq)
+		if ctx.Err() != nil {
+			return
+		}
+		if connect.CodeOf(err) == connect.CodeOutOfRange {
+			seq = 0 // the switch restarted or we fell behind: take what it has
+		}
+		s.log.Debug("callcontrol: switch event stream ended; resuming", "switch", name, "after", seq, "error", err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+func (s *Service) followOnce(ctx context.Context, sw switchv1connect.SwitchServiceClient, seq *int64) error {
+	stream, err := sw.Events(ctx, &switchv1.EventsRequest{AfterSequence: *seq})
+	if err != nil {
+		return err
+	}
+	for {
+		res, err := stream.Receive()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+		ev := res.GetEvent()
+		*seq = ev.GetSequence()
+		switch k := ev.GetKind().(type) {
+		case *switchv1.Event_Leg:
+			s.onLeg(ctx, sw, k.Leg.GetLeg())
+		case *switchv1.Event_Dtmf:
+			s.onDigit(k.Dtmf)
+		}
+	}
+}
+
+// onLeg records a leg's new state and publishes the line's call if its
+// view changed.
+func (s *Service) onLeg(ctx context.Context, sw switchv1connect.SwitchServiceClient, l *switchv1.Leg) {
+	if l.GetUserId() == "" {
+		return
+	}
+	s.user(ctx, l.GetUserId())
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.owners[l.GetCallId()] = sw
+	lc := s.lineCallLocked(l.GetCallId(), l.GetUserId())
+	lc.legs[l.GetId()] = l
+	s.legs[l.GetId()] = legRef{switchID: l.GetCallId(), userID: l.GetUserId()}
+	for _, other := range s.byCall[l.GetCallId()] {
+		s.refreshLocked(other)
+	}
+	s.pruneLocked()
+}
+
+// lineCallLocked returns (creating) the line call of a user in a switch
+// call. Callers hold s.mu.
+func (s *Service) lineCallLocked(switchID, userID string) *lineCall {
+	m := s.byCall[switchID]
+	if m == nil {
+		m = make(map[string]*lineCall)
+		s.byCall[switchID] = m
+	}
+	lc := m[userID]
+	if lc == nil {
+		u := s.users[userID]
+		lc = &lineCall{switchID: switchID, userID: userID, legs: make(map[string]*switchv1.Leg),
+			snap: Call{ID: switchID + "." + u.Extension, Line: u.Extension, State: Idle, Start: time.Now()}}
+		m[userID] = lc
+		s.calls[lc.snap.ID] = lc
+	}
+	return lc
+}
+
+// refreshLocked recomputes a line's view and publishes it if it changed.
+func (s *Service) refreshLocked(lc *lineCall) {
+	next := s.derive(lc)
+	if sameView(lc.snap, next) {
+		return
+	}
+	next.Version = lc.snap.Version + 1
+	lc.snap = next
+	if next.State == Disconnected && lc.ended.IsZero() {
+		lc.ended = time.Now()
+	}
+	snap := next
+	s.events.Append(func(seq int64) Event {
+		return Event{Sequence: seq, Time: time.Now(), Line: snap.Line, Call: &snap}
+	})
+}
+
+// derive computes a line's view of its call from the legs of the call.
+func (s *Service) derive(lc *lineCall) Call {
+	c := lc.snap
+	mine := lc.legs
+	var others []*switchv1.Leg
+	for uid, o := range s.byCall[lc.switchID] {
+		if uid == lc.userID {
+			continue
+		}
+		for _, l := range o.legs {
+			others = append(others, l)
+		}
+	}
+	c.Parties = s.parties(lc, others)
+	calling, answered, live := false, false, false
+	var endReason switchv1.EndReason
+	for _, l := range mine {
+		calling = calling || l.GetCalling()
+		c.Dialed = l.GetDialed()
+		switch l.GetState() {
+		case switchv1.LegState_LEG_STATE_ANSWERED:
+			answered, live = true, true
+			if c.Answer.IsZero() && l.GetAnswerTime() != nil {
+				c.Answer = l.GetAnswerTime().AsTime()
+			}
+		case switchv1.LegState_LEG_STATE_ENDED:
+			if endReason == switchv1.EndReason_END_REASON_UNSPECIFIED || l.GetEndReason() == switchv1.EndReason_END_REASON_NORMAL {
+				endReason = l.GetEndReason()
+			}
+		default:
+			live = true
+		}
+	}
+	c.Outgoing = calling
+	switch {
+	case !live:
+		c.State, c.Reason = Disconnected, reasonFor(endReason)
+	case calling:
+		c.State = callingState(mine, others, answered)
+	case answered:
+		c.State = Connected
+	default:
+		c.State = Offering
+	}
+	return c
+}
+
+// callingState is the state of the line that placed the call.
+func callingState(mine map[string]*switchv1.Leg, others []*switchv1.Leg, answered bool) State {
+	originated := false
+	for _, l := range mine {
+		originated = originated || l.GetDirection() == switchv1.LegDirection_LEG_DIRECTION_OUTBOUND
+	}
+	if originated && !answered {
+		return Dialing
+	}
+	ringing := false
+	for _, o := range others {
+		switch o.GetState() {
+		case switchv1.LegState_LEG_STATE_ANSWERED:
+			return Connected
+		case switchv1.LegState_LEG_STATE_RINGING:
+			ringing = true
+		}
+	}
+	if ringing {
+		return Ringback
+	}
+	return Proceeding
+}
+
+// parties lists the other users of the call, or the number dialled while
+// nobody else is in it yet.
+func (s *Service) parties(lc *lineCall, others []*switchv1.Leg) []Party {
+	seen := map[string]bool{}
+	var out []Party
+	for _, l := range others {
+		if seen[l.GetUserId()] || l.GetUserId() == "" {
+			continue
+		}
+		seen[l.GetUserId()] = true
+		u := s.users[l.GetUserId()]
+		out = append(out, Party{Number: u.Extension, Name: strings.TrimSpace(u.FirstName + " " + u.LastName)})
+	}
+	if len(out) == 0 {
+		for _, l := range lc.legs {
+			if d := l.GetDialed(); d != "" && l.GetCalling() {
+				out = append(out, Party{Number: d})
+				break
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Number < out[j].Number })
+	return out
+}
+
+func sameView(a, b Call) bool {
+	if a.State != b.State || a.Reason != b.Reason || a.Outgoing != b.Outgoing || len(a.Parties) != len(b.Parties) {
+		return false
+	}
+	for i := range a.Parties {
+		if a.Parties[i] != b.Parties[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// reasonFor maps a leg's end reason to a disconnect reason.
+func reasonFor(r switchv1.EndReason) Reason {
+	switch r {
+	case switchv1.EndReason_END_REASON_BUSY:
+		return ReasonBusy
+	case switchv1.EndReason_END_REASON_NO_ANSWER:
+		return ReasonNoAnswer
+	case switchv1.EndReason_END_REASON_REJECTED:
+		return ReasonRejected
+	case switchv1.EndReason_END_REASON_UNREACHABLE:
+		return ReasonUnreachable
+	case switchv1.EndReason_END_REASON_FAILED, switchv1.EndReason_END_REASON_MEDIA_TIMEOUT:
+		return ReasonFailed
+	default:
+		return ReasonNormal
+	}
+}
+
+// onDigit publishes a DTMF digit on the line whose phone sent it.
+func (s *Service) onDigit(d *switchv1.DtmfEvent) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ref, ok := s.legs[d.GetLegId()]
+	if !ok {
+		return
+	}
+	lc := s.byCall[ref.switchID][ref.userID]
+	if lc == nil {
+		return
+	}
+	line, id, digit := lc.snap.Line, lc.snap.ID, d.GetDigit()
+	s.events.Append(func(seq int64) Event {
+		return Event{Sequence: seq, Time: time.Now(), Line: line, Digit: &Digit{CallID: id, Digit: digit}}
+	})
+}
+
+// user caches a user's extension and names.
+func (s *Service) user(ctx context.Context, id string) {
+	s.mu.Lock()
+	_, ok := s.users[id]
+	s.mu.Unlock()
+	if ok {
+		return
+	}
+	u, err := s.cfg.GetUser(ctx, id)
+	if err != nil {
+		return
+	}
+	s.mu.Lock()
+	s.users[id] = *u
+	s.mu.Unlock()
+}
+
+// pruneLocked forgets calls disconnected longer than keep ago.
+func (s *Service) pruneLocked() {
+	now := time.Now()
+	for id, m := range s.byCall {
+		done := true
+		for _, lc := range m {
+			if lc.ended.IsZero() || now.Sub(lc.ended) < s.keep {
+				done = false
+			}
+		}
+		if !done {
+			continue
+		}
+		for _, lc := range m {
+			delete(s.calls, lc.snap.ID)
+			for legID := range lc.legs {
+				delete(s.legs, legID)
+			}
+		}
+		delete(s.byCall, id)
+		delete(s.owners, id)
+	}
+}
+
+// outOfRange maps the event log's error to the domain category.
+func outOfRange(err error, seq int64) error {
+	if errors.Is(err, eventlog.ErrOutOfRange) {
+		return derrors.New(derrors.OutOfRange, "after_sequence",
+			"%d is older than the retained events; re-list with ListCalls and watch from its sequence", seq)
+	}
+	return err
+}
