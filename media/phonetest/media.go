@@ -30,6 +30,7 @@ type media struct {
 	tone    float64 // Hz; 0 sends silence
 	sending bool
 	recv    []int16 // ring of the newest samples
+	lastPkt time.Time
 	packets int
 	digits  chan rune
 	lastEvt uint32 // timestamp of the last digit reported
@@ -132,6 +133,7 @@ func (m *media) receive() {
 		}
 		m.mu.Lock()
 		m.packets++
+		m.lastPkt = time.Now()
 		switch pkt.PayloadType {
 		case codec.PayloadPCMU:
 			k := codec.DecodeULaw(pcm, pkt.Payload)
@@ -164,10 +166,14 @@ func (m *media) event(pkt rtp.Packet) {
 	}
 }
 
-// recent returns a copy of the newest n samples.
+// recent returns a copy of the newest n samples, or none when nothing has
+// arrived for a while (a phone hears silence when no RTP comes).
 func (m *media) recent(n int) []int16 {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if time.Since(m.lastPkt) > 200*time.Millisecond {
+		return nil
+	}
 	if len(m.recv) < n {
 		n = len(m.recv)
 	}

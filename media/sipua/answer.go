@@ -248,11 +248,14 @@ func (c *call) hangup(why EndReason) {
 			needBye = append(needBye, l)
 		}
 	}
-	relay := c.relay
+	relay, player := c.relay, c.player
 	c.mu.Unlock()
 	c.cancel() // stops ringing forks: sipgo sends CANCEL
 	if relay != nil {
 		relay.Close()
+	}
+	if player != nil {
+		player.Stop()
 	}
 	for _, l := range needBye {
 		c.bye(l)

@@ -61,6 +61,7 @@ type LegInfo struct {
 	SIPStatus int
 	Held      bool
 	Calling   bool // the party on this leg placed the call
+	Holding   bool // this leg's user put the other party on hold
 }
 
 // leg is one side of a call.
@@ -99,7 +100,9 @@ type call struct {
 	answerA    []byte // SDP answer sent (or to send) to the caller
 	ringing    bool   // 180 or 183 sent to the caller
 	relay      *rtpsession.Relay
-	relayB     *leg // the leg the relay connects to the caller
+	relayB     *leg               // the leg the relay connects to the caller
+	player     *rtpsession.Player // music on hold while holdBy holds the call
+	holdBy     *leg
 	ended      bool
 }
 
@@ -113,21 +116,41 @@ type callRegistry struct {
 	mu       sync.Mutex
 	byLeg    map[string]*call
 	byDialog map[string]*call // sipgo dialog id -> call
+	keys     map[*call]*callKeys
 }
 
+// callKeys are the entries of one call, so that remove costs the call's
+// own entries, not a scan of every call.
+type callKeys struct{ legs, dialogs []string }
+
 func newCallRegistry() *callRegistry {
-	return &callRegistry{byLeg: make(map[string]*call), byDialog: make(map[string]*call)}
+	return &callRegistry{byLeg: make(map[string]*call), byDialog: make(map[string]*call),
+		keys: make(map[*call]*callKeys)}
+}
+
+// keysOf returns c's entry list. Callers hold r.mu.
+func (r *callRegistry) keysOf(c *call) *callKeys {
+	k := r.keys[c]
+	if k == nil {
+		k = &callKeys{}
+		r.keys[c] = k
+	}
+	return k
 }
 
 func (r *callRegistry) addLeg(id string, c *call) {
 	r.mu.Lock()
 	r.byLeg[id] = c
+	k := r.keysOf(c)
+	k.legs = append(k.legs, id)
 	r.mu.Unlock()
 }
 
 func (r *callRegistry) addDialog(id string, c *call) {
 	r.mu.Lock()
 	r.byDialog[id] = c
+	k := r.keysOf(c)
+	k.dialogs = append(k.dialogs, id)
 	r.mu.Unlock()
 }
 
@@ -147,14 +170,19 @@ func (r *callRegistry) leg(id string) *call {
 func (r *callRegistry) remove(c *call) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for k, v := range r.byLeg {
-		if v == c {
-			delete(r.byLeg, k)
+	k := r.keys[c]
+	if k == nil {
+		return
+	}
+	delete(r.keys, c)
+	for _, id := range k.legs {
+		if r.byLeg[id] == c {
+			delete(r.byLeg, id)
 		}
 	}
-	for k, v := range r.byDialog {
-		if v == c {
-			delete(r.byDialog, k)
+	for _, id := range k.dialogs {
+		if r.byDialog[id] == c {
+			delete(r.byDialog, id)
 		}
 	}
 }

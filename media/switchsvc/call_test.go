@@ -464,3 +464,48 @@ func TestRegisterSHA256(t *testing.T) {
 	}
 	_ = call.Hangup(ctxT(t))
 }
+
+// TestThirdPartyHold holds a call from alice's side through the switch:
+// bob hears music on hold, alice no longer hears bob; after retrieve both
+// hear each other again.
+func TestThirdPartyHold(t *testing.T) {
+	t.Parallel()
+	sw := startSwitch(t, switchsvcConfig(), user{Ext: "1001", Devices: []string{"alice"}},
+		user{Ext: "1002", Devices: []string{"bob"}})
+	alice := sw.phone(t, "alice", phonetest.AutoAnswer)
+	bob := sw.phone(t, "bob", phonetest.AutoAnswer)
+	call, err := alice.Dial(ctxT(t), "1002")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := <-bob.Incoming
+	call.PlayTone(1000)
+	in.PlayTone(400)
+	if err := call.WaitTone(ctxT(t), 400); err != nil {
+		t.Fatal("no audio before hold")
+	}
+	aliceLeg := callingLeg(sw.UA().Legs()).ID
+	cl := client(sw)
+	if _, err := cl.HoldLeg(ctxT(t), &switchv1.HoldLegRequest{LegId: aliceLeg}); err != nil {
+		t.Fatal(err)
+	}
+	if err := in.WaitTone(ctxT(t), 440); err != nil {
+		t.Fatal("the held party hears no music on hold")
+	}
+	if err := call.WaitSilenceOf(ctxT(t), 400); err != nil {
+		t.Fatal("the holding party still hears the held party")
+	}
+	_, err = cl.HoldLeg(ctxT(t), &switchv1.HoldLegRequest{LegId: aliceLeg})
+	if connect.CodeOf(err) != connect.CodeFailedPrecondition {
+		t.Fatalf("second hold: %v", err)
+	}
+	if _, err := cl.RetrieveLeg(ctxT(t), &switchv1.RetrieveLegRequest{LegId: aliceLeg}); err != nil {
+		t.Fatal(err)
+	}
+	if err := in.WaitTone(ctxT(t), 1000); err != nil {
+		t.Fatal("bob does not hear alice after retrieve")
+	}
+	if err := call.WaitTone(ctxT(t), 400); err != nil {
+		t.Fatal("alice does not hear bob after retrieve")
+	}
+}

@@ -193,6 +193,30 @@ func (s *Switch) SendDigits(_ context.Context, req *switchv1.SendDigitsRequest) 
 	return &switchv1.SendDigitsResponse{}, nil
 }
 
+// HoldLeg puts the other party of a leg's call on hold.
+func (s *Switch) HoldLeg(_ context.Context, req *switchv1.HoldLegRequest) (*switchv1.HoldLegResponse, error) {
+	return &switchv1.HoldLegResponse{}, legError(req.GetLegId(), s.ua.Hold(req.GetLegId()))
+}
+
+// RetrieveLeg takes a call off hold.
+func (s *Switch) RetrieveLeg(_ context.Context, req *switchv1.RetrieveLegRequest) (*switchv1.RetrieveLegResponse, error) {
+	return &switchv1.RetrieveLegResponse{}, legError(req.GetLegId(), s.ua.Retrieve(req.GetLegId()))
+}
+
+// legError maps sipua's leg operation errors to Connect codes.
+func legError(legID string, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, sipua.ErrUnknownLeg):
+		return connect.Errorf(connect.CodeNotFound, "leg %s is not in progress", legID)
+	case errors.Is(err, sipua.ErrNotConnected), errors.Is(err, sipua.ErrAlreadyHeld), errors.Is(err, sipua.ErrNotHeld):
+		return connect.Errorf(connect.CodeFailedPrecondition, "leg %s: %v", legID, err)
+	default:
+		return err
+	}
+}
+
 // Events streams switch events from after_sequence on.
 func (s *Switch) Events(ctx context.Context, req *switchv1.EventsRequest, stream switchv1connect.SwitchServiceEventsServerStream) error {
 	if err := stream.SendHeaders(); err != nil {
@@ -258,7 +282,7 @@ func legToProto(l sipua.LegInfo) *switchv1.Leg {
 	out := &switchv1.Leg{Id: l.ID, CallId: l.CallID, State: switchv1.LegState(l.State),
 		UserId: l.UserID, DeviceId: l.DeviceID, Dialed: l.Dialed, Caller: l.Caller, SipCallId: l.SIPCallID,
 		Codec: l.Codec, StartTime: timestamppb.New(l.Start), EndReason: switchv1.EndReason(l.End),
-		SipStatus: int32(l.SIPStatus), Held: l.Held, Calling: l.Calling,
+		SipStatus: int32(l.SIPStatus), Held: l.Held, Calling: l.Calling, Holding: l.Holding,
 		Direction: switchv1.LegDirection_LEG_DIRECTION_OUTBOUND}
 	if l.Inbound {
 		out.Direction = switchv1.LegDirection_LEG_DIRECTION_INBOUND

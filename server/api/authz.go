@@ -28,6 +28,8 @@ var scopes = map[string]auth.Scope{
 	callcontrolv1connect.CallControlServiceMakeCallProcedure:    auth.ScopeAdmin,
 	callcontrolv1connect.CallControlServiceDropProcedure:        auth.ScopeAdmin,
 	callcontrolv1connect.CallControlServiceSendDigitsProcedure:  auth.ScopeAdmin,
+	callcontrolv1connect.CallControlServiceHoldProcedure:        auth.ScopeAdmin,
+	callcontrolv1connect.CallControlServiceRetrieveProcedure:    auth.ScopeAdmin,
 	callcontrolv1connect.CallControlServiceGetCallProcedure:     auth.ScopeRead,
 	callcontrolv1connect.CallControlServiceListCallsProcedure:   auth.ScopeRead,
 	callcontrolv1connect.CallControlServiceWatchEventsProcedure: auth.ScopeRead,

@@ -47,6 +47,20 @@ func (h *callControlHandler) SendDigits(ctx context.Context, req *callcontrolv1.
 	return &callcontrolv1.SendDigitsResponse{}, h.svc.SendDigits(ctx, req.GetCallId(), req.GetDigits())
 }
 
+func (h *callControlHandler) Hold(ctx context.Context, req *callcontrolv1.HoldRequest) (*callcontrolv1.HoldResponse, error) {
+	if err := h.ready(); err != nil {
+		return nil, err
+	}
+	return &callcontrolv1.HoldResponse{}, h.svc.Hold(ctx, req.GetCallId(), req.GetExpectedVersion())
+}
+
+func (h *callControlHandler) Retrieve(ctx context.Context, req *callcontrolv1.RetrieveRequest) (*callcontrolv1.RetrieveResponse, error) {
+	if err := h.ready(); err != nil {
+		return nil, err
+	}
+	return &callcontrolv1.RetrieveResponse{}, h.svc.Retrieve(ctx, req.GetCallId(), req.GetExpectedVersion())
+}
+
 func (h *callControlHandler) GetCall(_ context.Context, req *callcontrolv1.GetCallRequest) (*callcontrolv1.GetCallResponse, error) {
 	if err := h.ready(); err != nil {
 		return nil, err

@@ -101,6 +101,22 @@ func TestMakeCallAndDrop(t *testing.T) {
 	case <-ctx.Done():
 		t.Fatal("SendDigits did not reach the other phone")
 	}
+	if _, err := c.Calls.Hold(ctx, &callcontrolv1.HoldRequest{CallId: connected.GetId()}); err != nil {
+		t.Fatal(err)
+	}
+	held := w.until(t, "2001", callcontrolv1.CallState_CALL_STATE_ON_HOLD)
+	if err := theirs.WaitTone(ctx, 440); err != nil {
+		t.Fatal("the held party hears no music on hold")
+	}
+	_, err = c.Calls.SendDigits(ctx, &callcontrolv1.SendDigitsRequest{CallId: held.GetId(), Digits: "1"})
+	wantCode(t, err, connect.CodeFailedPrecondition, "ON_HOLD")
+	if _, err := c.Calls.Retrieve(ctx, &callcontrolv1.RetrieveRequest{CallId: held.GetId(), ExpectedVersion: held.GetVersion()}); err != nil {
+		t.Fatal(err)
+	}
+	connected = w.until(t, "2001", callcontrolv1.CallState_CALL_STATE_CONNECTED)
+	if err := theirs.WaitTone(ctx, 1000); err != nil {
+		t.Fatal("no audio after retrieve")
+	}
 	_, err = c.Calls.Drop(ctx, &callcontrolv1.DropRequest{CallId: connected.GetId(), ExpectedVersion: connected.GetVersion() + 7})
 	wantCode(t, err, connect.CodeAborted)
 	if _, err := c.Calls.Drop(ctx, &callcontrolv1.DropRequest{CallId: connected.GetId()}); err != nil {

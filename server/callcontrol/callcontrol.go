@@ -27,11 +27,13 @@ const (
 	Ringback     State = 4
 	Offering     State = 5
 	Connected    State = 6
+	OnHold       State = 7
 	Disconnected State = 11
 )
 
 var stateNames = map[State]string{Idle: "IDLE", Dialing: "DIALING", Proceeding: "PROCEEDING",
-	Ringback: "RINGBACK", Offering: "OFFERING", Connected: "CONNECTED", Disconnected: "DISCONNECTED"}
+	Ringback: "RINGBACK", Offering: "OFFERING", Connected: "CONNECTED", OnHold: "ON_HOLD",
+	Disconnected: "DISCONNECTED"}
 
 // String names the state as the API does.
 func (s State) String() string { return stateNames[s] }
@@ -57,6 +59,8 @@ type Action int
 const (
 	ActionDrop       Action = 1
 	ActionSendDigits Action = 2
+	ActionHold       Action = 3
+	ActionRetrieve   Action = 4
 )
 
 // Party is another party of a call.
@@ -84,7 +88,9 @@ type Call struct {
 func (c Call) Allowed() []Action {
 	switch c.State {
 	case Connected:
-		return []Action{ActionDrop, ActionSendDigits}
+		return []Action{ActionDrop, ActionSendDigits, ActionHold}
+	case OnHold:
+		return []Action{ActionDrop, ActionRetrieve}
 	case Disconnected, Idle:
 		return nil
 	default:

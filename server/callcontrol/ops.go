@@ -116,6 +116,30 @@ func (s *Service) SendDigits(ctx context.Context, id, digits string) error {
 	return nil
 }
 
+// Hold puts a CONNECTED call on hold (music for the other party).
+func (s *Service) Hold(ctx context.Context, id string, expected int64) error {
+	legID, sw, err := s.actOn(id, expected, ActionHold, true)
+	if err != nil {
+		return err
+	}
+	if _, err := sw.HoldLeg(ctx, &switchv1.HoldLegRequest{LegId: legID}); err != nil {
+		return derrors.New(derrors.FailedPrecondition, "call_id", "call %s cannot be held now: %v", id, connect.CodeOf(err))
+	}
+	return nil
+}
+
+// Retrieve takes an ON_HOLD call off hold.
+func (s *Service) Retrieve(ctx context.Context, id string, expected int64) error {
+	legID, sw, err := s.actOn(id, expected, ActionRetrieve, true)
+	if err != nil {
+		return err
+	}
+	if _, err := sw.RetrieveLeg(ctx, &switchv1.RetrieveLegRequest{LegId: legID}); err != nil {
+		return derrors.New(derrors.FailedPrecondition, "call_id", "call %s cannot be retrieved now: %v", id, connect.CodeOf(err))
+	}
+	return nil
+}
+
 // actOn checks that the call allows act (naming the state when it does
 // not) and returns a leg of the line to act on and its switch.
 func (s *Service) actOn(id string, expected int64, act Action, answeredLeg bool) (string, switchv1connect.SwitchServiceClient, error) {

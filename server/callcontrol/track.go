@@ -145,10 +145,11 @@ func (s *Service) derive(lc *lineCall) Call {
 		}
 	}
 	c.Parties = s.parties(lc, others)
-	calling, answered, live := false, false, false
+	calling, answered, live, holding := false, false, false, false
 	var endReason switchv1.EndReason
 	for _, l := range mine {
 		calling = calling || l.GetCalling()
+		holding = holding || (l.GetHolding() && l.GetState() == switchv1.LegState_LEG_STATE_ANSWERED)
 		c.Dialed = l.GetDialed()
 		switch l.GetState() {
 		case switchv1.LegState_LEG_STATE_ANSWERED:
@@ -168,6 +169,8 @@ func (s *Service) derive(lc *lineCall) Call {
 	switch {
 	case !live:
 		c.State, c.Reason = Disconnected, reasonFor(endReason)
+	case holding:
+		c.State = OnHold
 	case calling:
 		c.State = callingState(mine, others, answered)
 	case answered:

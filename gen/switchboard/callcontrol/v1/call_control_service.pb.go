@@ -252,6 +252,10 @@ const (
 	Action_ACTION_DROP Action = 1
 	// SendDigits.
 	Action_ACTION_SEND_DIGITS Action = 2
+	// Hold.
+	Action_ACTION_HOLD Action = 3
+	// Retrieve.
+	Action_ACTION_RETRIEVE Action = 4
 )
 
 // Enum value maps for Action.
@@ -260,11 +264,15 @@ var (
 		0: "ACTION_UNSPECIFIED",
 		1: "ACTION_DROP",
 		2: "ACTION_SEND_DIGITS",
+		3: "ACTION_HOLD",
+		4: "ACTION_RETRIEVE",
 	}
 	Action_value = map[string]int32{
 		"ACTION_UNSPECIFIED": 0,
 		"ACTION_DROP":        1,
 		"ACTION_SEND_DIGITS": 2,
+		"ACTION_HOLD":        3,
+		"ACTION_RETRIEVE":    4,
 	}
 )
 
@@ -790,6 +798,190 @@ func (*SendDigitsResponse) Descriptor() ([]byte, []int) {
 	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{7}
 }
 
+// HoldRequest names the call to hold.
+type HoldRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The call handle.
+	CallId string `protobuf:"bytes,1,opt,name=call_id,json=callId,proto3" json:"call_id,omitempty"`
+	// When set, the call's current version; a stale one fails with ABORTED.
+	ExpectedVersion int64 `protobuf:"varint,2,opt,name=expected_version,json=expectedVersion,proto3" json:"expected_version,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *HoldRequest) Reset() {
+	*x = HoldRequest{}
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *HoldRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*HoldRequest) ProtoMessage() {}
+
+func (x *HoldRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use HoldRequest.ProtoReflect.Descriptor instead.
+func (*HoldRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *HoldRequest) GetCallId() string {
+	if x != nil {
+		return x.CallId
+	}
+	return ""
+}
+
+func (x *HoldRequest) GetExpectedVersion() int64 {
+	if x != nil {
+		return x.ExpectedVersion
+	}
+	return 0
+}
+
+// HoldResponse is empty.
+type HoldResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *HoldResponse) Reset() {
+	*x = HoldResponse{}
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *HoldResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*HoldResponse) ProtoMessage() {}
+
+func (x *HoldResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use HoldResponse.ProtoReflect.Descriptor instead.
+func (*HoldResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{9}
+}
+
+// RetrieveRequest names the call to retrieve.
+type RetrieveRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The call handle.
+	CallId string `protobuf:"bytes,1,opt,name=call_id,json=callId,proto3" json:"call_id,omitempty"`
+	// When set, the call's current version; a stale one fails with ABORTED.
+	ExpectedVersion int64 `protobuf:"varint,2,opt,name=expected_version,json=expectedVersion,proto3" json:"expected_version,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *RetrieveRequest) Reset() {
+	*x = RetrieveRequest{}
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RetrieveRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RetrieveRequest) ProtoMessage() {}
+
+func (x *RetrieveRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RetrieveRequest.ProtoReflect.Descriptor instead.
+func (*RetrieveRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *RetrieveRequest) GetCallId() string {
+	if x != nil {
+		return x.CallId
+	}
+	return ""
+}
+
+func (x *RetrieveRequest) GetExpectedVersion() int64 {
+	if x != nil {
+		return x.ExpectedVersion
+	}
+	return 0
+}
+
+// RetrieveResponse is empty.
+type RetrieveResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RetrieveResponse) Reset() {
+	*x = RetrieveResponse{}
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RetrieveResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RetrieveResponse) ProtoMessage() {}
+
+func (x *RetrieveResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RetrieveResponse.ProtoReflect.Descriptor instead.
+func (*RetrieveResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{11}
+}
+
 // GetCallRequest names a call.
 type GetCallRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -801,7 +993,7 @@ type GetCallRequest struct {
 
 func (x *GetCallRequest) Reset() {
 	*x = GetCallRequest{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[8]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -813,7 +1005,7 @@ func (x *GetCallRequest) String() string {
 func (*GetCallRequest) ProtoMessage() {}
 
 func (x *GetCallRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[8]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -826,7 +1018,7 @@ func (x *GetCallRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCallRequest.ProtoReflect.Descriptor instead.
 func (*GetCallRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{8}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *GetCallRequest) GetCallId() string {
@@ -847,7 +1039,7 @@ type GetCallResponse struct {
 
 func (x *GetCallResponse) Reset() {
 	*x = GetCallResponse{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[9]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -859,7 +1051,7 @@ func (x *GetCallResponse) String() string {
 func (*GetCallResponse) ProtoMessage() {}
 
 func (x *GetCallResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[9]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -872,7 +1064,7 @@ func (x *GetCallResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCallResponse.ProtoReflect.Descriptor instead.
 func (*GetCallResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{9}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *GetCallResponse) GetCall() *Call {
@@ -893,7 +1085,7 @@ type ListCallsRequest struct {
 
 func (x *ListCallsRequest) Reset() {
 	*x = ListCallsRequest{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[10]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -905,7 +1097,7 @@ func (x *ListCallsRequest) String() string {
 func (*ListCallsRequest) ProtoMessage() {}
 
 func (x *ListCallsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[10]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -918,7 +1110,7 @@ func (x *ListCallsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCallsRequest.ProtoReflect.Descriptor instead.
 func (*ListCallsRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{10}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ListCallsRequest) GetLines() []string {
@@ -941,7 +1133,7 @@ type ListCallsResponse struct {
 
 func (x *ListCallsResponse) Reset() {
 	*x = ListCallsResponse{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[11]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -953,7 +1145,7 @@ func (x *ListCallsResponse) String() string {
 func (*ListCallsResponse) ProtoMessage() {}
 
 func (x *ListCallsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[11]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -966,7 +1158,7 @@ func (x *ListCallsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCallsResponse.ProtoReflect.Descriptor instead.
 func (*ListCallsResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{11}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ListCallsResponse) GetCalls() []*Call {
@@ -997,7 +1189,7 @@ type WatchEventsRequest struct {
 
 func (x *WatchEventsRequest) Reset() {
 	*x = WatchEventsRequest{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[12]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1009,7 +1201,7 @@ func (x *WatchEventsRequest) String() string {
 func (*WatchEventsRequest) ProtoMessage() {}
 
 func (x *WatchEventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[12]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1022,7 +1214,7 @@ func (x *WatchEventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchEventsRequest.ProtoReflect.Descriptor instead.
 func (*WatchEventsRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{12}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *WatchEventsRequest) GetLines() []string {
@@ -1050,7 +1242,7 @@ type WatchEventsResponse struct {
 
 func (x *WatchEventsResponse) Reset() {
 	*x = WatchEventsResponse{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[13]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1062,7 +1254,7 @@ func (x *WatchEventsResponse) String() string {
 func (*WatchEventsResponse) ProtoMessage() {}
 
 func (x *WatchEventsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[13]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1075,7 +1267,7 @@ func (x *WatchEventsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchEventsResponse.ProtoReflect.Descriptor instead.
 func (*WatchEventsResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{13}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *WatchEventsResponse) GetEvent() *Event {
@@ -1107,7 +1299,7 @@ type Event struct {
 
 func (x *Event) Reset() {
 	*x = Event{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[14]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1119,7 +1311,7 @@ func (x *Event) String() string {
 func (*Event) ProtoMessage() {}
 
 func (x *Event) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[14]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1132,7 +1324,7 @@ func (x *Event) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Event.ProtoReflect.Descriptor instead.
 func (*Event) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{14}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *Event) GetSequence() int64 {
@@ -1212,7 +1404,7 @@ type DigitEvent struct {
 
 func (x *DigitEvent) Reset() {
 	*x = DigitEvent{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[15]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1224,7 +1416,7 @@ func (x *DigitEvent) String() string {
 func (*DigitEvent) ProtoMessage() {}
 
 func (x *DigitEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[15]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1237,7 +1429,7 @@ func (x *DigitEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DigitEvent.ProtoReflect.Descriptor instead.
 func (*DigitEvent) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{15}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *DigitEvent) GetCallId() string {
@@ -1291,7 +1483,15 @@ const file_switchboard_callcontrol_v1_call_control_service_proto_rawDesc = "" +
 	"\x11SendDigitsRequest\x12 \n" +
 	"\acall_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06callId\x121\n" +
 	"\x06digits\x18\x02 \x01(\tB\x19\xbaH\x16r\x142\x12^[0-9*#A-D]{1,32}$R\x06digits\"\x14\n" +
-	"\x12SendDigitsResponse\"2\n" +
+	"\x12SendDigitsResponse\"c\n" +
+	"\vHoldRequest\x12 \n" +
+	"\acall_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06callId\x122\n" +
+	"\x10expected_version\x18\x02 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\x0fexpectedVersion\"\x0e\n" +
+	"\fHoldResponse\"g\n" +
+	"\x0fRetrieveRequest\x12 \n" +
+	"\acall_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06callId\x122\n" +
+	"\x10expected_version\x18\x02 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\x0fexpectedVersion\"\x12\n" +
+	"\x10RetrieveResponse\"2\n" +
 	"\x0eGetCallRequest\x12 \n" +
 	"\acall_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06callId\"G\n" +
 	"\x0fGetCallResponse\x124\n" +
@@ -1345,16 +1545,20 @@ const file_switchboard_callcontrol_v1_call_control_service_proto_rawDesc = "" +
 	"\tDirection\x12\x19\n" +
 	"\x15DIRECTION_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12DIRECTION_INCOMING\x10\x01\x12\x16\n" +
-	"\x12DIRECTION_OUTGOING\x10\x02*I\n" +
+	"\x12DIRECTION_OUTGOING\x10\x02*o\n" +
 	"\x06Action\x12\x16\n" +
 	"\x12ACTION_UNSPECIFIED\x10\x00\x12\x0f\n" +
 	"\vACTION_DROP\x10\x01\x12\x16\n" +
-	"\x12ACTION_SEND_DIGITS\x10\x022\x8d\x05\n" +
+	"\x12ACTION_SEND_DIGITS\x10\x02\x12\x0f\n" +
+	"\vACTION_HOLD\x10\x03\x12\x13\n" +
+	"\x0fACTION_RETRIEVE\x10\x042\xcf\x06\n" +
 	"\x12CallControlService\x12e\n" +
 	"\bMakeCall\x12+.switchboard.callcontrol.v1.MakeCallRequest\x1a,.switchboard.callcontrol.v1.MakeCallResponse\x12Y\n" +
 	"\x04Drop\x12'.switchboard.callcontrol.v1.DropRequest\x1a(.switchboard.callcontrol.v1.DropResponse\x12k\n" +
 	"\n" +
-	"SendDigits\x12-.switchboard.callcontrol.v1.SendDigitsRequest\x1a..switchboard.callcontrol.v1.SendDigitsResponse\x12g\n" +
+	"SendDigits\x12-.switchboard.callcontrol.v1.SendDigitsRequest\x1a..switchboard.callcontrol.v1.SendDigitsResponse\x12Y\n" +
+	"\x04Hold\x12'.switchboard.callcontrol.v1.HoldRequest\x1a(.switchboard.callcontrol.v1.HoldResponse\x12e\n" +
+	"\bRetrieve\x12+.switchboard.callcontrol.v1.RetrieveRequest\x1a,.switchboard.callcontrol.v1.RetrieveResponse\x12g\n" +
 	"\aGetCall\x12*.switchboard.callcontrol.v1.GetCallRequest\x1a+.switchboard.callcontrol.v1.GetCallResponse\"\x03\x90\x02\x01\x12m\n" +
 	"\tListCalls\x12,.switchboard.callcontrol.v1.ListCallsRequest\x1a-.switchboard.callcontrol.v1.ListCallsResponse\"\x03\x90\x02\x01\x12p\n" +
 	"\vWatchEvents\x12..switchboard.callcontrol.v1.WatchEventsRequest\x1a/.switchboard.callcontrol.v1.WatchEventsResponse0\x01BUZSgithub.com/switchboard-pbx/switchboard/gen/switchboard/callcontrol/v1;callcontrolv1b\x06proto3"
@@ -1372,7 +1576,7 @@ func file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP() []
 }
 
 var file_switchboard_callcontrol_v1_call_control_service_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes = make([]protoimpl.MessageInfo, 16)
+var file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
 var file_switchboard_callcontrol_v1_call_control_service_proto_goTypes = []any{
 	(CallState)(0),                // 0: switchboard.callcontrol.v1.CallState
 	(DisconnectReason)(0),         // 1: switchboard.callcontrol.v1.DisconnectReason
@@ -1386,45 +1590,53 @@ var file_switchboard_callcontrol_v1_call_control_service_proto_goTypes = []any{
 	(*DropResponse)(nil),          // 9: switchboard.callcontrol.v1.DropResponse
 	(*SendDigitsRequest)(nil),     // 10: switchboard.callcontrol.v1.SendDigitsRequest
 	(*SendDigitsResponse)(nil),    // 11: switchboard.callcontrol.v1.SendDigitsResponse
-	(*GetCallRequest)(nil),        // 12: switchboard.callcontrol.v1.GetCallRequest
-	(*GetCallResponse)(nil),       // 13: switchboard.callcontrol.v1.GetCallResponse
-	(*ListCallsRequest)(nil),      // 14: switchboard.callcontrol.v1.ListCallsRequest
-	(*ListCallsResponse)(nil),     // 15: switchboard.callcontrol.v1.ListCallsResponse
-	(*WatchEventsRequest)(nil),    // 16: switchboard.callcontrol.v1.WatchEventsRequest
-	(*WatchEventsResponse)(nil),   // 17: switchboard.callcontrol.v1.WatchEventsResponse
-	(*Event)(nil),                 // 18: switchboard.callcontrol.v1.Event
-	(*DigitEvent)(nil),            // 19: switchboard.callcontrol.v1.DigitEvent
-	(*timestamppb.Timestamp)(nil), // 20: google.protobuf.Timestamp
+	(*HoldRequest)(nil),           // 12: switchboard.callcontrol.v1.HoldRequest
+	(*HoldResponse)(nil),          // 13: switchboard.callcontrol.v1.HoldResponse
+	(*RetrieveRequest)(nil),       // 14: switchboard.callcontrol.v1.RetrieveRequest
+	(*RetrieveResponse)(nil),      // 15: switchboard.callcontrol.v1.RetrieveResponse
+	(*GetCallRequest)(nil),        // 16: switchboard.callcontrol.v1.GetCallRequest
+	(*GetCallResponse)(nil),       // 17: switchboard.callcontrol.v1.GetCallResponse
+	(*ListCallsRequest)(nil),      // 18: switchboard.callcontrol.v1.ListCallsRequest
+	(*ListCallsResponse)(nil),     // 19: switchboard.callcontrol.v1.ListCallsResponse
+	(*WatchEventsRequest)(nil),    // 20: switchboard.callcontrol.v1.WatchEventsRequest
+	(*WatchEventsResponse)(nil),   // 21: switchboard.callcontrol.v1.WatchEventsResponse
+	(*Event)(nil),                 // 22: switchboard.callcontrol.v1.Event
+	(*DigitEvent)(nil),            // 23: switchboard.callcontrol.v1.DigitEvent
+	(*timestamppb.Timestamp)(nil), // 24: google.protobuf.Timestamp
 }
 var file_switchboard_callcontrol_v1_call_control_service_proto_depIdxs = []int32{
 	0,  // 0: switchboard.callcontrol.v1.Call.state:type_name -> switchboard.callcontrol.v1.CallState
 	4,  // 1: switchboard.callcontrol.v1.Call.parties:type_name -> switchboard.callcontrol.v1.Party
 	2,  // 2: switchboard.callcontrol.v1.Call.direction:type_name -> switchboard.callcontrol.v1.Direction
 	1,  // 3: switchboard.callcontrol.v1.Call.disconnect_reason:type_name -> switchboard.callcontrol.v1.DisconnectReason
-	20, // 4: switchboard.callcontrol.v1.Call.start_time:type_name -> google.protobuf.Timestamp
-	20, // 5: switchboard.callcontrol.v1.Call.answer_time:type_name -> google.protobuf.Timestamp
+	24, // 4: switchboard.callcontrol.v1.Call.start_time:type_name -> google.protobuf.Timestamp
+	24, // 5: switchboard.callcontrol.v1.Call.answer_time:type_name -> google.protobuf.Timestamp
 	3,  // 6: switchboard.callcontrol.v1.Call.allowed_actions:type_name -> switchboard.callcontrol.v1.Action
 	5,  // 7: switchboard.callcontrol.v1.MakeCallResponse.call:type_name -> switchboard.callcontrol.v1.Call
 	5,  // 8: switchboard.callcontrol.v1.GetCallResponse.call:type_name -> switchboard.callcontrol.v1.Call
 	5,  // 9: switchboard.callcontrol.v1.ListCallsResponse.calls:type_name -> switchboard.callcontrol.v1.Call
-	18, // 10: switchboard.callcontrol.v1.WatchEventsResponse.event:type_name -> switchboard.callcontrol.v1.Event
-	20, // 11: switchboard.callcontrol.v1.Event.time:type_name -> google.protobuf.Timestamp
+	22, // 10: switchboard.callcontrol.v1.WatchEventsResponse.event:type_name -> switchboard.callcontrol.v1.Event
+	24, // 11: switchboard.callcontrol.v1.Event.time:type_name -> google.protobuf.Timestamp
 	5,  // 12: switchboard.callcontrol.v1.Event.call:type_name -> switchboard.callcontrol.v1.Call
-	19, // 13: switchboard.callcontrol.v1.Event.digit:type_name -> switchboard.callcontrol.v1.DigitEvent
+	23, // 13: switchboard.callcontrol.v1.Event.digit:type_name -> switchboard.callcontrol.v1.DigitEvent
 	6,  // 14: switchboard.callcontrol.v1.CallControlService.MakeCall:input_type -> switchboard.callcontrol.v1.MakeCallRequest
 	8,  // 15: switchboard.callcontrol.v1.CallControlService.Drop:input_type -> switchboard.callcontrol.v1.DropRequest
 	10, // 16: switchboard.callcontrol.v1.CallControlService.SendDigits:input_type -> switchboard.callcontrol.v1.SendDigitsRequest
-	12, // 17: switchboard.callcontrol.v1.CallControlService.GetCall:input_type -> switchboard.callcontrol.v1.GetCallRequest
-	14, // 18: switchboard.callcontrol.v1.CallControlService.ListCalls:input_type -> switchboard.callcontrol.v1.ListCallsRequest
-	16, // 19: switchboard.callcontrol.v1.CallControlService.WatchEvents:input_type -> switchboard.callcontrol.v1.WatchEventsRequest
-	7,  // 20: switchboard.callcontrol.v1.CallControlService.MakeCall:output_type -> switchboard.callcontrol.v1.MakeCallResponse
-	9,  // 21: switchboard.callcontrol.v1.CallControlService.Drop:output_type -> switchboard.callcontrol.v1.DropResponse
-	11, // 22: switchboard.callcontrol.v1.CallControlService.SendDigits:output_type -> switchboard.callcontrol.v1.SendDigitsResponse
-	13, // 23: switchboard.callcontrol.v1.CallControlService.GetCall:output_type -> switchboard.callcontrol.v1.GetCallResponse
-	15, // 24: switchboard.callcontrol.v1.CallControlService.ListCalls:output_type -> switchboard.callcontrol.v1.ListCallsResponse
-	17, // 25: switchboard.callcontrol.v1.CallControlService.WatchEvents:output_type -> switchboard.callcontrol.v1.WatchEventsResponse
-	20, // [20:26] is the sub-list for method output_type
-	14, // [14:20] is the sub-list for method input_type
+	12, // 17: switchboard.callcontrol.v1.CallControlService.Hold:input_type -> switchboard.callcontrol.v1.HoldRequest
+	14, // 18: switchboard.callcontrol.v1.CallControlService.Retrieve:input_type -> switchboard.callcontrol.v1.RetrieveRequest
+	16, // 19: switchboard.callcontrol.v1.CallControlService.GetCall:input_type -> switchboard.callcontrol.v1.GetCallRequest
+	18, // 20: switchboard.callcontrol.v1.CallControlService.ListCalls:input_type -> switchboard.callcontrol.v1.ListCallsRequest
+	20, // 21: switchboard.callcontrol.v1.CallControlService.WatchEvents:input_type -> switchboard.callcontrol.v1.WatchEventsRequest
+	7,  // 22: switchboard.callcontrol.v1.CallControlService.MakeCall:output_type -> switchboard.callcontrol.v1.MakeCallResponse
+	9,  // 23: switchboard.callcontrol.v1.CallControlService.Drop:output_type -> switchboard.callcontrol.v1.DropResponse
+	11, // 24: switchboard.callcontrol.v1.CallControlService.SendDigits:output_type -> switchboard.callcontrol.v1.SendDigitsResponse
+	13, // 25: switchboard.callcontrol.v1.CallControlService.Hold:output_type -> switchboard.callcontrol.v1.HoldResponse
+	15, // 26: switchboard.callcontrol.v1.CallControlService.Retrieve:output_type -> switchboard.callcontrol.v1.RetrieveResponse
+	17, // 27: switchboard.callcontrol.v1.CallControlService.GetCall:output_type -> switchboard.callcontrol.v1.GetCallResponse
+	19, // 28: switchboard.callcontrol.v1.CallControlService.ListCalls:output_type -> switchboard.callcontrol.v1.ListCallsResponse
+	21, // 29: switchboard.callcontrol.v1.CallControlService.WatchEvents:output_type -> switchboard.callcontrol.v1.WatchEventsResponse
+	22, // [22:30] is the sub-list for method output_type
+	14, // [14:22] is the sub-list for method input_type
 	14, // [14:14] is the sub-list for extension type_name
 	14, // [14:14] is the sub-list for extension extendee
 	0,  // [0:14] is the sub-list for field type_name
@@ -1435,7 +1647,7 @@ func file_switchboard_callcontrol_v1_call_control_service_proto_init() {
 	if File_switchboard_callcontrol_v1_call_control_service_proto != nil {
 		return
 	}
-	file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[14].OneofWrappers = []any{
+	file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[18].OneofWrappers = []any{
 		(*Event_Call)(nil),
 		(*Event_Digit)(nil),
 	}
@@ -1445,7 +1657,7 @@ func file_switchboard_callcontrol_v1_call_control_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_switchboard_callcontrol_v1_call_control_service_proto_rawDesc), len(file_switchboard_callcontrol_v1_call_control_service_proto_rawDesc)),
 			NumEnums:      4,
-			NumMessages:   16,
+			NumMessages:   20,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

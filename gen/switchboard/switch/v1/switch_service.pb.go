@@ -783,7 +783,9 @@ type Leg struct {
 	Held bool `protobuf:"varint,15,opt,name=held,proto3" json:"held,omitempty"`
 	// True when the party on this leg placed the call (the phone that sent
 	// the INVITE, or the user an Originate rang first).
-	Calling       bool `protobuf:"varint,16,opt,name=calling,proto3" json:"calling,omitempty"`
+	Calling bool `protobuf:"varint,16,opt,name=calling,proto3" json:"calling,omitempty"`
+	// True when this leg's user has put the other party on hold (HoldLeg).
+	Holding       bool `protobuf:"varint,17,opt,name=holding,proto3" json:"holding,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -930,6 +932,179 @@ func (x *Leg) GetCalling() bool {
 	return false
 }
 
+func (x *Leg) GetHolding() bool {
+	if x != nil {
+		return x.Holding
+	}
+	return false
+}
+
+// HoldLegRequest names the holding leg.
+type HoldLegRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The leg whose user holds the call.
+	LegId         string `protobuf:"bytes,1,opt,name=leg_id,json=legId,proto3" json:"leg_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *HoldLegRequest) Reset() {
+	*x = HoldLegRequest{}
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *HoldLegRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*HoldLegRequest) ProtoMessage() {}
+
+func (x *HoldLegRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use HoldLegRequest.ProtoReflect.Descriptor instead.
+func (*HoldLegRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *HoldLegRequest) GetLegId() string {
+	if x != nil {
+		return x.LegId
+	}
+	return ""
+}
+
+// HoldLegResponse is empty.
+type HoldLegResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *HoldLegResponse) Reset() {
+	*x = HoldLegResponse{}
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *HoldLegResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*HoldLegResponse) ProtoMessage() {}
+
+func (x *HoldLegResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use HoldLegResponse.ProtoReflect.Descriptor instead.
+func (*HoldLegResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{10}
+}
+
+// RetrieveLegRequest names the leg that held the call.
+type RetrieveLegRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The leg whose user held the call.
+	LegId         string `protobuf:"bytes,1,opt,name=leg_id,json=legId,proto3" json:"leg_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RetrieveLegRequest) Reset() {
+	*x = RetrieveLegRequest{}
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RetrieveLegRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RetrieveLegRequest) ProtoMessage() {}
+
+func (x *RetrieveLegRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RetrieveLegRequest.ProtoReflect.Descriptor instead.
+func (*RetrieveLegRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *RetrieveLegRequest) GetLegId() string {
+	if x != nil {
+		return x.LegId
+	}
+	return ""
+}
+
+// RetrieveLegResponse is empty.
+type RetrieveLegResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RetrieveLegResponse) Reset() {
+	*x = RetrieveLegResponse{}
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RetrieveLegResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RetrieveLegResponse) ProtoMessage() {}
+
+func (x *RetrieveLegResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RetrieveLegResponse.ProtoReflect.Descriptor instead.
+func (*RetrieveLegResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{12}
+}
+
 // OriginateRequest says who calls whom.
 type OriginateRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -943,7 +1118,7 @@ type OriginateRequest struct {
 
 func (x *OriginateRequest) Reset() {
 	*x = OriginateRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[9]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -955,7 +1130,7 @@ func (x *OriginateRequest) String() string {
 func (*OriginateRequest) ProtoMessage() {}
 
 func (x *OriginateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[9]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -968,7 +1143,7 @@ func (x *OriginateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OriginateRequest.ProtoReflect.Descriptor instead.
 func (*OriginateRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{9}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *OriginateRequest) GetUserId() string {
@@ -996,7 +1171,7 @@ type OriginateResponse struct {
 
 func (x *OriginateResponse) Reset() {
 	*x = OriginateResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[10]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1008,7 +1183,7 @@ func (x *OriginateResponse) String() string {
 func (*OriginateResponse) ProtoMessage() {}
 
 func (x *OriginateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[10]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1021,7 +1196,7 @@ func (x *OriginateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OriginateResponse.ProtoReflect.Descriptor instead.
 func (*OriginateResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{10}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *OriginateResponse) GetCallId() string {
@@ -1046,7 +1221,7 @@ type SendDigitsRequest struct {
 
 func (x *SendDigitsRequest) Reset() {
 	*x = SendDigitsRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[11]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1058,7 +1233,7 @@ func (x *SendDigitsRequest) String() string {
 func (*SendDigitsRequest) ProtoMessage() {}
 
 func (x *SendDigitsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[11]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1071,7 +1246,7 @@ func (x *SendDigitsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SendDigitsRequest.ProtoReflect.Descriptor instead.
 func (*SendDigitsRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{11}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *SendDigitsRequest) GetLegId() string {
@@ -1104,7 +1279,7 @@ type SendDigitsResponse struct {
 
 func (x *SendDigitsResponse) Reset() {
 	*x = SendDigitsResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[12]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1116,7 +1291,7 @@ func (x *SendDigitsResponse) String() string {
 func (*SendDigitsResponse) ProtoMessage() {}
 
 func (x *SendDigitsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[12]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1129,7 +1304,7 @@ func (x *SendDigitsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SendDigitsResponse.ProtoReflect.Descriptor instead.
 func (*SendDigitsResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{12}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{16}
 }
 
 // ListLegsRequest is empty.
@@ -1141,7 +1316,7 @@ type ListLegsRequest struct {
 
 func (x *ListLegsRequest) Reset() {
 	*x = ListLegsRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[13]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1153,7 +1328,7 @@ func (x *ListLegsRequest) String() string {
 func (*ListLegsRequest) ProtoMessage() {}
 
 func (x *ListLegsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[13]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1166,7 +1341,7 @@ func (x *ListLegsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListLegsRequest.ProtoReflect.Descriptor instead.
 func (*ListLegsRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{13}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{17}
 }
 
 // ListLegsResponse lists the legs in progress.
@@ -1180,7 +1355,7 @@ type ListLegsResponse struct {
 
 func (x *ListLegsResponse) Reset() {
 	*x = ListLegsResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[14]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1192,7 +1367,7 @@ func (x *ListLegsResponse) String() string {
 func (*ListLegsResponse) ProtoMessage() {}
 
 func (x *ListLegsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[14]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1205,7 +1380,7 @@ func (x *ListLegsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListLegsResponse.ProtoReflect.Descriptor instead.
 func (*ListLegsResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{14}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ListLegsResponse) GetLegs() []*Leg {
@@ -1226,7 +1401,7 @@ type HangupLegRequest struct {
 
 func (x *HangupLegRequest) Reset() {
 	*x = HangupLegRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[15]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1238,7 +1413,7 @@ func (x *HangupLegRequest) String() string {
 func (*HangupLegRequest) ProtoMessage() {}
 
 func (x *HangupLegRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[15]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1251,7 +1426,7 @@ func (x *HangupLegRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HangupLegRequest.ProtoReflect.Descriptor instead.
 func (*HangupLegRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{15}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *HangupLegRequest) GetLegId() string {
@@ -1270,7 +1445,7 @@ type HangupLegResponse struct {
 
 func (x *HangupLegResponse) Reset() {
 	*x = HangupLegResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[16]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1282,7 +1457,7 @@ func (x *HangupLegResponse) String() string {
 func (*HangupLegResponse) ProtoMessage() {}
 
 func (x *HangupLegResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[16]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1295,7 +1470,7 @@ func (x *HangupLegResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HangupLegResponse.ProtoReflect.Descriptor instead.
 func (*HangupLegResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{16}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{20}
 }
 
 // EventsRequest says where to start.
@@ -1310,7 +1485,7 @@ type EventsRequest struct {
 
 func (x *EventsRequest) Reset() {
 	*x = EventsRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[17]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1322,7 +1497,7 @@ func (x *EventsRequest) String() string {
 func (*EventsRequest) ProtoMessage() {}
 
 func (x *EventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[17]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1335,7 +1510,7 @@ func (x *EventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventsRequest.ProtoReflect.Descriptor instead.
 func (*EventsRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{17}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *EventsRequest) GetAfterSequence() int64 {
@@ -1356,7 +1531,7 @@ type EventsResponse struct {
 
 func (x *EventsResponse) Reset() {
 	*x = EventsResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[18]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1368,7 +1543,7 @@ func (x *EventsResponse) String() string {
 func (*EventsResponse) ProtoMessage() {}
 
 func (x *EventsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[18]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1381,7 +1556,7 @@ func (x *EventsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventsResponse.ProtoReflect.Descriptor instead.
 func (*EventsResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{18}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *EventsResponse) GetEvent() *Event {
@@ -1412,7 +1587,7 @@ type Event struct {
 
 func (x *Event) Reset() {
 	*x = Event{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[19]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1424,7 +1599,7 @@ func (x *Event) String() string {
 func (*Event) ProtoMessage() {}
 
 func (x *Event) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[19]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1437,7 +1612,7 @@ func (x *Event) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Event.ProtoReflect.Descriptor instead.
 func (*Event) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{19}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *Event) GetSequence() int64 {
@@ -1526,7 +1701,7 @@ type RegistrationEvent struct {
 
 func (x *RegistrationEvent) Reset() {
 	*x = RegistrationEvent{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[20]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1538,7 +1713,7 @@ func (x *RegistrationEvent) String() string {
 func (*RegistrationEvent) ProtoMessage() {}
 
 func (x *RegistrationEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[20]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1551,7 +1726,7 @@ func (x *RegistrationEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RegistrationEvent.ProtoReflect.Descriptor instead.
 func (*RegistrationEvent) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{20}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *RegistrationEvent) GetRegistration() *Registration {
@@ -1579,7 +1754,7 @@ type LegEvent struct {
 
 func (x *LegEvent) Reset() {
 	*x = LegEvent{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[21]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1591,7 +1766,7 @@ func (x *LegEvent) String() string {
 func (*LegEvent) ProtoMessage() {}
 
 func (x *LegEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[21]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1604,7 +1779,7 @@ func (x *LegEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LegEvent.ProtoReflect.Descriptor instead.
 func (*LegEvent) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{21}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *LegEvent) GetLeg() *Leg {
@@ -1627,7 +1802,7 @@ type DtmfEvent struct {
 
 func (x *DtmfEvent) Reset() {
 	*x = DtmfEvent{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[22]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1639,7 +1814,7 @@ func (x *DtmfEvent) String() string {
 func (*DtmfEvent) ProtoMessage() {}
 
 func (x *DtmfEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[22]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1652,7 +1827,7 @@ func (x *DtmfEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DtmfEvent.ProtoReflect.Descriptor instead.
 func (*DtmfEvent) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{22}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *DtmfEvent) GetLegId() string {
@@ -1684,7 +1859,7 @@ type AttachSwitchRequest struct {
 
 func (x *AttachSwitchRequest) Reset() {
 	*x = AttachSwitchRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[23]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1696,7 +1871,7 @@ func (x *AttachSwitchRequest) String() string {
 func (*AttachSwitchRequest) ProtoMessage() {}
 
 func (x *AttachSwitchRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[23]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1709,7 +1884,7 @@ func (x *AttachSwitchRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AttachSwitchRequest.ProtoReflect.Descriptor instead.
 func (*AttachSwitchRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{23}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *AttachSwitchRequest) GetName() string {
@@ -1744,7 +1919,7 @@ type AttachSwitchResponse struct {
 
 func (x *AttachSwitchResponse) Reset() {
 	*x = AttachSwitchResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[24]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1756,7 +1931,7 @@ func (x *AttachSwitchResponse) String() string {
 func (*AttachSwitchResponse) ProtoMessage() {}
 
 func (x *AttachSwitchResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[24]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1769,7 +1944,7 @@ func (x *AttachSwitchResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AttachSwitchResponse.ProtoReflect.Descriptor instead.
 func (*AttachSwitchResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{24}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *AttachSwitchResponse) GetHeartbeatSeconds() int32 {
@@ -1820,7 +1995,7 @@ const file_switchboard_switch_v1_switch_service_proto_rawDesc = "" +
 	"expireTime\"\x1a\n" +
 	"\x18ListRegistrationsRequest\"f\n" +
 	"\x19ListRegistrationsResponse\x12I\n" +
-	"\rregistrations\x18\x01 \x03(\v2#.switchboard.switch.v1.RegistrationR\rregistrations\"\xca\x04\n" +
+	"\rregistrations\x18\x01 \x03(\v2#.switchboard.switch.v1.RegistrationR\rregistrations\"\xe4\x04\n" +
 	"\x03Leg\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x17\n" +
 	"\acall_id\x18\x02 \x01(\tR\x06callId\x125\n" +
@@ -1842,7 +2017,14 @@ const file_switchboard_switch_v1_switch_service_proto_rawDesc = "" +
 	"\n" +
 	"sip_status\x18\x0e \x01(\x05R\tsipStatus\x12\x12\n" +
 	"\x04held\x18\x0f \x01(\bR\x04held\x12\x18\n" +
-	"\acalling\x18\x10 \x01(\bR\acalling\"o\n" +
+	"\acalling\x18\x10 \x01(\bR\acalling\x12\x18\n" +
+	"\aholding\x18\x11 \x01(\bR\aholding\"0\n" +
+	"\x0eHoldLegRequest\x12\x1e\n" +
+	"\x06leg_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x05legId\"\x11\n" +
+	"\x0fHoldLegResponse\"4\n" +
+	"\x12RetrieveLegRequest\x12\x1e\n" +
+	"\x06leg_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x05legId\"\x15\n" +
+	"\x13RetrieveLegResponse\"o\n" +
 	"\x10OriginateRequest\x12 \n" +
 	"\auser_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06userId\x129\n" +
 	"\vdestination\x18\x02 \x01(\tB\x17\xbaH\x14r\x122\x10^[0-9*#+]{1,32}$R\vdestination\",\n" +
@@ -1908,7 +2090,7 @@ const file_switchboard_switch_v1_switch_service_proto_rawDesc = "" +
 	"\x13END_REASON_CANCELED\x10\x06\x12\x1c\n" +
 	"\x18END_REASON_MEDIA_TIMEOUT\x10\a\x12\x18\n" +
 	"\x14END_REASON_COMMANDED\x10\b\x12\x15\n" +
-	"\x11END_REASON_FAILED\x10\t2\xe2\x05\n" +
+	"\x11END_REASON_FAILED\x10\t2\xa2\a\n" +
 	"\rSwitchService\x12v\n" +
 	"\x11ApplyRoutingTable\x12/.switchboard.switch.v1.ApplyRoutingTableRequest\x1a0.switchboard.switch.v1.ApplyRoutingTableResponse\x12{\n" +
 	"\x11ListRegistrations\x12/.switchboard.switch.v1.ListRegistrationsRequest\x1a0.switchboard.switch.v1.ListRegistrationsResponse\"\x03\x90\x02\x01\x12`\n" +
@@ -1916,7 +2098,9 @@ const file_switchboard_switch_v1_switch_service_proto_rawDesc = "" +
 	"\tHangupLeg\x12'.switchboard.switch.v1.HangupLegRequest\x1a(.switchboard.switch.v1.HangupLegResponse\x12^\n" +
 	"\tOriginate\x12'.switchboard.switch.v1.OriginateRequest\x1a(.switchboard.switch.v1.OriginateResponse\x12a\n" +
 	"\n" +
-	"SendDigits\x12(.switchboard.switch.v1.SendDigitsRequest\x1a).switchboard.switch.v1.SendDigitsResponse\x12W\n" +
+	"SendDigits\x12(.switchboard.switch.v1.SendDigitsRequest\x1a).switchboard.switch.v1.SendDigitsResponse\x12X\n" +
+	"\aHoldLeg\x12%.switchboard.switch.v1.HoldLegRequest\x1a&.switchboard.switch.v1.HoldLegResponse\x12d\n" +
+	"\vRetrieveLeg\x12).switchboard.switch.v1.RetrieveLegRequest\x1a*.switchboard.switch.v1.RetrieveLegResponse\x12W\n" +
 	"\x06Events\x12$.switchboard.switch.v1.EventsRequest\x1a%.switchboard.switch.v1.EventsResponse0\x012\x80\x01\n" +
 	"\x15SwitchRegistryService\x12g\n" +
 	"\fAttachSwitch\x12*.switchboard.switch.v1.AttachSwitchRequest\x1a+.switchboard.switch.v1.AttachSwitchResponseBKZIgithub.com/switchboard-pbx/switchboard/gen/switchboard/switch/v1;switchv1b\x06proto3"
@@ -1934,7 +2118,7 @@ func file_switchboard_switch_v1_switch_service_proto_rawDescGZIP() []byte {
 }
 
 var file_switchboard_switch_v1_switch_service_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_switchboard_switch_v1_switch_service_proto_msgTypes = make([]protoimpl.MessageInfo, 25)
+var file_switchboard_switch_v1_switch_service_proto_msgTypes = make([]protoimpl.MessageInfo, 29)
 var file_switchboard_switch_v1_switch_service_proto_goTypes = []any{
 	(LegState)(0),                     // 0: switchboard.switch.v1.LegState
 	(LegDirection)(0),                 // 1: switchboard.switch.v1.LegDirection
@@ -1948,61 +2132,69 @@ var file_switchboard_switch_v1_switch_service_proto_goTypes = []any{
 	(*ListRegistrationsRequest)(nil),  // 9: switchboard.switch.v1.ListRegistrationsRequest
 	(*ListRegistrationsResponse)(nil), // 10: switchboard.switch.v1.ListRegistrationsResponse
 	(*Leg)(nil),                       // 11: switchboard.switch.v1.Leg
-	(*OriginateRequest)(nil),          // 12: switchboard.switch.v1.OriginateRequest
-	(*OriginateResponse)(nil),         // 13: switchboard.switch.v1.OriginateResponse
-	(*SendDigitsRequest)(nil),         // 14: switchboard.switch.v1.SendDigitsRequest
-	(*SendDigitsResponse)(nil),        // 15: switchboard.switch.v1.SendDigitsResponse
-	(*ListLegsRequest)(nil),           // 16: switchboard.switch.v1.ListLegsRequest
-	(*ListLegsResponse)(nil),          // 17: switchboard.switch.v1.ListLegsResponse
-	(*HangupLegRequest)(nil),          // 18: switchboard.switch.v1.HangupLegRequest
-	(*HangupLegResponse)(nil),         // 19: switchboard.switch.v1.HangupLegResponse
-	(*EventsRequest)(nil),             // 20: switchboard.switch.v1.EventsRequest
-	(*EventsResponse)(nil),            // 21: switchboard.switch.v1.EventsResponse
-	(*Event)(nil),                     // 22: switchboard.switch.v1.Event
-	(*RegistrationEvent)(nil),         // 23: switchboard.switch.v1.RegistrationEvent
-	(*LegEvent)(nil),                  // 24: switchboard.switch.v1.LegEvent
-	(*DtmfEvent)(nil),                 // 25: switchboard.switch.v1.DtmfEvent
-	(*AttachSwitchRequest)(nil),       // 26: switchboard.switch.v1.AttachSwitchRequest
-	(*AttachSwitchResponse)(nil),      // 27: switchboard.switch.v1.AttachSwitchResponse
-	(*timestamppb.Timestamp)(nil),     // 28: google.protobuf.Timestamp
+	(*HoldLegRequest)(nil),            // 12: switchboard.switch.v1.HoldLegRequest
+	(*HoldLegResponse)(nil),           // 13: switchboard.switch.v1.HoldLegResponse
+	(*RetrieveLegRequest)(nil),        // 14: switchboard.switch.v1.RetrieveLegRequest
+	(*RetrieveLegResponse)(nil),       // 15: switchboard.switch.v1.RetrieveLegResponse
+	(*OriginateRequest)(nil),          // 16: switchboard.switch.v1.OriginateRequest
+	(*OriginateResponse)(nil),         // 17: switchboard.switch.v1.OriginateResponse
+	(*SendDigitsRequest)(nil),         // 18: switchboard.switch.v1.SendDigitsRequest
+	(*SendDigitsResponse)(nil),        // 19: switchboard.switch.v1.SendDigitsResponse
+	(*ListLegsRequest)(nil),           // 20: switchboard.switch.v1.ListLegsRequest
+	(*ListLegsResponse)(nil),          // 21: switchboard.switch.v1.ListLegsResponse
+	(*HangupLegRequest)(nil),          // 22: switchboard.switch.v1.HangupLegRequest
+	(*HangupLegResponse)(nil),         // 23: switchboard.switch.v1.HangupLegResponse
+	(*EventsRequest)(nil),             // 24: switchboard.switch.v1.EventsRequest
+	(*EventsResponse)(nil),            // 25: switchboard.switch.v1.EventsResponse
+	(*Event)(nil),                     // 26: switchboard.switch.v1.Event
+	(*RegistrationEvent)(nil),         // 27: switchboard.switch.v1.RegistrationEvent
+	(*LegEvent)(nil),                  // 28: switchboard.switch.v1.LegEvent
+	(*DtmfEvent)(nil),                 // 29: switchboard.switch.v1.DtmfEvent
+	(*AttachSwitchRequest)(nil),       // 30: switchboard.switch.v1.AttachSwitchRequest
+	(*AttachSwitchResponse)(nil),      // 31: switchboard.switch.v1.AttachSwitchResponse
+	(*timestamppb.Timestamp)(nil),     // 32: google.protobuf.Timestamp
 }
 var file_switchboard_switch_v1_switch_service_proto_depIdxs = []int32{
 	4,  // 0: switchboard.switch.v1.RoutingTable.users:type_name -> switchboard.switch.v1.RoutingUser
 	5,  // 1: switchboard.switch.v1.RoutingUser.devices:type_name -> switchboard.switch.v1.RoutingDevice
 	3,  // 2: switchboard.switch.v1.ApplyRoutingTableRequest.table:type_name -> switchboard.switch.v1.RoutingTable
-	28, // 3: switchboard.switch.v1.Registration.expire_time:type_name -> google.protobuf.Timestamp
+	32, // 3: switchboard.switch.v1.Registration.expire_time:type_name -> google.protobuf.Timestamp
 	8,  // 4: switchboard.switch.v1.ListRegistrationsResponse.registrations:type_name -> switchboard.switch.v1.Registration
 	0,  // 5: switchboard.switch.v1.Leg.state:type_name -> switchboard.switch.v1.LegState
 	1,  // 6: switchboard.switch.v1.Leg.direction:type_name -> switchboard.switch.v1.LegDirection
-	28, // 7: switchboard.switch.v1.Leg.start_time:type_name -> google.protobuf.Timestamp
-	28, // 8: switchboard.switch.v1.Leg.answer_time:type_name -> google.protobuf.Timestamp
+	32, // 7: switchboard.switch.v1.Leg.start_time:type_name -> google.protobuf.Timestamp
+	32, // 8: switchboard.switch.v1.Leg.answer_time:type_name -> google.protobuf.Timestamp
 	2,  // 9: switchboard.switch.v1.Leg.end_reason:type_name -> switchboard.switch.v1.EndReason
 	11, // 10: switchboard.switch.v1.ListLegsResponse.legs:type_name -> switchboard.switch.v1.Leg
-	22, // 11: switchboard.switch.v1.EventsResponse.event:type_name -> switchboard.switch.v1.Event
-	28, // 12: switchboard.switch.v1.Event.time:type_name -> google.protobuf.Timestamp
-	23, // 13: switchboard.switch.v1.Event.registration:type_name -> switchboard.switch.v1.RegistrationEvent
-	24, // 14: switchboard.switch.v1.Event.leg:type_name -> switchboard.switch.v1.LegEvent
-	25, // 15: switchboard.switch.v1.Event.dtmf:type_name -> switchboard.switch.v1.DtmfEvent
+	26, // 11: switchboard.switch.v1.EventsResponse.event:type_name -> switchboard.switch.v1.Event
+	32, // 12: switchboard.switch.v1.Event.time:type_name -> google.protobuf.Timestamp
+	27, // 13: switchboard.switch.v1.Event.registration:type_name -> switchboard.switch.v1.RegistrationEvent
+	28, // 14: switchboard.switch.v1.Event.leg:type_name -> switchboard.switch.v1.LegEvent
+	29, // 15: switchboard.switch.v1.Event.dtmf:type_name -> switchboard.switch.v1.DtmfEvent
 	8,  // 16: switchboard.switch.v1.RegistrationEvent.registration:type_name -> switchboard.switch.v1.Registration
 	11, // 17: switchboard.switch.v1.LegEvent.leg:type_name -> switchboard.switch.v1.Leg
 	6,  // 18: switchboard.switch.v1.SwitchService.ApplyRoutingTable:input_type -> switchboard.switch.v1.ApplyRoutingTableRequest
 	9,  // 19: switchboard.switch.v1.SwitchService.ListRegistrations:input_type -> switchboard.switch.v1.ListRegistrationsRequest
-	16, // 20: switchboard.switch.v1.SwitchService.ListLegs:input_type -> switchboard.switch.v1.ListLegsRequest
-	18, // 21: switchboard.switch.v1.SwitchService.HangupLeg:input_type -> switchboard.switch.v1.HangupLegRequest
-	12, // 22: switchboard.switch.v1.SwitchService.Originate:input_type -> switchboard.switch.v1.OriginateRequest
-	14, // 23: switchboard.switch.v1.SwitchService.SendDigits:input_type -> switchboard.switch.v1.SendDigitsRequest
-	20, // 24: switchboard.switch.v1.SwitchService.Events:input_type -> switchboard.switch.v1.EventsRequest
-	26, // 25: switchboard.switch.v1.SwitchRegistryService.AttachSwitch:input_type -> switchboard.switch.v1.AttachSwitchRequest
-	7,  // 26: switchboard.switch.v1.SwitchService.ApplyRoutingTable:output_type -> switchboard.switch.v1.ApplyRoutingTableResponse
-	10, // 27: switchboard.switch.v1.SwitchService.ListRegistrations:output_type -> switchboard.switch.v1.ListRegistrationsResponse
-	17, // 28: switchboard.switch.v1.SwitchService.ListLegs:output_type -> switchboard.switch.v1.ListLegsResponse
-	19, // 29: switchboard.switch.v1.SwitchService.HangupLeg:output_type -> switchboard.switch.v1.HangupLegResponse
-	13, // 30: switchboard.switch.v1.SwitchService.Originate:output_type -> switchboard.switch.v1.OriginateResponse
-	15, // 31: switchboard.switch.v1.SwitchService.SendDigits:output_type -> switchboard.switch.v1.SendDigitsResponse
-	21, // 32: switchboard.switch.v1.SwitchService.Events:output_type -> switchboard.switch.v1.EventsResponse
-	27, // 33: switchboard.switch.v1.SwitchRegistryService.AttachSwitch:output_type -> switchboard.switch.v1.AttachSwitchResponse
-	26, // [26:34] is the sub-list for method output_type
-	18, // [18:26] is the sub-list for method input_type
+	20, // 20: switchboard.switch.v1.SwitchService.ListLegs:input_type -> switchboard.switch.v1.ListLegsRequest
+	22, // 21: switchboard.switch.v1.SwitchService.HangupLeg:input_type -> switchboard.switch.v1.HangupLegRequest
+	16, // 22: switchboard.switch.v1.SwitchService.Originate:input_type -> switchboard.switch.v1.OriginateRequest
+	18, // 23: switchboard.switch.v1.SwitchService.SendDigits:input_type -> switchboard.switch.v1.SendDigitsRequest
+	12, // 24: switchboard.switch.v1.SwitchService.HoldLeg:input_type -> switchboard.switch.v1.HoldLegRequest
+	14, // 25: switchboard.switch.v1.SwitchService.RetrieveLeg:input_type -> switchboard.switch.v1.RetrieveLegRequest
+	24, // 26: switchboard.switch.v1.SwitchService.Events:input_type -> switchboard.switch.v1.EventsRequest
+	30, // 27: switchboard.switch.v1.SwitchRegistryService.AttachSwitch:input_type -> switchboard.switch.v1.AttachSwitchRequest
+	7,  // 28: switchboard.switch.v1.SwitchService.ApplyRoutingTable:output_type -> switchboard.switch.v1.ApplyRoutingTableResponse
+	10, // 29: switchboard.switch.v1.SwitchService.ListRegistrations:output_type -> switchboard.switch.v1.ListRegistrationsResponse
+	21, // 30: switchboard.switch.v1.SwitchService.ListLegs:output_type -> switchboard.switch.v1.ListLegsResponse
+	23, // 31: switchboard.switch.v1.SwitchService.HangupLeg:output_type -> switchboard.switch.v1.HangupLegResponse
+	17, // 32: switchboard.switch.v1.SwitchService.Originate:output_type -> switchboard.switch.v1.OriginateResponse
+	19, // 33: switchboard.switch.v1.SwitchService.SendDigits:output_type -> switchboard.switch.v1.SendDigitsResponse
+	13, // 34: switchboard.switch.v1.SwitchService.HoldLeg:output_type -> switchboard.switch.v1.HoldLegResponse
+	15, // 35: switchboard.switch.v1.SwitchService.RetrieveLeg:output_type -> switchboard.switch.v1.RetrieveLegResponse
+	25, // 36: switchboard.switch.v1.SwitchService.Events:output_type -> switchboard.switch.v1.EventsResponse
+	31, // 37: switchboard.switch.v1.SwitchRegistryService.AttachSwitch:output_type -> switchboard.switch.v1.AttachSwitchResponse
+	28, // [28:38] is the sub-list for method output_type
+	18, // [18:28] is the sub-list for method input_type
 	18, // [18:18] is the sub-list for extension type_name
 	18, // [18:18] is the sub-list for extension extendee
 	0,  // [0:18] is the sub-list for field type_name
@@ -2013,7 +2205,7 @@ func file_switchboard_switch_v1_switch_service_proto_init() {
 	if File_switchboard_switch_v1_switch_service_proto != nil {
 		return
 	}
-	file_switchboard_switch_v1_switch_service_proto_msgTypes[19].OneofWrappers = []any{
+	file_switchboard_switch_v1_switch_service_proto_msgTypes[23].OneofWrappers = []any{
 		(*Event_Registration)(nil),
 		(*Event_Leg)(nil),
 		(*Event_Dtmf)(nil),
@@ -2024,7 +2216,7 @@ func file_switchboard_switch_v1_switch_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_switchboard_switch_v1_switch_service_proto_rawDesc), len(file_switchboard_switch_v1_switch_service_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   25,
+			NumMessages:   29,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

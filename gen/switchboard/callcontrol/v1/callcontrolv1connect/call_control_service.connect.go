@@ -32,6 +32,11 @@ const (
 	// CallControlServiceSendDigitsProcedure is the procedure name of the CallControlService's
 	// SendDigits RPC.
 	CallControlServiceSendDigitsProcedure = "/switchboard.callcontrol.v1.CallControlService/SendDigits"
+	// CallControlServiceHoldProcedure is the procedure name of the CallControlService's Hold RPC.
+	CallControlServiceHoldProcedure = "/switchboard.callcontrol.v1.CallControlService/Hold"
+	// CallControlServiceRetrieveProcedure is the procedure name of the CallControlService's Retrieve
+	// RPC.
+	CallControlServiceRetrieveProcedure = "/switchboard.callcontrol.v1.CallControlService/Retrieve"
 	// CallControlServiceGetCallProcedure is the procedure name of the CallControlService's GetCall RPC.
 	CallControlServiceGetCallProcedure = "/switchboard.callcontrol.v1.CallControlService/GetCall"
 	// CallControlServiceListCallsProcedure is the procedure name of the CallControlService's ListCalls
@@ -62,6 +67,20 @@ var (
 			StreamType: connect.StreamTypeUnary,
 			Schema:     v1.File_switchboard_callcontrol_v1_call_control_service_proto.Services().ByName("CallControlService").Methods().ByName("SendDigits"),
 			Procedure:  CallControlServiceSendDigitsProcedure,
+		}
+	})
+	callControlServiceHoldSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_switchboard_callcontrol_v1_call_control_service_proto.Services().ByName("CallControlService").Methods().ByName("Hold"),
+			Procedure:  CallControlServiceHoldProcedure,
+		}
+	})
+	callControlServiceRetrieveSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_switchboard_callcontrol_v1_call_control_service_proto.Services().ByName("CallControlService").Methods().ByName("Retrieve"),
+			Procedure:  CallControlServiceRetrieveProcedure,
 		}
 	})
 	callControlServiceGetCallSpec = sync.OnceValue(func() connect.Spec {
@@ -107,6 +126,11 @@ type CallControlServiceClient interface {
 	// SendDigits sends DTMF (RFC 4733) from the line to the other party of a
 	// CONNECTED call.
 	SendDigits(context.Context, *v1.SendDigitsRequest) (*v1.SendDigitsResponse, error)
+	// Hold puts a CONNECTED call on hold: the other party hears music on
+	// hold and the call is ON_HOLD on this line.
+	Hold(context.Context, *v1.HoldRequest) (*v1.HoldResponse, error)
+	// Retrieve takes an ON_HOLD call off hold and connects the parties again.
+	Retrieve(context.Context, *v1.RetrieveRequest) (*v1.RetrieveResponse, error)
 	// GetCall returns one call by its handle, including calls disconnected
 	// in the last minutes.
 	GetCall(context.Context, *v1.GetCallRequest) (*v1.GetCallResponse, error)
@@ -166,6 +190,11 @@ type CallControlServiceHandler interface {
 	// SendDigits sends DTMF (RFC 4733) from the line to the other party of a
 	// CONNECTED call.
 	SendDigits(context.Context, *v1.SendDigitsRequest) (*v1.SendDigitsResponse, error)
+	// Hold puts a CONNECTED call on hold: the other party hears music on
+	// hold and the call is ON_HOLD on this line.
+	Hold(context.Context, *v1.HoldRequest) (*v1.HoldResponse, error)
+	// Retrieve takes an ON_HOLD call off hold and connects the parties again.
+	Retrieve(context.Context, *v1.RetrieveRequest) (*v1.RetrieveResponse, error)
 	// GetCall returns one call by its handle, including calls disconnected
 	// in the last minutes.
 	GetCall(context.Context, *v1.GetCallRequest) (*v1.GetCallResponse, error)
@@ -187,6 +216,8 @@ func RegisterCallControlServiceHandler(server *connect.Server, svc CallControlSe
 		connect.Method{Spec: callControlServiceMakeCallSpec(), Handler: adapter.makeCall},
 		connect.Method{Spec: callControlServiceDropSpec(), Handler: adapter.drop},
 		connect.Method{Spec: callControlServiceSendDigitsSpec(), Handler: adapter.sendDigits},
+		connect.Method{Spec: callControlServiceHoldSpec(), Handler: adapter.hold},
+		connect.Method{Spec: callControlServiceRetrieveSpec(), Handler: adapter.retrieve},
 		connect.Method{Spec: callControlServiceGetCallSpec(), Handler: adapter.getCall},
 		connect.Method{Spec: callControlServiceListCallsSpec(), Handler: adapter.listCalls},
 		connect.Method{Spec: callControlServiceWatchEventsSpec(), Handler: adapter.watchEvents},
@@ -224,6 +255,14 @@ func (UnimplementedCallControlServiceHandler) SendDigits(context.Context, *v1.Se
 	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.callcontrol.v1.CallControlService.SendDigits is not implemented")
 }
 
+func (UnimplementedCallControlServiceHandler) Hold(context.Context, *v1.HoldRequest) (*v1.HoldResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.callcontrol.v1.CallControlService.Hold is not implemented")
+}
+
+func (UnimplementedCallControlServiceHandler) Retrieve(context.Context, *v1.RetrieveRequest) (*v1.RetrieveResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.callcontrol.v1.CallControlService.Retrieve is not implemented")
+}
+
 func (UnimplementedCallControlServiceHandler) GetCall(context.Context, *v1.GetCallRequest) (*v1.GetCallResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.callcontrol.v1.CallControlService.GetCall is not implemented")
 }
@@ -259,6 +298,22 @@ func (c *callControlServiceClient) Drop(ctx context.Context, req *v1.DropRequest
 func (c *callControlServiceClient) SendDigits(ctx context.Context, req *v1.SendDigitsRequest) (*v1.SendDigitsResponse, error) {
 	var res v1.SendDigitsResponse
 	if err := c.client.CallUnary(ctx, callControlServiceSendDigitsSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *callControlServiceClient) Hold(ctx context.Context, req *v1.HoldRequest) (*v1.HoldResponse, error) {
+	var res v1.HoldResponse
+	if err := c.client.CallUnary(ctx, callControlServiceHoldSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *callControlServiceClient) Retrieve(ctx context.Context, req *v1.RetrieveRequest) (*v1.RetrieveResponse, error) {
+	var res v1.RetrieveResponse
+	if err := c.client.CallUnary(ctx, callControlServiceRetrieveSpec(), req, &res); err != nil {
 		return nil, err
 	}
 	return &res, nil
@@ -320,6 +375,30 @@ func (h callControlServiceHandler) sendDigits(ctx context.Context, _ connect.Spe
 		return err
 	}
 	res, err := h.svc.SendDigits(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h callControlServiceHandler) hold(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.HoldRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.Hold(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h callControlServiceHandler) retrieve(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.RetrieveRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.Retrieve(ctx, &req)
 	if err != nil {
 		return err
 	}

@@ -40,6 +40,10 @@ const (
 	SwitchServiceOriginateProcedure = "/switchboard.switch.v1.SwitchService/Originate"
 	// SwitchServiceSendDigitsProcedure is the procedure name of the SwitchService's SendDigits RPC.
 	SwitchServiceSendDigitsProcedure = "/switchboard.switch.v1.SwitchService/SendDigits"
+	// SwitchServiceHoldLegProcedure is the procedure name of the SwitchService's HoldLeg RPC.
+	SwitchServiceHoldLegProcedure = "/switchboard.switch.v1.SwitchService/HoldLeg"
+	// SwitchServiceRetrieveLegProcedure is the procedure name of the SwitchService's RetrieveLeg RPC.
+	SwitchServiceRetrieveLegProcedure = "/switchboard.switch.v1.SwitchService/RetrieveLeg"
 	// SwitchServiceEventsProcedure is the procedure name of the SwitchService's Events RPC.
 	SwitchServiceEventsProcedure = "/switchboard.switch.v1.SwitchService/Events"
 	// SwitchRegistryServiceAttachSwitchProcedure is the procedure name of the SwitchRegistryService's
@@ -92,6 +96,20 @@ var (
 			Procedure:  SwitchServiceSendDigitsProcedure,
 		}
 	})
+	switchServiceHoldLegSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_switchboard_switch_v1_switch_service_proto.Services().ByName("SwitchService").Methods().ByName("HoldLeg"),
+			Procedure:  SwitchServiceHoldLegProcedure,
+		}
+	})
+	switchServiceRetrieveLegSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_switchboard_switch_v1_switch_service_proto.Services().ByName("SwitchService").Methods().ByName("RetrieveLeg"),
+			Procedure:  SwitchServiceRetrieveLegProcedure,
+		}
+	})
 	switchServiceEventsSpec = sync.OnceValue(func() connect.Spec {
 		return connect.Spec{
 			StreamType: connect.StreamTypeServer,
@@ -127,6 +145,13 @@ type SwitchServiceClient interface {
 	// SendDigits plays RFC 4733 digits from a leg to the party bridged to it,
 	// as if the leg's phone had pressed them.
 	SendDigits(context.Context, *v1.SendDigitsRequest) (*v1.SendDigitsResponse, error)
+	// HoldLeg puts the party bridged to a leg on hold on behalf of the leg's
+	// user: the other party hears music on hold. FAILED_PRECONDITION when the
+	// leg is not connected or the call is already held.
+	HoldLeg(context.Context, *v1.HoldLegRequest) (*v1.HoldLegResponse, error)
+	// RetrieveLeg takes a call its leg held off hold and bridges the parties
+	// again. FAILED_PRECONDITION when this leg did not hold the call.
+	RetrieveLeg(context.Context, *v1.RetrieveLegRequest) (*v1.RetrieveLegResponse, error)
 	// Events streams what happens on the switch, in sequence order, starting
 	// after after_sequence. Events older than the switch retains answer
 	// OUT_OF_RANGE.
@@ -185,6 +210,13 @@ type SwitchServiceHandler interface {
 	// SendDigits plays RFC 4733 digits from a leg to the party bridged to it,
 	// as if the leg's phone had pressed them.
 	SendDigits(context.Context, *v1.SendDigitsRequest) (*v1.SendDigitsResponse, error)
+	// HoldLeg puts the party bridged to a leg on hold on behalf of the leg's
+	// user: the other party hears music on hold. FAILED_PRECONDITION when the
+	// leg is not connected or the call is already held.
+	HoldLeg(context.Context, *v1.HoldLegRequest) (*v1.HoldLegResponse, error)
+	// RetrieveLeg takes a call its leg held off hold and bridges the parties
+	// again. FAILED_PRECONDITION when this leg did not hold the call.
+	RetrieveLeg(context.Context, *v1.RetrieveLegRequest) (*v1.RetrieveLegResponse, error)
 	// Events streams what happens on the switch, in sequence order, starting
 	// after after_sequence. Events older than the switch retains answer
 	// OUT_OF_RANGE.
@@ -202,6 +234,8 @@ func RegisterSwitchServiceHandler(server *connect.Server, svc SwitchServiceHandl
 		connect.Method{Spec: switchServiceHangupLegSpec(), Handler: adapter.hangupLeg},
 		connect.Method{Spec: switchServiceOriginateSpec(), Handler: adapter.originate},
 		connect.Method{Spec: switchServiceSendDigitsSpec(), Handler: adapter.sendDigits},
+		connect.Method{Spec: switchServiceHoldLegSpec(), Handler: adapter.holdLeg},
+		connect.Method{Spec: switchServiceRetrieveLegSpec(), Handler: adapter.retrieveLeg},
 		connect.Method{Spec: switchServiceEventsSpec(), Handler: adapter.events},
 	)
 }
@@ -246,6 +280,14 @@ func (UnimplementedSwitchServiceHandler) Originate(context.Context, *v1.Originat
 
 func (UnimplementedSwitchServiceHandler) SendDigits(context.Context, *v1.SendDigitsRequest) (*v1.SendDigitsResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.switch.v1.SwitchService.SendDigits is not implemented")
+}
+
+func (UnimplementedSwitchServiceHandler) HoldLeg(context.Context, *v1.HoldLegRequest) (*v1.HoldLegResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.switch.v1.SwitchService.HoldLeg is not implemented")
+}
+
+func (UnimplementedSwitchServiceHandler) RetrieveLeg(context.Context, *v1.RetrieveLegRequest) (*v1.RetrieveLegResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.switch.v1.SwitchService.RetrieveLeg is not implemented")
 }
 
 func (UnimplementedSwitchServiceHandler) Events(context.Context, *v1.EventsRequest, SwitchServiceEventsServerStream) error {
@@ -299,6 +341,22 @@ func (c *switchServiceClient) Originate(ctx context.Context, req *v1.OriginateRe
 func (c *switchServiceClient) SendDigits(ctx context.Context, req *v1.SendDigitsRequest) (*v1.SendDigitsResponse, error) {
 	var res v1.SendDigitsResponse
 	if err := c.client.CallUnary(ctx, switchServiceSendDigitsSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *switchServiceClient) HoldLeg(ctx context.Context, req *v1.HoldLegRequest) (*v1.HoldLegResponse, error) {
+	var res v1.HoldLegResponse
+	if err := c.client.CallUnary(ctx, switchServiceHoldLegSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *switchServiceClient) RetrieveLeg(ctx context.Context, req *v1.RetrieveLegRequest) (*v1.RetrieveLegResponse, error) {
+	var res v1.RetrieveLegResponse
+	if err := c.client.CallUnary(ctx, switchServiceRetrieveLegSpec(), req, &res); err != nil {
 		return nil, err
 	}
 	return &res, nil
@@ -380,6 +438,30 @@ func (h switchServiceHandler) sendDigits(ctx context.Context, _ connect.Spec, st
 		return err
 	}
 	res, err := h.svc.SendDigits(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h switchServiceHandler) holdLeg(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.HoldLegRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.HoldLeg(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h switchServiceHandler) retrieveLeg(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.RetrieveLegRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.RetrieveLeg(ctx, &req)
 	if err != nil {
 		return err
 	}

@@ -21,7 +21,7 @@ from connectrpc.protocol import ProtocolType
 from connectrpc.server import ConnectASGIApplication, ConnectWSGIApplication, DEFAULT_READ_MAX_BYTES, Endpoint, EndpointSync
 from pyqwest import Client, SyncClient
 
-from .call_control_service_pb2 import DropRequest, DropResponse, GetCallRequest, GetCallResponse, ListCallsRequest, ListCallsResponse, MakeCallRequest, MakeCallResponse, SendDigitsRequest, SendDigitsResponse, WatchEventsRequest, WatchEventsResponse
+from .call_control_service_pb2 import DropRequest, DropResponse, GetCallRequest, GetCallResponse, HoldRequest, HoldResponse, ListCallsRequest, ListCallsResponse, MakeCallRequest, MakeCallResponse, RetrieveRequest, RetrieveResponse, SendDigitsRequest, SendDigitsResponse, WatchEventsRequest, WatchEventsResponse
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator, Mapping
@@ -69,6 +69,19 @@ class CallControlService(Protocol):
         """
         SendDigits sends DTMF (RFC 4733) from the line to the other party of a
         CONNECTED call.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def hold(self, request: HoldRequest, ctx: RequestContext[HoldRequest, HoldResponse], /) -> HoldResponse:
+        """
+        Hold puts a CONNECTED call on hold: the other party hears music on
+        hold and the call is ON_HOLD on this line.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def retrieve(self, request: RetrieveRequest, ctx: RequestContext[RetrieveRequest, RetrieveResponse], /) -> RetrieveResponse:
+        """
+        Retrieve takes an ON_HOLD call off hold and connects the parties again.
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -141,6 +154,28 @@ class CallControlServiceASGIApplication(ConnectASGIApplication[CallControlServic
                         stream_type=StreamType.UNARY,
                     ),
                     function=svc.send_digits,
+                ),
+                "/switchboard.callcontrol.v1.CallControlService/Hold": Endpoint.unary(
+                    method=MethodInfo(
+                        name="Hold",
+                        service_name="switchboard.callcontrol.v1.CallControlService",
+                        input=HoldRequest,
+                        output=HoldResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.hold,
+                ),
+                "/switchboard.callcontrol.v1.CallControlService/Retrieve": Endpoint.unary(
+                    method=MethodInfo(
+                        name="Retrieve",
+                        service_name="switchboard.callcontrol.v1.CallControlService",
+                        input=RetrieveRequest,
+                        output=RetrieveResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.retrieve,
                 ),
                 "/switchboard.callcontrol.v1.CallControlService/GetCall": Endpoint.unary(
                     method=MethodInfo(
@@ -298,6 +333,53 @@ class CallControlServiceClient(ConnectClient):
             headers=headers,
             timeout_ms=timeout_ms,
         )
+    async def hold(
+        self,
+        request: HoldRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> HoldResponse:
+        """
+        Hold puts a CONNECTED call on hold: the other party hears music on
+        hold and the call is ON_HOLD on this line.
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="Hold",
+                service_name="switchboard.callcontrol.v1.CallControlService",
+                input=HoldRequest,
+                output=HoldResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    async def retrieve(
+        self,
+        request: RetrieveRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> RetrieveResponse:
+        """
+        Retrieve takes an ON_HOLD call off hold and connects the parties again.
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="Retrieve",
+                service_name="switchboard.callcontrol.v1.CallControlService",
+                input=RetrieveRequest,
+                output=RetrieveResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
     async def get_call(
         self,
         request: GetCallRequest,
@@ -412,6 +494,19 @@ class CallControlServiceSync(Protocol):
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
+    def hold(self, request: HoldRequest, ctx: RequestContext[HoldRequest, HoldResponse], /) -> HoldResponse:
+        """
+        Hold puts a CONNECTED call on hold: the other party hears music on
+        hold and the call is ON_HOLD on this line.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def retrieve(self, request: RetrieveRequest, ctx: RequestContext[RetrieveRequest, RetrieveResponse], /) -> RetrieveResponse:
+        """
+        Retrieve takes an ON_HOLD call off hold and connects the parties again.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
     def get_call(self, request: GetCallRequest, ctx: RequestContext[GetCallRequest, GetCallResponse], /) -> GetCallResponse:
         """
         GetCall returns one call by its handle, including calls disconnected
@@ -479,6 +574,28 @@ class CallControlServiceWSGIApplication(ConnectWSGIApplication):
                         stream_type=StreamType.UNARY,
                     ),
                     function=service.send_digits,
+                ),
+                "/switchboard.callcontrol.v1.CallControlService/Hold": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="Hold",
+                        service_name="switchboard.callcontrol.v1.CallControlService",
+                        input=HoldRequest,
+                        output=HoldResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.hold,
+                ),
+                "/switchboard.callcontrol.v1.CallControlService/Retrieve": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="Retrieve",
+                        service_name="switchboard.callcontrol.v1.CallControlService",
+                        input=RetrieveRequest,
+                        output=RetrieveResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.retrieve,
                 ),
                 "/switchboard.callcontrol.v1.CallControlService/GetCall": EndpointSync.unary(
                     method=MethodInfo(
@@ -630,6 +747,53 @@ class CallControlServiceClientSync(ConnectClientSync):
                 service_name="switchboard.callcontrol.v1.CallControlService",
                 input=SendDigitsRequest,
                 output=SendDigitsResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def hold(
+        self,
+        request: HoldRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> HoldResponse:
+        """
+        Hold puts a CONNECTED call on hold: the other party hears music on
+        hold and the call is ON_HOLD on this line.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="Hold",
+                service_name="switchboard.callcontrol.v1.CallControlService",
+                input=HoldRequest,
+                output=HoldResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def retrieve(
+        self,
+        request: RetrieveRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> RetrieveResponse:
+        """
+        Retrieve takes an ON_HOLD call off hold and connects the parties again.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="Retrieve",
+                service_name="switchboard.callcontrol.v1.CallControlService",
+                input=RetrieveRequest,
+                output=RetrieveResponse,
                 idempotency_level=IdempotencyLevel.UNKNOWN,
                 stream_type=StreamType.UNARY,
             ),

@@ -26,7 +26,7 @@ from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n5switchboard/callcontrol/v1/call_control_service.proto\x12\x1aswitchboard.callcontrol.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"3\n\x05Party\x12\x16\n\x06number\x18\x01 \x01(\tR\x06number\x12\x12\n\x04name\x18\x02 \x01(\tR\x04name\"\xe3\x04\n\x04\x43\x61ll\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n\x04line\x18\x02 \x01(\tR\x04line\x12;\n\x05state\x18\x03 \x01(\x0e\x32%.switchboard.callcontrol.v1.CallStateR\x05state\x12;\n\x07parties\x18\x04 \x03(\x0b\x32!.switchboard.callcontrol.v1.PartyR\x07parties\x12\x43\n\tdirection\x18\x05 \x01(\x0e\x32%.switchboard.callcontrol.v1.DirectionR\tdirection\x12Y\n\x11\x64isconnect_reason\x18\x06 \x01(\x0e\x32,.switchboard.callcontrol.v1.DisconnectReasonR\x10\x64isconnectReason\x12&\n\x0frelated_call_id\x18\x07 \x01(\tR\rrelatedCallId\x12\x39\n\nstart_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12;\n\x0b\x61nswer_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampR\nanswerTime\x12\x18\n\x07version\x18\n \x01(\x03R\x07version\x12K\n\x0f\x61llowed_actions\x18\x0b \x03(\x0e\x32\".switchboard.callcontrol.v1.ActionR\x0e\x61llowedActions\x12\x16\n\x06\x64ialed\x18\x0c \x01(\tR\x06\x64ialed\"\xa7\x01\n\x0fMakeCallRequest\x12\'\n\x04line\x18\x01 \x01(\tB\x13\xbaH\x10r\x0e\x32\x0c^[0-9]{2,8}$R\x04line\x12\x39\n\x0b\x64\x65stination\x18\x02 \x01(\tB\x17\xbaH\x14r\x12\x32\x10^[0-9*#+]{1,32}$R\x0b\x64\x65stination\x12\x30\n\x0fidempotency_key\x18\x03 \x01(\tB\x07\xbaH\x04r\x02\x18@R\x0eidempotencyKey\"H\n\x10MakeCallResponse\x12\x34\n\x04\x63\x61ll\x18\x01 \x01(\x0b\x32 .switchboard.callcontrol.v1.CallR\x04\x63\x61ll\"c\n\x0b\x44ropRequest\x12 \n\x07\x63\x61ll_id\x18\x01 \x01(\tB\x07\xbaH\x04r\x02\x10\x01R\x06\x63\x61llId\x12\x32\n\x10\x65xpected_version\x18\x02 \x01(\x03\x42\x07\xbaH\x04\"\x02(\x00R\x0f\x65xpectedVersion\"\x0e\n\x0c\x44ropResponse\"h\n\x11SendDigitsRequest\x12 \n\x07\x63\x61ll_id\x18\x01 \x01(\tB\x07\xbaH\x04r\x02\x10\x01R\x06\x63\x61llId\x12\x31\n\x06\x64igits\x18\x02 \x01(\tB\x19\xbaH\x16r\x14\x32\x12^[0-9*#A-D]{1,32}$R\x06\x64igits\"\x14\n\x12SendDigitsResponse\"2\n\x0eGetCallRequest\x12 \n\x07\x63\x61ll_id\x18\x01 \x01(\tB\x07\xbaH\x04r\x02\x10\x01R\x06\x63\x61llId\"G\n\x0fGetCallResponse\x12\x34\n\x04\x63\x61ll\x18\x01 \x01(\x0b\x32 .switchboard.callcontrol.v1.CallR\x04\x63\x61ll\"B\n\x10ListCallsRequest\x12.\n\x05lines\x18\x01 \x03(\tB\x18\xbaH\x15\x92\x01\x12\"\x10r\x0e\x32\x0c^[0-9]{2,8}$R\x05lines\"g\n\x11ListCallsResponse\x12\x36\n\x05\x63\x61lls\x18\x01 \x03(\x0b\x32 .switchboard.callcontrol.v1.CallR\x05\x63\x61lls\x12\x1a\n\x08sequence\x18\x02 \x01(\x03R\x08sequence\"t\n\x12WatchEventsRequest\x12.\n\x05lines\x18\x01 \x03(\tB\x18\xbaH\x15\x92\x01\x12\"\x10r\x0e\x32\x0c^[0-9]{2,8}$R\x05lines\x12.\n\x0e\x61\x66ter_sequence\x18\x02 \x01(\x03\x42\x07\xbaH\x04\"\x02(\x00R\rafterSequence\"N\n\x13WatchEventsResponse\x12\x37\n\x05\x65vent\x18\x01 \x01(\x0b\x32!.switchboard.callcontrol.v1.EventR\x05\x65vent\"\xe7\x01\n\x05\x45vent\x12\x1a\n\x08sequence\x18\x01 \x01(\x03R\x08sequence\x12.\n\x04time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x04time\x12\x12\n\x04line\x18\x03 \x01(\tR\x04line\x12\x36\n\x04\x63\x61ll\x18\n \x01(\x0b\x32 .switchboard.callcontrol.v1.CallH\x00R\x04\x63\x61ll\x12>\n\x05\x64igit\x18\x0b \x01(\x0b\x32&.switchboard.callcontrol.v1.DigitEventH\x00R\x05\x64igitB\x06\n\x04kind\";\n\nDigitEvent\x12\x17\n\x07\x63\x61ll_id\x18\x01 \x01(\tR\x06\x63\x61llId\x12\x14\n\x05\x64igit\x18\x02 \x01(\tR\x05\x64igit*\xe0\x02\n\tCallState\x12\x1a\n\x16\x43\x41LL_STATE_UNSPECIFIED\x10\x00\x12\x13\n\x0f\x43\x41LL_STATE_IDLE\x10\x01\x12\x16\n\x12\x43\x41LL_STATE_DIALING\x10\x02\x12\x19\n\x15\x43\x41LL_STATE_PROCEEDING\x10\x03\x12\x17\n\x13\x43\x41LL_STATE_RINGBACK\x10\x04\x12\x17\n\x13\x43\x41LL_STATE_OFFERING\x10\x05\x12\x18\n\x14\x43\x41LL_STATE_CONNECTED\x10\x06\x12\x16\n\x12\x43\x41LL_STATE_ON_HOLD\x10\x07\x12\'\n#CALL_STATE_ON_HOLD_PENDING_TRANSFER\x10\x08\x12)\n%CALL_STATE_ON_HOLD_PENDING_CONFERENCE\x10\t\x12\x1a\n\x16\x43\x41LL_STATE_CONFERENCED\x10\n\x12\x1b\n\x17\x43\x41LL_STATE_DISCONNECTED\x10\x0b*\xb2\x02\n\x10\x44isconnectReason\x12!\n\x1d\x44ISCONNECT_REASON_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x44ISCONNECT_REASON_NORMAL\x10\x01\x12\x1a\n\x16\x44ISCONNECT_REASON_BUSY\x10\x02\x12\x1f\n\x1b\x44ISCONNECT_REASON_NO_ANSWER\x10\x03\x12\x1e\n\x1a\x44ISCONNECT_REASON_REJECTED\x10\x04\x12!\n\x1d\x44ISCONNECT_REASON_UNREACHABLE\x10\x05\x12!\n\x1d\x44ISCONNECT_REASON_TRANSFERRED\x10\x06\x12\x1c\n\x18\x44ISCONNECT_REASON_PARKED\x10\x07\x12\x1c\n\x18\x44ISCONNECT_REASON_FAILED\x10\x08*V\n\tDirection\x12\x19\n\x15\x44IRECTION_UNSPECIFIED\x10\x00\x12\x16\n\x12\x44IRECTION_INCOMING\x10\x01\x12\x16\n\x12\x44IRECTION_OUTGOING\x10\x02*I\n\x06\x41\x63tion\x12\x16\n\x12\x41\x43TION_UNSPECIFIED\x10\x00\x12\x0f\n\x0b\x41\x43TION_DROP\x10\x01\x12\x16\n\x12\x41\x43TION_SEND_DIGITS\x10\x02\x32\x8d\x05\n\x12\x43\x61llControlService\x12\x65\n\x08MakeCall\x12+.switchboard.callcontrol.v1.MakeCallRequest\x1a,.switchboard.callcontrol.v1.MakeCallResponse\x12Y\n\x04\x44rop\x12\'.switchboard.callcontrol.v1.DropRequest\x1a(.switchboard.callcontrol.v1.DropResponse\x12k\n\nSendDigits\x12-.switchboard.callcontrol.v1.SendDigitsRequest\x1a..switchboard.callcontrol.v1.SendDigitsResponse\x12g\n\x07GetCall\x12*.switchboard.callcontrol.v1.GetCallRequest\x1a+.switchboard.callcontrol.v1.GetCallResponse\"\x03\x90\x02\x01\x12m\n\tListCalls\x12,.switchboard.callcontrol.v1.ListCallsRequest\x1a-.switchboard.callcontrol.v1.ListCallsResponse\"\x03\x90\x02\x01\x12p\n\x0bWatchEvents\x12..switchboard.callcontrol.v1.WatchEventsRequest\x1a/.switchboard.callcontrol.v1.WatchEventsResponse0\x01\x42UZSgithub.com/switchboard-pbx/switchboard/gen/switchboard/callcontrol/v1;callcontrolv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n5switchboard/callcontrol/v1/call_control_service.proto\x12\x1aswitchboard.callcontrol.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"3\n\x05Party\x12\x16\n\x06number\x18\x01 \x01(\tR\x06number\x12\x12\n\x04name\x18\x02 \x01(\tR\x04name\"\xe3\x04\n\x04\x43\x61ll\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n\x04line\x18\x02 \x01(\tR\x04line\x12;\n\x05state\x18\x03 \x01(\x0e\x32%.switchboard.callcontrol.v1.CallStateR\x05state\x12;\n\x07parties\x18\x04 \x03(\x0b\x32!.switchboard.callcontrol.v1.PartyR\x07parties\x12\x43\n\tdirection\x18\x05 \x01(\x0e\x32%.switchboard.callcontrol.v1.DirectionR\tdirection\x12Y\n\x11\x64isconnect_reason\x18\x06 \x01(\x0e\x32,.switchboard.callcontrol.v1.DisconnectReasonR\x10\x64isconnectReason\x12&\n\x0frelated_call_id\x18\x07 \x01(\tR\rrelatedCallId\x12\x39\n\nstart_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tstartTime\x12;\n\x0b\x61nswer_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampR\nanswerTime\x12\x18\n\x07version\x18\n \x01(\x03R\x07version\x12K\n\x0f\x61llowed_actions\x18\x0b \x03(\x0e\x32\".switchboard.callcontrol.v1.ActionR\x0e\x61llowedActions\x12\x16\n\x06\x64ialed\x18\x0c \x01(\tR\x06\x64ialed\"\xa7\x01\n\x0fMakeCallRequest\x12\'\n\x04line\x18\x01 \x01(\tB\x13\xbaH\x10r\x0e\x32\x0c^[0-9]{2,8}$R\x04line\x12\x39\n\x0b\x64\x65stination\x18\x02 \x01(\tB\x17\xbaH\x14r\x12\x32\x10^[0-9*#+]{1,32}$R\x0b\x64\x65stination\x12\x30\n\x0fidempotency_key\x18\x03 \x01(\tB\x07\xbaH\x04r\x02\x18@R\x0eidempotencyKey\"H\n\x10MakeCallResponse\x12\x34\n\x04\x63\x61ll\x18\x01 \x01(\x0b\x32 .switchboard.callcontrol.v1.CallR\x04\x63\x61ll\"c\n\x0b\x44ropRequest\x12 \n\x07\x63\x61ll_id\x18\x01 \x01(\tB\x07\xbaH\x04r\x02\x10\x01R\x06\x63\x61llId\x12\x32\n\x10\x65xpected_version\x18\x02 \x01(\x03\x42\x07\xbaH\x04\"\x02(\x00R\x0f\x65xpectedVersion\"\x0e\n\x0c\x44ropResponse\"h\n\x11SendDigitsRequest\x12 \n\x07\x63\x61ll_id\x18\x01 \x01(\tB\x07\xbaH\x04r\x02\x10\x01R\x06\x63\x61llId\x12\x31\n\x06\x64igits\x18\x02 \x01(\tB\x19\xbaH\x16r\x14\x32\x12^[0-9*#A-D]{1,32}$R\x06\x64igits\"\x14\n\x12SendDigitsResponse\"c\n\x0bHoldRequest\x12 \n\x07\x63\x61ll_id\x18\x01 \x01(\tB\x07\xbaH\x04r\x02\x10\x01R\x06\x63\x61llId\x12\x32\n\x10\x65xpected_version\x18\x02 \x01(\x03\x42\x07\xbaH\x04\"\x02(\x00R\x0f\x65xpectedVersion\"\x0e\n\x0cHoldResponse\"g\n\x0fRetrieveRequest\x12 \n\x07\x63\x61ll_id\x18\x01 \x01(\tB\x07\xbaH\x04r\x02\x10\x01R\x06\x63\x61llId\x12\x32\n\x10\x65xpected_version\x18\x02 \x01(\x03\x42\x07\xbaH\x04\"\x02(\x00R\x0f\x65xpectedVersion\"\x12\n\x10RetrieveResponse\"2\n\x0eGetCallRequest\x12 \n\x07\x63\x61ll_id\x18\x01 \x01(\tB\x07\xbaH\x04r\x02\x10\x01R\x06\x63\x61llId\"G\n\x0fGetCallResponse\x12\x34\n\x04\x63\x61ll\x18\x01 \x01(\x0b\x32 .switchboard.callcontrol.v1.CallR\x04\x63\x61ll\"B\n\x10ListCallsRequest\x12.\n\x05lines\x18\x01 \x03(\tB\x18\xbaH\x15\x92\x01\x12\"\x10r\x0e\x32\x0c^[0-9]{2,8}$R\x05lines\"g\n\x11ListCallsResponse\x12\x36\n\x05\x63\x61lls\x18\x01 \x03(\x0b\x32 .switchboard.callcontrol.v1.CallR\x05\x63\x61lls\x12\x1a\n\x08sequence\x18\x02 \x01(\x03R\x08sequence\"t\n\x12WatchEventsRequest\x12.\n\x05lines\x18\x01 \x03(\tB\x18\xbaH\x15\x92\x01\x12\"\x10r\x0e\x32\x0c^[0-9]{2,8}$R\x05lines\x12.\n\x0e\x61\x66ter_sequence\x18\x02 \x01(\x03\x42\x07\xbaH\x04\"\x02(\x00R\rafterSequence\"N\n\x13WatchEventsResponse\x12\x37\n\x05\x65vent\x18\x01 \x01(\x0b\x32!.switchboard.callcontrol.v1.EventR\x05\x65vent\"\xe7\x01\n\x05\x45vent\x12\x1a\n\x08sequence\x18\x01 \x01(\x03R\x08sequence\x12.\n\x04time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x04time\x12\x12\n\x04line\x18\x03 \x01(\tR\x04line\x12\x36\n\x04\x63\x61ll\x18\n \x01(\x0b\x32 .switchboard.callcontrol.v1.CallH\x00R\x04\x63\x61ll\x12>\n\x05\x64igit\x18\x0b \x01(\x0b\x32&.switchboard.callcontrol.v1.DigitEventH\x00R\x05\x64igitB\x06\n\x04kind\";\n\nDigitEvent\x12\x17\n\x07\x63\x61ll_id\x18\x01 \x01(\tR\x06\x63\x61llId\x12\x14\n\x05\x64igit\x18\x02 \x01(\tR\x05\x64igit*\xe0\x02\n\tCallState\x12\x1a\n\x16\x43\x41LL_STATE_UNSPECIFIED\x10\x00\x12\x13\n\x0f\x43\x41LL_STATE_IDLE\x10\x01\x12\x16\n\x12\x43\x41LL_STATE_DIALING\x10\x02\x12\x19\n\x15\x43\x41LL_STATE_PROCEEDING\x10\x03\x12\x17\n\x13\x43\x41LL_STATE_RINGBACK\x10\x04\x12\x17\n\x13\x43\x41LL_STATE_OFFERING\x10\x05\x12\x18\n\x14\x43\x41LL_STATE_CONNECTED\x10\x06\x12\x16\n\x12\x43\x41LL_STATE_ON_HOLD\x10\x07\x12\'\n#CALL_STATE_ON_HOLD_PENDING_TRANSFER\x10\x08\x12)\n%CALL_STATE_ON_HOLD_PENDING_CONFERENCE\x10\t\x12\x1a\n\x16\x43\x41LL_STATE_CONFERENCED\x10\n\x12\x1b\n\x17\x43\x41LL_STATE_DISCONNECTED\x10\x0b*\xb2\x02\n\x10\x44isconnectReason\x12!\n\x1d\x44ISCONNECT_REASON_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x44ISCONNECT_REASON_NORMAL\x10\x01\x12\x1a\n\x16\x44ISCONNECT_REASON_BUSY\x10\x02\x12\x1f\n\x1b\x44ISCONNECT_REASON_NO_ANSWER\x10\x03\x12\x1e\n\x1a\x44ISCONNECT_REASON_REJECTED\x10\x04\x12!\n\x1d\x44ISCONNECT_REASON_UNREACHABLE\x10\x05\x12!\n\x1d\x44ISCONNECT_REASON_TRANSFERRED\x10\x06\x12\x1c\n\x18\x44ISCONNECT_REASON_PARKED\x10\x07\x12\x1c\n\x18\x44ISCONNECT_REASON_FAILED\x10\x08*V\n\tDirection\x12\x19\n\x15\x44IRECTION_UNSPECIFIED\x10\x00\x12\x16\n\x12\x44IRECTION_INCOMING\x10\x01\x12\x16\n\x12\x44IRECTION_OUTGOING\x10\x02*o\n\x06\x41\x63tion\x12\x16\n\x12\x41\x43TION_UNSPECIFIED\x10\x00\x12\x0f\n\x0b\x41\x43TION_DROP\x10\x01\x12\x16\n\x12\x41\x43TION_SEND_DIGITS\x10\x02\x12\x0f\n\x0b\x41\x43TION_HOLD\x10\x03\x12\x13\n\x0f\x41\x43TION_RETRIEVE\x10\x04\x32\xcf\x06\n\x12\x43\x61llControlService\x12\x65\n\x08MakeCall\x12+.switchboard.callcontrol.v1.MakeCallRequest\x1a,.switchboard.callcontrol.v1.MakeCallResponse\x12Y\n\x04\x44rop\x12\'.switchboard.callcontrol.v1.DropRequest\x1a(.switchboard.callcontrol.v1.DropResponse\x12k\n\nSendDigits\x12-.switchboard.callcontrol.v1.SendDigitsRequest\x1a..switchboard.callcontrol.v1.SendDigitsResponse\x12Y\n\x04Hold\x12\'.switchboard.callcontrol.v1.HoldRequest\x1a(.switchboard.callcontrol.v1.HoldResponse\x12\x65\n\x08Retrieve\x12+.switchboard.callcontrol.v1.RetrieveRequest\x1a,.switchboard.callcontrol.v1.RetrieveResponse\x12g\n\x07GetCall\x12*.switchboard.callcontrol.v1.GetCallRequest\x1a+.switchboard.callcontrol.v1.GetCallResponse\"\x03\x90\x02\x01\x12m\n\tListCalls\x12,.switchboard.callcontrol.v1.ListCallsRequest\x1a-.switchboard.callcontrol.v1.ListCallsResponse\"\x03\x90\x02\x01\x12p\n\x0bWatchEvents\x12..switchboard.callcontrol.v1.WatchEventsRequest\x1a/.switchboard.callcontrol.v1.WatchEventsResponse0\x01\x42UZSgithub.com/switchboard-pbx/switchboard/gen/switchboard/callcontrol/v1;callcontrolv1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -48,6 +48,14 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SENDDIGITSREQUEST'].fields_by_name['call_id']._serialized_options = b'\272H\004r\002\020\001'
   _globals['_SENDDIGITSREQUEST'].fields_by_name['digits']._loaded_options = None
   _globals['_SENDDIGITSREQUEST'].fields_by_name['digits']._serialized_options = b'\272H\026r\0242\022^[0-9*#A-D]{1,32}$'
+  _globals['_HOLDREQUEST'].fields_by_name['call_id']._loaded_options = None
+  _globals['_HOLDREQUEST'].fields_by_name['call_id']._serialized_options = b'\272H\004r\002\020\001'
+  _globals['_HOLDREQUEST'].fields_by_name['expected_version']._loaded_options = None
+  _globals['_HOLDREQUEST'].fields_by_name['expected_version']._serialized_options = b'\272H\004\"\002(\000'
+  _globals['_RETRIEVEREQUEST'].fields_by_name['call_id']._loaded_options = None
+  _globals['_RETRIEVEREQUEST'].fields_by_name['call_id']._serialized_options = b'\272H\004r\002\020\001'
+  _globals['_RETRIEVEREQUEST'].fields_by_name['expected_version']._loaded_options = None
+  _globals['_RETRIEVEREQUEST'].fields_by_name['expected_version']._serialized_options = b'\272H\004\"\002(\000'
   _globals['_GETCALLREQUEST'].fields_by_name['call_id']._loaded_options = None
   _globals['_GETCALLREQUEST'].fields_by_name['call_id']._serialized_options = b'\272H\004r\002\020\001'
   _globals['_LISTCALLSREQUEST'].fields_by_name['lines']._loaded_options = None
@@ -60,14 +68,14 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CALLCONTROLSERVICE'].methods_by_name['GetCall']._serialized_options = b'\220\002\001'
   _globals['_CALLCONTROLSERVICE'].methods_by_name['ListCalls']._loaded_options = None
   _globals['_CALLCONTROLSERVICE'].methods_by_name['ListCalls']._serialized_options = b'\220\002\001'
-  _globals['_CALLSTATE']._serialized_start=2095
-  _globals['_CALLSTATE']._serialized_end=2447
-  _globals['_DISCONNECTREASON']._serialized_start=2450
-  _globals['_DISCONNECTREASON']._serialized_end=2756
-  _globals['_DIRECTION']._serialized_start=2758
-  _globals['_DIRECTION']._serialized_end=2844
-  _globals['_ACTION']._serialized_start=2846
-  _globals['_ACTION']._serialized_end=2919
+  _globals['_CALLSTATE']._serialized_start=2337
+  _globals['_CALLSTATE']._serialized_end=2689
+  _globals['_DISCONNECTREASON']._serialized_start=2692
+  _globals['_DISCONNECTREASON']._serialized_end=2998
+  _globals['_DIRECTION']._serialized_start=3000
+  _globals['_DIRECTION']._serialized_end=3086
+  _globals['_ACTION']._serialized_start=3088
+  _globals['_ACTION']._serialized_end=3199
   _globals['_PARTY']._serialized_start=147
   _globals['_PARTY']._serialized_end=198
   _globals['_CALL']._serialized_start=201
@@ -84,22 +92,30 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SENDDIGITSREQUEST']._serialized_end=1279
   _globals['_SENDDIGITSRESPONSE']._serialized_start=1281
   _globals['_SENDDIGITSRESPONSE']._serialized_end=1301
-  _globals['_GETCALLREQUEST']._serialized_start=1303
-  _globals['_GETCALLREQUEST']._serialized_end=1353
-  _globals['_GETCALLRESPONSE']._serialized_start=1355
-  _globals['_GETCALLRESPONSE']._serialized_end=1426
-  _globals['_LISTCALLSREQUEST']._serialized_start=1428
-  _globals['_LISTCALLSREQUEST']._serialized_end=1494
-  _globals['_LISTCALLSRESPONSE']._serialized_start=1496
-  _globals['_LISTCALLSRESPONSE']._serialized_end=1599
-  _globals['_WATCHEVENTSREQUEST']._serialized_start=1601
-  _globals['_WATCHEVENTSREQUEST']._serialized_end=1717
-  _globals['_WATCHEVENTSRESPONSE']._serialized_start=1719
-  _globals['_WATCHEVENTSRESPONSE']._serialized_end=1797
-  _globals['_EVENT']._serialized_start=1800
-  _globals['_EVENT']._serialized_end=2031
-  _globals['_DIGITEVENT']._serialized_start=2033
-  _globals['_DIGITEVENT']._serialized_end=2092
-  _globals['_CALLCONTROLSERVICE']._serialized_start=2922
-  _globals['_CALLCONTROLSERVICE']._serialized_end=3575
+  _globals['_HOLDREQUEST']._serialized_start=1303
+  _globals['_HOLDREQUEST']._serialized_end=1402
+  _globals['_HOLDRESPONSE']._serialized_start=1404
+  _globals['_HOLDRESPONSE']._serialized_end=1418
+  _globals['_RETRIEVEREQUEST']._serialized_start=1420
+  _globals['_RETRIEVEREQUEST']._serialized_end=1523
+  _globals['_RETRIEVERESPONSE']._serialized_start=1525
+  _globals['_RETRIEVERESPONSE']._serialized_end=1543
+  _globals['_GETCALLREQUEST']._serialized_start=1545
+  _globals['_GETCALLREQUEST']._serialized_end=1595
+  _globals['_GETCALLRESPONSE']._serialized_start=1597
+  _globals['_GETCALLRESPONSE']._serialized_end=1668
+  _globals['_LISTCALLSREQUEST']._serialized_start=1670
+  _globals['_LISTCALLSREQUEST']._serialized_end=1736
+  _globals['_LISTCALLSRESPONSE']._serialized_start=1738
+  _globals['_LISTCALLSRESPONSE']._serialized_end=1841
+  _globals['_WATCHEVENTSREQUEST']._serialized_start=1843
+  _globals['_WATCHEVENTSREQUEST']._serialized_end=1959
+  _globals['_WATCHEVENTSRESPONSE']._serialized_start=1961
+  _globals['_WATCHEVENTSRESPONSE']._serialized_end=2039
+  _globals['_EVENT']._serialized_start=2042
+  _globals['_EVENT']._serialized_end=2273
+  _globals['_DIGITEVENT']._serialized_start=2275
+  _globals['_DIGITEVENT']._serialized_end=2334
+  _globals['_CALLCONTROLSERVICE']._serialized_start=3202
+  _globals['_CALLCONTROLSERVICE']._serialized_end=4049
 # @@protoc_insertion_point(module_scope)

@@ -49,6 +49,8 @@ class Action(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ACTION_UNSPECIFIED: _ClassVar[Action]
     ACTION_DROP: _ClassVar[Action]
     ACTION_SEND_DIGITS: _ClassVar[Action]
+    ACTION_HOLD: _ClassVar[Action]
+    ACTION_RETRIEVE: _ClassVar[Action]
 CALL_STATE_UNSPECIFIED: CallState
 CALL_STATE_IDLE: CallState
 CALL_STATE_DIALING: CallState
@@ -76,6 +78,8 @@ DIRECTION_OUTGOING: Direction
 ACTION_UNSPECIFIED: Action
 ACTION_DROP: Action
 ACTION_SEND_DIGITS: Action
+ACTION_HOLD: Action
+ACTION_RETRIEVE: Action
 
 class Party(_message.Message):
     __slots__ = ("number", "name")
@@ -150,6 +154,30 @@ class SendDigitsRequest(_message.Message):
     def __init__(self, call_id: _Optional[str] = ..., digits: _Optional[str] = ...) -> None: ...
 
 class SendDigitsResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class HoldRequest(_message.Message):
+    __slots__ = ("call_id", "expected_version")
+    CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_VERSION_FIELD_NUMBER: _ClassVar[int]
+    call_id: str
+    expected_version: int
+    def __init__(self, call_id: _Optional[str] = ..., expected_version: _Optional[int] = ...) -> None: ...
+
+class HoldResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class RetrieveRequest(_message.Message):
+    __slots__ = ("call_id", "expected_version")
+    CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_VERSION_FIELD_NUMBER: _ClassVar[int]
+    call_id: str
+    expected_version: int
+    def __init__(self, call_id: _Optional[str] = ..., expected_version: _Optional[int] = ...) -> None: ...
+
+class RetrieveResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 

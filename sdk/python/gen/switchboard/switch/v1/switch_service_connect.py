@@ -21,7 +21,7 @@ from connectrpc.protocol import ProtocolType
 from connectrpc.server import ConnectASGIApplication, ConnectWSGIApplication, DEFAULT_READ_MAX_BYTES, Endpoint, EndpointSync
 from pyqwest import Client, SyncClient
 
-from .switch_service_pb2 import ApplyRoutingTableRequest, ApplyRoutingTableResponse, AttachSwitchRequest, AttachSwitchResponse, EventsRequest, EventsResponse, HangupLegRequest, HangupLegResponse, ListLegsRequest, ListLegsResponse, ListRegistrationsRequest, ListRegistrationsResponse, OriginateRequest, OriginateResponse, SendDigitsRequest, SendDigitsResponse
+from .switch_service_pb2 import ApplyRoutingTableRequest, ApplyRoutingTableResponse, AttachSwitchRequest, AttachSwitchResponse, EventsRequest, EventsResponse, HangupLegRequest, HangupLegResponse, HoldLegRequest, HoldLegResponse, ListLegsRequest, ListLegsResponse, ListRegistrationsRequest, ListRegistrationsResponse, OriginateRequest, OriginateResponse, RetrieveLegRequest, RetrieveLegResponse, SendDigitsRequest, SendDigitsResponse
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator, Mapping
@@ -90,6 +90,21 @@ class SwitchService(Protocol):
         """
         SendDigits plays RFC 4733 digits from a leg to the party bridged to it,
         as if the leg's phone had pressed them.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def hold_leg(self, request: HoldLegRequest, ctx: RequestContext[HoldLegRequest, HoldLegResponse], /) -> HoldLegResponse:
+        """
+        HoldLeg puts the party bridged to a leg on hold on behalf of the leg's
+        user: the other party hears music on hold. FAILED_PRECONDITION when the
+        leg is not connected or the call is already held.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def retrieve_leg(self, request: RetrieveLegRequest, ctx: RequestContext[RetrieveLegRequest, RetrieveLegResponse], /) -> RetrieveLegResponse:
+        """
+        RetrieveLeg takes a call its leg held off hold and bridges the parties
+        again. FAILED_PRECONDITION when this leg did not hold the call.
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -180,6 +195,28 @@ class SwitchServiceASGIApplication(ConnectASGIApplication[SwitchService]):
                         stream_type=StreamType.UNARY,
                     ),
                     function=svc.send_digits,
+                ),
+                "/switchboard.switch.v1.SwitchService/HoldLeg": Endpoint.unary(
+                    method=MethodInfo(
+                        name="HoldLeg",
+                        service_name="switchboard.switch.v1.SwitchService",
+                        input=HoldLegRequest,
+                        output=HoldLegResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.hold_leg,
+                ),
+                "/switchboard.switch.v1.SwitchService/RetrieveLeg": Endpoint.unary(
+                    method=MethodInfo(
+                        name="RetrieveLeg",
+                        service_name="switchboard.switch.v1.SwitchService",
+                        input=RetrieveLegRequest,
+                        output=RetrieveLegResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.retrieve_leg,
                 ),
                 "/switchboard.switch.v1.SwitchService/Events": Endpoint.server_stream(
                     method=MethodInfo(
@@ -391,6 +428,55 @@ class SwitchServiceClient(ConnectClient):
             headers=headers,
             timeout_ms=timeout_ms,
         )
+    async def hold_leg(
+        self,
+        request: HoldLegRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> HoldLegResponse:
+        """
+        HoldLeg puts the party bridged to a leg on hold on behalf of the leg's
+        user: the other party hears music on hold. FAILED_PRECONDITION when the
+        leg is not connected or the call is already held.
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="HoldLeg",
+                service_name="switchboard.switch.v1.SwitchService",
+                input=HoldLegRequest,
+                output=HoldLegResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    async def retrieve_leg(
+        self,
+        request: RetrieveLegRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> RetrieveLegResponse:
+        """
+        RetrieveLeg takes a call its leg held off hold and bridges the parties
+        again. FAILED_PRECONDITION when this leg did not hold the call.
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="RetrieveLeg",
+                service_name="switchboard.switch.v1.SwitchService",
+                input=RetrieveLegRequest,
+                output=RetrieveLegResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
     def events(
         self,
         request: EventsRequest,
@@ -470,6 +556,21 @@ class SwitchServiceSync(Protocol):
         """
         SendDigits plays RFC 4733 digits from a leg to the party bridged to it,
         as if the leg's phone had pressed them.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def hold_leg(self, request: HoldLegRequest, ctx: RequestContext[HoldLegRequest, HoldLegResponse], /) -> HoldLegResponse:
+        """
+        HoldLeg puts the party bridged to a leg on hold on behalf of the leg's
+        user: the other party hears music on hold. FAILED_PRECONDITION when the
+        leg is not connected or the call is already held.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def retrieve_leg(self, request: RetrieveLegRequest, ctx: RequestContext[RetrieveLegRequest, RetrieveLegResponse], /) -> RetrieveLegResponse:
+        """
+        RetrieveLeg takes a call its leg held off hold and bridges the parties
+        again. FAILED_PRECONDITION when this leg did not hold the call.
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -558,6 +659,28 @@ class SwitchServiceWSGIApplication(ConnectWSGIApplication):
                         stream_type=StreamType.UNARY,
                     ),
                     function=service.send_digits,
+                ),
+                "/switchboard.switch.v1.SwitchService/HoldLeg": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="HoldLeg",
+                        service_name="switchboard.switch.v1.SwitchService",
+                        input=HoldLegRequest,
+                        output=HoldLegResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.hold_leg,
+                ),
+                "/switchboard.switch.v1.SwitchService/RetrieveLeg": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="RetrieveLeg",
+                        service_name="switchboard.switch.v1.SwitchService",
+                        input=RetrieveLegRequest,
+                        output=RetrieveLegResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.retrieve_leg,
                 ),
                 "/switchboard.switch.v1.SwitchService/Events": EndpointSync.server_stream(
                     method=MethodInfo(
@@ -763,6 +886,55 @@ class SwitchServiceClientSync(ConnectClientSync):
                 service_name="switchboard.switch.v1.SwitchService",
                 input=SendDigitsRequest,
                 output=SendDigitsResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def hold_leg(
+        self,
+        request: HoldLegRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> HoldLegResponse:
+        """
+        HoldLeg puts the party bridged to a leg on hold on behalf of the leg's
+        user: the other party hears music on hold. FAILED_PRECONDITION when the
+        leg is not connected or the call is already held.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="HoldLeg",
+                service_name="switchboard.switch.v1.SwitchService",
+                input=HoldLegRequest,
+                output=HoldLegResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def retrieve_leg(
+        self,
+        request: RetrieveLegRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> RetrieveLegResponse:
+        """
+        RetrieveLeg takes a call its leg held off hold and bridges the parties
+        again. FAILED_PRECONDITION when this leg did not hold the call.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="RetrieveLeg",
+                service_name="switchboard.switch.v1.SwitchService",
+                input=RetrieveLegRequest,
+                output=RetrieveLegResponse,
                 idempotency_level=IdempotencyLevel.UNKNOWN,
                 stream_type=StreamType.UNARY,
             ),

@@ -141,7 +141,7 @@ class ListRegistrationsResponse(_message.Message):
     def __init__(self, registrations: _Optional[_Iterable[_Union[Registration, _Mapping]]] = ...) -> None: ...
 
 class Leg(_message.Message):
-    __slots__ = ("id", "call_id", "state", "direction", "user_id", "device_id", "dialed", "caller", "sip_call_id", "codec", "start_time", "answer_time", "end_reason", "sip_status", "held", "calling")
+    __slots__ = ("id", "call_id", "state", "direction", "user_id", "device_id", "dialed", "caller", "sip_call_id", "codec", "start_time", "answer_time", "end_reason", "sip_status", "held", "calling", "holding")
     ID_FIELD_NUMBER: _ClassVar[int]
     CALL_ID_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
@@ -158,6 +158,7 @@ class Leg(_message.Message):
     SIP_STATUS_FIELD_NUMBER: _ClassVar[int]
     HELD_FIELD_NUMBER: _ClassVar[int]
     CALLING_FIELD_NUMBER: _ClassVar[int]
+    HOLDING_FIELD_NUMBER: _ClassVar[int]
     id: str
     call_id: str
     state: LegState
@@ -174,7 +175,28 @@ class Leg(_message.Message):
     sip_status: int
     held: bool
     calling: bool
-    def __init__(self, id: _Optional[str] = ..., call_id: _Optional[str] = ..., state: _Optional[_Union[LegState, str]] = ..., direction: _Optional[_Union[LegDirection, str]] = ..., user_id: _Optional[str] = ..., device_id: _Optional[str] = ..., dialed: _Optional[str] = ..., caller: _Optional[str] = ..., sip_call_id: _Optional[str] = ..., codec: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., answer_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_reason: _Optional[_Union[EndReason, str]] = ..., sip_status: _Optional[int] = ..., held: _Optional[bool] = ..., calling: _Optional[bool] = ...) -> None: ...
+    holding: bool
+    def __init__(self, id: _Optional[str] = ..., call_id: _Optional[str] = ..., state: _Optional[_Union[LegState, str]] = ..., direction: _Optional[_Union[LegDirection, str]] = ..., user_id: _Optional[str] = ..., device_id: _Optional[str] = ..., dialed: _Optional[str] = ..., caller: _Optional[str] = ..., sip_call_id: _Optional[str] = ..., codec: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., answer_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_reason: _Optional[_Union[EndReason, str]] = ..., sip_status: _Optional[int] = ..., held: _Optional[bool] = ..., calling: _Optional[bool] = ..., holding: _Optional[bool] = ...) -> None: ...
+
+class HoldLegRequest(_message.Message):
+    __slots__ = ("leg_id",)
+    LEG_ID_FIELD_NUMBER: _ClassVar[int]
+    leg_id: str
+    def __init__(self, leg_id: _Optional[str] = ...) -> None: ...
+
+class HoldLegResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class RetrieveLegRequest(_message.Message):
+    __slots__ = ("leg_id",)
+    LEG_ID_FIELD_NUMBER: _ClassVar[int]
+    leg_id: str
+    def __init__(self, leg_id: _Optional[str] = ...) -> None: ...
+
+class RetrieveLegResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
 
 class OriginateRequest(_message.Message):
     __slots__ = ("user_id", "destination")

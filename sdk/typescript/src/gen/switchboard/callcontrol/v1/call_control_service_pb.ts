@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file switchboard/callcontrol/v1/call_control_service.proto.
  */
 export const file_switchboard_callcontrol_v1_call_control_service: GenFile = /*@__PURE__*/
-  fileDesc("CjVzd2l0Y2hib2FyZC9jYWxsY29udHJvbC92MS9jYWxsX2NvbnRyb2xfc2VydmljZS5wcm90bxIac3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEiJQoFUGFydHkSDgoGbnVtYmVyGAEgASgJEgwKBG5hbWUYAiABKAki5QMKBENhbGwSCgoCaWQYASABKAkSDAoEbGluZRgCIAEoCRI0CgVzdGF0ZRgDIAEoDjIlLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkNhbGxTdGF0ZRIyCgdwYXJ0aWVzGAQgAygLMiEuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuUGFydHkSOAoJZGlyZWN0aW9uGAUgASgOMiUuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuRGlyZWN0aW9uEkcKEWRpc2Nvbm5lY3RfcmVhc29uGAYgASgOMiwuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuRGlzY29ubmVjdFJlYXNvbhIXCg9yZWxhdGVkX2NhbGxfaWQYByABKAkSLgoKc3RhcnRfdGltZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLYW5zd2VyX3RpbWUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB3ZlcnNpb24YCiABKAMSOwoPYWxsb3dlZF9hY3Rpb25zGAsgAygOMiIuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuQWN0aW9uEg4KBmRpYWxlZBgMIAEoCSKEAQoPTWFrZUNhbGxSZXF1ZXN0EiEKBGxpbmUYASABKAlCE7pIEHIOMgxeWzAtOV17Miw4fSQSLAoLZGVzdGluYXRpb24YAiABKAlCF7pIFHISMhBeWzAtOSojK117MSwzMn0kEiAKD2lkZW1wb3RlbmN5X2tleRgDIAEoCUIHukgEcgIYQCJCChBNYWtlQ2FsbFJlc3BvbnNlEi4KBGNhbGwYASABKAsyIC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5DYWxsIkoKC0Ryb3BSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAESIQoQZXhwZWN0ZWRfdmVyc2lvbhgCIAEoA0IHukgEIgIoACIOCgxEcm9wUmVzcG9uc2UiWAoRU2VuZERpZ2l0c1JlcXVlc3QSGAoHY2FsbF9pZBgBIAEoCUIHukgEcgIQARIpCgZkaWdpdHMYAiABKAlCGbpIFnIUMhJeWzAtOSojQS1EXXsxLDMyfSQiFAoSU2VuZERpZ2l0c1Jlc3BvbnNlIioKDkdldENhbGxSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAEiQQoPR2V0Q2FsbFJlc3BvbnNlEi4KBGNhbGwYASABKAsyIC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5DYWxsIjsKEExpc3RDYWxsc1JlcXVlc3QSJwoFbGluZXMYASADKAlCGLpIFZIBEiIQcg4yDF5bMC05XXsyLDh9JCJWChFMaXN0Q2FsbHNSZXNwb25zZRIvCgVjYWxscxgBIAMoCzIgLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkNhbGwSEAoIc2VxdWVuY2UYAiABKAMiXgoSV2F0Y2hFdmVudHNSZXF1ZXN0EicKBWxpbmVzGAEgAygJQhi6SBWSARIiEHIOMgxeWzAtOV17Miw4fSQSHwoOYWZ0ZXJfc2VxdWVuY2UYAiABKANCB7pIBCICKAAiRwoTV2F0Y2hFdmVudHNSZXNwb25zZRIwCgVldmVudBgBIAEoCzIhLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkV2ZW50IsQBCgVFdmVudBIQCghzZXF1ZW5jZRgBIAEoAxIoCgR0aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIMCgRsaW5lGAMgASgJEjAKBGNhbGwYCiABKAsyIC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5DYWxsSAASNwoFZGlnaXQYCyABKAsyJi5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5EaWdpdEV2ZW50SABCBgoEa2luZCIsCgpEaWdpdEV2ZW50Eg8KB2NhbGxfaWQYASABKAkSDQoFZGlnaXQYAiABKAkq4AIKCUNhbGxTdGF0ZRIaChZDQUxMX1NUQVRFX1VOU1BFQ0lGSUVEEAASEwoPQ0FMTF9TVEFURV9JRExFEAESFgoSQ0FMTF9TVEFURV9ESUFMSU5HEAISGQoVQ0FMTF9TVEFURV9QUk9DRUVESU5HEAMSFwoTQ0FMTF9TVEFURV9SSU5HQkFDSxAEEhcKE0NBTExfU1RBVEVfT0ZGRVJJTkcQBRIYChRDQUxMX1NUQVRFX0NPTk5FQ1RFRBAGEhYKEkNBTExfU1RBVEVfT05fSE9MRBAHEicKI0NBTExfU1RBVEVfT05fSE9MRF9QRU5ESU5HX1RSQU5TRkVSEAgSKQolQ0FMTF9TVEFURV9PTl9IT0xEX1BFTkRJTkdfQ09ORkVSRU5DRRAJEhoKFkNBTExfU1RBVEVfQ09ORkVSRU5DRUQQChIbChdDQUxMX1NUQVRFX0RJU0NPTk5FQ1RFRBALKrICChBEaXNjb25uZWN0UmVhc29uEiEKHURJU0NPTk5FQ1RfUkVBU09OX1VOU1BFQ0lGSUVEEAASHAoYRElTQ09OTkVDVF9SRUFTT05fTk9STUFMEAESGgoWRElTQ09OTkVDVF9SRUFTT05fQlVTWRACEh8KG0RJU0NPTk5FQ1RfUkVBU09OX05PX0FOU1dFUhADEh4KGkRJU0NPTk5FQ1RfUkVBU09OX1JFSkVDVEVEEAQSIQodRElTQ09OTkVDVF9SRUFTT05fVU5SRUFDSEFCTEUQBRIhCh1ESVNDT05ORUNUX1JFQVNPTl9UUkFOU0ZFUlJFRBAGEhwKGERJU0NPTk5FQ1RfUkVBU09OX1BBUktFRBAHEhwKGERJU0NPTk5FQ1RfUkVBU09OX0ZBSUxFRBAIKlYKCURpcmVjdGlvbhIZChVESVJFQ1RJT05fVU5TUEVDSUZJRUQQABIWChJESVJFQ1RJT05fSU5DT01JTkcQARIWChJESVJFQ1RJT05fT1VUR09JTkcQAipJCgZBY3Rpb24SFgoSQUNUSU9OX1VOU1BFQ0lGSUVEEAASDwoLQUNUSU9OX0RST1AQARIWChJBQ1RJT05fU0VORF9ESUdJVFMQAjKNBQoSQ2FsbENvbnRyb2xTZXJ2aWNlEmUKCE1ha2VDYWxsEisuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuTWFrZUNhbGxSZXF1ZXN0Giwuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuTWFrZUNhbGxSZXNwb25zZRJZCgREcm9wEicuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuRHJvcFJlcXVlc3QaKC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5Ecm9wUmVzcG9uc2USawoKU2VuZERpZ2l0cxItLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLlNlbmREaWdpdHNSZXF1ZXN0Gi4uc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuU2VuZERpZ2l0c1Jlc3BvbnNlEmcKB0dldENhbGwSKi5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5HZXRDYWxsUmVxdWVzdBorLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkdldENhbGxSZXNwb25zZSIDkAIBEm0KCUxpc3RDYWxscxIsLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkxpc3RDYWxsc1JlcXVlc3QaLS5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5MaXN0Q2FsbHNSZXNwb25zZSIDkAIBEnAKC1dhdGNoRXZlbnRzEi4uc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuV2F0Y2hFdmVudHNSZXF1ZXN0Gi8uc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuV2F0Y2hFdmVudHNSZXNwb25zZTABQlVaU2dpdGh1Yi5jb20vc3dpdGNoYm9hcmQtcGJ4L3N3aXRjaGJvYXJkL2dlbi9zd2l0Y2hib2FyZC9jYWxsY29udHJvbC92MTtjYWxsY29udHJvbHYxYgZwcm90bzM", [file_buf_validate_validate, file_google_protobuf_timestamp]);
+  fileDesc("CjVzd2l0Y2hib2FyZC9jYWxsY29udHJvbC92MS9jYWxsX2NvbnRyb2xfc2VydmljZS5wcm90bxIac3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEiJQoFUGFydHkSDgoGbnVtYmVyGAEgASgJEgwKBG5hbWUYAiABKAki5QMKBENhbGwSCgoCaWQYASABKAkSDAoEbGluZRgCIAEoCRI0CgVzdGF0ZRgDIAEoDjIlLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkNhbGxTdGF0ZRIyCgdwYXJ0aWVzGAQgAygLMiEuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuUGFydHkSOAoJZGlyZWN0aW9uGAUgASgOMiUuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuRGlyZWN0aW9uEkcKEWRpc2Nvbm5lY3RfcmVhc29uGAYgASgOMiwuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuRGlzY29ubmVjdFJlYXNvbhIXCg9yZWxhdGVkX2NhbGxfaWQYByABKAkSLgoKc3RhcnRfdGltZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLYW5zd2VyX3RpbWUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB3ZlcnNpb24YCiABKAMSOwoPYWxsb3dlZF9hY3Rpb25zGAsgAygOMiIuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuQWN0aW9uEg4KBmRpYWxlZBgMIAEoCSKEAQoPTWFrZUNhbGxSZXF1ZXN0EiEKBGxpbmUYASABKAlCE7pIEHIOMgxeWzAtOV17Miw4fSQSLAoLZGVzdGluYXRpb24YAiABKAlCF7pIFHISMhBeWzAtOSojK117MSwzMn0kEiAKD2lkZW1wb3RlbmN5X2tleRgDIAEoCUIHukgEcgIYQCJCChBNYWtlQ2FsbFJlc3BvbnNlEi4KBGNhbGwYASABKAsyIC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5DYWxsIkoKC0Ryb3BSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAESIQoQZXhwZWN0ZWRfdmVyc2lvbhgCIAEoA0IHukgEIgIoACIOCgxEcm9wUmVzcG9uc2UiWAoRU2VuZERpZ2l0c1JlcXVlc3QSGAoHY2FsbF9pZBgBIAEoCUIHukgEcgIQARIpCgZkaWdpdHMYAiABKAlCGbpIFnIUMhJeWzAtOSojQS1EXXsxLDMyfSQiFAoSU2VuZERpZ2l0c1Jlc3BvbnNlIkoKC0hvbGRSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAESIQoQZXhwZWN0ZWRfdmVyc2lvbhgCIAEoA0IHukgEIgIoACIOCgxIb2xkUmVzcG9uc2UiTgoPUmV0cmlldmVSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAESIQoQZXhwZWN0ZWRfdmVyc2lvbhgCIAEoA0IHukgEIgIoACISChBSZXRyaWV2ZVJlc3BvbnNlIioKDkdldENhbGxSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAEiQQoPR2V0Q2FsbFJlc3BvbnNlEi4KBGNhbGwYASABKAsyIC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5DYWxsIjsKEExpc3RDYWxsc1JlcXVlc3QSJwoFbGluZXMYASADKAlCGLpIFZIBEiIQcg4yDF5bMC05XXsyLDh9JCJWChFMaXN0Q2FsbHNSZXNwb25zZRIvCgVjYWxscxgBIAMoCzIgLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkNhbGwSEAoIc2VxdWVuY2UYAiABKAMiXgoSV2F0Y2hFdmVudHNSZXF1ZXN0EicKBWxpbmVzGAEgAygJQhi6SBWSARIiEHIOMgxeWzAtOV17Miw4fSQSHwoOYWZ0ZXJfc2VxdWVuY2UYAiABKANCB7pIBCICKAAiRwoTV2F0Y2hFdmVudHNSZXNwb25zZRIwCgVldmVudBgBIAEoCzIhLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkV2ZW50IsQBCgVFdmVudBIQCghzZXF1ZW5jZRgBIAEoAxIoCgR0aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIMCgRsaW5lGAMgASgJEjAKBGNhbGwYCiABKAsyIC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5DYWxsSAASNwoFZGlnaXQYCyABKAsyJi5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5EaWdpdEV2ZW50SABCBgoEa2luZCIsCgpEaWdpdEV2ZW50Eg8KB2NhbGxfaWQYASABKAkSDQoFZGlnaXQYAiABKAkq4AIKCUNhbGxTdGF0ZRIaChZDQUxMX1NUQVRFX1VOU1BFQ0lGSUVEEAASEwoPQ0FMTF9TVEFURV9JRExFEAESFgoSQ0FMTF9TVEFURV9ESUFMSU5HEAISGQoVQ0FMTF9TVEFURV9QUk9DRUVESU5HEAMSFwoTQ0FMTF9TVEFURV9SSU5HQkFDSxAEEhcKE0NBTExfU1RBVEVfT0ZGRVJJTkcQBRIYChRDQUxMX1NUQVRFX0NPTk5FQ1RFRBAGEhYKEkNBTExfU1RBVEVfT05fSE9MRBAHEicKI0NBTExfU1RBVEVfT05fSE9MRF9QRU5ESU5HX1RSQU5TRkVSEAgSKQolQ0FMTF9TVEFURV9PTl9IT0xEX1BFTkRJTkdfQ09ORkVSRU5DRRAJEhoKFkNBTExfU1RBVEVfQ09ORkVSRU5DRUQQChIbChdDQUxMX1NUQVRFX0RJU0NPTk5FQ1RFRBALKrICChBEaXNjb25uZWN0UmVhc29uEiEKHURJU0NPTk5FQ1RfUkVBU09OX1VOU1BFQ0lGSUVEEAASHAoYRElTQ09OTkVDVF9SRUFTT05fTk9STUFMEAESGgoWRElTQ09OTkVDVF9SRUFTT05fQlVTWRACEh8KG0RJU0NPTk5FQ1RfUkVBU09OX05PX0FOU1dFUhADEh4KGkRJU0NPTk5FQ1RfUkVBU09OX1JFSkVDVEVEEAQSIQodRElTQ09OTkVDVF9SRUFTT05fVU5SRUFDSEFCTEUQBRIhCh1ESVNDT05ORUNUX1JFQVNPTl9UUkFOU0ZFUlJFRBAGEhwKGERJU0NPTk5FQ1RfUkVBU09OX1BBUktFRBAHEhwKGERJU0NPTk5FQ1RfUkVBU09OX0ZBSUxFRBAIKlYKCURpcmVjdGlvbhIZChVESVJFQ1RJT05fVU5TUEVDSUZJRUQQABIWChJESVJFQ1RJT05fSU5DT01JTkcQARIWChJESVJFQ1RJT05fT1VUR09JTkcQAipvCgZBY3Rpb24SFgoSQUNUSU9OX1VOU1BFQ0lGSUVEEAASDwoLQUNUSU9OX0RST1AQARIWChJBQ1RJT05fU0VORF9ESUdJVFMQAhIPCgtBQ1RJT05fSE9MRBADEhMKD0FDVElPTl9SRVRSSUVWRRAEMs8GChJDYWxsQ29udHJvbFNlcnZpY2USZQoITWFrZUNhbGwSKy5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5NYWtlQ2FsbFJlcXVlc3QaLC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5NYWtlQ2FsbFJlc3BvbnNlElkKBERyb3ASJy5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5Ecm9wUmVxdWVzdBooLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkRyb3BSZXNwb25zZRJrCgpTZW5kRGlnaXRzEi0uc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuU2VuZERpZ2l0c1JlcXVlc3QaLi5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5TZW5kRGlnaXRzUmVzcG9uc2USWQoESG9sZBInLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkhvbGRSZXF1ZXN0Giguc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuSG9sZFJlc3BvbnNlEmUKCFJldHJpZXZlEisuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuUmV0cmlldmVSZXF1ZXN0Giwuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuUmV0cmlldmVSZXNwb25zZRJnCgdHZXRDYWxsEiouc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuR2V0Q2FsbFJlcXVlc3QaKy5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5HZXRDYWxsUmVzcG9uc2UiA5ACARJtCglMaXN0Q2FsbHMSLC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5MaXN0Q2FsbHNSZXF1ZXN0Gi0uc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuTGlzdENhbGxzUmVzcG9uc2UiA5ACARJwCgtXYXRjaEV2ZW50cxIuLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLldhdGNoRXZlbnRzUmVxdWVzdBovLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLldhdGNoRXZlbnRzUmVzcG9uc2UwAUJVWlNnaXRodWIuY29tL3N3aXRjaGJvYXJkLXBieC9zd2l0Y2hib2FyZC9nZW4vc3dpdGNoYm9hcmQvY2FsbGNvbnRyb2wvdjE7Y2FsbGNvbnRyb2x2MWIGcHJvdG8z", [file_buf_validate_validate, file_google_protobuf_timestamp]);
 
 /**
  * Party is someone else in a call.
@@ -285,6 +285,92 @@ export const SendDigitsResponseSchema: GenMessage<SendDigitsResponse> = /*@__PUR
   messageDesc(file_switchboard_callcontrol_v1_call_control_service, 7);
 
 /**
+ * HoldRequest names the call to hold.
+ *
+ * @generated from message switchboard.callcontrol.v1.HoldRequest
+ */
+export type HoldRequest = Message<"switchboard.callcontrol.v1.HoldRequest"> & {
+  /**
+   * The call handle.
+   *
+   * @generated from field: string call_id = 1;
+   */
+  callId: string;
+
+  /**
+   * When set, the call's current version; a stale one fails with ABORTED.
+   *
+   * @generated from field: int64 expected_version = 2;
+   */
+  expectedVersion: bigint;
+};
+
+/**
+ * Describes the message switchboard.callcontrol.v1.HoldRequest.
+ * Use `create(HoldRequestSchema)` to create a new message.
+ */
+export const HoldRequestSchema: GenMessage<HoldRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 8);
+
+/**
+ * HoldResponse is empty.
+ *
+ * @generated from message switchboard.callcontrol.v1.HoldResponse
+ */
+export type HoldResponse = Message<"switchboard.callcontrol.v1.HoldResponse"> & {
+};
+
+/**
+ * Describes the message switchboard.callcontrol.v1.HoldResponse.
+ * Use `create(HoldResponseSchema)` to create a new message.
+ */
+export const HoldResponseSchema: GenMessage<HoldResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 9);
+
+/**
+ * RetrieveRequest names the call to retrieve.
+ *
+ * @generated from message switchboard.callcontrol.v1.RetrieveRequest
+ */
+export type RetrieveRequest = Message<"switchboard.callcontrol.v1.RetrieveRequest"> & {
+  /**
+   * The call handle.
+   *
+   * @generated from field: string call_id = 1;
+   */
+  callId: string;
+
+  /**
+   * When set, the call's current version; a stale one fails with ABORTED.
+   *
+   * @generated from field: int64 expected_version = 2;
+   */
+  expectedVersion: bigint;
+};
+
+/**
+ * Describes the message switchboard.callcontrol.v1.RetrieveRequest.
+ * Use `create(RetrieveRequestSchema)` to create a new message.
+ */
+export const RetrieveRequestSchema: GenMessage<RetrieveRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 10);
+
+/**
+ * RetrieveResponse is empty.
+ *
+ * @generated from message switchboard.callcontrol.v1.RetrieveResponse
+ */
+export type RetrieveResponse = Message<"switchboard.callcontrol.v1.RetrieveResponse"> & {
+};
+
+/**
+ * Describes the message switchboard.callcontrol.v1.RetrieveResponse.
+ * Use `create(RetrieveResponseSchema)` to create a new message.
+ */
+export const RetrieveResponseSchema: GenMessage<RetrieveResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 11);
+
+/**
  * GetCallRequest names a call.
  *
  * @generated from message switchboard.callcontrol.v1.GetCallRequest
@@ -303,7 +389,7 @@ export type GetCallRequest = Message<"switchboard.callcontrol.v1.GetCallRequest"
  * Use `create(GetCallRequestSchema)` to create a new message.
  */
 export const GetCallRequestSchema: GenMessage<GetCallRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 8);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 12);
 
 /**
  * GetCallResponse carries the call.
@@ -324,7 +410,7 @@ export type GetCallResponse = Message<"switchboard.callcontrol.v1.GetCallRespons
  * Use `create(GetCallResponseSchema)` to create a new message.
  */
 export const GetCallResponseSchema: GenMessage<GetCallResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 9);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 13);
 
 /**
  * ListCallsRequest narrows the list.
@@ -345,7 +431,7 @@ export type ListCallsRequest = Message<"switchboard.callcontrol.v1.ListCallsRequ
  * Use `create(ListCallsRequestSchema)` to create a new message.
  */
 export const ListCallsRequestSchema: GenMessage<ListCallsRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 10);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 14);
 
 /**
  * ListCallsResponse lists calls in progress.
@@ -373,7 +459,7 @@ export type ListCallsResponse = Message<"switchboard.callcontrol.v1.ListCallsRes
  * Use `create(ListCallsResponseSchema)` to create a new message.
  */
 export const ListCallsResponseSchema: GenMessage<ListCallsResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 11);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 15);
 
 /**
  * WatchEventsRequest says which events to stream, from where.
@@ -402,7 +488,7 @@ export type WatchEventsRequest = Message<"switchboard.callcontrol.v1.WatchEvents
  * Use `create(WatchEventsRequestSchema)` to create a new message.
  */
 export const WatchEventsRequestSchema: GenMessage<WatchEventsRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 12);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 16);
 
 /**
  * WatchEventsResponse carries one event.
@@ -423,7 +509,7 @@ export type WatchEventsResponse = Message<"switchboard.callcontrol.v1.WatchEvent
  * Use `create(WatchEventsResponseSchema)` to create a new message.
  */
 export const WatchEventsResponseSchema: GenMessage<WatchEventsResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 13);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 17);
 
 /**
  * Event is something that happened on a line.
@@ -481,7 +567,7 @@ export type Event = Message<"switchboard.callcontrol.v1.Event"> & {
  * Use `create(EventSchema)` to create a new message.
  */
 export const EventSchema: GenMessage<Event> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 14);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 18);
 
 /**
  * DigitEvent is a DTMF digit pressed on a call.
@@ -509,7 +595,7 @@ export type DigitEvent = Message<"switchboard.callcontrol.v1.DigitEvent"> & {
  * Use `create(DigitEventSchema)` to create a new message.
  */
 export const DigitEventSchema: GenMessage<DigitEvent> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 15);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 19);
 
 /**
  * CallState is the state of a call as seen from one line.
@@ -744,6 +830,20 @@ export enum Action {
    * @generated from enum value: ACTION_SEND_DIGITS = 2;
    */
   SEND_DIGITS = 2,
+
+  /**
+   * Hold.
+   *
+   * @generated from enum value: ACTION_HOLD = 3;
+   */
+  HOLD = 3,
+
+  /**
+   * Retrieve.
+   *
+   * @generated from enum value: ACTION_RETRIEVE = 4;
+   */
+  RETRIEVE = 4,
 }
 
 /**
@@ -800,6 +900,27 @@ export const CallControlService: GenService<{
     methodKind: "unary";
     input: typeof SendDigitsRequestSchema;
     output: typeof SendDigitsResponseSchema;
+  },
+  /**
+   * Hold puts a CONNECTED call on hold: the other party hears music on
+   * hold and the call is ON_HOLD on this line.
+   *
+   * @generated from rpc switchboard.callcontrol.v1.CallControlService.Hold
+   */
+  hold: {
+    methodKind: "unary";
+    input: typeof HoldRequestSchema;
+    output: typeof HoldResponseSchema;
+  },
+  /**
+   * Retrieve takes an ON_HOLD call off hold and connects the parties again.
+   *
+   * @generated from rpc switchboard.callcontrol.v1.CallControlService.Retrieve
+   */
+  retrieve: {
+    methodKind: "unary";
+    input: typeof RetrieveRequestSchema;
+    output: typeof RetrieveResponseSchema;
   },
   /**
    * GetCall returns one call by its handle, including calls disconnected

@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file switchboard/switch/v1/switch_service.proto.
  */
 export const file_switchboard_switch_v1_switch_service: GenFile = /*@__PURE__*/
-  fileDesc("Cipzd2l0Y2hib2FyZC9zd2l0Y2gvdjEvc3dpdGNoX3NlcnZpY2UucHJvdG8SFXN3aXRjaGJvYXJkLnN3aXRjaC52MSLQAQoMUm91dGluZ1RhYmxlEhkKCHJldmlzaW9uGAEgASgDQge6SAQiAigAEhYKBXJlYWxtGAIgASgJQge6SARyAhABEiMKEGV4dGVuc2lvbl9sZW5ndGgYAyABKAVCCbpIBhoEGAgoAhIZChF0cnVua19hY2Nlc3NfY29kZRgEIAEoCRIaChJvcGVyYXRvcl9leHRlbnNpb24YBSABKAkSMQoFdXNlcnMYBiADKAsyIi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUm91dGluZ1VzZXIiqAEKC1JvdXRpbmdVc2VyEhMKAmlkGAEgASgJQge6SARyAhABEiYKCWV4dGVuc2lvbhgCIAEoCUITukgQcg4yDF5bMC05XXsyLDh9JBIUCgxkaXNwbGF5X25hbWUYAyABKAkSDwoHdmlydHVhbBgEIAEoCBI1CgdkZXZpY2VzGAUgAygLMiQuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlJvdXRpbmdEZXZpY2UifAoNUm91dGluZ0RldmljZRITCgJpZBgBIAEoCUIHukgEcgIQARIdCgxzaXBfdXNlcm5hbWUYAiABKAlCB7pIBHICEAESGQoHaGExX21kNRgDIAEoCUIIukgFcgOYASASHAoKaGExX3NoYTI1NhgEIAEoCUIIukgFcgOYAUAiVgoYQXBwbHlSb3V0aW5nVGFibGVSZXF1ZXN0EjoKBXRhYmxlGAEgASgLMiMuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlJvdXRpbmdUYWJsZUIGukgDyAEBIi0KGUFwcGx5Um91dGluZ1RhYmxlUmVzcG9uc2USEAoIcmV2aXNpb24YASABKAMiwQEKDFJlZ2lzdHJhdGlvbhIRCglkZXZpY2VfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIUCgxzaXBfdXNlcm5hbWUYAyABKAkSDwoHY29udGFjdBgEIAEoCRIOCgZzb3VyY2UYBSABKAkSEQoJdHJhbnNwb3J0GAYgASgJEhIKCnVzZXJfYWdlbnQYByABKAkSLwoLZXhwaXJlX3RpbWUYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIhoKGExpc3RSZWdpc3RyYXRpb25zUmVxdWVzdCJXChlMaXN0UmVnaXN0cmF0aW9uc1Jlc3BvbnNlEjoKDXJlZ2lzdHJhdGlvbnMYASADKAsyIy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUmVnaXN0cmF0aW9uIrwDCgNMZWcSCgoCaWQYASABKAkSDwoHY2FsbF9pZBgCIAEoCRIuCgVzdGF0ZRgDIAEoDjIfLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MZWdTdGF0ZRI2CglkaXJlY3Rpb24YBCABKA4yIy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGVnRGlyZWN0aW9uEg8KB3VzZXJfaWQYBSABKAkSEQoJZGV2aWNlX2lkGAYgASgJEg4KBmRpYWxlZBgHIAEoCRIOCgZjYWxsZXIYCCABKAkSEwoLc2lwX2NhbGxfaWQYCSABKAkSDQoFY29kZWMYCiABKAkSLgoKc3RhcnRfdGltZRgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLYW5zd2VyX3RpbWUYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjQKCmVuZF9yZWFzb24YDSABKA4yIC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuRW5kUmVhc29uEhIKCnNpcF9zdGF0dXMYDiABKAUSDAoEaGVsZBgPIAEoCBIPCgdjYWxsaW5nGBAgASgIIloKEE9yaWdpbmF0ZVJlcXVlc3QSGAoHdXNlcl9pZBgBIAEoCUIHukgEcgIQARIsCgtkZXN0aW5hdGlvbhgCIAEoCUIXukgUchIyEF5bMC05KiMrXXsxLDMyfSQiJAoRT3JpZ2luYXRlUmVzcG9uc2USDwoHY2FsbF9pZBgBIAEoCSJ4ChFTZW5kRGlnaXRzUmVxdWVzdBIXCgZsZWdfaWQYASABKAlCB7pIBHICEAESKQoGZGlnaXRzGAIgASgJQhm6SBZyFDISXlswLTkqI0EtRF17MSwzMn0kEh8KC2R1cmF0aW9uX21zGAMgASgFQgq6SAcaBRjQDygAIhQKElNlbmREaWdpdHNSZXNwb25zZSIRCg9MaXN0TGVnc1JlcXVlc3QiPAoQTGlzdExlZ3NSZXNwb25zZRIoCgRsZWdzGAEgAygLMhouc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkxlZyIrChBIYW5ndXBMZWdSZXF1ZXN0EhcKBmxlZ19pZBgBIAEoCUIHukgEcgIQASITChFIYW5ndXBMZWdSZXNwb25zZSIwCg1FdmVudHNSZXF1ZXN0Eh8KDmFmdGVyX3NlcXVlbmNlGAEgASgDQge6SAQiAigAIj0KDkV2ZW50c1Jlc3BvbnNlEisKBWV2ZW50GAEgASgLMhwuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkV2ZW50Iu8BCgVFdmVudBIQCghzZXF1ZW5jZRgBIAEoAxIoCgR0aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBJACgxyZWdpc3RyYXRpb24YCiABKAsyKC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUmVnaXN0cmF0aW9uRXZlbnRIABIuCgNsZWcYCyABKAsyHy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGVnRXZlbnRIABIwCgRkdG1mGAwgASgLMiAuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkR0bWZFdmVudEgAQgYKBGtpbmQiXwoRUmVnaXN0cmF0aW9uRXZlbnQSOQoMcmVnaXN0cmF0aW9uGAEgASgLMiMuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlJlZ2lzdHJhdGlvbhIPCgdyZW1vdmVkGAIgASgIIjMKCExlZ0V2ZW50EicKA2xlZxgBIAEoCzIaLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MZWciKgoJRHRtZkV2ZW50Eg4KBmxlZ19pZBgBIAEoCRINCgVkaWdpdBgCIAEoCSJkChNBdHRhY2hTd2l0Y2hSZXF1ZXN0EhcKBG5hbWUYASABKAlCCbpIBnIEEAEYQBIVCgN1cmwYAiABKAlCCLpIBXIDiAEBEh0KC3NpcF9hZGRyZXNzGAMgASgJQgi6SAVyAxiAASIxChRBdHRhY2hTd2l0Y2hSZXNwb25zZRIZChFoZWFydGJlYXRfc2Vjb25kcxgBIAEoBSp/CghMZWdTdGF0ZRIZChVMRUdfU1RBVEVfVU5TUEVDSUZJRUQQABIUChBMRUdfU1RBVEVfVFJZSU5HEAESFQoRTEVHX1NUQVRFX1JJTkdJTkcQAhIWChJMRUdfU1RBVEVfQU5TV0VSRUQQAxITCg9MRUdfU1RBVEVfRU5ERUQQBCpkCgxMZWdEaXJlY3Rpb24SHQoZTEVHX0RJUkVDVElPTl9VTlNQRUNJRklFRBAAEhkKFUxFR19ESVJFQ1RJT05fSU5CT1VORBABEhoKFkxFR19ESVJFQ1RJT05fT1VUQk9VTkQQAiqKAgoJRW5kUmVhc29uEhoKFkVORF9SRUFTT05fVU5TUEVDSUZJRUQQABIVChFFTkRfUkVBU09OX05PUk1BTBABEhMKD0VORF9SRUFTT05fQlVTWRACEhgKFEVORF9SRUFTT05fTk9fQU5TV0VSEAMSFwoTRU5EX1JFQVNPTl9SRUpFQ1RFRBAEEhoKFkVORF9SRUFTT05fVU5SRUFDSEFCTEUQBRIXChNFTkRfUkVBU09OX0NBTkNFTEVEEAYSHAoYRU5EX1JFQVNPTl9NRURJQV9USU1FT1VUEAcSGAoURU5EX1JFQVNPTl9DT01NQU5ERUQQCBIVChFFTkRfUkVBU09OX0ZBSUxFRBAJMuIFCg1Td2l0Y2hTZXJ2aWNlEnYKEUFwcGx5Um91dGluZ1RhYmxlEi8uc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkFwcGx5Um91dGluZ1RhYmxlUmVxdWVzdBowLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5BcHBseVJvdXRpbmdUYWJsZVJlc3BvbnNlEnsKEUxpc3RSZWdpc3RyYXRpb25zEi8uc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkxpc3RSZWdpc3RyYXRpb25zUmVxdWVzdBowLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MaXN0UmVnaXN0cmF0aW9uc1Jlc3BvbnNlIgOQAgESYAoITGlzdExlZ3MSJi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGlzdExlZ3NSZXF1ZXN0Gicuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkxpc3RMZWdzUmVzcG9uc2UiA5ACARJeCglIYW5ndXBMZWcSJy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuSGFuZ3VwTGVnUmVxdWVzdBooLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5IYW5ndXBMZWdSZXNwb25zZRJeCglPcmlnaW5hdGUSJy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuT3JpZ2luYXRlUmVxdWVzdBooLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5PcmlnaW5hdGVSZXNwb25zZRJhCgpTZW5kRGlnaXRzEiguc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlNlbmREaWdpdHNSZXF1ZXN0Gikuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlNlbmREaWdpdHNSZXNwb25zZRJXCgZFdmVudHMSJC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuRXZlbnRzUmVxdWVzdBolLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5FdmVudHNSZXNwb25zZTABMoABChVTd2l0Y2hSZWdpc3RyeVNlcnZpY2USZwoMQXR0YWNoU3dpdGNoEiouc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkF0dGFjaFN3aXRjaFJlcXVlc3QaKy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuQXR0YWNoU3dpdGNoUmVzcG9uc2VCS1pJZ2l0aHViLmNvbS9zd2l0Y2hib2FyZC1wYngvc3dpdGNoYm9hcmQvZ2VuL3N3aXRjaGJvYXJkL3N3aXRjaC92MTtzd2l0Y2h2MWIGcHJvdG8z", [file_buf_validate_validate, file_google_protobuf_timestamp]);
+  fileDesc("Cipzd2l0Y2hib2FyZC9zd2l0Y2gvdjEvc3dpdGNoX3NlcnZpY2UucHJvdG8SFXN3aXRjaGJvYXJkLnN3aXRjaC52MSLQAQoMUm91dGluZ1RhYmxlEhkKCHJldmlzaW9uGAEgASgDQge6SAQiAigAEhYKBXJlYWxtGAIgASgJQge6SARyAhABEiMKEGV4dGVuc2lvbl9sZW5ndGgYAyABKAVCCbpIBhoEGAgoAhIZChF0cnVua19hY2Nlc3NfY29kZRgEIAEoCRIaChJvcGVyYXRvcl9leHRlbnNpb24YBSABKAkSMQoFdXNlcnMYBiADKAsyIi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUm91dGluZ1VzZXIiqAEKC1JvdXRpbmdVc2VyEhMKAmlkGAEgASgJQge6SARyAhABEiYKCWV4dGVuc2lvbhgCIAEoCUITukgQcg4yDF5bMC05XXsyLDh9JBIUCgxkaXNwbGF5X25hbWUYAyABKAkSDwoHdmlydHVhbBgEIAEoCBI1CgdkZXZpY2VzGAUgAygLMiQuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlJvdXRpbmdEZXZpY2UifAoNUm91dGluZ0RldmljZRITCgJpZBgBIAEoCUIHukgEcgIQARIdCgxzaXBfdXNlcm5hbWUYAiABKAlCB7pIBHICEAESGQoHaGExX21kNRgDIAEoCUIIukgFcgOYASASHAoKaGExX3NoYTI1NhgEIAEoCUIIukgFcgOYAUAiVgoYQXBwbHlSb3V0aW5nVGFibGVSZXF1ZXN0EjoKBXRhYmxlGAEgASgLMiMuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlJvdXRpbmdUYWJsZUIGukgDyAEBIi0KGUFwcGx5Um91dGluZ1RhYmxlUmVzcG9uc2USEAoIcmV2aXNpb24YASABKAMiwQEKDFJlZ2lzdHJhdGlvbhIRCglkZXZpY2VfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIUCgxzaXBfdXNlcm5hbWUYAyABKAkSDwoHY29udGFjdBgEIAEoCRIOCgZzb3VyY2UYBSABKAkSEQoJdHJhbnNwb3J0GAYgASgJEhIKCnVzZXJfYWdlbnQYByABKAkSLwoLZXhwaXJlX3RpbWUYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIhoKGExpc3RSZWdpc3RyYXRpb25zUmVxdWVzdCJXChlMaXN0UmVnaXN0cmF0aW9uc1Jlc3BvbnNlEjoKDXJlZ2lzdHJhdGlvbnMYASADKAsyIy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUmVnaXN0cmF0aW9uIs0DCgNMZWcSCgoCaWQYASABKAkSDwoHY2FsbF9pZBgCIAEoCRIuCgVzdGF0ZRgDIAEoDjIfLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MZWdTdGF0ZRI2CglkaXJlY3Rpb24YBCABKA4yIy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGVnRGlyZWN0aW9uEg8KB3VzZXJfaWQYBSABKAkSEQoJZGV2aWNlX2lkGAYgASgJEg4KBmRpYWxlZBgHIAEoCRIOCgZjYWxsZXIYCCABKAkSEwoLc2lwX2NhbGxfaWQYCSABKAkSDQoFY29kZWMYCiABKAkSLgoKc3RhcnRfdGltZRgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLYW5zd2VyX3RpbWUYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjQKCmVuZF9yZWFzb24YDSABKA4yIC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuRW5kUmVhc29uEhIKCnNpcF9zdGF0dXMYDiABKAUSDAoEaGVsZBgPIAEoCBIPCgdjYWxsaW5nGBAgASgIEg8KB2hvbGRpbmcYESABKAgiKQoOSG9sZExlZ1JlcXVlc3QSFwoGbGVnX2lkGAEgASgJQge6SARyAhABIhEKD0hvbGRMZWdSZXNwb25zZSItChJSZXRyaWV2ZUxlZ1JlcXVlc3QSFwoGbGVnX2lkGAEgASgJQge6SARyAhABIhUKE1JldHJpZXZlTGVnUmVzcG9uc2UiWgoQT3JpZ2luYXRlUmVxdWVzdBIYCgd1c2VyX2lkGAEgASgJQge6SARyAhABEiwKC2Rlc3RpbmF0aW9uGAIgASgJQhe6SBRyEjIQXlswLTkqIytdezEsMzJ9JCIkChFPcmlnaW5hdGVSZXNwb25zZRIPCgdjYWxsX2lkGAEgASgJIngKEVNlbmREaWdpdHNSZXF1ZXN0EhcKBmxlZ19pZBgBIAEoCUIHukgEcgIQARIpCgZkaWdpdHMYAiABKAlCGbpIFnIUMhJeWzAtOSojQS1EXXsxLDMyfSQSHwoLZHVyYXRpb25fbXMYAyABKAVCCrpIBxoFGNAPKAAiFAoSU2VuZERpZ2l0c1Jlc3BvbnNlIhEKD0xpc3RMZWdzUmVxdWVzdCI8ChBMaXN0TGVnc1Jlc3BvbnNlEigKBGxlZ3MYASADKAsyGi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGVnIisKEEhhbmd1cExlZ1JlcXVlc3QSFwoGbGVnX2lkGAEgASgJQge6SARyAhABIhMKEUhhbmd1cExlZ1Jlc3BvbnNlIjAKDUV2ZW50c1JlcXVlc3QSHwoOYWZ0ZXJfc2VxdWVuY2UYASABKANCB7pIBCICKAAiPQoORXZlbnRzUmVzcG9uc2USKwoFZXZlbnQYASABKAsyHC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuRXZlbnQi7wEKBUV2ZW50EhAKCHNlcXVlbmNlGAEgASgDEigKBHRpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEkAKDHJlZ2lzdHJhdGlvbhgKIAEoCzIoLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5SZWdpc3RyYXRpb25FdmVudEgAEi4KA2xlZxgLIAEoCzIfLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MZWdFdmVudEgAEjAKBGR0bWYYDCABKAsyIC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuRHRtZkV2ZW50SABCBgoEa2luZCJfChFSZWdpc3RyYXRpb25FdmVudBI5CgxyZWdpc3RyYXRpb24YASABKAsyIy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUmVnaXN0cmF0aW9uEg8KB3JlbW92ZWQYAiABKAgiMwoITGVnRXZlbnQSJwoDbGVnGAEgASgLMhouc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkxlZyIqCglEdG1mRXZlbnQSDgoGbGVnX2lkGAEgASgJEg0KBWRpZ2l0GAIgASgJImQKE0F0dGFjaFN3aXRjaFJlcXVlc3QSFwoEbmFtZRgBIAEoCUIJukgGcgQQARhAEhUKA3VybBgCIAEoCUIIukgFcgOIAQESHQoLc2lwX2FkZHJlc3MYAyABKAlCCLpIBXIDGIABIjEKFEF0dGFjaFN3aXRjaFJlc3BvbnNlEhkKEWhlYXJ0YmVhdF9zZWNvbmRzGAEgASgFKn8KCExlZ1N0YXRlEhkKFUxFR19TVEFURV9VTlNQRUNJRklFRBAAEhQKEExFR19TVEFURV9UUllJTkcQARIVChFMRUdfU1RBVEVfUklOR0lORxACEhYKEkxFR19TVEFURV9BTlNXRVJFRBADEhMKD0xFR19TVEFURV9FTkRFRBAEKmQKDExlZ0RpcmVjdGlvbhIdChlMRUdfRElSRUNUSU9OX1VOU1BFQ0lGSUVEEAASGQoVTEVHX0RJUkVDVElPTl9JTkJPVU5EEAESGgoWTEVHX0RJUkVDVElPTl9PVVRCT1VORBACKooCCglFbmRSZWFzb24SGgoWRU5EX1JFQVNPTl9VTlNQRUNJRklFRBAAEhUKEUVORF9SRUFTT05fTk9STUFMEAESEwoPRU5EX1JFQVNPTl9CVVNZEAISGAoURU5EX1JFQVNPTl9OT19BTlNXRVIQAxIXChNFTkRfUkVBU09OX1JFSkVDVEVEEAQSGgoWRU5EX1JFQVNPTl9VTlJFQUNIQUJMRRAFEhcKE0VORF9SRUFTT05fQ0FOQ0VMRUQQBhIcChhFTkRfUkVBU09OX01FRElBX1RJTUVPVVQQBxIYChRFTkRfUkVBU09OX0NPTU1BTkRFRBAIEhUKEUVORF9SRUFTT05fRkFJTEVEEAkyogcKDVN3aXRjaFNlcnZpY2USdgoRQXBwbHlSb3V0aW5nVGFibGUSLy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuQXBwbHlSb3V0aW5nVGFibGVSZXF1ZXN0GjAuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkFwcGx5Um91dGluZ1RhYmxlUmVzcG9uc2USewoRTGlzdFJlZ2lzdHJhdGlvbnMSLy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGlzdFJlZ2lzdHJhdGlvbnNSZXF1ZXN0GjAuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkxpc3RSZWdpc3RyYXRpb25zUmVzcG9uc2UiA5ACARJgCghMaXN0TGVncxImLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MaXN0TGVnc1JlcXVlc3QaJy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGlzdExlZ3NSZXNwb25zZSIDkAIBEl4KCUhhbmd1cExlZxInLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5IYW5ndXBMZWdSZXF1ZXN0Giguc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkhhbmd1cExlZ1Jlc3BvbnNlEl4KCU9yaWdpbmF0ZRInLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5PcmlnaW5hdGVSZXF1ZXN0Giguc3dpdGNoYm9hcmQuc3dpdGNoLnYxLk9yaWdpbmF0ZVJlc3BvbnNlEmEKClNlbmREaWdpdHMSKC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuU2VuZERpZ2l0c1JlcXVlc3QaKS5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuU2VuZERpZ2l0c1Jlc3BvbnNlElgKB0hvbGRMZWcSJS5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuSG9sZExlZ1JlcXVlc3QaJi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuSG9sZExlZ1Jlc3BvbnNlEmQKC1JldHJpZXZlTGVnEikuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlJldHJpZXZlTGVnUmVxdWVzdBoqLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5SZXRyaWV2ZUxlZ1Jlc3BvbnNlElcKBkV2ZW50cxIkLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5FdmVudHNSZXF1ZXN0GiUuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkV2ZW50c1Jlc3BvbnNlMAEygAEKFVN3aXRjaFJlZ2lzdHJ5U2VydmljZRJnCgxBdHRhY2hTd2l0Y2gSKi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuQXR0YWNoU3dpdGNoUmVxdWVzdBorLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5BdHRhY2hTd2l0Y2hSZXNwb25zZUJLWklnaXRodWIuY29tL3N3aXRjaGJvYXJkLXBieC9zd2l0Y2hib2FyZC9nZW4vc3dpdGNoYm9hcmQvc3dpdGNoL3YxO3N3aXRjaHYxYgZwcm90bzM", [file_buf_validate_validate, file_google_protobuf_timestamp]);
 
 /**
  * RoutingTable is what a switch needs to route basic calls alone.
@@ -428,6 +428,13 @@ export type Leg = Message<"switchboard.switch.v1.Leg"> & {
    * @generated from field: bool calling = 16;
    */
   calling: boolean;
+
+  /**
+   * True when this leg's user has put the other party on hold (HoldLeg).
+   *
+   * @generated from field: bool holding = 17;
+   */
+  holding: boolean;
 };
 
 /**
@@ -436,6 +443,78 @@ export type Leg = Message<"switchboard.switch.v1.Leg"> & {
  */
 export const LegSchema: GenMessage<Leg> = /*@__PURE__*/
   messageDesc(file_switchboard_switch_v1_switch_service, 8);
+
+/**
+ * HoldLegRequest names the holding leg.
+ *
+ * @generated from message switchboard.switch.v1.HoldLegRequest
+ */
+export type HoldLegRequest = Message<"switchboard.switch.v1.HoldLegRequest"> & {
+  /**
+   * The leg whose user holds the call.
+   *
+   * @generated from field: string leg_id = 1;
+   */
+  legId: string;
+};
+
+/**
+ * Describes the message switchboard.switch.v1.HoldLegRequest.
+ * Use `create(HoldLegRequestSchema)` to create a new message.
+ */
+export const HoldLegRequestSchema: GenMessage<HoldLegRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_switch_v1_switch_service, 9);
+
+/**
+ * HoldLegResponse is empty.
+ *
+ * @generated from message switchboard.switch.v1.HoldLegResponse
+ */
+export type HoldLegResponse = Message<"switchboard.switch.v1.HoldLegResponse"> & {
+};
+
+/**
+ * Describes the message switchboard.switch.v1.HoldLegResponse.
+ * Use `create(HoldLegResponseSchema)` to create a new message.
+ */
+export const HoldLegResponseSchema: GenMessage<HoldLegResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_switch_v1_switch_service, 10);
+
+/**
+ * RetrieveLegRequest names the leg that held the call.
+ *
+ * @generated from message switchboard.switch.v1.RetrieveLegRequest
+ */
+export type RetrieveLegRequest = Message<"switchboard.switch.v1.RetrieveLegRequest"> & {
+  /**
+   * The leg whose user held the call.
+   *
+   * @generated from field: string leg_id = 1;
+   */
+  legId: string;
+};
+
+/**
+ * Describes the message switchboard.switch.v1.RetrieveLegRequest.
+ * Use `create(RetrieveLegRequestSchema)` to create a new message.
+ */
+export const RetrieveLegRequestSchema: GenMessage<RetrieveLegRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_switch_v1_switch_service, 11);
+
+/**
+ * RetrieveLegResponse is empty.
+ *
+ * @generated from message switchboard.switch.v1.RetrieveLegResponse
+ */
+export type RetrieveLegResponse = Message<"switchboard.switch.v1.RetrieveLegResponse"> & {
+};
+
+/**
+ * Describes the message switchboard.switch.v1.RetrieveLegResponse.
+ * Use `create(RetrieveLegResponseSchema)` to create a new message.
+ */
+export const RetrieveLegResponseSchema: GenMessage<RetrieveLegResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_switch_v1_switch_service, 12);
 
 /**
  * OriginateRequest says who calls whom.
@@ -463,7 +542,7 @@ export type OriginateRequest = Message<"switchboard.switch.v1.OriginateRequest">
  * Use `create(OriginateRequestSchema)` to create a new message.
  */
 export const OriginateRequestSchema: GenMessage<OriginateRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 9);
+  messageDesc(file_switchboard_switch_v1_switch_service, 13);
 
 /**
  * OriginateResponse names the new call.
@@ -484,7 +563,7 @@ export type OriginateResponse = Message<"switchboard.switch.v1.OriginateResponse
  * Use `create(OriginateResponseSchema)` to create a new message.
  */
 export const OriginateResponseSchema: GenMessage<OriginateResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 10);
+  messageDesc(file_switchboard_switch_v1_switch_service, 14);
 
 /**
  * SendDigitsRequest carries digits to send.
@@ -519,7 +598,7 @@ export type SendDigitsRequest = Message<"switchboard.switch.v1.SendDigitsRequest
  * Use `create(SendDigitsRequestSchema)` to create a new message.
  */
 export const SendDigitsRequestSchema: GenMessage<SendDigitsRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 11);
+  messageDesc(file_switchboard_switch_v1_switch_service, 15);
 
 /**
  * SendDigitsResponse is empty.
@@ -534,7 +613,7 @@ export type SendDigitsResponse = Message<"switchboard.switch.v1.SendDigitsRespon
  * Use `create(SendDigitsResponseSchema)` to create a new message.
  */
 export const SendDigitsResponseSchema: GenMessage<SendDigitsResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 12);
+  messageDesc(file_switchboard_switch_v1_switch_service, 16);
 
 /**
  * ListLegsRequest is empty.
@@ -549,7 +628,7 @@ export type ListLegsRequest = Message<"switchboard.switch.v1.ListLegsRequest"> &
  * Use `create(ListLegsRequestSchema)` to create a new message.
  */
 export const ListLegsRequestSchema: GenMessage<ListLegsRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 13);
+  messageDesc(file_switchboard_switch_v1_switch_service, 17);
 
 /**
  * ListLegsResponse lists the legs in progress.
@@ -570,7 +649,7 @@ export type ListLegsResponse = Message<"switchboard.switch.v1.ListLegsResponse">
  * Use `create(ListLegsResponseSchema)` to create a new message.
  */
 export const ListLegsResponseSchema: GenMessage<ListLegsResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 14);
+  messageDesc(file_switchboard_switch_v1_switch_service, 18);
 
 /**
  * HangupLegRequest names the leg to end.
@@ -591,7 +670,7 @@ export type HangupLegRequest = Message<"switchboard.switch.v1.HangupLegRequest">
  * Use `create(HangupLegRequestSchema)` to create a new message.
  */
 export const HangupLegRequestSchema: GenMessage<HangupLegRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 15);
+  messageDesc(file_switchboard_switch_v1_switch_service, 19);
 
 /**
  * HangupLegResponse is empty.
@@ -606,7 +685,7 @@ export type HangupLegResponse = Message<"switchboard.switch.v1.HangupLegResponse
  * Use `create(HangupLegResponseSchema)` to create a new message.
  */
 export const HangupLegResponseSchema: GenMessage<HangupLegResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 16);
+  messageDesc(file_switchboard_switch_v1_switch_service, 20);
 
 /**
  * EventsRequest says where to start.
@@ -628,7 +707,7 @@ export type EventsRequest = Message<"switchboard.switch.v1.EventsRequest"> & {
  * Use `create(EventsRequestSchema)` to create a new message.
  */
 export const EventsRequestSchema: GenMessage<EventsRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 17);
+  messageDesc(file_switchboard_switch_v1_switch_service, 21);
 
 /**
  * EventsResponse carries one event.
@@ -649,7 +728,7 @@ export type EventsResponse = Message<"switchboard.switch.v1.EventsResponse"> & {
  * Use `create(EventsResponseSchema)` to create a new message.
  */
 export const EventsResponseSchema: GenMessage<EventsResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 18);
+  messageDesc(file_switchboard_switch_v1_switch_service, 22);
 
 /**
  * Event is something that happened on the switch.
@@ -708,7 +787,7 @@ export type Event = Message<"switchboard.switch.v1.Event"> & {
  * Use `create(EventSchema)` to create a new message.
  */
 export const EventSchema: GenMessage<Event> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 19);
+  messageDesc(file_switchboard_switch_v1_switch_service, 23);
 
 /**
  * RegistrationEvent reports a binding change.
@@ -736,7 +815,7 @@ export type RegistrationEvent = Message<"switchboard.switch.v1.RegistrationEvent
  * Use `create(RegistrationEventSchema)` to create a new message.
  */
 export const RegistrationEventSchema: GenMessage<RegistrationEvent> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 20);
+  messageDesc(file_switchboard_switch_v1_switch_service, 24);
 
 /**
  * LegEvent reports a leg's new state.
@@ -757,7 +836,7 @@ export type LegEvent = Message<"switchboard.switch.v1.LegEvent"> & {
  * Use `create(LegEventSchema)` to create a new message.
  */
 export const LegEventSchema: GenMessage<LegEvent> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 21);
+  messageDesc(file_switchboard_switch_v1_switch_service, 25);
 
 /**
  * DtmfEvent reports a digit.
@@ -785,7 +864,7 @@ export type DtmfEvent = Message<"switchboard.switch.v1.DtmfEvent"> & {
  * Use `create(DtmfEventSchema)` to create a new message.
  */
 export const DtmfEventSchema: GenMessage<DtmfEvent> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 22);
+  messageDesc(file_switchboard_switch_v1_switch_service, 26);
 
 /**
  * AttachSwitchRequest describes the switch.
@@ -820,7 +899,7 @@ export type AttachSwitchRequest = Message<"switchboard.switch.v1.AttachSwitchReq
  * Use `create(AttachSwitchRequestSchema)` to create a new message.
  */
 export const AttachSwitchRequestSchema: GenMessage<AttachSwitchRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 23);
+  messageDesc(file_switchboard_switch_v1_switch_service, 27);
 
 /**
  * AttachSwitchResponse tells the switch how often to re-attach.
@@ -841,7 +920,7 @@ export type AttachSwitchResponse = Message<"switchboard.switch.v1.AttachSwitchRe
  * Use `create(AttachSwitchResponseSchema)` to create a new message.
  */
 export const AttachSwitchResponseSchema: GenMessage<AttachSwitchResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 24);
+  messageDesc(file_switchboard_switch_v1_switch_service, 28);
 
 /**
  * LegState is the state of one call leg on the switch.
@@ -1089,6 +1168,29 @@ export const SwitchService: GenService<{
     methodKind: "unary";
     input: typeof SendDigitsRequestSchema;
     output: typeof SendDigitsResponseSchema;
+  },
+  /**
+   * HoldLeg puts the party bridged to a leg on hold on behalf of the leg's
+   * user: the other party hears music on hold. FAILED_PRECONDITION when the
+   * leg is not connected or the call is already held.
+   *
+   * @generated from rpc switchboard.switch.v1.SwitchService.HoldLeg
+   */
+  holdLeg: {
+    methodKind: "unary";
+    input: typeof HoldLegRequestSchema;
+    output: typeof HoldLegResponseSchema;
+  },
+  /**
+   * RetrieveLeg takes a call its leg held off hold and bridges the parties
+   * again. FAILED_PRECONDITION when this leg did not hold the call.
+   *
+   * @generated from rpc switchboard.switch.v1.SwitchService.RetrieveLeg
+   */
+  retrieveLeg: {
+    methodKind: "unary";
+    input: typeof RetrieveLegRequestSchema;
+    output: typeof RetrieveLegResponseSchema;
   },
   /**
    * Events streams what happens on the switch, in sequence order, starting
