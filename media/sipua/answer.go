@@ -62,8 +62,8 @@ func (c *call) answerFrom(f *leg, body []byte) ([]byte, bool) {
 	}
 	f.remote = m
 	f.info.Codec = chosen.Name
-	if c.a.server == nil {
-		return []byte{}, true // an originated caller leg already has its media
+	if c.a.server == nil || c.aAnswered {
+		return []byte{}, true // an originated or transferred caller leg already has its media
 	}
 	answer, _, err := sdpneg.Answer(&c.a.local, c.offer, agreed(chosen, m), m.Direction.Reverse())
 	if err != nil {
@@ -76,7 +76,7 @@ func (c *call) answerFrom(f *leg, body []byte) ([]byte, bool) {
 // respondA sends a response on the caller's INVITE (nothing for an
 // originated call, whose caller leg is already answered). Callers hold c.mu.
 func (c *call) respondA(code int, reason string, sdp []byte) {
-	if c.a.server == nil {
+	if c.a.server == nil || c.aAnswered {
 		return
 	}
 	var hdrs []sip.Header
@@ -122,7 +122,7 @@ func (c *call) onAnswer(f *leg, res *sip.Response) {
 	if err := f.client.Ack(c.ctx); err != nil {
 		c.ua.log.Debug("sip: ACK to callee failed", "error", err)
 	}
-	if c.a.server == nil {
+	if c.a.server == nil || c.aAnswered {
 		return
 	}
 	if err := c.a.server.RespondSDP(answer); err != nil {
@@ -142,6 +142,10 @@ func (c *call) bridge(f *leg) {
 	}
 	if c.relay != nil {
 		c.relay.Close()
+	}
+	if c.player != nil { // music while a transferred party waited
+		c.player.Stop()
+		c.player = nil
 	}
 	aLeg, fLeg := c.a, f
 	r := rtpsession.NewRelay(c.a.rtp, f.rtp,

@@ -39,6 +39,7 @@ const (
 	EndMediaTimeout
 	EndCommanded
 	EndFailed
+	EndTransferred
 )
 
 const endCommanded = EndCommanded
@@ -84,6 +85,7 @@ type call struct {
 	ua         *UA
 	id         string
 	offer      *sdpneg.Media // the caller's offer
+	aAnswered  bool          // a is already answered (a transferred party): never respond to it
 	originated bool          // the switch placed the call (Originate): a is an outbound leg
 	callerExt  string        // the calling number, for From headers
 	callerName string        // the calling party's display name

@@ -164,6 +164,7 @@ func (c *call) ring(targets []Binding, callee *routing.User) {
 			c.fail(480, "Temporarily Unavailable (no answer)", EndNoAnswer)
 			return
 		case <-c.callerGone():
+			c.ua.log.Debug("sip: caller gone before answer", "call", c.id)
 			c.hangup(EndCanceled)
 			return
 		case <-c.ctx.Done():

@@ -509,3 +509,45 @@ func TestThirdPartyHold(t *testing.T) {
 		t.Fatal("alice does not hear bob after retrieve")
 	}
 }
+
+// TestBlindTransfer: alice talks to bob, transfers him to carol; bob and
+// carol talk, alice's phone gets a BYE.
+func TestBlindTransfer(t *testing.T) {
+	t.Parallel()
+	sw := startSwitch(t, switchsvcConfig(), user{Ext: "1001", Devices: []string{"alice"}},
+		user{Ext: "1002", Devices: []string{"bob"}}, user{Ext: "1003", Devices: []string{"carol"}})
+	alice := sw.phone(t, "alice", phonetest.AutoAnswer)
+	bob := sw.phone(t, "bob", phonetest.AutoAnswer)
+	carol := sw.phone(t, "carol", phonetest.AutoAnswer)
+	call, err := alice.Dial(ctxT(t), "1002")
+	if err != nil {
+		t.Fatal(err)
+	}
+	atBob := <-bob.Incoming
+	if _, err := client(sw).TransferLeg(ctxT(t), &switchv1.TransferLegRequest{
+		LegId: callingLeg(sw.UA().Legs()).ID, Destination: "1003"}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-call.Ended():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the transferring phone got no BYE")
+	}
+	atCarol := <-carol.Incoming
+	if atCarol.From != "1002" {
+		t.Errorf("carol sees the call from %q, want bob's 1002", atCarol.From)
+	}
+	atBob.PlayTone(1000)
+	atCarol.PlayTone(400)
+	if err := atCarol.WaitTone(ctxT(t), 1000); err != nil {
+		t.Fatal("carol does not hear bob")
+	}
+	if err := atBob.WaitTone(ctxT(t), 400); err != nil {
+		t.Fatal("bob does not hear carol")
+	}
+	if err := atBob.Hangup(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	<-atCarol.Ended()
+	waitFor(t, "legs to end", func() bool { return len(sw.UA().Legs()) == 0 })
+}

@@ -203,6 +203,18 @@ func (s *Switch) RetrieveLeg(_ context.Context, req *switchv1.RetrieveLegRequest
 	return &switchv1.RetrieveLegResponse{}, legError(req.GetLegId(), s.ua.Retrieve(req.GetLegId()))
 }
 
+// TransferLeg blind-transfers the other party of a leg's call.
+func (s *Switch) TransferLeg(_ context.Context, req *switchv1.TransferLegRequest) (*switchv1.TransferLegResponse, error) {
+	err := s.ua.Transfer(req.GetLegId(), req.GetDestination())
+	switch {
+	case errors.Is(err, sipua.ErrUnknownDestination):
+		return nil, connect.Errorf(connect.CodeInvalidArgument, "destination: %q is not a number this switch can reach", req.GetDestination())
+	case errors.Is(err, sipua.ErrNotRegistered):
+		return nil, connect.Errorf(connect.CodeFailedPrecondition, "destination %s has no registered device", req.GetDestination())
+	}
+	return &switchv1.TransferLegResponse{}, legError(req.GetLegId(), err)
+}
+
 // legError maps sipua's leg operation errors to Connect codes.
 func legError(legID string, err error) error {
 	switch {

@@ -25,14 +25,15 @@ var scopes = map[string]auth.Scope{
 
 	switchv1connect.SwitchRegistryServiceAttachSwitchProcedure: auth.ScopeAdmin,
 
-	callcontrolv1connect.CallControlServiceMakeCallProcedure:    auth.ScopeAdmin,
-	callcontrolv1connect.CallControlServiceDropProcedure:        auth.ScopeAdmin,
-	callcontrolv1connect.CallControlServiceSendDigitsProcedure:  auth.ScopeAdmin,
-	callcontrolv1connect.CallControlServiceHoldProcedure:        auth.ScopeAdmin,
-	callcontrolv1connect.CallControlServiceRetrieveProcedure:    auth.ScopeAdmin,
-	callcontrolv1connect.CallControlServiceGetCallProcedure:     auth.ScopeRead,
-	callcontrolv1connect.CallControlServiceListCallsProcedure:   auth.ScopeRead,
-	callcontrolv1connect.CallControlServiceWatchEventsProcedure: auth.ScopeRead,
+	callcontrolv1connect.CallControlServiceMakeCallProcedure:      auth.ScopeAdmin,
+	callcontrolv1connect.CallControlServiceDropProcedure:          auth.ScopeAdmin,
+	callcontrolv1connect.CallControlServiceSendDigitsProcedure:    auth.ScopeAdmin,
+	callcontrolv1connect.CallControlServiceHoldProcedure:          auth.ScopeAdmin,
+	callcontrolv1connect.CallControlServiceRetrieveProcedure:      auth.ScopeAdmin,
+	callcontrolv1connect.CallControlServiceBlindTransferProcedure: auth.ScopeAdmin,
+	callcontrolv1connect.CallControlServiceGetCallProcedure:       auth.ScopeRead,
+	callcontrolv1connect.CallControlServiceListCallsProcedure:     auth.ScopeRead,
+	callcontrolv1connect.CallControlServiceWatchEventsProcedure:   auth.ScopeRead,
 
 	authv1connect.TokenServiceCreateTokenProcedure: auth.ScopeAdmin,
 	authv1connect.TokenServiceListTokensProcedure:  auth.ScopeAdmin,

@@ -61,6 +61,13 @@ func (h *callControlHandler) Retrieve(ctx context.Context, req *callcontrolv1.Re
 	return &callcontrolv1.RetrieveResponse{}, h.svc.Retrieve(ctx, req.GetCallId(), req.GetExpectedVersion())
 }
 
+func (h *callControlHandler) BlindTransfer(ctx context.Context, req *callcontrolv1.BlindTransferRequest) (*callcontrolv1.BlindTransferResponse, error) {
+	if err := h.ready(); err != nil {
+		return nil, err
+	}
+	return &callcontrolv1.BlindTransferResponse{}, h.svc.BlindTransfer(ctx, req.GetCallId(), req.GetDestination(), req.GetExpectedVersion())
+}
+
 func (h *callControlHandler) GetCall(_ context.Context, req *callcontrolv1.GetCallRequest) (*callcontrolv1.GetCallResponse, error) {
 	if err := h.ready(); err != nil {
 		return nil, err

@@ -12,6 +12,7 @@ import (
 	authv1 "github.com/switchboard-pbx/switchboard/gen/switchboard/auth/v1"
 	callcontrolv1 "github.com/switchboard-pbx/switchboard/gen/switchboard/callcontrol/v1"
 	"github.com/switchboard-pbx/switchboard/gen/switchboard/callcontrol/v1/callcontrolv1connect"
+	configv1 "github.com/switchboard-pbx/switchboard/gen/switchboard/config/v1"
 	"github.com/switchboard-pbx/switchboard/media/phonetest"
 	"github.com/switchboard-pbx/switchboard/server/app/apptest"
 )
@@ -258,5 +259,60 @@ func wantCode(t *testing.T, err error, code connect.Code, frags ...string) {
 				t.Errorf("%q does not mention %q", cerr.Message(), f)
 			}
 		}
+	}
+}
+
+// TestBlindTransferFromAPI: 2001 calls 2002 (MakeCall), then transfers
+// 2002 to 2003. 2001's call ends TRANSFERRED; 2002's call is now with
+// 2003 and they hear each other.
+func TestBlindTransferFromAPI(t *testing.T) {
+	t.Parallel()
+	srv := apptest.Start(t, apptest.Options{Switch: true})
+	c := srv.Clients("connect", srv.AdminToken)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	createUsers(ctx, t, c)
+	addUser(ctx, t, c, "2003", "Carol", "carol")
+	alice := registerAt(ctx, t, srv.SIPAddr, "alice")
+	bob := registerAt(ctx, t, srv.SIPAddr, "bob")
+	carol := registerAt(ctx, t, srv.SIPAddr, "carol")
+	w := watch(ctx, t, c, 0)
+	if _, err := c.Calls.MakeCall(ctx, &callcontrolv1.MakeCallRequest{Line: "2001", Destination: "2002"}); err != nil {
+		t.Fatal(err)
+	}
+	<-alice.Incoming
+	atBob := <-bob.Incoming
+	connected := w.until(t, "2001", callcontrolv1.CallState_CALL_STATE_CONNECTED)
+	if _, err := c.Calls.BlindTransfer(ctx, &callcontrolv1.BlindTransferRequest{CallId: connected.GetId(), Destination: "2003"}); err != nil {
+		t.Fatal(err)
+	}
+	gone := w.until(t, "2001", callcontrolv1.CallState_CALL_STATE_DISCONNECTED)
+	if gone.GetDisconnectReason() != callcontrolv1.DisconnectReason_DISCONNECT_REASON_TRANSFERRED {
+		t.Fatalf("transferring line ended with %v", gone.GetDisconnectReason())
+	}
+	atCarol := <-carol.Incoming
+	w.until(t, "2003", callcontrolv1.CallState_CALL_STATE_CONNECTED)
+	atBob.PlayTone(1000)
+	if err := atCarol.WaitTone(ctx, 1000); err != nil {
+		t.Fatal("2003 does not hear the transferred party")
+	}
+}
+
+// addUser creates one more user with a device whose password is
+// "secret-<device>".
+func addUser(ctx context.Context, t *testing.T, c apptest.Clients, ext, name, device string) {
+	t.Helper()
+	sites, err := c.Config.ListSites(ctx, &configv1.ListSitesRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := c.Config.CreateUser(ctx, &configv1.CreateUserRequest{User: &configv1.User{Extension: ext, FirstName: name,
+		SiteId: sites.GetSites()[0].GetId()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Config.CreateDevice(ctx, &configv1.CreateDeviceRequest{Device: &configv1.Device{
+		UserId: u.GetUser().GetId(), SipUsername: device, Password: "secret-" + device}}); err != nil {
+		t.Fatal(err)
 	}
 }

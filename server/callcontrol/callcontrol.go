@@ -49,6 +49,7 @@ const (
 	ReasonNoAnswer    Reason = 3
 	ReasonRejected    Reason = 4
 	ReasonUnreachable Reason = 5
+	ReasonTransferred Reason = 6
 	ReasonFailed      Reason = 8
 )
 
@@ -61,6 +62,7 @@ const (
 	ActionSendDigits Action = 2
 	ActionHold       Action = 3
 	ActionRetrieve   Action = 4
+	ActionTransfer   Action = 5
 )
 
 // Party is another party of a call.
@@ -88,9 +90,9 @@ type Call struct {
 func (c Call) Allowed() []Action {
 	switch c.State {
 	case Connected:
-		return []Action{ActionDrop, ActionSendDigits, ActionHold}
+		return []Action{ActionDrop, ActionSendDigits, ActionHold, ActionTransfer}
 	case OnHold:
-		return []Action{ActionDrop, ActionRetrieve}
+		return []Action{ActionDrop, ActionRetrieve, ActionTransfer}
 	case Disconnected, Idle:
 		return nil
 	default:

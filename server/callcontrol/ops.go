@@ -140,6 +140,25 @@ func (s *Service) Retrieve(ctx context.Context, id string, expected int64) error
 	return nil
 }
 
+// BlindTransfer sends the other party of a call to dest.
+func (s *Service) BlindTransfer(ctx context.Context, id, dest string, expected int64) error {
+	legID, sw, err := s.actOn(id, expected, ActionTransfer, true)
+	if err != nil {
+		return err
+	}
+	_, err = sw.TransferLeg(ctx, &switchv1.TransferLegRequest{LegId: legID, Destination: dest})
+	switch connect.CodeOf(err) {
+	case connect.CodeInvalidArgument:
+		return derrors.New(derrors.InvalidArgument, "destination", "%s cannot be reached", dest)
+	case connect.CodeFailedPrecondition:
+		return derrors.New(derrors.FailedPrecondition, "destination", "%s has no registered phone", dest)
+	}
+	if err != nil {
+		return derrors.New(derrors.Unavailable, "", "switch unreachable: %v", connect.CodeOf(err))
+	}
+	return nil
+}
+
 // actOn checks that the call allows act (naming the state when it does
 // not) and returns a leg of the line to act on and its switch.
 func (s *Service) actOn(id string, expected int64, act Action, answeredLeg bool) (string, switchv1connect.SwitchServiceClient, error) {

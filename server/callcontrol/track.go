@@ -253,6 +253,8 @@ func reasonFor(r switchv1.EndReason) Reason {
 		return ReasonRejected
 	case switchv1.EndReason_END_REASON_UNREACHABLE:
 		return ReasonUnreachable
+	case switchv1.EndReason_END_REASON_TRANSFERRED:
+		return ReasonTransferred
 	case switchv1.EndReason_END_REASON_FAILED, switchv1.EndReason_END_REASON_MEDIA_TIMEOUT:
 		return ReasonFailed
 	default:

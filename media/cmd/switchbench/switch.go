@@ -60,7 +60,7 @@ func runSwitch(args []string) error {
 	if err != nil {
 		return err
 	}
-	defer stop()
+	defer stopWithin(stop, 3*time.Second)
 
 	pprofURL := ""
 	if *pprofAddr != "" {
@@ -112,6 +112,19 @@ func serveStats(ctx context.Context, sw *switchtest.Switch, path string, every t
 		if err := writeFigures(path, f); err != nil {
 			fmt.Fprintln(os.Stderr, "switchbench switch: stats:", err)
 		}
+	}
+}
+
+// stopWithin stops the switch, giving up after d: a switch stopped under
+// load hangs up every call, one BYE (and its timeout) after another, and a
+// benchmark wants the process gone.
+func stopWithin(stop func(), d time.Duration) {
+	done := make(chan struct{})
+	go func() { stop(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(d):
+		fmt.Fprintln(os.Stderr, "switchbench switch: calls still hanging up; exiting anyway")
 	}
 }
 

@@ -161,21 +161,24 @@ const (
 	EndReason_END_REASON_COMMANDED EndReason = 8
 	// Anything else: SIP errors, no common codec, no ports.
 	EndReason_END_REASON_FAILED EndReason = 9
+	// The leg's user transferred the call away.
+	EndReason_END_REASON_TRANSFERRED EndReason = 10
 )
 
 // Enum value maps for EndReason.
 var (
 	EndReason_name = map[int32]string{
-		0: "END_REASON_UNSPECIFIED",
-		1: "END_REASON_NORMAL",
-		2: "END_REASON_BUSY",
-		3: "END_REASON_NO_ANSWER",
-		4: "END_REASON_REJECTED",
-		5: "END_REASON_UNREACHABLE",
-		6: "END_REASON_CANCELED",
-		7: "END_REASON_MEDIA_TIMEOUT",
-		8: "END_REASON_COMMANDED",
-		9: "END_REASON_FAILED",
+		0:  "END_REASON_UNSPECIFIED",
+		1:  "END_REASON_NORMAL",
+		2:  "END_REASON_BUSY",
+		3:  "END_REASON_NO_ANSWER",
+		4:  "END_REASON_REJECTED",
+		5:  "END_REASON_UNREACHABLE",
+		6:  "END_REASON_CANCELED",
+		7:  "END_REASON_MEDIA_TIMEOUT",
+		8:  "END_REASON_COMMANDED",
+		9:  "END_REASON_FAILED",
+		10: "END_REASON_TRANSFERRED",
 	}
 	EndReason_value = map[string]int32{
 		"END_REASON_UNSPECIFIED":   0,
@@ -188,6 +191,7 @@ var (
 		"END_REASON_MEDIA_TIMEOUT": 7,
 		"END_REASON_COMMANDED":     8,
 		"END_REASON_FAILED":        9,
+		"END_REASON_TRANSFERRED":   10,
 	}
 )
 
@@ -1105,6 +1109,98 @@ func (*RetrieveLegResponse) Descriptor() ([]byte, []int) {
 	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{12}
 }
 
+// TransferLegRequest names the transferring leg and the destination.
+type TransferLegRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The leg whose user transfers the call.
+	LegId string `protobuf:"bytes,1,opt,name=leg_id,json=legId,proto3" json:"leg_id,omitempty"`
+	// Where the other party goes.
+	Destination   string `protobuf:"bytes,2,opt,name=destination,proto3" json:"destination,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TransferLegRequest) Reset() {
+	*x = TransferLegRequest{}
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TransferLegRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TransferLegRequest) ProtoMessage() {}
+
+func (x *TransferLegRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TransferLegRequest.ProtoReflect.Descriptor instead.
+func (*TransferLegRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *TransferLegRequest) GetLegId() string {
+	if x != nil {
+		return x.LegId
+	}
+	return ""
+}
+
+func (x *TransferLegRequest) GetDestination() string {
+	if x != nil {
+		return x.Destination
+	}
+	return ""
+}
+
+// TransferLegResponse is empty.
+type TransferLegResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TransferLegResponse) Reset() {
+	*x = TransferLegResponse{}
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TransferLegResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TransferLegResponse) ProtoMessage() {}
+
+func (x *TransferLegResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TransferLegResponse.ProtoReflect.Descriptor instead.
+func (*TransferLegResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{14}
+}
+
 // OriginateRequest says who calls whom.
 type OriginateRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1118,7 +1214,7 @@ type OriginateRequest struct {
 
 func (x *OriginateRequest) Reset() {
 	*x = OriginateRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[13]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1130,7 +1226,7 @@ func (x *OriginateRequest) String() string {
 func (*OriginateRequest) ProtoMessage() {}
 
 func (x *OriginateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[13]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1143,7 +1239,7 @@ func (x *OriginateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OriginateRequest.ProtoReflect.Descriptor instead.
 func (*OriginateRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{13}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *OriginateRequest) GetUserId() string {
@@ -1171,7 +1267,7 @@ type OriginateResponse struct {
 
 func (x *OriginateResponse) Reset() {
 	*x = OriginateResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[14]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1183,7 +1279,7 @@ func (x *OriginateResponse) String() string {
 func (*OriginateResponse) ProtoMessage() {}
 
 func (x *OriginateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[14]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1196,7 +1292,7 @@ func (x *OriginateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OriginateResponse.ProtoReflect.Descriptor instead.
 func (*OriginateResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{14}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *OriginateResponse) GetCallId() string {
@@ -1221,7 +1317,7 @@ type SendDigitsRequest struct {
 
 func (x *SendDigitsRequest) Reset() {
 	*x = SendDigitsRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[15]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1233,7 +1329,7 @@ func (x *SendDigitsRequest) String() string {
 func (*SendDigitsRequest) ProtoMessage() {}
 
 func (x *SendDigitsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[15]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1246,7 +1342,7 @@ func (x *SendDigitsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SendDigitsRequest.ProtoReflect.Descriptor instead.
 func (*SendDigitsRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{15}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *SendDigitsRequest) GetLegId() string {
@@ -1279,7 +1375,7 @@ type SendDigitsResponse struct {
 
 func (x *SendDigitsResponse) Reset() {
 	*x = SendDigitsResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[16]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1291,7 +1387,7 @@ func (x *SendDigitsResponse) String() string {
 func (*SendDigitsResponse) ProtoMessage() {}
 
 func (x *SendDigitsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[16]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1304,7 +1400,7 @@ func (x *SendDigitsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SendDigitsResponse.ProtoReflect.Descriptor instead.
 func (*SendDigitsResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{16}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{18}
 }
 
 // ListLegsRequest is empty.
@@ -1316,7 +1412,7 @@ type ListLegsRequest struct {
 
 func (x *ListLegsRequest) Reset() {
 	*x = ListLegsRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[17]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1328,7 +1424,7 @@ func (x *ListLegsRequest) String() string {
 func (*ListLegsRequest) ProtoMessage() {}
 
 func (x *ListLegsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[17]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1341,7 +1437,7 @@ func (x *ListLegsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListLegsRequest.ProtoReflect.Descriptor instead.
 func (*ListLegsRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{17}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{19}
 }
 
 // ListLegsResponse lists the legs in progress.
@@ -1355,7 +1451,7 @@ type ListLegsResponse struct {
 
 func (x *ListLegsResponse) Reset() {
 	*x = ListLegsResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[18]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1367,7 +1463,7 @@ func (x *ListLegsResponse) String() string {
 func (*ListLegsResponse) ProtoMessage() {}
 
 func (x *ListLegsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[18]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1380,7 +1476,7 @@ func (x *ListLegsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListLegsResponse.ProtoReflect.Descriptor instead.
 func (*ListLegsResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{18}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ListLegsResponse) GetLegs() []*Leg {
@@ -1401,7 +1497,7 @@ type HangupLegRequest struct {
 
 func (x *HangupLegRequest) Reset() {
 	*x = HangupLegRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[19]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1413,7 +1509,7 @@ func (x *HangupLegRequest) String() string {
 func (*HangupLegRequest) ProtoMessage() {}
 
 func (x *HangupLegRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[19]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1426,7 +1522,7 @@ func (x *HangupLegRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HangupLegRequest.ProtoReflect.Descriptor instead.
 func (*HangupLegRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{19}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *HangupLegRequest) GetLegId() string {
@@ -1445,7 +1541,7 @@ type HangupLegResponse struct {
 
 func (x *HangupLegResponse) Reset() {
 	*x = HangupLegResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[20]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1457,7 +1553,7 @@ func (x *HangupLegResponse) String() string {
 func (*HangupLegResponse) ProtoMessage() {}
 
 func (x *HangupLegResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[20]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1470,7 +1566,7 @@ func (x *HangupLegResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HangupLegResponse.ProtoReflect.Descriptor instead.
 func (*HangupLegResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{20}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{22}
 }
 
 // EventsRequest says where to start.
@@ -1485,7 +1581,7 @@ type EventsRequest struct {
 
 func (x *EventsRequest) Reset() {
 	*x = EventsRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[21]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1497,7 +1593,7 @@ func (x *EventsRequest) String() string {
 func (*EventsRequest) ProtoMessage() {}
 
 func (x *EventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[21]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1510,7 +1606,7 @@ func (x *EventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventsRequest.ProtoReflect.Descriptor instead.
 func (*EventsRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{21}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *EventsRequest) GetAfterSequence() int64 {
@@ -1531,7 +1627,7 @@ type EventsResponse struct {
 
 func (x *EventsResponse) Reset() {
 	*x = EventsResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[22]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1543,7 +1639,7 @@ func (x *EventsResponse) String() string {
 func (*EventsResponse) ProtoMessage() {}
 
 func (x *EventsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[22]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1556,7 +1652,7 @@ func (x *EventsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventsResponse.ProtoReflect.Descriptor instead.
 func (*EventsResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{22}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *EventsResponse) GetEvent() *Event {
@@ -1587,7 +1683,7 @@ type Event struct {
 
 func (x *Event) Reset() {
 	*x = Event{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[23]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1599,7 +1695,7 @@ func (x *Event) String() string {
 func (*Event) ProtoMessage() {}
 
 func (x *Event) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[23]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1612,7 +1708,7 @@ func (x *Event) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Event.ProtoReflect.Descriptor instead.
 func (*Event) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{23}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *Event) GetSequence() int64 {
@@ -1701,7 +1797,7 @@ type RegistrationEvent struct {
 
 func (x *RegistrationEvent) Reset() {
 	*x = RegistrationEvent{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[24]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1713,7 +1809,7 @@ func (x *RegistrationEvent) String() string {
 func (*RegistrationEvent) ProtoMessage() {}
 
 func (x *RegistrationEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[24]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1726,7 +1822,7 @@ func (x *RegistrationEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RegistrationEvent.ProtoReflect.Descriptor instead.
 func (*RegistrationEvent) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{24}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *RegistrationEvent) GetRegistration() *Registration {
@@ -1754,7 +1850,7 @@ type LegEvent struct {
 
 func (x *LegEvent) Reset() {
 	*x = LegEvent{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[25]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1766,7 +1862,7 @@ func (x *LegEvent) String() string {
 func (*LegEvent) ProtoMessage() {}
 
 func (x *LegEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[25]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1779,7 +1875,7 @@ func (x *LegEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LegEvent.ProtoReflect.Descriptor instead.
 func (*LegEvent) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{25}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *LegEvent) GetLeg() *Leg {
@@ -1802,7 +1898,7 @@ type DtmfEvent struct {
 
 func (x *DtmfEvent) Reset() {
 	*x = DtmfEvent{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[26]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1814,7 +1910,7 @@ func (x *DtmfEvent) String() string {
 func (*DtmfEvent) ProtoMessage() {}
 
 func (x *DtmfEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[26]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1827,7 +1923,7 @@ func (x *DtmfEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DtmfEvent.ProtoReflect.Descriptor instead.
 func (*DtmfEvent) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{26}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *DtmfEvent) GetLegId() string {
@@ -1859,7 +1955,7 @@ type AttachSwitchRequest struct {
 
 func (x *AttachSwitchRequest) Reset() {
 	*x = AttachSwitchRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[27]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1871,7 +1967,7 @@ func (x *AttachSwitchRequest) String() string {
 func (*AttachSwitchRequest) ProtoMessage() {}
 
 func (x *AttachSwitchRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[27]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1884,7 +1980,7 @@ func (x *AttachSwitchRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AttachSwitchRequest.ProtoReflect.Descriptor instead.
 func (*AttachSwitchRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{27}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *AttachSwitchRequest) GetName() string {
@@ -1919,7 +2015,7 @@ type AttachSwitchResponse struct {
 
 func (x *AttachSwitchResponse) Reset() {
 	*x = AttachSwitchResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[28]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1931,7 +2027,7 @@ func (x *AttachSwitchResponse) String() string {
 func (*AttachSwitchResponse) ProtoMessage() {}
 
 func (x *AttachSwitchResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[28]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1944,7 +2040,7 @@ func (x *AttachSwitchResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AttachSwitchResponse.ProtoReflect.Descriptor instead.
 func (*AttachSwitchResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{28}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *AttachSwitchResponse) GetHeartbeatSeconds() int32 {
@@ -2025,6 +2121,10 @@ const file_switchboard_switch_v1_switch_service_proto_rawDesc = "" +
 	"\x12RetrieveLegRequest\x12\x1e\n" +
 	"\x06leg_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x05legId\"\x15\n" +
 	"\x13RetrieveLegResponse\"o\n" +
+	"\x12TransferLegRequest\x12\x1e\n" +
+	"\x06leg_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x05legId\x129\n" +
+	"\vdestination\x18\x02 \x01(\tB\x17\xbaH\x14r\x122\x10^[0-9*#+]{1,32}$R\vdestination\"\x15\n" +
+	"\x13TransferLegResponse\"o\n" +
 	"\x10OriginateRequest\x12 \n" +
 	"\auser_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06userId\x129\n" +
 	"\vdestination\x18\x02 \x01(\tB\x17\xbaH\x14r\x122\x10^[0-9*#+]{1,32}$R\vdestination\",\n" +
@@ -2079,7 +2179,7 @@ const file_switchboard_switch_v1_switch_service_proto_rawDesc = "" +
 	"\fLegDirection\x12\x1d\n" +
 	"\x19LEG_DIRECTION_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15LEG_DIRECTION_INBOUND\x10\x01\x12\x1a\n" +
-	"\x16LEG_DIRECTION_OUTBOUND\x10\x02*\x8a\x02\n" +
+	"\x16LEG_DIRECTION_OUTBOUND\x10\x02*\xa6\x02\n" +
 	"\tEndReason\x12\x1a\n" +
 	"\x16END_REASON_UNSPECIFIED\x10\x00\x12\x15\n" +
 	"\x11END_REASON_NORMAL\x10\x01\x12\x13\n" +
@@ -2090,7 +2190,9 @@ const file_switchboard_switch_v1_switch_service_proto_rawDesc = "" +
 	"\x13END_REASON_CANCELED\x10\x06\x12\x1c\n" +
 	"\x18END_REASON_MEDIA_TIMEOUT\x10\a\x12\x18\n" +
 	"\x14END_REASON_COMMANDED\x10\b\x12\x15\n" +
-	"\x11END_REASON_FAILED\x10\t2\xa2\a\n" +
+	"\x11END_REASON_FAILED\x10\t\x12\x1a\n" +
+	"\x16END_REASON_TRANSFERRED\x10\n" +
+	"2\x88\b\n" +
 	"\rSwitchService\x12v\n" +
 	"\x11ApplyRoutingTable\x12/.switchboard.switch.v1.ApplyRoutingTableRequest\x1a0.switchboard.switch.v1.ApplyRoutingTableResponse\x12{\n" +
 	"\x11ListRegistrations\x12/.switchboard.switch.v1.ListRegistrationsRequest\x1a0.switchboard.switch.v1.ListRegistrationsResponse\"\x03\x90\x02\x01\x12`\n" +
@@ -2100,7 +2202,8 @@ const file_switchboard_switch_v1_switch_service_proto_rawDesc = "" +
 	"\n" +
 	"SendDigits\x12(.switchboard.switch.v1.SendDigitsRequest\x1a).switchboard.switch.v1.SendDigitsResponse\x12X\n" +
 	"\aHoldLeg\x12%.switchboard.switch.v1.HoldLegRequest\x1a&.switchboard.switch.v1.HoldLegResponse\x12d\n" +
-	"\vRetrieveLeg\x12).switchboard.switch.v1.RetrieveLegRequest\x1a*.switchboard.switch.v1.RetrieveLegResponse\x12W\n" +
+	"\vRetrieveLeg\x12).switchboard.switch.v1.RetrieveLegRequest\x1a*.switchboard.switch.v1.RetrieveLegResponse\x12d\n" +
+	"\vTransferLeg\x12).switchboard.switch.v1.TransferLegRequest\x1a*.switchboard.switch.v1.TransferLegResponse\x12W\n" +
 	"\x06Events\x12$.switchboard.switch.v1.EventsRequest\x1a%.switchboard.switch.v1.EventsResponse0\x012\x80\x01\n" +
 	"\x15SwitchRegistryService\x12g\n" +
 	"\fAttachSwitch\x12*.switchboard.switch.v1.AttachSwitchRequest\x1a+.switchboard.switch.v1.AttachSwitchResponseBKZIgithub.com/switchboard-pbx/switchboard/gen/switchboard/switch/v1;switchv1b\x06proto3"
@@ -2118,7 +2221,7 @@ func file_switchboard_switch_v1_switch_service_proto_rawDescGZIP() []byte {
 }
 
 var file_switchboard_switch_v1_switch_service_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_switchboard_switch_v1_switch_service_proto_msgTypes = make([]protoimpl.MessageInfo, 29)
+var file_switchboard_switch_v1_switch_service_proto_msgTypes = make([]protoimpl.MessageInfo, 31)
 var file_switchboard_switch_v1_switch_service_proto_goTypes = []any{
 	(LegState)(0),                     // 0: switchboard.switch.v1.LegState
 	(LegDirection)(0),                 // 1: switchboard.switch.v1.LegDirection
@@ -2136,65 +2239,69 @@ var file_switchboard_switch_v1_switch_service_proto_goTypes = []any{
 	(*HoldLegResponse)(nil),           // 13: switchboard.switch.v1.HoldLegResponse
 	(*RetrieveLegRequest)(nil),        // 14: switchboard.switch.v1.RetrieveLegRequest
 	(*RetrieveLegResponse)(nil),       // 15: switchboard.switch.v1.RetrieveLegResponse
-	(*OriginateRequest)(nil),          // 16: switchboard.switch.v1.OriginateRequest
-	(*OriginateResponse)(nil),         // 17: switchboard.switch.v1.OriginateResponse
-	(*SendDigitsRequest)(nil),         // 18: switchboard.switch.v1.SendDigitsRequest
-	(*SendDigitsResponse)(nil),        // 19: switchboard.switch.v1.SendDigitsResponse
-	(*ListLegsRequest)(nil),           // 20: switchboard.switch.v1.ListLegsRequest
-	(*ListLegsResponse)(nil),          // 21: switchboard.switch.v1.ListLegsResponse
-	(*HangupLegRequest)(nil),          // 22: switchboard.switch.v1.HangupLegRequest
-	(*HangupLegResponse)(nil),         // 23: switchboard.switch.v1.HangupLegResponse
-	(*EventsRequest)(nil),             // 24: switchboard.switch.v1.EventsRequest
-	(*EventsResponse)(nil),            // 25: switchboard.switch.v1.EventsResponse
-	(*Event)(nil),                     // 26: switchboard.switch.v1.Event
-	(*RegistrationEvent)(nil),         // 27: switchboard.switch.v1.RegistrationEvent
-	(*LegEvent)(nil),                  // 28: switchboard.switch.v1.LegEvent
-	(*DtmfEvent)(nil),                 // 29: switchboard.switch.v1.DtmfEvent
-	(*AttachSwitchRequest)(nil),       // 30: switchboard.switch.v1.AttachSwitchRequest
-	(*AttachSwitchResponse)(nil),      // 31: switchboard.switch.v1.AttachSwitchResponse
-	(*timestamppb.Timestamp)(nil),     // 32: google.protobuf.Timestamp
+	(*TransferLegRequest)(nil),        // 16: switchboard.switch.v1.TransferLegRequest
+	(*TransferLegResponse)(nil),       // 17: switchboard.switch.v1.TransferLegResponse
+	(*OriginateRequest)(nil),          // 18: switchboard.switch.v1.OriginateRequest
+	(*OriginateResponse)(nil),         // 19: switchboard.switch.v1.OriginateResponse
+	(*SendDigitsRequest)(nil),         // 20: switchboard.switch.v1.SendDigitsRequest
+	(*SendDigitsResponse)(nil),        // 21: switchboard.switch.v1.SendDigitsResponse
+	(*ListLegsRequest)(nil),           // 22: switchboard.switch.v1.ListLegsRequest
+	(*ListLegsResponse)(nil),          // 23: switchboard.switch.v1.ListLegsResponse
+	(*HangupLegRequest)(nil),          // 24: switchboard.switch.v1.HangupLegRequest
+	(*HangupLegResponse)(nil),         // 25: switchboard.switch.v1.HangupLegResponse
+	(*EventsRequest)(nil),             // 26: switchboard.switch.v1.EventsRequest
+	(*EventsResponse)(nil),            // 27: switchboard.switch.v1.EventsResponse
+	(*Event)(nil),                     // 28: switchboard.switch.v1.Event
+	(*RegistrationEvent)(nil),         // 29: switchboard.switch.v1.RegistrationEvent
+	(*LegEvent)(nil),                  // 30: switchboard.switch.v1.LegEvent
+	(*DtmfEvent)(nil),                 // 31: switchboard.switch.v1.DtmfEvent
+	(*AttachSwitchRequest)(nil),       // 32: switchboard.switch.v1.AttachSwitchRequest
+	(*AttachSwitchResponse)(nil),      // 33: switchboard.switch.v1.AttachSwitchResponse
+	(*timestamppb.Timestamp)(nil),     // 34: google.protobuf.Timestamp
 }
 var file_switchboard_switch_v1_switch_service_proto_depIdxs = []int32{
 	4,  // 0: switchboard.switch.v1.RoutingTable.users:type_name -> switchboard.switch.v1.RoutingUser
 	5,  // 1: switchboard.switch.v1.RoutingUser.devices:type_name -> switchboard.switch.v1.RoutingDevice
 	3,  // 2: switchboard.switch.v1.ApplyRoutingTableRequest.table:type_name -> switchboard.switch.v1.RoutingTable
-	32, // 3: switchboard.switch.v1.Registration.expire_time:type_name -> google.protobuf.Timestamp
+	34, // 3: switchboard.switch.v1.Registration.expire_time:type_name -> google.protobuf.Timestamp
 	8,  // 4: switchboard.switch.v1.ListRegistrationsResponse.registrations:type_name -> switchboard.switch.v1.Registration
 	0,  // 5: switchboard.switch.v1.Leg.state:type_name -> switchboard.switch.v1.LegState
 	1,  // 6: switchboard.switch.v1.Leg.direction:type_name -> switchboard.switch.v1.LegDirection
-	32, // 7: switchboard.switch.v1.Leg.start_time:type_name -> google.protobuf.Timestamp
-	32, // 8: switchboard.switch.v1.Leg.answer_time:type_name -> google.protobuf.Timestamp
+	34, // 7: switchboard.switch.v1.Leg.start_time:type_name -> google.protobuf.Timestamp
+	34, // 8: switchboard.switch.v1.Leg.answer_time:type_name -> google.protobuf.Timestamp
 	2,  // 9: switchboard.switch.v1.Leg.end_reason:type_name -> switchboard.switch.v1.EndReason
 	11, // 10: switchboard.switch.v1.ListLegsResponse.legs:type_name -> switchboard.switch.v1.Leg
-	26, // 11: switchboard.switch.v1.EventsResponse.event:type_name -> switchboard.switch.v1.Event
-	32, // 12: switchboard.switch.v1.Event.time:type_name -> google.protobuf.Timestamp
-	27, // 13: switchboard.switch.v1.Event.registration:type_name -> switchboard.switch.v1.RegistrationEvent
-	28, // 14: switchboard.switch.v1.Event.leg:type_name -> switchboard.switch.v1.LegEvent
-	29, // 15: switchboard.switch.v1.Event.dtmf:type_name -> switchboard.switch.v1.DtmfEvent
+	28, // 11: switchboard.switch.v1.EventsResponse.event:type_name -> switchboard.switch.v1.Event
+	34, // 12: switchboard.switch.v1.Event.time:type_name -> google.protobuf.Timestamp
+	29, // 13: switchboard.switch.v1.Event.registration:type_name -> switchboard.switch.v1.RegistrationEvent
+	30, // 14: switchboard.switch.v1.Event.leg:type_name -> switchboard.switch.v1.LegEvent
+	31, // 15: switchboard.switch.v1.Event.dtmf:type_name -> switchboard.switch.v1.DtmfEvent
 	8,  // 16: switchboard.switch.v1.RegistrationEvent.registration:type_name -> switchboard.switch.v1.Registration
 	11, // 17: switchboard.switch.v1.LegEvent.leg:type_name -> switchboard.switch.v1.Leg
 	6,  // 18: switchboard.switch.v1.SwitchService.ApplyRoutingTable:input_type -> switchboard.switch.v1.ApplyRoutingTableRequest
 	9,  // 19: switchboard.switch.v1.SwitchService.ListRegistrations:input_type -> switchboard.switch.v1.ListRegistrationsRequest
-	20, // 20: switchboard.switch.v1.SwitchService.ListLegs:input_type -> switchboard.switch.v1.ListLegsRequest
-	22, // 21: switchboard.switch.v1.SwitchService.HangupLeg:input_type -> switchboard.switch.v1.HangupLegRequest
-	16, // 22: switchboard.switch.v1.SwitchService.Originate:input_type -> switchboard.switch.v1.OriginateRequest
-	18, // 23: switchboard.switch.v1.SwitchService.SendDigits:input_type -> switchboard.switch.v1.SendDigitsRequest
+	22, // 20: switchboard.switch.v1.SwitchService.ListLegs:input_type -> switchboard.switch.v1.ListLegsRequest
+	24, // 21: switchboard.switch.v1.SwitchService.HangupLeg:input_type -> switchboard.switch.v1.HangupLegRequest
+	18, // 22: switchboard.switch.v1.SwitchService.Originate:input_type -> switchboard.switch.v1.OriginateRequest
+	20, // 23: switchboard.switch.v1.SwitchService.SendDigits:input_type -> switchboard.switch.v1.SendDigitsRequest
 	12, // 24: switchboard.switch.v1.SwitchService.HoldLeg:input_type -> switchboard.switch.v1.HoldLegRequest
 	14, // 25: switchboard.switch.v1.SwitchService.RetrieveLeg:input_type -> switchboard.switch.v1.RetrieveLegRequest
-	24, // 26: switchboard.switch.v1.SwitchService.Events:input_type -> switchboard.switch.v1.EventsRequest
-	30, // 27: switchboard.switch.v1.SwitchRegistryService.AttachSwitch:input_type -> switchboard.switch.v1.AttachSwitchRequest
-	7,  // 28: switchboard.switch.v1.SwitchService.ApplyRoutingTable:output_type -> switchboard.switch.v1.ApplyRoutingTableResponse
-	10, // 29: switchboard.switch.v1.SwitchService.ListRegistrations:output_type -> switchboard.switch.v1.ListRegistrationsResponse
-	21, // 30: switchboard.switch.v1.SwitchService.ListLegs:output_type -> switchboard.switch.v1.ListLegsResponse
-	23, // 31: switchboard.switch.v1.SwitchService.HangupLeg:output_type -> switchboard.switch.v1.HangupLegResponse
-	17, // 32: switchboard.switch.v1.SwitchService.Originate:output_type -> switchboard.switch.v1.OriginateResponse
-	19, // 33: switchboard.switch.v1.SwitchService.SendDigits:output_type -> switchboard.switch.v1.SendDigitsResponse
-	13, // 34: switchboard.switch.v1.SwitchService.HoldLeg:output_type -> switchboard.switch.v1.HoldLegResponse
-	15, // 35: switchboard.switch.v1.SwitchService.RetrieveLeg:output_type -> switchboard.switch.v1.RetrieveLegResponse
-	25, // 36: switchboard.switch.v1.SwitchService.Events:output_type -> switchboard.switch.v1.EventsResponse
-	31, // 37: switchboard.switch.v1.SwitchRegistryService.AttachSwitch:output_type -> switchboard.switch.v1.AttachSwitchResponse
-	28, // [28:38] is the sub-list for method output_type
-	18, // [18:28] is the sub-list for method input_type
+	16, // 26: switchboard.switch.v1.SwitchService.TransferLeg:input_type -> switchboard.switch.v1.TransferLegRequest
+	26, // 27: switchboard.switch.v1.SwitchService.Events:input_type -> switchboard.switch.v1.EventsRequest
+	32, // 28: switchboard.switch.v1.SwitchRegistryService.AttachSwitch:input_type -> switchboard.switch.v1.AttachSwitchRequest
+	7,  // 29: switchboard.switch.v1.SwitchService.ApplyRoutingTable:output_type -> switchboard.switch.v1.ApplyRoutingTableResponse
+	10, // 30: switchboard.switch.v1.SwitchService.ListRegistrations:output_type -> switchboard.switch.v1.ListRegistrationsResponse
+	23, // 31: switchboard.switch.v1.SwitchService.ListLegs:output_type -> switchboard.switch.v1.ListLegsResponse
+	25, // 32: switchboard.switch.v1.SwitchService.HangupLeg:output_type -> switchboard.switch.v1.HangupLegResponse
+	19, // 33: switchboard.switch.v1.SwitchService.Originate:output_type -> switchboard.switch.v1.OriginateResponse
+	21, // 34: switchboard.switch.v1.SwitchService.SendDigits:output_type -> switchboard.switch.v1.SendDigitsResponse
+	13, // 35: switchboard.switch.v1.SwitchService.HoldLeg:output_type -> switchboard.switch.v1.HoldLegResponse
+	15, // 36: switchboard.switch.v1.SwitchService.RetrieveLeg:output_type -> switchboard.switch.v1.RetrieveLegResponse
+	17, // 37: switchboard.switch.v1.SwitchService.TransferLeg:output_type -> switchboard.switch.v1.TransferLegResponse
+	27, // 38: switchboard.switch.v1.SwitchService.Events:output_type -> switchboard.switch.v1.EventsResponse
+	33, // 39: switchboard.switch.v1.SwitchRegistryService.AttachSwitch:output_type -> switchboard.switch.v1.AttachSwitchResponse
+	29, // [29:40] is the sub-list for method output_type
+	18, // [18:29] is the sub-list for method input_type
 	18, // [18:18] is the sub-list for extension type_name
 	18, // [18:18] is the sub-list for extension extendee
 	0,  // [0:18] is the sub-list for field type_name
@@ -2205,7 +2312,7 @@ func file_switchboard_switch_v1_switch_service_proto_init() {
 	if File_switchboard_switch_v1_switch_service_proto != nil {
 		return
 	}
-	file_switchboard_switch_v1_switch_service_proto_msgTypes[23].OneofWrappers = []any{
+	file_switchboard_switch_v1_switch_service_proto_msgTypes[25].OneofWrappers = []any{
 		(*Event_Registration)(nil),
 		(*Event_Leg)(nil),
 		(*Event_Dtmf)(nil),
@@ -2216,7 +2323,7 @@ func file_switchboard_switch_v1_switch_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_switchboard_switch_v1_switch_service_proto_rawDesc), len(file_switchboard_switch_v1_switch_service_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   29,
+			NumMessages:   31,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

@@ -37,6 +37,9 @@ const (
 	// CallControlServiceRetrieveProcedure is the procedure name of the CallControlService's Retrieve
 	// RPC.
 	CallControlServiceRetrieveProcedure = "/switchboard.callcontrol.v1.CallControlService/Retrieve"
+	// CallControlServiceBlindTransferProcedure is the procedure name of the CallControlService's
+	// BlindTransfer RPC.
+	CallControlServiceBlindTransferProcedure = "/switchboard.callcontrol.v1.CallControlService/BlindTransfer"
 	// CallControlServiceGetCallProcedure is the procedure name of the CallControlService's GetCall RPC.
 	CallControlServiceGetCallProcedure = "/switchboard.callcontrol.v1.CallControlService/GetCall"
 	// CallControlServiceListCallsProcedure is the procedure name of the CallControlService's ListCalls
@@ -81,6 +84,13 @@ var (
 			StreamType: connect.StreamTypeUnary,
 			Schema:     v1.File_switchboard_callcontrol_v1_call_control_service_proto.Services().ByName("CallControlService").Methods().ByName("Retrieve"),
 			Procedure:  CallControlServiceRetrieveProcedure,
+		}
+	})
+	callControlServiceBlindTransferSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_switchboard_callcontrol_v1_call_control_service_proto.Services().ByName("CallControlService").Methods().ByName("BlindTransfer"),
+			Procedure:  CallControlServiceBlindTransferProcedure,
 		}
 	})
 	callControlServiceGetCallSpec = sync.OnceValue(func() connect.Spec {
@@ -131,6 +141,10 @@ type CallControlServiceClient interface {
 	Hold(context.Context, *v1.HoldRequest) (*v1.HoldResponse, error)
 	// Retrieve takes an ON_HOLD call off hold and connects the parties again.
 	Retrieve(context.Context, *v1.RetrieveRequest) (*v1.RetrieveResponse, error)
+	// BlindTransfer sends the other party of a CONNECTED or ON_HOLD call to a
+	// destination; it hears music until the destination answers. The call
+	// is DISCONNECTED on this line with reason TRANSFERRED.
+	BlindTransfer(context.Context, *v1.BlindTransferRequest) (*v1.BlindTransferResponse, error)
 	// GetCall returns one call by its handle, including calls disconnected
 	// in the last minutes.
 	GetCall(context.Context, *v1.GetCallRequest) (*v1.GetCallResponse, error)
@@ -195,6 +209,10 @@ type CallControlServiceHandler interface {
 	Hold(context.Context, *v1.HoldRequest) (*v1.HoldResponse, error)
 	// Retrieve takes an ON_HOLD call off hold and connects the parties again.
 	Retrieve(context.Context, *v1.RetrieveRequest) (*v1.RetrieveResponse, error)
+	// BlindTransfer sends the other party of a CONNECTED or ON_HOLD call to a
+	// destination; it hears music until the destination answers. The call
+	// is DISCONNECTED on this line with reason TRANSFERRED.
+	BlindTransfer(context.Context, *v1.BlindTransferRequest) (*v1.BlindTransferResponse, error)
 	// GetCall returns one call by its handle, including calls disconnected
 	// in the last minutes.
 	GetCall(context.Context, *v1.GetCallRequest) (*v1.GetCallResponse, error)
@@ -218,6 +236,7 @@ func RegisterCallControlServiceHandler(server *connect.Server, svc CallControlSe
 		connect.Method{Spec: callControlServiceSendDigitsSpec(), Handler: adapter.sendDigits},
 		connect.Method{Spec: callControlServiceHoldSpec(), Handler: adapter.hold},
 		connect.Method{Spec: callControlServiceRetrieveSpec(), Handler: adapter.retrieve},
+		connect.Method{Spec: callControlServiceBlindTransferSpec(), Handler: adapter.blindTransfer},
 		connect.Method{Spec: callControlServiceGetCallSpec(), Handler: adapter.getCall},
 		connect.Method{Spec: callControlServiceListCallsSpec(), Handler: adapter.listCalls},
 		connect.Method{Spec: callControlServiceWatchEventsSpec(), Handler: adapter.watchEvents},
@@ -261,6 +280,10 @@ func (UnimplementedCallControlServiceHandler) Hold(context.Context, *v1.HoldRequ
 
 func (UnimplementedCallControlServiceHandler) Retrieve(context.Context, *v1.RetrieveRequest) (*v1.RetrieveResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.callcontrol.v1.CallControlService.Retrieve is not implemented")
+}
+
+func (UnimplementedCallControlServiceHandler) BlindTransfer(context.Context, *v1.BlindTransferRequest) (*v1.BlindTransferResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.callcontrol.v1.CallControlService.BlindTransfer is not implemented")
 }
 
 func (UnimplementedCallControlServiceHandler) GetCall(context.Context, *v1.GetCallRequest) (*v1.GetCallResponse, error) {
@@ -314,6 +337,14 @@ func (c *callControlServiceClient) Hold(ctx context.Context, req *v1.HoldRequest
 func (c *callControlServiceClient) Retrieve(ctx context.Context, req *v1.RetrieveRequest) (*v1.RetrieveResponse, error) {
 	var res v1.RetrieveResponse
 	if err := c.client.CallUnary(ctx, callControlServiceRetrieveSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *callControlServiceClient) BlindTransfer(ctx context.Context, req *v1.BlindTransferRequest) (*v1.BlindTransferResponse, error) {
+	var res v1.BlindTransferResponse
+	if err := c.client.CallUnary(ctx, callControlServiceBlindTransferSpec(), req, &res); err != nil {
 		return nil, err
 	}
 	return &res, nil
@@ -399,6 +430,18 @@ func (h callControlServiceHandler) retrieve(ctx context.Context, _ connect.Spec,
 		return err
 	}
 	res, err := h.svc.Retrieve(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h callControlServiceHandler) blindTransfer(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.BlindTransferRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.BlindTransfer(ctx, &req)
 	if err != nil {
 		return err
 	}

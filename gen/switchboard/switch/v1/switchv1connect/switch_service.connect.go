@@ -44,6 +44,8 @@ const (
 	SwitchServiceHoldLegProcedure = "/switchboard.switch.v1.SwitchService/HoldLeg"
 	// SwitchServiceRetrieveLegProcedure is the procedure name of the SwitchService's RetrieveLeg RPC.
 	SwitchServiceRetrieveLegProcedure = "/switchboard.switch.v1.SwitchService/RetrieveLeg"
+	// SwitchServiceTransferLegProcedure is the procedure name of the SwitchService's TransferLeg RPC.
+	SwitchServiceTransferLegProcedure = "/switchboard.switch.v1.SwitchService/TransferLeg"
 	// SwitchServiceEventsProcedure is the procedure name of the SwitchService's Events RPC.
 	SwitchServiceEventsProcedure = "/switchboard.switch.v1.SwitchService/Events"
 	// SwitchRegistryServiceAttachSwitchProcedure is the procedure name of the SwitchRegistryService's
@@ -110,6 +112,13 @@ var (
 			Procedure:  SwitchServiceRetrieveLegProcedure,
 		}
 	})
+	switchServiceTransferLegSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_switchboard_switch_v1_switch_service_proto.Services().ByName("SwitchService").Methods().ByName("TransferLeg"),
+			Procedure:  SwitchServiceTransferLegProcedure,
+		}
+	})
 	switchServiceEventsSpec = sync.OnceValue(func() connect.Spec {
 		return connect.Spec{
 			StreamType: connect.StreamTypeServer,
@@ -152,6 +161,10 @@ type SwitchServiceClient interface {
 	// RetrieveLeg takes a call its leg held off hold and bridges the parties
 	// again. FAILED_PRECONDITION when this leg did not hold the call.
 	RetrieveLeg(context.Context, *v1.RetrieveLegRequest) (*v1.RetrieveLegResponse, error)
+	// TransferLeg is a blind transfer by a leg's user: the party bridged to
+	// the leg is called through to destination (hearing music meanwhile) and
+	// the leg is hung up with END_REASON_TRANSFERRED.
+	TransferLeg(context.Context, *v1.TransferLegRequest) (*v1.TransferLegResponse, error)
 	// Events streams what happens on the switch, in sequence order, starting
 	// after after_sequence. Events older than the switch retains answer
 	// OUT_OF_RANGE.
@@ -217,6 +230,10 @@ type SwitchServiceHandler interface {
 	// RetrieveLeg takes a call its leg held off hold and bridges the parties
 	// again. FAILED_PRECONDITION when this leg did not hold the call.
 	RetrieveLeg(context.Context, *v1.RetrieveLegRequest) (*v1.RetrieveLegResponse, error)
+	// TransferLeg is a blind transfer by a leg's user: the party bridged to
+	// the leg is called through to destination (hearing music meanwhile) and
+	// the leg is hung up with END_REASON_TRANSFERRED.
+	TransferLeg(context.Context, *v1.TransferLegRequest) (*v1.TransferLegResponse, error)
 	// Events streams what happens on the switch, in sequence order, starting
 	// after after_sequence. Events older than the switch retains answer
 	// OUT_OF_RANGE.
@@ -236,6 +253,7 @@ func RegisterSwitchServiceHandler(server *connect.Server, svc SwitchServiceHandl
 		connect.Method{Spec: switchServiceSendDigitsSpec(), Handler: adapter.sendDigits},
 		connect.Method{Spec: switchServiceHoldLegSpec(), Handler: adapter.holdLeg},
 		connect.Method{Spec: switchServiceRetrieveLegSpec(), Handler: adapter.retrieveLeg},
+		connect.Method{Spec: switchServiceTransferLegSpec(), Handler: adapter.transferLeg},
 		connect.Method{Spec: switchServiceEventsSpec(), Handler: adapter.events},
 	)
 }
@@ -288,6 +306,10 @@ func (UnimplementedSwitchServiceHandler) HoldLeg(context.Context, *v1.HoldLegReq
 
 func (UnimplementedSwitchServiceHandler) RetrieveLeg(context.Context, *v1.RetrieveLegRequest) (*v1.RetrieveLegResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.switch.v1.SwitchService.RetrieveLeg is not implemented")
+}
+
+func (UnimplementedSwitchServiceHandler) TransferLeg(context.Context, *v1.TransferLegRequest) (*v1.TransferLegResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.switch.v1.SwitchService.TransferLeg is not implemented")
 }
 
 func (UnimplementedSwitchServiceHandler) Events(context.Context, *v1.EventsRequest, SwitchServiceEventsServerStream) error {
@@ -357,6 +379,14 @@ func (c *switchServiceClient) HoldLeg(ctx context.Context, req *v1.HoldLegReques
 func (c *switchServiceClient) RetrieveLeg(ctx context.Context, req *v1.RetrieveLegRequest) (*v1.RetrieveLegResponse, error) {
 	var res v1.RetrieveLegResponse
 	if err := c.client.CallUnary(ctx, switchServiceRetrieveLegSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *switchServiceClient) TransferLeg(ctx context.Context, req *v1.TransferLegRequest) (*v1.TransferLegResponse, error) {
+	var res v1.TransferLegResponse
+	if err := c.client.CallUnary(ctx, switchServiceTransferLegSpec(), req, &res); err != nil {
 		return nil, err
 	}
 	return &res, nil
@@ -462,6 +492,18 @@ func (h switchServiceHandler) retrieveLeg(ctx context.Context, _ connect.Spec, s
 		return err
 	}
 	res, err := h.svc.RetrieveLeg(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h switchServiceHandler) transferLeg(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.TransferLegRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.TransferLeg(ctx, &req)
 	if err != nil {
 		return err
 	}

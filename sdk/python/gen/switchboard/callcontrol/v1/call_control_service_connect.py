@@ -21,7 +21,7 @@ from connectrpc.protocol import ProtocolType
 from connectrpc.server import ConnectASGIApplication, ConnectWSGIApplication, DEFAULT_READ_MAX_BYTES, Endpoint, EndpointSync
 from pyqwest import Client, SyncClient
 
-from .call_control_service_pb2 import DropRequest, DropResponse, GetCallRequest, GetCallResponse, HoldRequest, HoldResponse, ListCallsRequest, ListCallsResponse, MakeCallRequest, MakeCallResponse, RetrieveRequest, RetrieveResponse, SendDigitsRequest, SendDigitsResponse, WatchEventsRequest, WatchEventsResponse
+from .call_control_service_pb2 import BlindTransferRequest, BlindTransferResponse, DropRequest, DropResponse, GetCallRequest, GetCallResponse, HoldRequest, HoldResponse, ListCallsRequest, ListCallsResponse, MakeCallRequest, MakeCallResponse, RetrieveRequest, RetrieveResponse, SendDigitsRequest, SendDigitsResponse, WatchEventsRequest, WatchEventsResponse
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator, Mapping
@@ -82,6 +82,14 @@ class CallControlService(Protocol):
     async def retrieve(self, request: RetrieveRequest, ctx: RequestContext[RetrieveRequest, RetrieveResponse], /) -> RetrieveResponse:
         """
         Retrieve takes an ON_HOLD call off hold and connects the parties again.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def blind_transfer(self, request: BlindTransferRequest, ctx: RequestContext[BlindTransferRequest, BlindTransferResponse], /) -> BlindTransferResponse:
+        """
+        BlindTransfer sends the other party of a CONNECTED or ON_HOLD call to a
+        destination; it hears music until the destination answers. The call
+        is DISCONNECTED on this line with reason TRANSFERRED.
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -176,6 +184,17 @@ class CallControlServiceASGIApplication(ConnectASGIApplication[CallControlServic
                         stream_type=StreamType.UNARY,
                     ),
                     function=svc.retrieve,
+                ),
+                "/switchboard.callcontrol.v1.CallControlService/BlindTransfer": Endpoint.unary(
+                    method=MethodInfo(
+                        name="BlindTransfer",
+                        service_name="switchboard.callcontrol.v1.CallControlService",
+                        input=BlindTransferRequest,
+                        output=BlindTransferResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.blind_transfer,
                 ),
                 "/switchboard.callcontrol.v1.CallControlService/GetCall": Endpoint.unary(
                     method=MethodInfo(
@@ -380,6 +399,31 @@ class CallControlServiceClient(ConnectClient):
             headers=headers,
             timeout_ms=timeout_ms,
         )
+    async def blind_transfer(
+        self,
+        request: BlindTransferRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> BlindTransferResponse:
+        """
+        BlindTransfer sends the other party of a CONNECTED or ON_HOLD call to a
+        destination; it hears music until the destination answers. The call
+        is DISCONNECTED on this line with reason TRANSFERRED.
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="BlindTransfer",
+                service_name="switchboard.callcontrol.v1.CallControlService",
+                input=BlindTransferRequest,
+                output=BlindTransferResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
     async def get_call(
         self,
         request: GetCallRequest,
@@ -507,6 +551,14 @@ class CallControlServiceSync(Protocol):
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
+    def blind_transfer(self, request: BlindTransferRequest, ctx: RequestContext[BlindTransferRequest, BlindTransferResponse], /) -> BlindTransferResponse:
+        """
+        BlindTransfer sends the other party of a CONNECTED or ON_HOLD call to a
+        destination; it hears music until the destination answers. The call
+        is DISCONNECTED on this line with reason TRANSFERRED.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
     def get_call(self, request: GetCallRequest, ctx: RequestContext[GetCallRequest, GetCallResponse], /) -> GetCallResponse:
         """
         GetCall returns one call by its handle, including calls disconnected
@@ -596,6 +648,17 @@ class CallControlServiceWSGIApplication(ConnectWSGIApplication):
                         stream_type=StreamType.UNARY,
                     ),
                     function=service.retrieve,
+                ),
+                "/switchboard.callcontrol.v1.CallControlService/BlindTransfer": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="BlindTransfer",
+                        service_name="switchboard.callcontrol.v1.CallControlService",
+                        input=BlindTransferRequest,
+                        output=BlindTransferResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.blind_transfer,
                 ),
                 "/switchboard.callcontrol.v1.CallControlService/GetCall": EndpointSync.unary(
                     method=MethodInfo(
@@ -794,6 +857,31 @@ class CallControlServiceClientSync(ConnectClientSync):
                 service_name="switchboard.callcontrol.v1.CallControlService",
                 input=RetrieveRequest,
                 output=RetrieveResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def blind_transfer(
+        self,
+        request: BlindTransferRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> BlindTransferResponse:
+        """
+        BlindTransfer sends the other party of a CONNECTED or ON_HOLD call to a
+        destination; it hears music until the destination answers. The call
+        is DISCONNECTED on this line with reason TRANSFERRED.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="BlindTransfer",
+                service_name="switchboard.callcontrol.v1.CallControlService",
+                input=BlindTransferRequest,
+                output=BlindTransferResponse,
                 idempotency_level=IdempotencyLevel.UNKNOWN,
                 stream_type=StreamType.UNARY,
             ),

@@ -51,6 +51,7 @@ class Action(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ACTION_SEND_DIGITS: _ClassVar[Action]
     ACTION_HOLD: _ClassVar[Action]
     ACTION_RETRIEVE: _ClassVar[Action]
+    ACTION_BLIND_TRANSFER: _ClassVar[Action]
 CALL_STATE_UNSPECIFIED: CallState
 CALL_STATE_IDLE: CallState
 CALL_STATE_DIALING: CallState
@@ -80,6 +81,7 @@ ACTION_DROP: Action
 ACTION_SEND_DIGITS: Action
 ACTION_HOLD: Action
 ACTION_RETRIEVE: Action
+ACTION_BLIND_TRANSFER: Action
 
 class Party(_message.Message):
     __slots__ = ("number", "name")
@@ -178,6 +180,20 @@ class RetrieveRequest(_message.Message):
     def __init__(self, call_id: _Optional[str] = ..., expected_version: _Optional[int] = ...) -> None: ...
 
 class RetrieveResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class BlindTransferRequest(_message.Message):
+    __slots__ = ("call_id", "destination", "expected_version")
+    CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    DESTINATION_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_VERSION_FIELD_NUMBER: _ClassVar[int]
+    call_id: str
+    destination: str
+    expected_version: int
+    def __init__(self, call_id: _Optional[str] = ..., destination: _Optional[str] = ..., expected_version: _Optional[int] = ...) -> None: ...
+
+class BlindTransferResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 

@@ -21,7 +21,7 @@ from connectrpc.protocol import ProtocolType
 from connectrpc.server import ConnectASGIApplication, ConnectWSGIApplication, DEFAULT_READ_MAX_BYTES, Endpoint, EndpointSync
 from pyqwest import Client, SyncClient
 
-from .switch_service_pb2 import ApplyRoutingTableRequest, ApplyRoutingTableResponse, AttachSwitchRequest, AttachSwitchResponse, EventsRequest, EventsResponse, HangupLegRequest, HangupLegResponse, HoldLegRequest, HoldLegResponse, ListLegsRequest, ListLegsResponse, ListRegistrationsRequest, ListRegistrationsResponse, OriginateRequest, OriginateResponse, RetrieveLegRequest, RetrieveLegResponse, SendDigitsRequest, SendDigitsResponse
+from .switch_service_pb2 import ApplyRoutingTableRequest, ApplyRoutingTableResponse, AttachSwitchRequest, AttachSwitchResponse, EventsRequest, EventsResponse, HangupLegRequest, HangupLegResponse, HoldLegRequest, HoldLegResponse, ListLegsRequest, ListLegsResponse, ListRegistrationsRequest, ListRegistrationsResponse, OriginateRequest, OriginateResponse, RetrieveLegRequest, RetrieveLegResponse, SendDigitsRequest, SendDigitsResponse, TransferLegRequest, TransferLegResponse
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator, Mapping
@@ -105,6 +105,14 @@ class SwitchService(Protocol):
         """
         RetrieveLeg takes a call its leg held off hold and bridges the parties
         again. FAILED_PRECONDITION when this leg did not hold the call.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def transfer_leg(self, request: TransferLegRequest, ctx: RequestContext[TransferLegRequest, TransferLegResponse], /) -> TransferLegResponse:
+        """
+        TransferLeg is a blind transfer by a leg's user: the party bridged to
+        the leg is called through to destination (hearing music meanwhile) and
+        the leg is hung up with END_REASON_TRANSFERRED.
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -217,6 +225,17 @@ class SwitchServiceASGIApplication(ConnectASGIApplication[SwitchService]):
                         stream_type=StreamType.UNARY,
                     ),
                     function=svc.retrieve_leg,
+                ),
+                "/switchboard.switch.v1.SwitchService/TransferLeg": Endpoint.unary(
+                    method=MethodInfo(
+                        name="TransferLeg",
+                        service_name="switchboard.switch.v1.SwitchService",
+                        input=TransferLegRequest,
+                        output=TransferLegResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.transfer_leg,
                 ),
                 "/switchboard.switch.v1.SwitchService/Events": Endpoint.server_stream(
                     method=MethodInfo(
@@ -477,6 +496,31 @@ class SwitchServiceClient(ConnectClient):
             headers=headers,
             timeout_ms=timeout_ms,
         )
+    async def transfer_leg(
+        self,
+        request: TransferLegRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> TransferLegResponse:
+        """
+        TransferLeg is a blind transfer by a leg's user: the party bridged to
+        the leg is called through to destination (hearing music meanwhile) and
+        the leg is hung up with END_REASON_TRANSFERRED.
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="TransferLeg",
+                service_name="switchboard.switch.v1.SwitchService",
+                input=TransferLegRequest,
+                output=TransferLegResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
     def events(
         self,
         request: EventsRequest,
@@ -571,6 +615,14 @@ class SwitchServiceSync(Protocol):
         """
         RetrieveLeg takes a call its leg held off hold and bridges the parties
         again. FAILED_PRECONDITION when this leg did not hold the call.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def transfer_leg(self, request: TransferLegRequest, ctx: RequestContext[TransferLegRequest, TransferLegResponse], /) -> TransferLegResponse:
+        """
+        TransferLeg is a blind transfer by a leg's user: the party bridged to
+        the leg is called through to destination (hearing music meanwhile) and
+        the leg is hung up with END_REASON_TRANSFERRED.
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -681,6 +733,17 @@ class SwitchServiceWSGIApplication(ConnectWSGIApplication):
                         stream_type=StreamType.UNARY,
                     ),
                     function=service.retrieve_leg,
+                ),
+                "/switchboard.switch.v1.SwitchService/TransferLeg": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="TransferLeg",
+                        service_name="switchboard.switch.v1.SwitchService",
+                        input=TransferLegRequest,
+                        output=TransferLegResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.transfer_leg,
                 ),
                 "/switchboard.switch.v1.SwitchService/Events": EndpointSync.server_stream(
                     method=MethodInfo(
@@ -935,6 +998,31 @@ class SwitchServiceClientSync(ConnectClientSync):
                 service_name="switchboard.switch.v1.SwitchService",
                 input=RetrieveLegRequest,
                 output=RetrieveLegResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def transfer_leg(
+        self,
+        request: TransferLegRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> TransferLegResponse:
+        """
+        TransferLeg is a blind transfer by a leg's user: the party bridged to
+        the leg is called through to destination (hearing music meanwhile) and
+        the leg is hung up with END_REASON_TRANSFERRED.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="TransferLeg",
+                service_name="switchboard.switch.v1.SwitchService",
+                input=TransferLegRequest,
+                output=TransferLegResponse,
                 idempotency_level=IdempotencyLevel.UNKNOWN,
                 stream_type=StreamType.UNARY,
             ),

@@ -37,6 +37,7 @@ class EndReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     END_REASON_MEDIA_TIMEOUT: _ClassVar[EndReason]
     END_REASON_COMMANDED: _ClassVar[EndReason]
     END_REASON_FAILED: _ClassVar[EndReason]
+    END_REASON_TRANSFERRED: _ClassVar[EndReason]
 LEG_STATE_UNSPECIFIED: LegState
 LEG_STATE_TRYING: LegState
 LEG_STATE_RINGING: LegState
@@ -55,6 +56,7 @@ END_REASON_CANCELED: EndReason
 END_REASON_MEDIA_TIMEOUT: EndReason
 END_REASON_COMMANDED: EndReason
 END_REASON_FAILED: EndReason
+END_REASON_TRANSFERRED: EndReason
 
 class RoutingTable(_message.Message):
     __slots__ = ("revision", "realm", "extension_length", "trunk_access_code", "operator_extension", "users")
@@ -195,6 +197,18 @@ class RetrieveLegRequest(_message.Message):
     def __init__(self, leg_id: _Optional[str] = ...) -> None: ...
 
 class RetrieveLegResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class TransferLegRequest(_message.Message):
+    __slots__ = ("leg_id", "destination")
+    LEG_ID_FIELD_NUMBER: _ClassVar[int]
+    DESTINATION_FIELD_NUMBER: _ClassVar[int]
+    leg_id: str
+    destination: str
+    def __init__(self, leg_id: _Optional[str] = ..., destination: _Optional[str] = ...) -> None: ...
+
+class TransferLegResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 

@@ -1,0 +1,101 @@
+package sipua
+
+import (
+	"github.com/switchboard-pbx/switchboard/media/codec"
+	"github.com/switchboard-pbx/switchboard/media/routing"
+)
+
+// Transfer is a blind transfer by a leg's user: the party bridged to the
+// leg is called through to dest (hearing music while dest rings) and the
+// transferring leg is hung up with EndTransferred. The transferred party
+// stays in the same call (same call id).
+func (u *UA) Transfer(legID, dest string) error {
+	c := u.calls.leg(legID)
+	if c == nil {
+		return ErrUnknownLeg
+	}
+	route := u.table.Load().Resolve(dest)
+	if route.Kind != routing.ToUser {
+		return ErrUnknownDestination
+	}
+	targets, code, _ := u.targets(route, nil)
+	if code != 0 {
+		return ErrNotRegistered
+	}
+	c.mu.Lock()
+	l, stay := c.pair(legID)
+	if l == nil || stay == nil {
+		c.mu.Unlock()
+		return ErrNotConnected
+	}
+	c2 := newCall(u)
+	c2.id = c.id
+	c2.a, c2.offer, c2.aAnswered = stay, stay.remote, true
+	c2.callerExt, c2.callerName, c2.dialed = stayNumber(u, stay), stay.info.Caller, dest
+	if stay == c.a {
+		c.a = nil
+	} else {
+		c.b = nil
+	}
+	kept := c.forks[:0]
+	for _, f := range c.forks {
+		if f != stay {
+			kept = append(kept, f)
+		}
+	}
+	c.forks = kept
+	if c.relay != nil {
+		c.relay.Close()
+		c.relay, c.relayB = nil, nil
+	}
+	if c.player != nil {
+		c.player.Stop()
+		c.player, c.holdBy = nil, nil
+	}
+	stay.info.Held, stay.info.Holding = false, false
+	l.info.End = EndTransferred
+	c.mu.Unlock()
+
+	u.calls.move(c, c2, stay)
+	player, err := stay.rtp.Play(&codec.Music{}, payloadFor(stay.info.Codec))
+	if err == nil {
+		c2.player = player
+	}
+	go func() {
+		c.hangup(EndTransferred)
+		c2.ring(targets, route.User)
+	}()
+	return nil
+}
+
+// stayNumber is the extension shown for the transferred party.
+func stayNumber(u *UA, l *leg) string {
+	if usr, ok := u.table.Load().User(l.info.UserID); ok {
+		return usr.Extension
+	}
+	return l.info.Dialed
+}
+
+// move re-files a leg (and its dialog) from one call to another.
+func (r *callRegistry) move(from, to *call, l *leg) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.byLeg[l.info.ID] = to
+	k := r.keysOf(to)
+	k.legs = append(k.legs, l.info.ID)
+	if id := dialogID(l); id != "" && r.byDialog[id] == from {
+		r.byDialog[id] = to
+		k.dialogs = append(k.dialogs, id)
+	}
+}
+
+// dialogID is the sipgo dialog id of a leg.
+func dialogID(l *leg) string {
+	switch {
+	case l.server != nil:
+		return l.server.ID
+	case l.client != nil:
+		return l.client.ID
+	}
+	return ""
+}
