@@ -199,7 +199,9 @@ func (c *call) endFork(f *leg, ev forkEvent) {
 	if ev.res != nil {
 		f.info.SIPStatus = ev.res.StatusCode
 	}
-	f.info.End = endReasonFor(f.info.SIPStatus)
+	if f.info.End == EndNone {
+		f.info.End = endReasonFor(f.info.SIPStatus)
+	}
 	c.setState(f, LegEnded)
 	c.ua.cfg.ports.Release(f.ports)
 	for i, o := range c.forks {

@@ -93,7 +93,8 @@ type call struct {
 	ctx        context.Context
 	cancel     context.CancelFunc
 
-	reinviteMu sync.Mutex // one re-INVITE at a time
+	reinviteMu sync.Mutex    // one re-INVITE at a time
+	retargets  chan retarget // redirect and pickup requests while ringing
 	mu         sync.Mutex
 	a          *leg
 	b          *leg
@@ -110,7 +111,7 @@ type call struct {
 
 func newCall(u *UA) *call {
 	ctx, cancel := context.WithCancel(u.closeCtx)
-	return &call{ua: u, id: uuid.NewString(), ctx: ctx, cancel: cancel}
+	return &call{ua: u, id: uuid.NewString(), ctx: ctx, cancel: cancel, retargets: make(chan retarget, 1)}
 }
 
 // callRegistry finds calls by leg id and by SIP dialog.

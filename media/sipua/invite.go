@@ -133,7 +133,7 @@ type forkEvent struct {
 // answered or fails. Every response to the caller is sent from this one
 // goroutine, so they go out in order (never a 180 after the 200).
 func (c *call) ring(targets []Binding, callee *routing.User) {
-	events := make(chan forkEvent, 12*len(targets)+8) // WaitAnswer passes on at most 10 responses
+	events := make(chan forkEvent, 12*len(targets)+256) // WaitAnswer passes on at most 10 responses per fork
 	pending := 0
 	for _, b := range targets {
 		if err := c.fork(b, callee, events, c.forwardOffer); err != nil {
@@ -170,6 +170,9 @@ func (c *call) ring(targets []Binding, callee *routing.User) {
 		case <-c.ctx.Done():
 			c.fail(487, "Request Terminated", EndCommanded)
 			return
+		case r := <-c.retargets:
+			pending += c.applyRetarget(r, events)
+			timer.Reset(c.ua.cfg.ringTimeout)
 		}
 	}
 	c.fail(failureFor(best))

@@ -551,3 +551,63 @@ func TestBlindTransfer(t *testing.T) {
 	<-atCarol.Ended()
 	waitFor(t, "legs to end", func() bool { return len(sw.UA().Legs()) == 0 })
 }
+
+// TestRedirectAndPickup deflects a ringing call to another phone, and
+// picks up another ringing call from a third phone.
+func TestRedirectAndPickup(t *testing.T) {
+	t.Parallel()
+	sw := startSwitch(t, switchsvcConfig(), user{Ext: "1001", Devices: []string{"alice"}},
+		user{Ext: "1002", Devices: []string{"bob"}}, user{Ext: "1003", Devices: []string{"carol"}})
+	alice := sw.phone(t, "alice", phonetest.AutoAnswer)
+	bob := sw.phone(t, "bob", phonetest.RingForever)
+	carol := sw.phone(t, "carol", phonetest.AutoAnswer)
+	cl := client(sw)
+	for _, op := range []string{"redirect", "pickup"} {
+		t.Run(op, func(t *testing.T) {
+			done := make(chan error, 1)
+			var call *phonetest.Call
+			go func() {
+				var err error
+				call, err = alice.Dial(ctxT(t), "1002")
+				done <- err
+			}()
+			ringing := <-bob.Incoming
+			waitFor(t, "bob's leg to ring", func() bool { return countState(sw, sipua.LegRinging) == 2 })
+			bobLeg := ringingLeg(sw.UA().Legs(), "user-1002").ID
+			var err error
+			if op == "redirect" {
+				_, err = cl.RedirectLeg(ctxT(t), &switchv1.RedirectLegRequest{LegId: bobLeg, Destination: "1003"})
+			} else {
+				_, err = cl.PickupLeg(ctxT(t), &switchv1.PickupLegRequest{LegId: bobLeg, UserId: "user-1003"})
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			<-ringing.Ended()
+			atCarol := <-carol.Incoming
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+			call.PlayTone(1000)
+			if err := atCarol.WaitTone(ctxT(t), 1000); err != nil {
+				t.Fatal("carol does not hear the caller")
+			}
+			_ = call.Hangup(ctxT(t))
+			<-atCarol.Ended()
+			waitFor(t, "legs to end", func() bool { return len(sw.UA().Legs()) == 0 })
+		})
+	}
+	_, err := cl.RedirectLeg(ctxT(t), &switchv1.RedirectLegRequest{LegId: "gone", Destination: "1003"})
+	if connect.CodeOf(err) != connect.CodeNotFound {
+		t.Fatalf("redirect of an unknown leg: %v", err)
+	}
+}
+
+func ringingLeg(legs []sipua.LegInfo, userID string) sipua.LegInfo {
+	for _, l := range legs {
+		if l.UserID == userID && l.State == sipua.LegRinging {
+			return l
+		}
+	}
+	return sipua.LegInfo{}
+}

@@ -215,6 +215,16 @@ func (s *Switch) TransferLeg(_ context.Context, req *switchv1.TransferLegRequest
 	return &switchv1.TransferLegResponse{}, legError(req.GetLegId(), err)
 }
 
+// RedirectLeg deflects a ringing call.
+func (s *Switch) RedirectLeg(_ context.Context, req *switchv1.RedirectLegRequest) (*switchv1.RedirectLegResponse, error) {
+	return &switchv1.RedirectLegResponse{}, legError(req.GetLegId(), s.ua.Deflect(req.GetLegId(), req.GetDestination()))
+}
+
+// PickupLeg takes a ringing call to another user's phones.
+func (s *Switch) PickupLeg(_ context.Context, req *switchv1.PickupLegRequest) (*switchv1.PickupLegResponse, error) {
+	return &switchv1.PickupLegResponse{}, legError(req.GetLegId(), s.ua.Pickup(req.GetLegId(), req.GetUserId()))
+}
+
 // legError maps sipua's leg operation errors to Connect codes.
 func legError(legID string, err error) error {
 	switch {
@@ -222,8 +232,13 @@ func legError(legID string, err error) error {
 		return nil
 	case errors.Is(err, sipua.ErrUnknownLeg):
 		return connect.Errorf(connect.CodeNotFound, "leg %s is not in progress", legID)
-	case errors.Is(err, sipua.ErrNotConnected), errors.Is(err, sipua.ErrAlreadyHeld), errors.Is(err, sipua.ErrNotHeld):
+	case errors.Is(err, sipua.ErrNotConnected), errors.Is(err, sipua.ErrAlreadyHeld), errors.Is(err, sipua.ErrNotHeld),
+		errors.Is(err, sipua.ErrNotRinging), errors.Is(err, sipua.ErrNotRegistered):
 		return connect.Errorf(connect.CodeFailedPrecondition, "leg %s: %v", legID, err)
+	case errors.Is(err, sipua.ErrUnknownDestination):
+		return connect.Errorf(connect.CodeInvalidArgument, "destination: %v", err)
+	case errors.Is(err, sipua.ErrUnknownUser):
+		return connect.Errorf(connect.CodeNotFound, "user: %v", err)
 	default:
 		return err
 	}

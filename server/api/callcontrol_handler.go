@@ -68,6 +68,24 @@ func (h *callControlHandler) BlindTransfer(ctx context.Context, req *callcontrol
 	return &callcontrolv1.BlindTransferResponse{}, h.svc.BlindTransfer(ctx, req.GetCallId(), req.GetDestination(), req.GetExpectedVersion())
 }
 
+func (h *callControlHandler) Redirect(ctx context.Context, req *callcontrolv1.RedirectRequest) (*callcontrolv1.RedirectResponse, error) {
+	if err := h.ready(); err != nil {
+		return nil, err
+	}
+	return &callcontrolv1.RedirectResponse{}, h.svc.Redirect(ctx, req.GetCallId(), req.GetDestination())
+}
+
+func (h *callControlHandler) Pickup(ctx context.Context, req *callcontrolv1.PickupRequest) (*callcontrolv1.PickupResponse, error) {
+	if err := h.ready(); err != nil {
+		return nil, err
+	}
+	id, err := h.svc.Pickup(ctx, req.GetLine(), req.GetCallId())
+	if err != nil {
+		return nil, err
+	}
+	return &callcontrolv1.PickupResponse{CallId: id}, nil
+}
+
 func (h *callControlHandler) GetCall(_ context.Context, req *callcontrolv1.GetCallRequest) (*callcontrolv1.GetCallResponse, error) {
 	if err := h.ready(); err != nil {
 		return nil, err

@@ -316,3 +316,58 @@ func addUser(ctx context.Context, t *testing.T, c apptest.Clients, ext, name, de
 		t.Fatal(err)
 	}
 }
+
+// TestPickupAndRedirectFromAPI: a call from 2001 rings 2002 (who does not
+// answer); 2003 picks it up. A second call is redirected from 2002 to 2003.
+func TestPickupAndRedirectFromAPI(t *testing.T) {
+	t.Parallel()
+	srv := apptest.Start(t, apptest.Options{Switch: true})
+	c := srv.Clients("connect", srv.AdminToken)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	createUsers(ctx, t, c)
+	addUser(ctx, t, c, "2003", "Carol", "carol")
+	alice := registerAt(ctx, t, srv.SIPAddr, "alice")
+	bob := phonetest.New(t, phonetest.Config{Username: "bob", Password: "secret-bob", Server: srv.SIPAddr, Mode: phonetest.RingForever})
+	carol := registerAt(ctx, t, srv.SIPAddr, "carol")
+	w := watch(ctx, t, c, 0)
+	done2002 := map[string]bool{}
+	for _, op := range []string{"pickup", "redirect"} {
+		if res, err := bob.Register(ctx, 300); err != nil || res.StatusCode != 200 {
+			t.Fatalf("register bob: %v %v", res, err)
+		}
+		done := make(chan error, 1)
+		go func() {
+			call, err := alice.Dial(ctx, "2002")
+			if err == nil {
+				<-call.Ended()
+			}
+			done <- err
+		}()
+		<-bob.Incoming
+		offered := w.until(t, "2002", callcontrolv1.CallState_CALL_STATE_OFFERING)
+		for done2002[offered.GetId()] { // a later snapshot of the previous round's call
+			offered = w.until(t, "2002", callcontrolv1.CallState_CALL_STATE_OFFERING)
+		}
+		done2002[offered.GetId()] = true
+		var err error
+		if op == "pickup" {
+			_, err = c.Calls.Pickup(ctx, &callcontrolv1.PickupRequest{Line: "2003", CallId: offered.GetId()})
+		} else {
+			_, err = c.Calls.Redirect(ctx, &callcontrolv1.RedirectRequest{CallId: offered.GetId(), Destination: "2003"})
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", op, err)
+		}
+		atCarol := <-carol.Incoming
+		w.until(t, "2003", callcontrolv1.CallState_CALL_STATE_CONNECTED)
+		gone := w.until(t, "2002", callcontrolv1.CallState_CALL_STATE_DISCONNECTED)
+		if gone.GetDisconnectReason() != callcontrolv1.DisconnectReason_DISCONNECT_REASON_REJECTED {
+			t.Errorf("%s: 2002's call ended with %v", op, gone.GetDisconnectReason())
+		}
+		_ = atCarol.Hangup(ctx)
+		if err := <-done; err != nil {
+			t.Fatalf("%s: caller: %v", op, err)
+		}
+	}
+}

@@ -63,6 +63,8 @@ const (
 	ActionHold       Action = 3
 	ActionRetrieve   Action = 4
 	ActionTransfer   Action = 5
+	ActionRedirect   Action = 6
+	ActionPickup     Action = 7
 )
 
 // Party is another party of a call.
@@ -95,6 +97,8 @@ func (c Call) Allowed() []Action {
 		return []Action{ActionDrop, ActionRetrieve, ActionTransfer}
 	case Disconnected, Idle:
 		return nil
+	case Offering:
+		return []Action{ActionDrop, ActionRedirect, ActionPickup}
 	default:
 		return []Action{ActionDrop}
 	}

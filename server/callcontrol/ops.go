@@ -159,6 +159,53 @@ func (s *Service) BlindTransfer(ctx context.Context, id, dest string, expected i
 	return nil
 }
 
+// Redirect deflects an OFFERING call to dest.
+func (s *Service) Redirect(ctx context.Context, id, dest string) error {
+	legID, sw, err := s.actOn(id, 0, ActionRedirect, false)
+	if err != nil {
+		return err
+	}
+	_, err = sw.RedirectLeg(ctx, &switchv1.RedirectLegRequest{LegId: legID, Destination: dest})
+	return s.switchError(err, dest)
+}
+
+// Pickup takes a call OFFERING on another line to line; it returns the
+// handle of the call on line.
+func (s *Service) Pickup(ctx context.Context, line, id string) (string, error) {
+	u, err := s.cfg.UserByExtension(ctx, line)
+	if err != nil {
+		return "", derrors.New(derrors.NotFound, "line", "no user has extension %s", line)
+	}
+	legID, sw, err := s.actOn(id, 0, ActionPickup, false)
+	if err != nil {
+		return "", err
+	}
+	_, err = sw.PickupLeg(ctx, &switchv1.PickupLegRequest{LegId: legID, UserId: u.ID})
+	if err := s.switchError(err, line); err != nil {
+		return "", err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.legs[legID].switchID + "." + line, nil
+}
+
+// switchError maps a switch's answer to a domain error; what names the
+// destination or line concerned.
+func (s *Service) switchError(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	switch connect.CodeOf(err) {
+	case connect.CodeInvalidArgument:
+		return derrors.New(derrors.InvalidArgument, "destination", "%s cannot be reached", what)
+	case connect.CodeFailedPrecondition:
+		return derrors.New(derrors.FailedPrecondition, "", "%s: the call is not ringing, or no phone is registered", what)
+	case connect.CodeNotFound:
+		return derrors.New(derrors.NotFound, "call_id", "the call is over")
+	}
+	return derrors.New(derrors.Unavailable, "", "switch unreachable: %v", connect.CodeOf(err))
+}
+
 // actOn checks that the call allows act (naming the state when it does
 // not) and returns a leg of the line to act on and its switch.
 func (s *Service) actOn(id string, expected int64, act Action, answeredLeg bool) (string, switchv1connect.SwitchServiceClient, error) {

@@ -258,6 +258,10 @@ const (
 	Action_ACTION_RETRIEVE Action = 4
 	// BlindTransfer.
 	Action_ACTION_BLIND_TRANSFER Action = 5
+	// Redirect.
+	Action_ACTION_REDIRECT Action = 6
+	// Pickup (from another line).
+	Action_ACTION_PICKUP Action = 7
 )
 
 // Enum value maps for Action.
@@ -269,6 +273,8 @@ var (
 		3: "ACTION_HOLD",
 		4: "ACTION_RETRIEVE",
 		5: "ACTION_BLIND_TRANSFER",
+		6: "ACTION_REDIRECT",
+		7: "ACTION_PICKUP",
 	}
 	Action_value = map[string]int32{
 		"ACTION_UNSPECIFIED":    0,
@@ -277,6 +283,8 @@ var (
 		"ACTION_HOLD":           3,
 		"ACTION_RETRIEVE":       4,
 		"ACTION_BLIND_TRANSFER": 5,
+		"ACTION_REDIRECT":       6,
+		"ACTION_PICKUP":         7,
 	}
 )
 
@@ -1087,6 +1095,199 @@ func (*BlindTransferResponse) Descriptor() ([]byte, []int) {
 	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{13}
 }
 
+// RedirectRequest names the ringing call and its new destination.
+type RedirectRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The call handle (OFFERING).
+	CallId string `protobuf:"bytes,1,opt,name=call_id,json=callId,proto3" json:"call_id,omitempty"`
+	// Where the call goes instead.
+	Destination   string `protobuf:"bytes,2,opt,name=destination,proto3" json:"destination,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RedirectRequest) Reset() {
+	*x = RedirectRequest{}
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RedirectRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RedirectRequest) ProtoMessage() {}
+
+func (x *RedirectRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RedirectRequest.ProtoReflect.Descriptor instead.
+func (*RedirectRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *RedirectRequest) GetCallId() string {
+	if x != nil {
+		return x.CallId
+	}
+	return ""
+}
+
+func (x *RedirectRequest) GetDestination() string {
+	if x != nil {
+		return x.Destination
+	}
+	return ""
+}
+
+// RedirectResponse is empty.
+type RedirectResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RedirectResponse) Reset() {
+	*x = RedirectResponse{}
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RedirectResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RedirectResponse) ProtoMessage() {}
+
+func (x *RedirectResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RedirectResponse.ProtoReflect.Descriptor instead.
+func (*RedirectResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{15}
+}
+
+// PickupRequest names the picking line and the ringing call.
+type PickupRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The line (extension) that takes the call.
+	Line string `protobuf:"bytes,1,opt,name=line,proto3" json:"line,omitempty"`
+	// The call handle of the call ringing on another line.
+	CallId        string `protobuf:"bytes,2,opt,name=call_id,json=callId,proto3" json:"call_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PickupRequest) Reset() {
+	*x = PickupRequest{}
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PickupRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PickupRequest) ProtoMessage() {}
+
+func (x *PickupRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PickupRequest.ProtoReflect.Descriptor instead.
+func (*PickupRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *PickupRequest) GetLine() string {
+	if x != nil {
+		return x.Line
+	}
+	return ""
+}
+
+func (x *PickupRequest) GetCallId() string {
+	if x != nil {
+		return x.CallId
+	}
+	return ""
+}
+
+// PickupResponse names the call on the picking line.
+type PickupResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The handle of the call on the picking line.
+	CallId        string `protobuf:"bytes,1,opt,name=call_id,json=callId,proto3" json:"call_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PickupResponse) Reset() {
+	*x = PickupResponse{}
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PickupResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PickupResponse) ProtoMessage() {}
+
+func (x *PickupResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PickupResponse.ProtoReflect.Descriptor instead.
+func (*PickupResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *PickupResponse) GetCallId() string {
+	if x != nil {
+		return x.CallId
+	}
+	return ""
+}
+
 // GetCallRequest names a call.
 type GetCallRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1098,7 +1299,7 @@ type GetCallRequest struct {
 
 func (x *GetCallRequest) Reset() {
 	*x = GetCallRequest{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[14]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1110,7 +1311,7 @@ func (x *GetCallRequest) String() string {
 func (*GetCallRequest) ProtoMessage() {}
 
 func (x *GetCallRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[14]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1123,7 +1324,7 @@ func (x *GetCallRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCallRequest.ProtoReflect.Descriptor instead.
 func (*GetCallRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{14}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *GetCallRequest) GetCallId() string {
@@ -1144,7 +1345,7 @@ type GetCallResponse struct {
 
 func (x *GetCallResponse) Reset() {
 	*x = GetCallResponse{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[15]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1156,7 +1357,7 @@ func (x *GetCallResponse) String() string {
 func (*GetCallResponse) ProtoMessage() {}
 
 func (x *GetCallResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[15]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1169,7 +1370,7 @@ func (x *GetCallResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCallResponse.ProtoReflect.Descriptor instead.
 func (*GetCallResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{15}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *GetCallResponse) GetCall() *Call {
@@ -1190,7 +1391,7 @@ type ListCallsRequest struct {
 
 func (x *ListCallsRequest) Reset() {
 	*x = ListCallsRequest{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[16]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1202,7 +1403,7 @@ func (x *ListCallsRequest) String() string {
 func (*ListCallsRequest) ProtoMessage() {}
 
 func (x *ListCallsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[16]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1215,7 +1416,7 @@ func (x *ListCallsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCallsRequest.ProtoReflect.Descriptor instead.
 func (*ListCallsRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{16}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ListCallsRequest) GetLines() []string {
@@ -1238,7 +1439,7 @@ type ListCallsResponse struct {
 
 func (x *ListCallsResponse) Reset() {
 	*x = ListCallsResponse{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[17]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1250,7 +1451,7 @@ func (x *ListCallsResponse) String() string {
 func (*ListCallsResponse) ProtoMessage() {}
 
 func (x *ListCallsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[17]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1263,7 +1464,7 @@ func (x *ListCallsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCallsResponse.ProtoReflect.Descriptor instead.
 func (*ListCallsResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{17}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ListCallsResponse) GetCalls() []*Call {
@@ -1294,7 +1495,7 @@ type WatchEventsRequest struct {
 
 func (x *WatchEventsRequest) Reset() {
 	*x = WatchEventsRequest{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[18]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1306,7 +1507,7 @@ func (x *WatchEventsRequest) String() string {
 func (*WatchEventsRequest) ProtoMessage() {}
 
 func (x *WatchEventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[18]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1319,7 +1520,7 @@ func (x *WatchEventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchEventsRequest.ProtoReflect.Descriptor instead.
 func (*WatchEventsRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{18}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *WatchEventsRequest) GetLines() []string {
@@ -1347,7 +1548,7 @@ type WatchEventsResponse struct {
 
 func (x *WatchEventsResponse) Reset() {
 	*x = WatchEventsResponse{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[19]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1359,7 +1560,7 @@ func (x *WatchEventsResponse) String() string {
 func (*WatchEventsResponse) ProtoMessage() {}
 
 func (x *WatchEventsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[19]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1372,7 +1573,7 @@ func (x *WatchEventsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchEventsResponse.ProtoReflect.Descriptor instead.
 func (*WatchEventsResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{19}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *WatchEventsResponse) GetEvent() *Event {
@@ -1404,7 +1605,7 @@ type Event struct {
 
 func (x *Event) Reset() {
 	*x = Event{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[20]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1416,7 +1617,7 @@ func (x *Event) String() string {
 func (*Event) ProtoMessage() {}
 
 func (x *Event) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[20]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1429,7 +1630,7 @@ func (x *Event) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Event.ProtoReflect.Descriptor instead.
 func (*Event) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{20}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *Event) GetSequence() int64 {
@@ -1509,7 +1710,7 @@ type DigitEvent struct {
 
 func (x *DigitEvent) Reset() {
 	*x = DigitEvent{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[21]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1521,7 +1722,7 @@ func (x *DigitEvent) String() string {
 func (*DigitEvent) ProtoMessage() {}
 
 func (x *DigitEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[21]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1534,7 +1735,7 @@ func (x *DigitEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DigitEvent.ProtoReflect.Descriptor instead.
 func (*DigitEvent) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{21}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *DigitEvent) GetCallId() string {
@@ -1601,7 +1802,16 @@ const file_switchboard_callcontrol_v1_call_control_service_proto_rawDesc = "" +
 	"\acall_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06callId\x129\n" +
 	"\vdestination\x18\x02 \x01(\tB\x17\xbaH\x14r\x122\x10^[0-9*#+]{1,32}$R\vdestination\x122\n" +
 	"\x10expected_version\x18\x03 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\x0fexpectedVersion\"\x17\n" +
-	"\x15BlindTransferResponse\"2\n" +
+	"\x15BlindTransferResponse\"n\n" +
+	"\x0fRedirectRequest\x12 \n" +
+	"\acall_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06callId\x129\n" +
+	"\vdestination\x18\x02 \x01(\tB\x17\xbaH\x14r\x122\x10^[0-9*#+]{1,32}$R\vdestination\"\x12\n" +
+	"\x10RedirectResponse\"Z\n" +
+	"\rPickupRequest\x12'\n" +
+	"\x04line\x18\x01 \x01(\tB\x13\xbaH\x10r\x0e2\f^[0-9]{2,8}$R\x04line\x12 \n" +
+	"\acall_id\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06callId\")\n" +
+	"\x0ePickupResponse\x12\x17\n" +
+	"\acall_id\x18\x01 \x01(\tR\x06callId\"2\n" +
 	"\x0eGetCallRequest\x12 \n" +
 	"\acall_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06callId\"G\n" +
 	"\x0fGetCallResponse\x124\n" +
@@ -1655,14 +1865,16 @@ const file_switchboard_callcontrol_v1_call_control_service_proto_rawDesc = "" +
 	"\tDirection\x12\x19\n" +
 	"\x15DIRECTION_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12DIRECTION_INCOMING\x10\x01\x12\x16\n" +
-	"\x12DIRECTION_OUTGOING\x10\x02*\x8a\x01\n" +
+	"\x12DIRECTION_OUTGOING\x10\x02*\xb2\x01\n" +
 	"\x06Action\x12\x16\n" +
 	"\x12ACTION_UNSPECIFIED\x10\x00\x12\x0f\n" +
 	"\vACTION_DROP\x10\x01\x12\x16\n" +
 	"\x12ACTION_SEND_DIGITS\x10\x02\x12\x0f\n" +
 	"\vACTION_HOLD\x10\x03\x12\x13\n" +
 	"\x0fACTION_RETRIEVE\x10\x04\x12\x19\n" +
-	"\x15ACTION_BLIND_TRANSFER\x10\x052\xc5\a\n" +
+	"\x15ACTION_BLIND_TRANSFER\x10\x05\x12\x13\n" +
+	"\x0fACTION_REDIRECT\x10\x06\x12\x11\n" +
+	"\rACTION_PICKUP\x10\a2\x8d\t\n" +
 	"\x12CallControlService\x12e\n" +
 	"\bMakeCall\x12+.switchboard.callcontrol.v1.MakeCallRequest\x1a,.switchboard.callcontrol.v1.MakeCallResponse\x12Y\n" +
 	"\x04Drop\x12'.switchboard.callcontrol.v1.DropRequest\x1a(.switchboard.callcontrol.v1.DropResponse\x12k\n" +
@@ -1670,7 +1882,9 @@ const file_switchboard_callcontrol_v1_call_control_service_proto_rawDesc = "" +
 	"SendDigits\x12-.switchboard.callcontrol.v1.SendDigitsRequest\x1a..switchboard.callcontrol.v1.SendDigitsResponse\x12Y\n" +
 	"\x04Hold\x12'.switchboard.callcontrol.v1.HoldRequest\x1a(.switchboard.callcontrol.v1.HoldResponse\x12e\n" +
 	"\bRetrieve\x12+.switchboard.callcontrol.v1.RetrieveRequest\x1a,.switchboard.callcontrol.v1.RetrieveResponse\x12t\n" +
-	"\rBlindTransfer\x120.switchboard.callcontrol.v1.BlindTransferRequest\x1a1.switchboard.callcontrol.v1.BlindTransferResponse\x12g\n" +
+	"\rBlindTransfer\x120.switchboard.callcontrol.v1.BlindTransferRequest\x1a1.switchboard.callcontrol.v1.BlindTransferResponse\x12e\n" +
+	"\bRedirect\x12+.switchboard.callcontrol.v1.RedirectRequest\x1a,.switchboard.callcontrol.v1.RedirectResponse\x12_\n" +
+	"\x06Pickup\x12).switchboard.callcontrol.v1.PickupRequest\x1a*.switchboard.callcontrol.v1.PickupResponse\x12g\n" +
 	"\aGetCall\x12*.switchboard.callcontrol.v1.GetCallRequest\x1a+.switchboard.callcontrol.v1.GetCallResponse\"\x03\x90\x02\x01\x12m\n" +
 	"\tListCalls\x12,.switchboard.callcontrol.v1.ListCallsRequest\x1a-.switchboard.callcontrol.v1.ListCallsResponse\"\x03\x90\x02\x01\x12p\n" +
 	"\vWatchEvents\x12..switchboard.callcontrol.v1.WatchEventsRequest\x1a/.switchboard.callcontrol.v1.WatchEventsResponse0\x01BUZSgithub.com/switchboard-pbx/switchboard/gen/switchboard/callcontrol/v1;callcontrolv1b\x06proto3"
@@ -1688,7 +1902,7 @@ func file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP() []
 }
 
 var file_switchboard_callcontrol_v1_call_control_service_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
+var file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
 var file_switchboard_callcontrol_v1_call_control_service_proto_goTypes = []any{
 	(CallState)(0),                // 0: switchboard.callcontrol.v1.CallState
 	(DisconnectReason)(0),         // 1: switchboard.callcontrol.v1.DisconnectReason
@@ -1708,51 +1922,59 @@ var file_switchboard_callcontrol_v1_call_control_service_proto_goTypes = []any{
 	(*RetrieveResponse)(nil),      // 15: switchboard.callcontrol.v1.RetrieveResponse
 	(*BlindTransferRequest)(nil),  // 16: switchboard.callcontrol.v1.BlindTransferRequest
 	(*BlindTransferResponse)(nil), // 17: switchboard.callcontrol.v1.BlindTransferResponse
-	(*GetCallRequest)(nil),        // 18: switchboard.callcontrol.v1.GetCallRequest
-	(*GetCallResponse)(nil),       // 19: switchboard.callcontrol.v1.GetCallResponse
-	(*ListCallsRequest)(nil),      // 20: switchboard.callcontrol.v1.ListCallsRequest
-	(*ListCallsResponse)(nil),     // 21: switchboard.callcontrol.v1.ListCallsResponse
-	(*WatchEventsRequest)(nil),    // 22: switchboard.callcontrol.v1.WatchEventsRequest
-	(*WatchEventsResponse)(nil),   // 23: switchboard.callcontrol.v1.WatchEventsResponse
-	(*Event)(nil),                 // 24: switchboard.callcontrol.v1.Event
-	(*DigitEvent)(nil),            // 25: switchboard.callcontrol.v1.DigitEvent
-	(*timestamppb.Timestamp)(nil), // 26: google.protobuf.Timestamp
+	(*RedirectRequest)(nil),       // 18: switchboard.callcontrol.v1.RedirectRequest
+	(*RedirectResponse)(nil),      // 19: switchboard.callcontrol.v1.RedirectResponse
+	(*PickupRequest)(nil),         // 20: switchboard.callcontrol.v1.PickupRequest
+	(*PickupResponse)(nil),        // 21: switchboard.callcontrol.v1.PickupResponse
+	(*GetCallRequest)(nil),        // 22: switchboard.callcontrol.v1.GetCallRequest
+	(*GetCallResponse)(nil),       // 23: switchboard.callcontrol.v1.GetCallResponse
+	(*ListCallsRequest)(nil),      // 24: switchboard.callcontrol.v1.ListCallsRequest
+	(*ListCallsResponse)(nil),     // 25: switchboard.callcontrol.v1.ListCallsResponse
+	(*WatchEventsRequest)(nil),    // 26: switchboard.callcontrol.v1.WatchEventsRequest
+	(*WatchEventsResponse)(nil),   // 27: switchboard.callcontrol.v1.WatchEventsResponse
+	(*Event)(nil),                 // 28: switchboard.callcontrol.v1.Event
+	(*DigitEvent)(nil),            // 29: switchboard.callcontrol.v1.DigitEvent
+	(*timestamppb.Timestamp)(nil), // 30: google.protobuf.Timestamp
 }
 var file_switchboard_callcontrol_v1_call_control_service_proto_depIdxs = []int32{
 	0,  // 0: switchboard.callcontrol.v1.Call.state:type_name -> switchboard.callcontrol.v1.CallState
 	4,  // 1: switchboard.callcontrol.v1.Call.parties:type_name -> switchboard.callcontrol.v1.Party
 	2,  // 2: switchboard.callcontrol.v1.Call.direction:type_name -> switchboard.callcontrol.v1.Direction
 	1,  // 3: switchboard.callcontrol.v1.Call.disconnect_reason:type_name -> switchboard.callcontrol.v1.DisconnectReason
-	26, // 4: switchboard.callcontrol.v1.Call.start_time:type_name -> google.protobuf.Timestamp
-	26, // 5: switchboard.callcontrol.v1.Call.answer_time:type_name -> google.protobuf.Timestamp
+	30, // 4: switchboard.callcontrol.v1.Call.start_time:type_name -> google.protobuf.Timestamp
+	30, // 5: switchboard.callcontrol.v1.Call.answer_time:type_name -> google.protobuf.Timestamp
 	3,  // 6: switchboard.callcontrol.v1.Call.allowed_actions:type_name -> switchboard.callcontrol.v1.Action
 	5,  // 7: switchboard.callcontrol.v1.MakeCallResponse.call:type_name -> switchboard.callcontrol.v1.Call
 	5,  // 8: switchboard.callcontrol.v1.GetCallResponse.call:type_name -> switchboard.callcontrol.v1.Call
 	5,  // 9: switchboard.callcontrol.v1.ListCallsResponse.calls:type_name -> switchboard.callcontrol.v1.Call
-	24, // 10: switchboard.callcontrol.v1.WatchEventsResponse.event:type_name -> switchboard.callcontrol.v1.Event
-	26, // 11: switchboard.callcontrol.v1.Event.time:type_name -> google.protobuf.Timestamp
+	28, // 10: switchboard.callcontrol.v1.WatchEventsResponse.event:type_name -> switchboard.callcontrol.v1.Event
+	30, // 11: switchboard.callcontrol.v1.Event.time:type_name -> google.protobuf.Timestamp
 	5,  // 12: switchboard.callcontrol.v1.Event.call:type_name -> switchboard.callcontrol.v1.Call
-	25, // 13: switchboard.callcontrol.v1.Event.digit:type_name -> switchboard.callcontrol.v1.DigitEvent
+	29, // 13: switchboard.callcontrol.v1.Event.digit:type_name -> switchboard.callcontrol.v1.DigitEvent
 	6,  // 14: switchboard.callcontrol.v1.CallControlService.MakeCall:input_type -> switchboard.callcontrol.v1.MakeCallRequest
 	8,  // 15: switchboard.callcontrol.v1.CallControlService.Drop:input_type -> switchboard.callcontrol.v1.DropRequest
 	10, // 16: switchboard.callcontrol.v1.CallControlService.SendDigits:input_type -> switchboard.callcontrol.v1.SendDigitsRequest
 	12, // 17: switchboard.callcontrol.v1.CallControlService.Hold:input_type -> switchboard.callcontrol.v1.HoldRequest
 	14, // 18: switchboard.callcontrol.v1.CallControlService.Retrieve:input_type -> switchboard.callcontrol.v1.RetrieveRequest
 	16, // 19: switchboard.callcontrol.v1.CallControlService.BlindTransfer:input_type -> switchboard.callcontrol.v1.BlindTransferRequest
-	18, // 20: switchboard.callcontrol.v1.CallControlService.GetCall:input_type -> switchboard.callcontrol.v1.GetCallRequest
-	20, // 21: switchboard.callcontrol.v1.CallControlService.ListCalls:input_type -> switchboard.callcontrol.v1.ListCallsRequest
-	22, // 22: switchboard.callcontrol.v1.CallControlService.WatchEvents:input_type -> switchboard.callcontrol.v1.WatchEventsRequest
-	7,  // 23: switchboard.callcontrol.v1.CallControlService.MakeCall:output_type -> switchboard.callcontrol.v1.MakeCallResponse
-	9,  // 24: switchboard.callcontrol.v1.CallControlService.Drop:output_type -> switchboard.callcontrol.v1.DropResponse
-	11, // 25: switchboard.callcontrol.v1.CallControlService.SendDigits:output_type -> switchboard.callcontrol.v1.SendDigitsResponse
-	13, // 26: switchboard.callcontrol.v1.CallControlService.Hold:output_type -> switchboard.callcontrol.v1.HoldResponse
-	15, // 27: switchboard.callcontrol.v1.CallControlService.Retrieve:output_type -> switchboard.callcontrol.v1.RetrieveResponse
-	17, // 28: switchboard.callcontrol.v1.CallControlService.BlindTransfer:output_type -> switchboard.callcontrol.v1.BlindTransferResponse
-	19, // 29: switchboard.callcontrol.v1.CallControlService.GetCall:output_type -> switchboard.callcontrol.v1.GetCallResponse
-	21, // 30: switchboard.callcontrol.v1.CallControlService.ListCalls:output_type -> switchboard.callcontrol.v1.ListCallsResponse
-	23, // 31: switchboard.callcontrol.v1.CallControlService.WatchEvents:output_type -> switchboard.callcontrol.v1.WatchEventsResponse
-	23, // [23:32] is the sub-list for method output_type
-	14, // [14:23] is the sub-list for method input_type
+	18, // 20: switchboard.callcontrol.v1.CallControlService.Redirect:input_type -> switchboard.callcontrol.v1.RedirectRequest
+	20, // 21: switchboard.callcontrol.v1.CallControlService.Pickup:input_type -> switchboard.callcontrol.v1.PickupRequest
+	22, // 22: switchboard.callcontrol.v1.CallControlService.GetCall:input_type -> switchboard.callcontrol.v1.GetCallRequest
+	24, // 23: switchboard.callcontrol.v1.CallControlService.ListCalls:input_type -> switchboard.callcontrol.v1.ListCallsRequest
+	26, // 24: switchboard.callcontrol.v1.CallControlService.WatchEvents:input_type -> switchboard.callcontrol.v1.WatchEventsRequest
+	7,  // 25: switchboard.callcontrol.v1.CallControlService.MakeCall:output_type -> switchboard.callcontrol.v1.MakeCallResponse
+	9,  // 26: switchboard.callcontrol.v1.CallControlService.Drop:output_type -> switchboard.callcontrol.v1.DropResponse
+	11, // 27: switchboard.callcontrol.v1.CallControlService.SendDigits:output_type -> switchboard.callcontrol.v1.SendDigitsResponse
+	13, // 28: switchboard.callcontrol.v1.CallControlService.Hold:output_type -> switchboard.callcontrol.v1.HoldResponse
+	15, // 29: switchboard.callcontrol.v1.CallControlService.Retrieve:output_type -> switchboard.callcontrol.v1.RetrieveResponse
+	17, // 30: switchboard.callcontrol.v1.CallControlService.BlindTransfer:output_type -> switchboard.callcontrol.v1.BlindTransferResponse
+	19, // 31: switchboard.callcontrol.v1.CallControlService.Redirect:output_type -> switchboard.callcontrol.v1.RedirectResponse
+	21, // 32: switchboard.callcontrol.v1.CallControlService.Pickup:output_type -> switchboard.callcontrol.v1.PickupResponse
+	23, // 33: switchboard.callcontrol.v1.CallControlService.GetCall:output_type -> switchboard.callcontrol.v1.GetCallResponse
+	25, // 34: switchboard.callcontrol.v1.CallControlService.ListCalls:output_type -> switchboard.callcontrol.v1.ListCallsResponse
+	27, // 35: switchboard.callcontrol.v1.CallControlService.WatchEvents:output_type -> switchboard.callcontrol.v1.WatchEventsResponse
+	25, // [25:36] is the sub-list for method output_type
+	14, // [14:25] is the sub-list for method input_type
 	14, // [14:14] is the sub-list for extension type_name
 	14, // [14:14] is the sub-list for extension extendee
 	0,  // [0:14] is the sub-list for field type_name
@@ -1763,7 +1985,7 @@ func file_switchboard_callcontrol_v1_call_control_service_proto_init() {
 	if File_switchboard_callcontrol_v1_call_control_service_proto != nil {
 		return
 	}
-	file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[20].OneofWrappers = []any{
+	file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[24].OneofWrappers = []any{
 		(*Event_Call)(nil),
 		(*Event_Digit)(nil),
 	}
@@ -1773,7 +1995,7 @@ func file_switchboard_callcontrol_v1_call_control_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_switchboard_callcontrol_v1_call_control_service_proto_rawDesc), len(file_switchboard_callcontrol_v1_call_control_service_proto_rawDesc)),
 			NumEnums:      4,
-			NumMessages:   22,
+			NumMessages:   26,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -1201,6 +1201,190 @@ func (*TransferLegResponse) Descriptor() ([]byte, []int) {
 	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{14}
 }
 
+// RedirectLegRequest names the ringing leg and the new destination.
+type RedirectLegRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// A ringing leg of the call.
+	LegId string `protobuf:"bytes,1,opt,name=leg_id,json=legId,proto3" json:"leg_id,omitempty"`
+	// Where the call goes instead.
+	Destination   string `protobuf:"bytes,2,opt,name=destination,proto3" json:"destination,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RedirectLegRequest) Reset() {
+	*x = RedirectLegRequest{}
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RedirectLegRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RedirectLegRequest) ProtoMessage() {}
+
+func (x *RedirectLegRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RedirectLegRequest.ProtoReflect.Descriptor instead.
+func (*RedirectLegRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *RedirectLegRequest) GetLegId() string {
+	if x != nil {
+		return x.LegId
+	}
+	return ""
+}
+
+func (x *RedirectLegRequest) GetDestination() string {
+	if x != nil {
+		return x.Destination
+	}
+	return ""
+}
+
+// RedirectLegResponse is empty.
+type RedirectLegResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RedirectLegResponse) Reset() {
+	*x = RedirectLegResponse{}
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RedirectLegResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RedirectLegResponse) ProtoMessage() {}
+
+func (x *RedirectLegResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RedirectLegResponse.ProtoReflect.Descriptor instead.
+func (*RedirectLegResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{16}
+}
+
+// PickupLegRequest names the ringing leg and who picks the call up.
+type PickupLegRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// A ringing leg of the call.
+	LegId string `protobuf:"bytes,1,opt,name=leg_id,json=legId,proto3" json:"leg_id,omitempty"`
+	// The user whose phones take the call.
+	UserId        string `protobuf:"bytes,2,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PickupLegRequest) Reset() {
+	*x = PickupLegRequest{}
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PickupLegRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PickupLegRequest) ProtoMessage() {}
+
+func (x *PickupLegRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PickupLegRequest.ProtoReflect.Descriptor instead.
+func (*PickupLegRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *PickupLegRequest) GetLegId() string {
+	if x != nil {
+		return x.LegId
+	}
+	return ""
+}
+
+func (x *PickupLegRequest) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+// PickupLegResponse is empty.
+type PickupLegResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PickupLegResponse) Reset() {
+	*x = PickupLegResponse{}
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PickupLegResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PickupLegResponse) ProtoMessage() {}
+
+func (x *PickupLegResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PickupLegResponse.ProtoReflect.Descriptor instead.
+func (*PickupLegResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{18}
+}
+
 // OriginateRequest says who calls whom.
 type OriginateRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1214,7 +1398,7 @@ type OriginateRequest struct {
 
 func (x *OriginateRequest) Reset() {
 	*x = OriginateRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[15]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1226,7 +1410,7 @@ func (x *OriginateRequest) String() string {
 func (*OriginateRequest) ProtoMessage() {}
 
 func (x *OriginateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[15]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1239,7 +1423,7 @@ func (x *OriginateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OriginateRequest.ProtoReflect.Descriptor instead.
 func (*OriginateRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{15}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *OriginateRequest) GetUserId() string {
@@ -1267,7 +1451,7 @@ type OriginateResponse struct {
 
 func (x *OriginateResponse) Reset() {
 	*x = OriginateResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[16]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1279,7 +1463,7 @@ func (x *OriginateResponse) String() string {
 func (*OriginateResponse) ProtoMessage() {}
 
 func (x *OriginateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[16]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1292,7 +1476,7 @@ func (x *OriginateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OriginateResponse.ProtoReflect.Descriptor instead.
 func (*OriginateResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{16}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *OriginateResponse) GetCallId() string {
@@ -1317,7 +1501,7 @@ type SendDigitsRequest struct {
 
 func (x *SendDigitsRequest) Reset() {
 	*x = SendDigitsRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[17]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1329,7 +1513,7 @@ func (x *SendDigitsRequest) String() string {
 func (*SendDigitsRequest) ProtoMessage() {}
 
 func (x *SendDigitsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[17]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1342,7 +1526,7 @@ func (x *SendDigitsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SendDigitsRequest.ProtoReflect.Descriptor instead.
 func (*SendDigitsRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{17}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *SendDigitsRequest) GetLegId() string {
@@ -1375,7 +1559,7 @@ type SendDigitsResponse struct {
 
 func (x *SendDigitsResponse) Reset() {
 	*x = SendDigitsResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[18]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1387,7 +1571,7 @@ func (x *SendDigitsResponse) String() string {
 func (*SendDigitsResponse) ProtoMessage() {}
 
 func (x *SendDigitsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[18]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1400,7 +1584,7 @@ func (x *SendDigitsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SendDigitsResponse.ProtoReflect.Descriptor instead.
 func (*SendDigitsResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{18}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{22}
 }
 
 // ListLegsRequest is empty.
@@ -1412,7 +1596,7 @@ type ListLegsRequest struct {
 
 func (x *ListLegsRequest) Reset() {
 	*x = ListLegsRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[19]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1424,7 +1608,7 @@ func (x *ListLegsRequest) String() string {
 func (*ListLegsRequest) ProtoMessage() {}
 
 func (x *ListLegsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[19]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1437,7 +1621,7 @@ func (x *ListLegsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListLegsRequest.ProtoReflect.Descriptor instead.
 func (*ListLegsRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{19}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{23}
 }
 
 // ListLegsResponse lists the legs in progress.
@@ -1451,7 +1635,7 @@ type ListLegsResponse struct {
 
 func (x *ListLegsResponse) Reset() {
 	*x = ListLegsResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[20]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1463,7 +1647,7 @@ func (x *ListLegsResponse) String() string {
 func (*ListLegsResponse) ProtoMessage() {}
 
 func (x *ListLegsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[20]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1476,7 +1660,7 @@ func (x *ListLegsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListLegsResponse.ProtoReflect.Descriptor instead.
 func (*ListLegsResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{20}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *ListLegsResponse) GetLegs() []*Leg {
@@ -1497,7 +1681,7 @@ type HangupLegRequest struct {
 
 func (x *HangupLegRequest) Reset() {
 	*x = HangupLegRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[21]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1509,7 +1693,7 @@ func (x *HangupLegRequest) String() string {
 func (*HangupLegRequest) ProtoMessage() {}
 
 func (x *HangupLegRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[21]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1522,7 +1706,7 @@ func (x *HangupLegRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HangupLegRequest.ProtoReflect.Descriptor instead.
 func (*HangupLegRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{21}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *HangupLegRequest) GetLegId() string {
@@ -1541,7 +1725,7 @@ type HangupLegResponse struct {
 
 func (x *HangupLegResponse) Reset() {
 	*x = HangupLegResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[22]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1553,7 +1737,7 @@ func (x *HangupLegResponse) String() string {
 func (*HangupLegResponse) ProtoMessage() {}
 
 func (x *HangupLegResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[22]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1566,7 +1750,7 @@ func (x *HangupLegResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HangupLegResponse.ProtoReflect.Descriptor instead.
 func (*HangupLegResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{22}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{26}
 }
 
 // EventsRequest says where to start.
@@ -1581,7 +1765,7 @@ type EventsRequest struct {
 
 func (x *EventsRequest) Reset() {
 	*x = EventsRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[23]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1593,7 +1777,7 @@ func (x *EventsRequest) String() string {
 func (*EventsRequest) ProtoMessage() {}
 
 func (x *EventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[23]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1606,7 +1790,7 @@ func (x *EventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventsRequest.ProtoReflect.Descriptor instead.
 func (*EventsRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{23}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *EventsRequest) GetAfterSequence() int64 {
@@ -1627,7 +1811,7 @@ type EventsResponse struct {
 
 func (x *EventsResponse) Reset() {
 	*x = EventsResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[24]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1639,7 +1823,7 @@ func (x *EventsResponse) String() string {
 func (*EventsResponse) ProtoMessage() {}
 
 func (x *EventsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[24]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1652,7 +1836,7 @@ func (x *EventsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventsResponse.ProtoReflect.Descriptor instead.
 func (*EventsResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{24}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *EventsResponse) GetEvent() *Event {
@@ -1683,7 +1867,7 @@ type Event struct {
 
 func (x *Event) Reset() {
 	*x = Event{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[25]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1695,7 +1879,7 @@ func (x *Event) String() string {
 func (*Event) ProtoMessage() {}
 
 func (x *Event) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[25]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1708,7 +1892,7 @@ func (x *Event) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Event.ProtoReflect.Descriptor instead.
 func (*Event) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{25}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *Event) GetSequence() int64 {
@@ -1797,7 +1981,7 @@ type RegistrationEvent struct {
 
 func (x *RegistrationEvent) Reset() {
 	*x = RegistrationEvent{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[26]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1809,7 +1993,7 @@ func (x *RegistrationEvent) String() string {
 func (*RegistrationEvent) ProtoMessage() {}
 
 func (x *RegistrationEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[26]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1822,7 +2006,7 @@ func (x *RegistrationEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RegistrationEvent.ProtoReflect.Descriptor instead.
 func (*RegistrationEvent) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{26}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *RegistrationEvent) GetRegistration() *Registration {
@@ -1850,7 +2034,7 @@ type LegEvent struct {
 
 func (x *LegEvent) Reset() {
 	*x = LegEvent{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[27]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1862,7 +2046,7 @@ func (x *LegEvent) String() string {
 func (*LegEvent) ProtoMessage() {}
 
 func (x *LegEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[27]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1875,7 +2059,7 @@ func (x *LegEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LegEvent.ProtoReflect.Descriptor instead.
 func (*LegEvent) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{27}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *LegEvent) GetLeg() *Leg {
@@ -1898,7 +2082,7 @@ type DtmfEvent struct {
 
 func (x *DtmfEvent) Reset() {
 	*x = DtmfEvent{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[28]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1910,7 +2094,7 @@ func (x *DtmfEvent) String() string {
 func (*DtmfEvent) ProtoMessage() {}
 
 func (x *DtmfEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[28]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1923,7 +2107,7 @@ func (x *DtmfEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DtmfEvent.ProtoReflect.Descriptor instead.
 func (*DtmfEvent) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{28}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *DtmfEvent) GetLegId() string {
@@ -1955,7 +2139,7 @@ type AttachSwitchRequest struct {
 
 func (x *AttachSwitchRequest) Reset() {
 	*x = AttachSwitchRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[29]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1967,7 +2151,7 @@ func (x *AttachSwitchRequest) String() string {
 func (*AttachSwitchRequest) ProtoMessage() {}
 
 func (x *AttachSwitchRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[29]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1980,7 +2164,7 @@ func (x *AttachSwitchRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AttachSwitchRequest.ProtoReflect.Descriptor instead.
 func (*AttachSwitchRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{29}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *AttachSwitchRequest) GetName() string {
@@ -2015,7 +2199,7 @@ type AttachSwitchResponse struct {
 
 func (x *AttachSwitchResponse) Reset() {
 	*x = AttachSwitchResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[30]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2027,7 +2211,7 @@ func (x *AttachSwitchResponse) String() string {
 func (*AttachSwitchResponse) ProtoMessage() {}
 
 func (x *AttachSwitchResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[30]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2040,7 +2224,7 @@ func (x *AttachSwitchResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AttachSwitchResponse.ProtoReflect.Descriptor instead.
 func (*AttachSwitchResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{30}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *AttachSwitchResponse) GetHeartbeatSeconds() int32 {
@@ -2125,6 +2309,14 @@ const file_switchboard_switch_v1_switch_service_proto_rawDesc = "" +
 	"\x06leg_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x05legId\x129\n" +
 	"\vdestination\x18\x02 \x01(\tB\x17\xbaH\x14r\x122\x10^[0-9*#+]{1,32}$R\vdestination\"\x15\n" +
 	"\x13TransferLegResponse\"o\n" +
+	"\x12RedirectLegRequest\x12\x1e\n" +
+	"\x06leg_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x05legId\x129\n" +
+	"\vdestination\x18\x02 \x01(\tB\x17\xbaH\x14r\x122\x10^[0-9*#+]{1,32}$R\vdestination\"\x15\n" +
+	"\x13RedirectLegResponse\"T\n" +
+	"\x10PickupLegRequest\x12\x1e\n" +
+	"\x06leg_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x05legId\x12 \n" +
+	"\auser_id\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06userId\"\x13\n" +
+	"\x11PickupLegResponse\"o\n" +
 	"\x10OriginateRequest\x12 \n" +
 	"\auser_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06userId\x129\n" +
 	"\vdestination\x18\x02 \x01(\tB\x17\xbaH\x14r\x122\x10^[0-9*#+]{1,32}$R\vdestination\",\n" +
@@ -2192,7 +2384,7 @@ const file_switchboard_switch_v1_switch_service_proto_rawDesc = "" +
 	"\x14END_REASON_COMMANDED\x10\b\x12\x15\n" +
 	"\x11END_REASON_FAILED\x10\t\x12\x1a\n" +
 	"\x16END_REASON_TRANSFERRED\x10\n" +
-	"2\x88\b\n" +
+	"2\xce\t\n" +
 	"\rSwitchService\x12v\n" +
 	"\x11ApplyRoutingTable\x12/.switchboard.switch.v1.ApplyRoutingTableRequest\x1a0.switchboard.switch.v1.ApplyRoutingTableResponse\x12{\n" +
 	"\x11ListRegistrations\x12/.switchboard.switch.v1.ListRegistrationsRequest\x1a0.switchboard.switch.v1.ListRegistrationsResponse\"\x03\x90\x02\x01\x12`\n" +
@@ -2203,7 +2395,9 @@ const file_switchboard_switch_v1_switch_service_proto_rawDesc = "" +
 	"SendDigits\x12(.switchboard.switch.v1.SendDigitsRequest\x1a).switchboard.switch.v1.SendDigitsResponse\x12X\n" +
 	"\aHoldLeg\x12%.switchboard.switch.v1.HoldLegRequest\x1a&.switchboard.switch.v1.HoldLegResponse\x12d\n" +
 	"\vRetrieveLeg\x12).switchboard.switch.v1.RetrieveLegRequest\x1a*.switchboard.switch.v1.RetrieveLegResponse\x12d\n" +
-	"\vTransferLeg\x12).switchboard.switch.v1.TransferLegRequest\x1a*.switchboard.switch.v1.TransferLegResponse\x12W\n" +
+	"\vTransferLeg\x12).switchboard.switch.v1.TransferLegRequest\x1a*.switchboard.switch.v1.TransferLegResponse\x12d\n" +
+	"\vRedirectLeg\x12).switchboard.switch.v1.RedirectLegRequest\x1a*.switchboard.switch.v1.RedirectLegResponse\x12^\n" +
+	"\tPickupLeg\x12'.switchboard.switch.v1.PickupLegRequest\x1a(.switchboard.switch.v1.PickupLegResponse\x12W\n" +
 	"\x06Events\x12$.switchboard.switch.v1.EventsRequest\x1a%.switchboard.switch.v1.EventsResponse0\x012\x80\x01\n" +
 	"\x15SwitchRegistryService\x12g\n" +
 	"\fAttachSwitch\x12*.switchboard.switch.v1.AttachSwitchRequest\x1a+.switchboard.switch.v1.AttachSwitchResponseBKZIgithub.com/switchboard-pbx/switchboard/gen/switchboard/switch/v1;switchv1b\x06proto3"
@@ -2221,7 +2415,7 @@ func file_switchboard_switch_v1_switch_service_proto_rawDescGZIP() []byte {
 }
 
 var file_switchboard_switch_v1_switch_service_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_switchboard_switch_v1_switch_service_proto_msgTypes = make([]protoimpl.MessageInfo, 31)
+var file_switchboard_switch_v1_switch_service_proto_msgTypes = make([]protoimpl.MessageInfo, 35)
 var file_switchboard_switch_v1_switch_service_proto_goTypes = []any{
 	(LegState)(0),                     // 0: switchboard.switch.v1.LegState
 	(LegDirection)(0),                 // 1: switchboard.switch.v1.LegDirection
@@ -2241,67 +2435,75 @@ var file_switchboard_switch_v1_switch_service_proto_goTypes = []any{
 	(*RetrieveLegResponse)(nil),       // 15: switchboard.switch.v1.RetrieveLegResponse
 	(*TransferLegRequest)(nil),        // 16: switchboard.switch.v1.TransferLegRequest
 	(*TransferLegResponse)(nil),       // 17: switchboard.switch.v1.TransferLegResponse
-	(*OriginateRequest)(nil),          // 18: switchboard.switch.v1.OriginateRequest
-	(*OriginateResponse)(nil),         // 19: switchboard.switch.v1.OriginateResponse
-	(*SendDigitsRequest)(nil),         // 20: switchboard.switch.v1.SendDigitsRequest
-	(*SendDigitsResponse)(nil),        // 21: switchboard.switch.v1.SendDigitsResponse
-	(*ListLegsRequest)(nil),           // 22: switchboard.switch.v1.ListLegsRequest
-	(*ListLegsResponse)(nil),          // 23: switchboard.switch.v1.ListLegsResponse
-	(*HangupLegRequest)(nil),          // 24: switchboard.switch.v1.HangupLegRequest
-	(*HangupLegResponse)(nil),         // 25: switchboard.switch.v1.HangupLegResponse
-	(*EventsRequest)(nil),             // 26: switchboard.switch.v1.EventsRequest
-	(*EventsResponse)(nil),            // 27: switchboard.switch.v1.EventsResponse
-	(*Event)(nil),                     // 28: switchboard.switch.v1.Event
-	(*RegistrationEvent)(nil),         // 29: switchboard.switch.v1.RegistrationEvent
-	(*LegEvent)(nil),                  // 30: switchboard.switch.v1.LegEvent
-	(*DtmfEvent)(nil),                 // 31: switchboard.switch.v1.DtmfEvent
-	(*AttachSwitchRequest)(nil),       // 32: switchboard.switch.v1.AttachSwitchRequest
-	(*AttachSwitchResponse)(nil),      // 33: switchboard.switch.v1.AttachSwitchResponse
-	(*timestamppb.Timestamp)(nil),     // 34: google.protobuf.Timestamp
+	(*RedirectLegRequest)(nil),        // 18: switchboard.switch.v1.RedirectLegRequest
+	(*RedirectLegResponse)(nil),       // 19: switchboard.switch.v1.RedirectLegResponse
+	(*PickupLegRequest)(nil),          // 20: switchboard.switch.v1.PickupLegRequest
+	(*PickupLegResponse)(nil),         // 21: switchboard.switch.v1.PickupLegResponse
+	(*OriginateRequest)(nil),          // 22: switchboard.switch.v1.OriginateRequest
+	(*OriginateResponse)(nil),         // 23: switchboard.switch.v1.OriginateResponse
+	(*SendDigitsRequest)(nil),         // 24: switchboard.switch.v1.SendDigitsRequest
+	(*SendDigitsResponse)(nil),        // 25: switchboard.switch.v1.SendDigitsResponse
+	(*ListLegsRequest)(nil),           // 26: switchboard.switch.v1.ListLegsRequest
+	(*ListLegsResponse)(nil),          // 27: switchboard.switch.v1.ListLegsResponse
+	(*HangupLegRequest)(nil),          // 28: switchboard.switch.v1.HangupLegRequest
+	(*HangupLegResponse)(nil),         // 29: switchboard.switch.v1.HangupLegResponse
+	(*EventsRequest)(nil),             // 30: switchboard.switch.v1.EventsRequest
+	(*EventsResponse)(nil),            // 31: switchboard.switch.v1.EventsResponse
+	(*Event)(nil),                     // 32: switchboard.switch.v1.Event
+	(*RegistrationEvent)(nil),         // 33: switchboard.switch.v1.RegistrationEvent
+	(*LegEvent)(nil),                  // 34: switchboard.switch.v1.LegEvent
+	(*DtmfEvent)(nil),                 // 35: switchboard.switch.v1.DtmfEvent
+	(*AttachSwitchRequest)(nil),       // 36: switchboard.switch.v1.AttachSwitchRequest
+	(*AttachSwitchResponse)(nil),      // 37: switchboard.switch.v1.AttachSwitchResponse
+	(*timestamppb.Timestamp)(nil),     // 38: google.protobuf.Timestamp
 }
 var file_switchboard_switch_v1_switch_service_proto_depIdxs = []int32{
 	4,  // 0: switchboard.switch.v1.RoutingTable.users:type_name -> switchboard.switch.v1.RoutingUser
 	5,  // 1: switchboard.switch.v1.RoutingUser.devices:type_name -> switchboard.switch.v1.RoutingDevice
 	3,  // 2: switchboard.switch.v1.ApplyRoutingTableRequest.table:type_name -> switchboard.switch.v1.RoutingTable
-	34, // 3: switchboard.switch.v1.Registration.expire_time:type_name -> google.protobuf.Timestamp
+	38, // 3: switchboard.switch.v1.Registration.expire_time:type_name -> google.protobuf.Timestamp
 	8,  // 4: switchboard.switch.v1.ListRegistrationsResponse.registrations:type_name -> switchboard.switch.v1.Registration
 	0,  // 5: switchboard.switch.v1.Leg.state:type_name -> switchboard.switch.v1.LegState
 	1,  // 6: switchboard.switch.v1.Leg.direction:type_name -> switchboard.switch.v1.LegDirection
-	34, // 7: switchboard.switch.v1.Leg.start_time:type_name -> google.protobuf.Timestamp
-	34, // 8: switchboard.switch.v1.Leg.answer_time:type_name -> google.protobuf.Timestamp
+	38, // 7: switchboard.switch.v1.Leg.start_time:type_name -> google.protobuf.Timestamp
+	38, // 8: switchboard.switch.v1.Leg.answer_time:type_name -> google.protobuf.Timestamp
 	2,  // 9: switchboard.switch.v1.Leg.end_reason:type_name -> switchboard.switch.v1.EndReason
 	11, // 10: switchboard.switch.v1.ListLegsResponse.legs:type_name -> switchboard.switch.v1.Leg
-	28, // 11: switchboard.switch.v1.EventsResponse.event:type_name -> switchboard.switch.v1.Event
-	34, // 12: switchboard.switch.v1.Event.time:type_name -> google.protobuf.Timestamp
-	29, // 13: switchboard.switch.v1.Event.registration:type_name -> switchboard.switch.v1.RegistrationEvent
-	30, // 14: switchboard.switch.v1.Event.leg:type_name -> switchboard.switch.v1.LegEvent
-	31, // 15: switchboard.switch.v1.Event.dtmf:type_name -> switchboard.switch.v1.DtmfEvent
+	32, // 11: switchboard.switch.v1.EventsResponse.event:type_name -> switchboard.switch.v1.Event
+	38, // 12: switchboard.switch.v1.Event.time:type_name -> google.protobuf.Timestamp
+	33, // 13: switchboard.switch.v1.Event.registration:type_name -> switchboard.switch.v1.RegistrationEvent
+	34, // 14: switchboard.switch.v1.Event.leg:type_name -> switchboard.switch.v1.LegEvent
+	35, // 15: switchboard.switch.v1.Event.dtmf:type_name -> switchboard.switch.v1.DtmfEvent
 	8,  // 16: switchboard.switch.v1.RegistrationEvent.registration:type_name -> switchboard.switch.v1.Registration
 	11, // 17: switchboard.switch.v1.LegEvent.leg:type_name -> switchboard.switch.v1.Leg
 	6,  // 18: switchboard.switch.v1.SwitchService.ApplyRoutingTable:input_type -> switchboard.switch.v1.ApplyRoutingTableRequest
 	9,  // 19: switchboard.switch.v1.SwitchService.ListRegistrations:input_type -> switchboard.switch.v1.ListRegistrationsRequest
-	22, // 20: switchboard.switch.v1.SwitchService.ListLegs:input_type -> switchboard.switch.v1.ListLegsRequest
-	24, // 21: switchboard.switch.v1.SwitchService.HangupLeg:input_type -> switchboard.switch.v1.HangupLegRequest
-	18, // 22: switchboard.switch.v1.SwitchService.Originate:input_type -> switchboard.switch.v1.OriginateRequest
-	20, // 23: switchboard.switch.v1.SwitchService.SendDigits:input_type -> switchboard.switch.v1.SendDigitsRequest
+	26, // 20: switchboard.switch.v1.SwitchService.ListLegs:input_type -> switchboard.switch.v1.ListLegsRequest
+	28, // 21: switchboard.switch.v1.SwitchService.HangupLeg:input_type -> switchboard.switch.v1.HangupLegRequest
+	22, // 22: switchboard.switch.v1.SwitchService.Originate:input_type -> switchboard.switch.v1.OriginateRequest
+	24, // 23: switchboard.switch.v1.SwitchService.SendDigits:input_type -> switchboard.switch.v1.SendDigitsRequest
 	12, // 24: switchboard.switch.v1.SwitchService.HoldLeg:input_type -> switchboard.switch.v1.HoldLegRequest
 	14, // 25: switchboard.switch.v1.SwitchService.RetrieveLeg:input_type -> switchboard.switch.v1.RetrieveLegRequest
 	16, // 26: switchboard.switch.v1.SwitchService.TransferLeg:input_type -> switchboard.switch.v1.TransferLegRequest
-	26, // 27: switchboard.switch.v1.SwitchService.Events:input_type -> switchboard.switch.v1.EventsRequest
-	32, // 28: switchboard.switch.v1.SwitchRegistryService.AttachSwitch:input_type -> switchboard.switch.v1.AttachSwitchRequest
-	7,  // 29: switchboard.switch.v1.SwitchService.ApplyRoutingTable:output_type -> switchboard.switch.v1.ApplyRoutingTableResponse
-	10, // 30: switchboard.switch.v1.SwitchService.ListRegistrations:output_type -> switchboard.switch.v1.ListRegistrationsResponse
-	23, // 31: switchboard.switch.v1.SwitchService.ListLegs:output_type -> switchboard.switch.v1.ListLegsResponse
-	25, // 32: switchboard.switch.v1.SwitchService.HangupLeg:output_type -> switchboard.switch.v1.HangupLegResponse
-	19, // 33: switchboard.switch.v1.SwitchService.Originate:output_type -> switchboard.switch.v1.OriginateResponse
-	21, // 34: switchboard.switch.v1.SwitchService.SendDigits:output_type -> switchboard.switch.v1.SendDigitsResponse
-	13, // 35: switchboard.switch.v1.SwitchService.HoldLeg:output_type -> switchboard.switch.v1.HoldLegResponse
-	15, // 36: switchboard.switch.v1.SwitchService.RetrieveLeg:output_type -> switchboard.switch.v1.RetrieveLegResponse
-	17, // 37: switchboard.switch.v1.SwitchService.TransferLeg:output_type -> switchboard.switch.v1.TransferLegResponse
-	27, // 38: switchboard.switch.v1.SwitchService.Events:output_type -> switchboard.switch.v1.EventsResponse
-	33, // 39: switchboard.switch.v1.SwitchRegistryService.AttachSwitch:output_type -> switchboard.switch.v1.AttachSwitchResponse
-	29, // [29:40] is the sub-list for method output_type
-	18, // [18:29] is the sub-list for method input_type
+	18, // 27: switchboard.switch.v1.SwitchService.RedirectLeg:input_type -> switchboard.switch.v1.RedirectLegRequest
+	20, // 28: switchboard.switch.v1.SwitchService.PickupLeg:input_type -> switchboard.switch.v1.PickupLegRequest
+	30, // 29: switchboard.switch.v1.SwitchService.Events:input_type -> switchboard.switch.v1.EventsRequest
+	36, // 30: switchboard.switch.v1.SwitchRegistryService.AttachSwitch:input_type -> switchboard.switch.v1.AttachSwitchRequest
+	7,  // 31: switchboard.switch.v1.SwitchService.ApplyRoutingTable:output_type -> switchboard.switch.v1.ApplyRoutingTableResponse
+	10, // 32: switchboard.switch.v1.SwitchService.ListRegistrations:output_type -> switchboard.switch.v1.ListRegistrationsResponse
+	27, // 33: switchboard.switch.v1.SwitchService.ListLegs:output_type -> switchboard.switch.v1.ListLegsResponse
+	29, // 34: switchboard.switch.v1.SwitchService.HangupLeg:output_type -> switchboard.switch.v1.HangupLegResponse
+	23, // 35: switchboard.switch.v1.SwitchService.Originate:output_type -> switchboard.switch.v1.OriginateResponse
+	25, // 36: switchboard.switch.v1.SwitchService.SendDigits:output_type -> switchboard.switch.v1.SendDigitsResponse
+	13, // 37: switchboard.switch.v1.SwitchService.HoldLeg:output_type -> switchboard.switch.v1.HoldLegResponse
+	15, // 38: switchboard.switch.v1.SwitchService.RetrieveLeg:output_type -> switchboard.switch.v1.RetrieveLegResponse
+	17, // 39: switchboard.switch.v1.SwitchService.TransferLeg:output_type -> switchboard.switch.v1.TransferLegResponse
+	19, // 40: switchboard.switch.v1.SwitchService.RedirectLeg:output_type -> switchboard.switch.v1.RedirectLegResponse
+	21, // 41: switchboard.switch.v1.SwitchService.PickupLeg:output_type -> switchboard.switch.v1.PickupLegResponse
+	31, // 42: switchboard.switch.v1.SwitchService.Events:output_type -> switchboard.switch.v1.EventsResponse
+	37, // 43: switchboard.switch.v1.SwitchRegistryService.AttachSwitch:output_type -> switchboard.switch.v1.AttachSwitchResponse
+	31, // [31:44] is the sub-list for method output_type
+	18, // [18:31] is the sub-list for method input_type
 	18, // [18:18] is the sub-list for extension type_name
 	18, // [18:18] is the sub-list for extension extendee
 	0,  // [0:18] is the sub-list for field type_name
@@ -2312,7 +2514,7 @@ func file_switchboard_switch_v1_switch_service_proto_init() {
 	if File_switchboard_switch_v1_switch_service_proto != nil {
 		return
 	}
-	file_switchboard_switch_v1_switch_service_proto_msgTypes[25].OneofWrappers = []any{
+	file_switchboard_switch_v1_switch_service_proto_msgTypes[29].OneofWrappers = []any{
 		(*Event_Registration)(nil),
 		(*Event_Leg)(nil),
 		(*Event_Dtmf)(nil),
@@ -2323,7 +2525,7 @@ func file_switchboard_switch_v1_switch_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_switchboard_switch_v1_switch_service_proto_rawDesc), len(file_switchboard_switch_v1_switch_service_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   31,
+			NumMessages:   35,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

@@ -40,6 +40,11 @@ const (
 	// CallControlServiceBlindTransferProcedure is the procedure name of the CallControlService's
 	// BlindTransfer RPC.
 	CallControlServiceBlindTransferProcedure = "/switchboard.callcontrol.v1.CallControlService/BlindTransfer"
+	// CallControlServiceRedirectProcedure is the procedure name of the CallControlService's Redirect
+	// RPC.
+	CallControlServiceRedirectProcedure = "/switchboard.callcontrol.v1.CallControlService/Redirect"
+	// CallControlServicePickupProcedure is the procedure name of the CallControlService's Pickup RPC.
+	CallControlServicePickupProcedure = "/switchboard.callcontrol.v1.CallControlService/Pickup"
 	// CallControlServiceGetCallProcedure is the procedure name of the CallControlService's GetCall RPC.
 	CallControlServiceGetCallProcedure = "/switchboard.callcontrol.v1.CallControlService/GetCall"
 	// CallControlServiceListCallsProcedure is the procedure name of the CallControlService's ListCalls
@@ -91,6 +96,20 @@ var (
 			StreamType: connect.StreamTypeUnary,
 			Schema:     v1.File_switchboard_callcontrol_v1_call_control_service_proto.Services().ByName("CallControlService").Methods().ByName("BlindTransfer"),
 			Procedure:  CallControlServiceBlindTransferProcedure,
+		}
+	})
+	callControlServiceRedirectSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_switchboard_callcontrol_v1_call_control_service_proto.Services().ByName("CallControlService").Methods().ByName("Redirect"),
+			Procedure:  CallControlServiceRedirectProcedure,
+		}
+	})
+	callControlServicePickupSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_switchboard_callcontrol_v1_call_control_service_proto.Services().ByName("CallControlService").Methods().ByName("Pickup"),
+			Procedure:  CallControlServicePickupProcedure,
 		}
 	})
 	callControlServiceGetCallSpec = sync.OnceValue(func() connect.Spec {
@@ -145,6 +164,13 @@ type CallControlServiceClient interface {
 	// destination; it hears music until the destination answers. The call
 	// is DISCONNECTED on this line with reason TRANSFERRED.
 	BlindTransfer(context.Context, *v1.BlindTransferRequest) (*v1.BlindTransferResponse, error)
+	// Redirect deflects an OFFERING call to another destination before it
+	// is answered: this line stops ringing (DISCONNECTED, REJECTED) and the
+	// destination rings.
+	Redirect(context.Context, *v1.RedirectRequest) (*v1.RedirectResponse, error)
+	// Pickup takes a call OFFERING on another line to this line: this line's
+	// phones ring to take it, the other line stops ringing.
+	Pickup(context.Context, *v1.PickupRequest) (*v1.PickupResponse, error)
 	// GetCall returns one call by its handle, including calls disconnected
 	// in the last minutes.
 	GetCall(context.Context, *v1.GetCallRequest) (*v1.GetCallResponse, error)
@@ -213,6 +239,13 @@ type CallControlServiceHandler interface {
 	// destination; it hears music until the destination answers. The call
 	// is DISCONNECTED on this line with reason TRANSFERRED.
 	BlindTransfer(context.Context, *v1.BlindTransferRequest) (*v1.BlindTransferResponse, error)
+	// Redirect deflects an OFFERING call to another destination before it
+	// is answered: this line stops ringing (DISCONNECTED, REJECTED) and the
+	// destination rings.
+	Redirect(context.Context, *v1.RedirectRequest) (*v1.RedirectResponse, error)
+	// Pickup takes a call OFFERING on another line to this line: this line's
+	// phones ring to take it, the other line stops ringing.
+	Pickup(context.Context, *v1.PickupRequest) (*v1.PickupResponse, error)
 	// GetCall returns one call by its handle, including calls disconnected
 	// in the last minutes.
 	GetCall(context.Context, *v1.GetCallRequest) (*v1.GetCallResponse, error)
@@ -237,6 +270,8 @@ func RegisterCallControlServiceHandler(server *connect.Server, svc CallControlSe
 		connect.Method{Spec: callControlServiceHoldSpec(), Handler: adapter.hold},
 		connect.Method{Spec: callControlServiceRetrieveSpec(), Handler: adapter.retrieve},
 		connect.Method{Spec: callControlServiceBlindTransferSpec(), Handler: adapter.blindTransfer},
+		connect.Method{Spec: callControlServiceRedirectSpec(), Handler: adapter.redirect},
+		connect.Method{Spec: callControlServicePickupSpec(), Handler: adapter.pickup},
 		connect.Method{Spec: callControlServiceGetCallSpec(), Handler: adapter.getCall},
 		connect.Method{Spec: callControlServiceListCallsSpec(), Handler: adapter.listCalls},
 		connect.Method{Spec: callControlServiceWatchEventsSpec(), Handler: adapter.watchEvents},
@@ -284,6 +319,14 @@ func (UnimplementedCallControlServiceHandler) Retrieve(context.Context, *v1.Retr
 
 func (UnimplementedCallControlServiceHandler) BlindTransfer(context.Context, *v1.BlindTransferRequest) (*v1.BlindTransferResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.callcontrol.v1.CallControlService.BlindTransfer is not implemented")
+}
+
+func (UnimplementedCallControlServiceHandler) Redirect(context.Context, *v1.RedirectRequest) (*v1.RedirectResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.callcontrol.v1.CallControlService.Redirect is not implemented")
+}
+
+func (UnimplementedCallControlServiceHandler) Pickup(context.Context, *v1.PickupRequest) (*v1.PickupResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.callcontrol.v1.CallControlService.Pickup is not implemented")
 }
 
 func (UnimplementedCallControlServiceHandler) GetCall(context.Context, *v1.GetCallRequest) (*v1.GetCallResponse, error) {
@@ -345,6 +388,22 @@ func (c *callControlServiceClient) Retrieve(ctx context.Context, req *v1.Retriev
 func (c *callControlServiceClient) BlindTransfer(ctx context.Context, req *v1.BlindTransferRequest) (*v1.BlindTransferResponse, error) {
 	var res v1.BlindTransferResponse
 	if err := c.client.CallUnary(ctx, callControlServiceBlindTransferSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *callControlServiceClient) Redirect(ctx context.Context, req *v1.RedirectRequest) (*v1.RedirectResponse, error) {
+	var res v1.RedirectResponse
+	if err := c.client.CallUnary(ctx, callControlServiceRedirectSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *callControlServiceClient) Pickup(ctx context.Context, req *v1.PickupRequest) (*v1.PickupResponse, error) {
+	var res v1.PickupResponse
+	if err := c.client.CallUnary(ctx, callControlServicePickupSpec(), req, &res); err != nil {
 		return nil, err
 	}
 	return &res, nil
@@ -442,6 +501,30 @@ func (h callControlServiceHandler) blindTransfer(ctx context.Context, _ connect.
 		return err
 	}
 	res, err := h.svc.BlindTransfer(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h callControlServiceHandler) redirect(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.RedirectRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.Redirect(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h callControlServiceHandler) pickup(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.PickupRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.Pickup(ctx, &req)
 	if err != nil {
 		return err
 	}

@@ -46,6 +46,10 @@ const (
 	SwitchServiceRetrieveLegProcedure = "/switchboard.switch.v1.SwitchService/RetrieveLeg"
 	// SwitchServiceTransferLegProcedure is the procedure name of the SwitchService's TransferLeg RPC.
 	SwitchServiceTransferLegProcedure = "/switchboard.switch.v1.SwitchService/TransferLeg"
+	// SwitchServiceRedirectLegProcedure is the procedure name of the SwitchService's RedirectLeg RPC.
+	SwitchServiceRedirectLegProcedure = "/switchboard.switch.v1.SwitchService/RedirectLeg"
+	// SwitchServicePickupLegProcedure is the procedure name of the SwitchService's PickupLeg RPC.
+	SwitchServicePickupLegProcedure = "/switchboard.switch.v1.SwitchService/PickupLeg"
 	// SwitchServiceEventsProcedure is the procedure name of the SwitchService's Events RPC.
 	SwitchServiceEventsProcedure = "/switchboard.switch.v1.SwitchService/Events"
 	// SwitchRegistryServiceAttachSwitchProcedure is the procedure name of the SwitchRegistryService's
@@ -119,6 +123,20 @@ var (
 			Procedure:  SwitchServiceTransferLegProcedure,
 		}
 	})
+	switchServiceRedirectLegSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_switchboard_switch_v1_switch_service_proto.Services().ByName("SwitchService").Methods().ByName("RedirectLeg"),
+			Procedure:  SwitchServiceRedirectLegProcedure,
+		}
+	})
+	switchServicePickupLegSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_switchboard_switch_v1_switch_service_proto.Services().ByName("SwitchService").Methods().ByName("PickupLeg"),
+			Procedure:  SwitchServicePickupLegProcedure,
+		}
+	})
 	switchServiceEventsSpec = sync.OnceValue(func() connect.Spec {
 		return connect.Spec{
 			StreamType: connect.StreamTypeServer,
@@ -165,6 +183,13 @@ type SwitchServiceClient interface {
 	// the leg is called through to destination (hearing music meanwhile) and
 	// the leg is hung up with END_REASON_TRANSFERRED.
 	TransferLeg(context.Context, *v1.TransferLegRequest) (*v1.TransferLegResponse, error)
+	// RedirectLeg deflects a call ringing on a leg to another destination:
+	// the ringing phones stop and the destination's ring.
+	// FAILED_PRECONDITION when the call is not ringing.
+	RedirectLeg(context.Context, *v1.RedirectLegRequest) (*v1.RedirectLegResponse, error)
+	// PickupLeg takes a call ringing on a leg to another user: that user's
+	// phones ring instead (to be answered at once), the others stop.
+	PickupLeg(context.Context, *v1.PickupLegRequest) (*v1.PickupLegResponse, error)
 	// Events streams what happens on the switch, in sequence order, starting
 	// after after_sequence. Events older than the switch retains answer
 	// OUT_OF_RANGE.
@@ -234,6 +259,13 @@ type SwitchServiceHandler interface {
 	// the leg is called through to destination (hearing music meanwhile) and
 	// the leg is hung up with END_REASON_TRANSFERRED.
 	TransferLeg(context.Context, *v1.TransferLegRequest) (*v1.TransferLegResponse, error)
+	// RedirectLeg deflects a call ringing on a leg to another destination:
+	// the ringing phones stop and the destination's ring.
+	// FAILED_PRECONDITION when the call is not ringing.
+	RedirectLeg(context.Context, *v1.RedirectLegRequest) (*v1.RedirectLegResponse, error)
+	// PickupLeg takes a call ringing on a leg to another user: that user's
+	// phones ring instead (to be answered at once), the others stop.
+	PickupLeg(context.Context, *v1.PickupLegRequest) (*v1.PickupLegResponse, error)
 	// Events streams what happens on the switch, in sequence order, starting
 	// after after_sequence. Events older than the switch retains answer
 	// OUT_OF_RANGE.
@@ -254,6 +286,8 @@ func RegisterSwitchServiceHandler(server *connect.Server, svc SwitchServiceHandl
 		connect.Method{Spec: switchServiceHoldLegSpec(), Handler: adapter.holdLeg},
 		connect.Method{Spec: switchServiceRetrieveLegSpec(), Handler: adapter.retrieveLeg},
 		connect.Method{Spec: switchServiceTransferLegSpec(), Handler: adapter.transferLeg},
+		connect.Method{Spec: switchServiceRedirectLegSpec(), Handler: adapter.redirectLeg},
+		connect.Method{Spec: switchServicePickupLegSpec(), Handler: adapter.pickupLeg},
 		connect.Method{Spec: switchServiceEventsSpec(), Handler: adapter.events},
 	)
 }
@@ -310,6 +344,14 @@ func (UnimplementedSwitchServiceHandler) RetrieveLeg(context.Context, *v1.Retrie
 
 func (UnimplementedSwitchServiceHandler) TransferLeg(context.Context, *v1.TransferLegRequest) (*v1.TransferLegResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.switch.v1.SwitchService.TransferLeg is not implemented")
+}
+
+func (UnimplementedSwitchServiceHandler) RedirectLeg(context.Context, *v1.RedirectLegRequest) (*v1.RedirectLegResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.switch.v1.SwitchService.RedirectLeg is not implemented")
+}
+
+func (UnimplementedSwitchServiceHandler) PickupLeg(context.Context, *v1.PickupLegRequest) (*v1.PickupLegResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.switch.v1.SwitchService.PickupLeg is not implemented")
 }
 
 func (UnimplementedSwitchServiceHandler) Events(context.Context, *v1.EventsRequest, SwitchServiceEventsServerStream) error {
@@ -387,6 +429,22 @@ func (c *switchServiceClient) RetrieveLeg(ctx context.Context, req *v1.RetrieveL
 func (c *switchServiceClient) TransferLeg(ctx context.Context, req *v1.TransferLegRequest) (*v1.TransferLegResponse, error) {
 	var res v1.TransferLegResponse
 	if err := c.client.CallUnary(ctx, switchServiceTransferLegSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *switchServiceClient) RedirectLeg(ctx context.Context, req *v1.RedirectLegRequest) (*v1.RedirectLegResponse, error) {
+	var res v1.RedirectLegResponse
+	if err := c.client.CallUnary(ctx, switchServiceRedirectLegSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *switchServiceClient) PickupLeg(ctx context.Context, req *v1.PickupLegRequest) (*v1.PickupLegResponse, error) {
+	var res v1.PickupLegResponse
+	if err := c.client.CallUnary(ctx, switchServicePickupLegSpec(), req, &res); err != nil {
 		return nil, err
 	}
 	return &res, nil
@@ -504,6 +562,30 @@ func (h switchServiceHandler) transferLeg(ctx context.Context, _ connect.Spec, s
 		return err
 	}
 	res, err := h.svc.TransferLeg(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h switchServiceHandler) redirectLeg(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.RedirectLegRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.RedirectLeg(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h switchServiceHandler) pickupLeg(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.PickupLegRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.PickupLeg(ctx, &req)
 	if err != nil {
 		return err
 	}

@@ -21,7 +21,7 @@ from connectrpc.protocol import ProtocolType
 from connectrpc.server import ConnectASGIApplication, ConnectWSGIApplication, DEFAULT_READ_MAX_BYTES, Endpoint, EndpointSync
 from pyqwest import Client, SyncClient
 
-from .call_control_service_pb2 import BlindTransferRequest, BlindTransferResponse, DropRequest, DropResponse, GetCallRequest, GetCallResponse, HoldRequest, HoldResponse, ListCallsRequest, ListCallsResponse, MakeCallRequest, MakeCallResponse, RetrieveRequest, RetrieveResponse, SendDigitsRequest, SendDigitsResponse, WatchEventsRequest, WatchEventsResponse
+from .call_control_service_pb2 import BlindTransferRequest, BlindTransferResponse, DropRequest, DropResponse, GetCallRequest, GetCallResponse, HoldRequest, HoldResponse, ListCallsRequest, ListCallsResponse, MakeCallRequest, MakeCallResponse, PickupRequest, PickupResponse, RedirectRequest, RedirectResponse, RetrieveRequest, RetrieveResponse, SendDigitsRequest, SendDigitsResponse, WatchEventsRequest, WatchEventsResponse
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator, Mapping
@@ -90,6 +90,21 @@ class CallControlService(Protocol):
         BlindTransfer sends the other party of a CONNECTED or ON_HOLD call to a
         destination; it hears music until the destination answers. The call
         is DISCONNECTED on this line with reason TRANSFERRED.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def redirect(self, request: RedirectRequest, ctx: RequestContext[RedirectRequest, RedirectResponse], /) -> RedirectResponse:
+        """
+        Redirect deflects an OFFERING call to another destination before it
+        is answered: this line stops ringing (DISCONNECTED, REJECTED) and the
+        destination rings.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def pickup(self, request: PickupRequest, ctx: RequestContext[PickupRequest, PickupResponse], /) -> PickupResponse:
+        """
+        Pickup takes a call OFFERING on another line to this line: this line's
+        phones ring to take it, the other line stops ringing.
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -195,6 +210,28 @@ class CallControlServiceASGIApplication(ConnectASGIApplication[CallControlServic
                         stream_type=StreamType.UNARY,
                     ),
                     function=svc.blind_transfer,
+                ),
+                "/switchboard.callcontrol.v1.CallControlService/Redirect": Endpoint.unary(
+                    method=MethodInfo(
+                        name="Redirect",
+                        service_name="switchboard.callcontrol.v1.CallControlService",
+                        input=RedirectRequest,
+                        output=RedirectResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.redirect,
+                ),
+                "/switchboard.callcontrol.v1.CallControlService/Pickup": Endpoint.unary(
+                    method=MethodInfo(
+                        name="Pickup",
+                        service_name="switchboard.callcontrol.v1.CallControlService",
+                        input=PickupRequest,
+                        output=PickupResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.pickup,
                 ),
                 "/switchboard.callcontrol.v1.CallControlService/GetCall": Endpoint.unary(
                     method=MethodInfo(
@@ -424,6 +461,55 @@ class CallControlServiceClient(ConnectClient):
             headers=headers,
             timeout_ms=timeout_ms,
         )
+    async def redirect(
+        self,
+        request: RedirectRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> RedirectResponse:
+        """
+        Redirect deflects an OFFERING call to another destination before it
+        is answered: this line stops ringing (DISCONNECTED, REJECTED) and the
+        destination rings.
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="Redirect",
+                service_name="switchboard.callcontrol.v1.CallControlService",
+                input=RedirectRequest,
+                output=RedirectResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    async def pickup(
+        self,
+        request: PickupRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> PickupResponse:
+        """
+        Pickup takes a call OFFERING on another line to this line: this line's
+        phones ring to take it, the other line stops ringing.
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="Pickup",
+                service_name="switchboard.callcontrol.v1.CallControlService",
+                input=PickupRequest,
+                output=PickupResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
     async def get_call(
         self,
         request: GetCallRequest,
@@ -559,6 +645,21 @@ class CallControlServiceSync(Protocol):
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
+    def redirect(self, request: RedirectRequest, ctx: RequestContext[RedirectRequest, RedirectResponse], /) -> RedirectResponse:
+        """
+        Redirect deflects an OFFERING call to another destination before it
+        is answered: this line stops ringing (DISCONNECTED, REJECTED) and the
+        destination rings.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def pickup(self, request: PickupRequest, ctx: RequestContext[PickupRequest, PickupResponse], /) -> PickupResponse:
+        """
+        Pickup takes a call OFFERING on another line to this line: this line's
+        phones ring to take it, the other line stops ringing.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
     def get_call(self, request: GetCallRequest, ctx: RequestContext[GetCallRequest, GetCallResponse], /) -> GetCallResponse:
         """
         GetCall returns one call by its handle, including calls disconnected
@@ -659,6 +760,28 @@ class CallControlServiceWSGIApplication(ConnectWSGIApplication):
                         stream_type=StreamType.UNARY,
                     ),
                     function=service.blind_transfer,
+                ),
+                "/switchboard.callcontrol.v1.CallControlService/Redirect": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="Redirect",
+                        service_name="switchboard.callcontrol.v1.CallControlService",
+                        input=RedirectRequest,
+                        output=RedirectResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.redirect,
+                ),
+                "/switchboard.callcontrol.v1.CallControlService/Pickup": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="Pickup",
+                        service_name="switchboard.callcontrol.v1.CallControlService",
+                        input=PickupRequest,
+                        output=PickupResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.pickup,
                 ),
                 "/switchboard.callcontrol.v1.CallControlService/GetCall": EndpointSync.unary(
                     method=MethodInfo(
@@ -882,6 +1005,55 @@ class CallControlServiceClientSync(ConnectClientSync):
                 service_name="switchboard.callcontrol.v1.CallControlService",
                 input=BlindTransferRequest,
                 output=BlindTransferResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def redirect(
+        self,
+        request: RedirectRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> RedirectResponse:
+        """
+        Redirect deflects an OFFERING call to another destination before it
+        is answered: this line stops ringing (DISCONNECTED, REJECTED) and the
+        destination rings.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="Redirect",
+                service_name="switchboard.callcontrol.v1.CallControlService",
+                input=RedirectRequest,
+                output=RedirectResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def pickup(
+        self,
+        request: PickupRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> PickupResponse:
+        """
+        Pickup takes a call OFFERING on another line to this line: this line's
+        phones ring to take it, the other line stops ringing.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="Pickup",
+                service_name="switchboard.callcontrol.v1.CallControlService",
+                input=PickupRequest,
+                output=PickupResponse,
                 idempotency_level=IdempotencyLevel.UNKNOWN,
                 stream_type=StreamType.UNARY,
             ),

@@ -52,6 +52,8 @@ class Action(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ACTION_HOLD: _ClassVar[Action]
     ACTION_RETRIEVE: _ClassVar[Action]
     ACTION_BLIND_TRANSFER: _ClassVar[Action]
+    ACTION_REDIRECT: _ClassVar[Action]
+    ACTION_PICKUP: _ClassVar[Action]
 CALL_STATE_UNSPECIFIED: CallState
 CALL_STATE_IDLE: CallState
 CALL_STATE_DIALING: CallState
@@ -82,6 +84,8 @@ ACTION_SEND_DIGITS: Action
 ACTION_HOLD: Action
 ACTION_RETRIEVE: Action
 ACTION_BLIND_TRANSFER: Action
+ACTION_REDIRECT: Action
+ACTION_PICKUP: Action
 
 class Party(_message.Message):
     __slots__ = ("number", "name")
@@ -196,6 +200,32 @@ class BlindTransferRequest(_message.Message):
 class BlindTransferResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class RedirectRequest(_message.Message):
+    __slots__ = ("call_id", "destination")
+    CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    DESTINATION_FIELD_NUMBER: _ClassVar[int]
+    call_id: str
+    destination: str
+    def __init__(self, call_id: _Optional[str] = ..., destination: _Optional[str] = ...) -> None: ...
+
+class RedirectResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class PickupRequest(_message.Message):
+    __slots__ = ("line", "call_id")
+    LINE_FIELD_NUMBER: _ClassVar[int]
+    CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    line: str
+    call_id: str
+    def __init__(self, line: _Optional[str] = ..., call_id: _Optional[str] = ...) -> None: ...
+
+class PickupResponse(_message.Message):
+    __slots__ = ("call_id",)
+    CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    call_id: str
+    def __init__(self, call_id: _Optional[str] = ...) -> None: ...
 
 class GetCallRequest(_message.Message):
     __slots__ = ("call_id",)

@@ -21,7 +21,7 @@ from connectrpc.protocol import ProtocolType
 from connectrpc.server import ConnectASGIApplication, ConnectWSGIApplication, DEFAULT_READ_MAX_BYTES, Endpoint, EndpointSync
 from pyqwest import Client, SyncClient
 
-from .switch_service_pb2 import ApplyRoutingTableRequest, ApplyRoutingTableResponse, AttachSwitchRequest, AttachSwitchResponse, EventsRequest, EventsResponse, HangupLegRequest, HangupLegResponse, HoldLegRequest, HoldLegResponse, ListLegsRequest, ListLegsResponse, ListRegistrationsRequest, ListRegistrationsResponse, OriginateRequest, OriginateResponse, RetrieveLegRequest, RetrieveLegResponse, SendDigitsRequest, SendDigitsResponse, TransferLegRequest, TransferLegResponse
+from .switch_service_pb2 import ApplyRoutingTableRequest, ApplyRoutingTableResponse, AttachSwitchRequest, AttachSwitchResponse, EventsRequest, EventsResponse, HangupLegRequest, HangupLegResponse, HoldLegRequest, HoldLegResponse, ListLegsRequest, ListLegsResponse, ListRegistrationsRequest, ListRegistrationsResponse, OriginateRequest, OriginateResponse, PickupLegRequest, PickupLegResponse, RedirectLegRequest, RedirectLegResponse, RetrieveLegRequest, RetrieveLegResponse, SendDigitsRequest, SendDigitsResponse, TransferLegRequest, TransferLegResponse
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator, Mapping
@@ -113,6 +113,21 @@ class SwitchService(Protocol):
         TransferLeg is a blind transfer by a leg's user: the party bridged to
         the leg is called through to destination (hearing music meanwhile) and
         the leg is hung up with END_REASON_TRANSFERRED.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def redirect_leg(self, request: RedirectLegRequest, ctx: RequestContext[RedirectLegRequest, RedirectLegResponse], /) -> RedirectLegResponse:
+        """
+        RedirectLeg deflects a call ringing on a leg to another destination:
+        the ringing phones stop and the destination's ring.
+        FAILED_PRECONDITION when the call is not ringing.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def pickup_leg(self, request: PickupLegRequest, ctx: RequestContext[PickupLegRequest, PickupLegResponse], /) -> PickupLegResponse:
+        """
+        PickupLeg takes a call ringing on a leg to another user: that user's
+        phones ring instead (to be answered at once), the others stop.
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -236,6 +251,28 @@ class SwitchServiceASGIApplication(ConnectASGIApplication[SwitchService]):
                         stream_type=StreamType.UNARY,
                     ),
                     function=svc.transfer_leg,
+                ),
+                "/switchboard.switch.v1.SwitchService/RedirectLeg": Endpoint.unary(
+                    method=MethodInfo(
+                        name="RedirectLeg",
+                        service_name="switchboard.switch.v1.SwitchService",
+                        input=RedirectLegRequest,
+                        output=RedirectLegResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.redirect_leg,
+                ),
+                "/switchboard.switch.v1.SwitchService/PickupLeg": Endpoint.unary(
+                    method=MethodInfo(
+                        name="PickupLeg",
+                        service_name="switchboard.switch.v1.SwitchService",
+                        input=PickupLegRequest,
+                        output=PickupLegResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.pickup_leg,
                 ),
                 "/switchboard.switch.v1.SwitchService/Events": Endpoint.server_stream(
                     method=MethodInfo(
@@ -521,6 +558,55 @@ class SwitchServiceClient(ConnectClient):
             headers=headers,
             timeout_ms=timeout_ms,
         )
+    async def redirect_leg(
+        self,
+        request: RedirectLegRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> RedirectLegResponse:
+        """
+        RedirectLeg deflects a call ringing on a leg to another destination:
+        the ringing phones stop and the destination's ring.
+        FAILED_PRECONDITION when the call is not ringing.
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="RedirectLeg",
+                service_name="switchboard.switch.v1.SwitchService",
+                input=RedirectLegRequest,
+                output=RedirectLegResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    async def pickup_leg(
+        self,
+        request: PickupLegRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> PickupLegResponse:
+        """
+        PickupLeg takes a call ringing on a leg to another user: that user's
+        phones ring instead (to be answered at once), the others stop.
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="PickupLeg",
+                service_name="switchboard.switch.v1.SwitchService",
+                input=PickupLegRequest,
+                output=PickupLegResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
     def events(
         self,
         request: EventsRequest,
@@ -623,6 +709,21 @@ class SwitchServiceSync(Protocol):
         TransferLeg is a blind transfer by a leg's user: the party bridged to
         the leg is called through to destination (hearing music meanwhile) and
         the leg is hung up with END_REASON_TRANSFERRED.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def redirect_leg(self, request: RedirectLegRequest, ctx: RequestContext[RedirectLegRequest, RedirectLegResponse], /) -> RedirectLegResponse:
+        """
+        RedirectLeg deflects a call ringing on a leg to another destination:
+        the ringing phones stop and the destination's ring.
+        FAILED_PRECONDITION when the call is not ringing.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def pickup_leg(self, request: PickupLegRequest, ctx: RequestContext[PickupLegRequest, PickupLegResponse], /) -> PickupLegResponse:
+        """
+        PickupLeg takes a call ringing on a leg to another user: that user's
+        phones ring instead (to be answered at once), the others stop.
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -744,6 +845,28 @@ class SwitchServiceWSGIApplication(ConnectWSGIApplication):
                         stream_type=StreamType.UNARY,
                     ),
                     function=service.transfer_leg,
+                ),
+                "/switchboard.switch.v1.SwitchService/RedirectLeg": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="RedirectLeg",
+                        service_name="switchboard.switch.v1.SwitchService",
+                        input=RedirectLegRequest,
+                        output=RedirectLegResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.redirect_leg,
+                ),
+                "/switchboard.switch.v1.SwitchService/PickupLeg": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="PickupLeg",
+                        service_name="switchboard.switch.v1.SwitchService",
+                        input=PickupLegRequest,
+                        output=PickupLegResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.pickup_leg,
                 ),
                 "/switchboard.switch.v1.SwitchService/Events": EndpointSync.server_stream(
                     method=MethodInfo(
@@ -1023,6 +1146,55 @@ class SwitchServiceClientSync(ConnectClientSync):
                 service_name="switchboard.switch.v1.SwitchService",
                 input=TransferLegRequest,
                 output=TransferLegResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def redirect_leg(
+        self,
+        request: RedirectLegRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> RedirectLegResponse:
+        """
+        RedirectLeg deflects a call ringing on a leg to another destination:
+        the ringing phones stop and the destination's ring.
+        FAILED_PRECONDITION when the call is not ringing.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="RedirectLeg",
+                service_name="switchboard.switch.v1.SwitchService",
+                input=RedirectLegRequest,
+                output=RedirectLegResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def pickup_leg(
+        self,
+        request: PickupLegRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> PickupLegResponse:
+        """
+        PickupLeg takes a call ringing on a leg to another user: that user's
+        phones ring instead (to be answered at once), the others stop.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="PickupLeg",
+                service_name="switchboard.switch.v1.SwitchService",
+                input=PickupLegRequest,
+                output=PickupLegResponse,
                 idempotency_level=IdempotencyLevel.UNKNOWN,
                 stream_type=StreamType.UNARY,
             ),

@@ -212,6 +212,30 @@ class TransferLegResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 
+class RedirectLegRequest(_message.Message):
+    __slots__ = ("leg_id", "destination")
+    LEG_ID_FIELD_NUMBER: _ClassVar[int]
+    DESTINATION_FIELD_NUMBER: _ClassVar[int]
+    leg_id: str
+    destination: str
+    def __init__(self, leg_id: _Optional[str] = ..., destination: _Optional[str] = ...) -> None: ...
+
+class RedirectLegResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class PickupLegRequest(_message.Message):
+    __slots__ = ("leg_id", "user_id")
+    LEG_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    leg_id: str
+    user_id: str
+    def __init__(self, leg_id: _Optional[str] = ..., user_id: _Optional[str] = ...) -> None: ...
+
+class PickupLegResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
 class OriginateRequest(_message.Message):
     __slots__ = ("user_id", "destination")
     USER_ID_FIELD_NUMBER: _ClassVar[int]

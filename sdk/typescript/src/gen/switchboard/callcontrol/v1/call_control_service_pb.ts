@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file switchboard/callcontrol/v1/call_control_service.proto.
  */
 export const file_switchboard_callcontrol_v1_call_control_service: GenFile = /*@__PURE__*/
-  fileDesc("CjVzd2l0Y2hib2FyZC9jYWxsY29udHJvbC92MS9jYWxsX2NvbnRyb2xfc2VydmljZS5wcm90bxIac3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEiJQoFUGFydHkSDgoGbnVtYmVyGAEgASgJEgwKBG5hbWUYAiABKAki5QMKBENhbGwSCgoCaWQYASABKAkSDAoEbGluZRgCIAEoCRI0CgVzdGF0ZRgDIAEoDjIlLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkNhbGxTdGF0ZRIyCgdwYXJ0aWVzGAQgAygLMiEuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuUGFydHkSOAoJZGlyZWN0aW9uGAUgASgOMiUuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuRGlyZWN0aW9uEkcKEWRpc2Nvbm5lY3RfcmVhc29uGAYgASgOMiwuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuRGlzY29ubmVjdFJlYXNvbhIXCg9yZWxhdGVkX2NhbGxfaWQYByABKAkSLgoKc3RhcnRfdGltZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLYW5zd2VyX3RpbWUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB3ZlcnNpb24YCiABKAMSOwoPYWxsb3dlZF9hY3Rpb25zGAsgAygOMiIuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuQWN0aW9uEg4KBmRpYWxlZBgMIAEoCSKEAQoPTWFrZUNhbGxSZXF1ZXN0EiEKBGxpbmUYASABKAlCE7pIEHIOMgxeWzAtOV17Miw4fSQSLAoLZGVzdGluYXRpb24YAiABKAlCF7pIFHISMhBeWzAtOSojK117MSwzMn0kEiAKD2lkZW1wb3RlbmN5X2tleRgDIAEoCUIHukgEcgIYQCJCChBNYWtlQ2FsbFJlc3BvbnNlEi4KBGNhbGwYASABKAsyIC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5DYWxsIkoKC0Ryb3BSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAESIQoQZXhwZWN0ZWRfdmVyc2lvbhgCIAEoA0IHukgEIgIoACIOCgxEcm9wUmVzcG9uc2UiWAoRU2VuZERpZ2l0c1JlcXVlc3QSGAoHY2FsbF9pZBgBIAEoCUIHukgEcgIQARIpCgZkaWdpdHMYAiABKAlCGbpIFnIUMhJeWzAtOSojQS1EXXsxLDMyfSQiFAoSU2VuZERpZ2l0c1Jlc3BvbnNlIkoKC0hvbGRSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAESIQoQZXhwZWN0ZWRfdmVyc2lvbhgCIAEoA0IHukgEIgIoACIOCgxIb2xkUmVzcG9uc2UiTgoPUmV0cmlldmVSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAESIQoQZXhwZWN0ZWRfdmVyc2lvbhgCIAEoA0IHukgEIgIoACISChBSZXRyaWV2ZVJlc3BvbnNlIoEBChRCbGluZFRyYW5zZmVyUmVxdWVzdBIYCgdjYWxsX2lkGAEgASgJQge6SARyAhABEiwKC2Rlc3RpbmF0aW9uGAIgASgJQhe6SBRyEjIQXlswLTkqIytdezEsMzJ9JBIhChBleHBlY3RlZF92ZXJzaW9uGAMgASgDQge6SAQiAigAIhcKFUJsaW5kVHJhbnNmZXJSZXNwb25zZSIqCg5HZXRDYWxsUmVxdWVzdBIYCgdjYWxsX2lkGAEgASgJQge6SARyAhABIkEKD0dldENhbGxSZXNwb25zZRIuCgRjYWxsGAEgASgLMiAuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuQ2FsbCI7ChBMaXN0Q2FsbHNSZXF1ZXN0EicKBWxpbmVzGAEgAygJQhi6SBWSARIiEHIOMgxeWzAtOV17Miw4fSQiVgoRTGlzdENhbGxzUmVzcG9uc2USLwoFY2FsbHMYASADKAsyIC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5DYWxsEhAKCHNlcXVlbmNlGAIgASgDIl4KEldhdGNoRXZlbnRzUmVxdWVzdBInCgVsaW5lcxgBIAMoCUIYukgVkgESIhByDjIMXlswLTldezIsOH0kEh8KDmFmdGVyX3NlcXVlbmNlGAIgASgDQge6SAQiAigAIkcKE1dhdGNoRXZlbnRzUmVzcG9uc2USMAoFZXZlbnQYASABKAsyIS5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5FdmVudCLEAQoFRXZlbnQSEAoIc2VxdWVuY2UYASABKAMSKAoEdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDAoEbGluZRgDIAEoCRIwCgRjYWxsGAogASgLMiAuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuQ2FsbEgAEjcKBWRpZ2l0GAsgASgLMiYuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuRGlnaXRFdmVudEgAQgYKBGtpbmQiLAoKRGlnaXRFdmVudBIPCgdjYWxsX2lkGAEgASgJEg0KBWRpZ2l0GAIgASgJKuACCglDYWxsU3RhdGUSGgoWQ0FMTF9TVEFURV9VTlNQRUNJRklFRBAAEhMKD0NBTExfU1RBVEVfSURMRRABEhYKEkNBTExfU1RBVEVfRElBTElORxACEhkKFUNBTExfU1RBVEVfUFJPQ0VFRElORxADEhcKE0NBTExfU1RBVEVfUklOR0JBQ0sQBBIXChNDQUxMX1NUQVRFX09GRkVSSU5HEAUSGAoUQ0FMTF9TVEFURV9DT05ORUNURUQQBhIWChJDQUxMX1NUQVRFX09OX0hPTEQQBxInCiNDQUxMX1NUQVRFX09OX0hPTERfUEVORElOR19UUkFOU0ZFUhAIEikKJUNBTExfU1RBVEVfT05fSE9MRF9QRU5ESU5HX0NPTkZFUkVOQ0UQCRIaChZDQUxMX1NUQVRFX0NPTkZFUkVOQ0VEEAoSGwoXQ0FMTF9TVEFURV9ESVNDT05ORUNURUQQCyqyAgoQRGlzY29ubmVjdFJlYXNvbhIhCh1ESVNDT05ORUNUX1JFQVNPTl9VTlNQRUNJRklFRBAAEhwKGERJU0NPTk5FQ1RfUkVBU09OX05PUk1BTBABEhoKFkRJU0NPTk5FQ1RfUkVBU09OX0JVU1kQAhIfChtESVNDT05ORUNUX1JFQVNPTl9OT19BTlNXRVIQAxIeChpESVNDT05ORUNUX1JFQVNPTl9SRUpFQ1RFRBAEEiEKHURJU0NPTk5FQ1RfUkVBU09OX1VOUkVBQ0hBQkxFEAUSIQodRElTQ09OTkVDVF9SRUFTT05fVFJBTlNGRVJSRUQQBhIcChhESVNDT05ORUNUX1JFQVNPTl9QQVJLRUQQBxIcChhESVNDT05ORUNUX1JFQVNPTl9GQUlMRUQQCCpWCglEaXJlY3Rpb24SGQoVRElSRUNUSU9OX1VOU1BFQ0lGSUVEEAASFgoSRElSRUNUSU9OX0lOQ09NSU5HEAESFgoSRElSRUNUSU9OX09VVEdPSU5HEAIqigEKBkFjdGlvbhIWChJBQ1RJT05fVU5TUEVDSUZJRUQQABIPCgtBQ1RJT05fRFJPUBABEhYKEkFDVElPTl9TRU5EX0RJR0lUUxACEg8KC0FDVElPTl9IT0xEEAMSEwoPQUNUSU9OX1JFVFJJRVZFEAQSGQoVQUNUSU9OX0JMSU5EX1RSQU5TRkVSEAUyxQcKEkNhbGxDb250cm9sU2VydmljZRJlCghNYWtlQ2FsbBIrLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLk1ha2VDYWxsUmVxdWVzdBosLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLk1ha2VDYWxsUmVzcG9uc2USWQoERHJvcBInLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkRyb3BSZXF1ZXN0Giguc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuRHJvcFJlc3BvbnNlEmsKClNlbmREaWdpdHMSLS5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5TZW5kRGlnaXRzUmVxdWVzdBouLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLlNlbmREaWdpdHNSZXNwb25zZRJZCgRIb2xkEicuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuSG9sZFJlcXVlc3QaKC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5Ib2xkUmVzcG9uc2USZQoIUmV0cmlldmUSKy5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5SZXRyaWV2ZVJlcXVlc3QaLC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5SZXRyaWV2ZVJlc3BvbnNlEnQKDUJsaW5kVHJhbnNmZXISMC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5CbGluZFRyYW5zZmVyUmVxdWVzdBoxLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkJsaW5kVHJhbnNmZXJSZXNwb25zZRJnCgdHZXRDYWxsEiouc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuR2V0Q2FsbFJlcXVlc3QaKy5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5HZXRDYWxsUmVzcG9uc2UiA5ACARJtCglMaXN0Q2FsbHMSLC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5MaXN0Q2FsbHNSZXF1ZXN0Gi0uc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuTGlzdENhbGxzUmVzcG9uc2UiA5ACARJwCgtXYXRjaEV2ZW50cxIuLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLldhdGNoRXZlbnRzUmVxdWVzdBovLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLldhdGNoRXZlbnRzUmVzcG9uc2UwAUJVWlNnaXRodWIuY29tL3N3aXRjaGJvYXJkLXBieC9zd2l0Y2hib2FyZC9nZW4vc3dpdGNoYm9hcmQvY2FsbGNvbnRyb2wvdjE7Y2FsbGNvbnRyb2x2MWIGcHJvdG8z", [file_buf_validate_validate, file_google_protobuf_timestamp]);
+  fileDesc("CjVzd2l0Y2hib2FyZC9jYWxsY29udHJvbC92MS9jYWxsX2NvbnRyb2xfc2VydmljZS5wcm90bxIac3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEiJQoFUGFydHkSDgoGbnVtYmVyGAEgASgJEgwKBG5hbWUYAiABKAki5QMKBENhbGwSCgoCaWQYASABKAkSDAoEbGluZRgCIAEoCRI0CgVzdGF0ZRgDIAEoDjIlLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkNhbGxTdGF0ZRIyCgdwYXJ0aWVzGAQgAygLMiEuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuUGFydHkSOAoJZGlyZWN0aW9uGAUgASgOMiUuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuRGlyZWN0aW9uEkcKEWRpc2Nvbm5lY3RfcmVhc29uGAYgASgOMiwuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuRGlzY29ubmVjdFJlYXNvbhIXCg9yZWxhdGVkX2NhbGxfaWQYByABKAkSLgoKc3RhcnRfdGltZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLYW5zd2VyX3RpbWUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB3ZlcnNpb24YCiABKAMSOwoPYWxsb3dlZF9hY3Rpb25zGAsgAygOMiIuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuQWN0aW9uEg4KBmRpYWxlZBgMIAEoCSKEAQoPTWFrZUNhbGxSZXF1ZXN0EiEKBGxpbmUYASABKAlCE7pIEHIOMgxeWzAtOV17Miw4fSQSLAoLZGVzdGluYXRpb24YAiABKAlCF7pIFHISMhBeWzAtOSojK117MSwzMn0kEiAKD2lkZW1wb3RlbmN5X2tleRgDIAEoCUIHukgEcgIYQCJCChBNYWtlQ2FsbFJlc3BvbnNlEi4KBGNhbGwYASABKAsyIC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5DYWxsIkoKC0Ryb3BSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAESIQoQZXhwZWN0ZWRfdmVyc2lvbhgCIAEoA0IHukgEIgIoACIOCgxEcm9wUmVzcG9uc2UiWAoRU2VuZERpZ2l0c1JlcXVlc3QSGAoHY2FsbF9pZBgBIAEoCUIHukgEcgIQARIpCgZkaWdpdHMYAiABKAlCGbpIFnIUMhJeWzAtOSojQS1EXXsxLDMyfSQiFAoSU2VuZERpZ2l0c1Jlc3BvbnNlIkoKC0hvbGRSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAESIQoQZXhwZWN0ZWRfdmVyc2lvbhgCIAEoA0IHukgEIgIoACIOCgxIb2xkUmVzcG9uc2UiTgoPUmV0cmlldmVSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAESIQoQZXhwZWN0ZWRfdmVyc2lvbhgCIAEoA0IHukgEIgIoACISChBSZXRyaWV2ZVJlc3BvbnNlIoEBChRCbGluZFRyYW5zZmVyUmVxdWVzdBIYCgdjYWxsX2lkGAEgASgJQge6SARyAhABEiwKC2Rlc3RpbmF0aW9uGAIgASgJQhe6SBRyEjIQXlswLTkqIytdezEsMzJ9JBIhChBleHBlY3RlZF92ZXJzaW9uGAMgASgDQge6SAQiAigAIhcKFUJsaW5kVHJhbnNmZXJSZXNwb25zZSJZCg9SZWRpcmVjdFJlcXVlc3QSGAoHY2FsbF9pZBgBIAEoCUIHukgEcgIQARIsCgtkZXN0aW5hdGlvbhgCIAEoCUIXukgUchIyEF5bMC05KiMrXXsxLDMyfSQiEgoQUmVkaXJlY3RSZXNwb25zZSJMCg1QaWNrdXBSZXF1ZXN0EiEKBGxpbmUYASABKAlCE7pIEHIOMgxeWzAtOV17Miw4fSQSGAoHY2FsbF9pZBgCIAEoCUIHukgEcgIQASIhCg5QaWNrdXBSZXNwb25zZRIPCgdjYWxsX2lkGAEgASgJIioKDkdldENhbGxSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAEiQQoPR2V0Q2FsbFJlc3BvbnNlEi4KBGNhbGwYASABKAsyIC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5DYWxsIjsKEExpc3RDYWxsc1JlcXVlc3QSJwoFbGluZXMYASADKAlCGLpIFZIBEiIQcg4yDF5bMC05XXsyLDh9JCJWChFMaXN0Q2FsbHNSZXNwb25zZRIvCgVjYWxscxgBIAMoCzIgLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkNhbGwSEAoIc2VxdWVuY2UYAiABKAMiXgoSV2F0Y2hFdmVudHNSZXF1ZXN0EicKBWxpbmVzGAEgAygJQhi6SBWSARIiEHIOMgxeWzAtOV17Miw4fSQSHwoOYWZ0ZXJfc2VxdWVuY2UYAiABKANCB7pIBCICKAAiRwoTV2F0Y2hFdmVudHNSZXNwb25zZRIwCgVldmVudBgBIAEoCzIhLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkV2ZW50IsQBCgVFdmVudBIQCghzZXF1ZW5jZRgBIAEoAxIoCgR0aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIMCgRsaW5lGAMgASgJEjAKBGNhbGwYCiABKAsyIC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5DYWxsSAASNwoFZGlnaXQYCyABKAsyJi5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5EaWdpdEV2ZW50SABCBgoEa2luZCIsCgpEaWdpdEV2ZW50Eg8KB2NhbGxfaWQYASABKAkSDQoFZGlnaXQYAiABKAkq4AIKCUNhbGxTdGF0ZRIaChZDQUxMX1NUQVRFX1VOU1BFQ0lGSUVEEAASEwoPQ0FMTF9TVEFURV9JRExFEAESFgoSQ0FMTF9TVEFURV9ESUFMSU5HEAISGQoVQ0FMTF9TVEFURV9QUk9DRUVESU5HEAMSFwoTQ0FMTF9TVEFURV9SSU5HQkFDSxAEEhcKE0NBTExfU1RBVEVfT0ZGRVJJTkcQBRIYChRDQUxMX1NUQVRFX0NPTk5FQ1RFRBAGEhYKEkNBTExfU1RBVEVfT05fSE9MRBAHEicKI0NBTExfU1RBVEVfT05fSE9MRF9QRU5ESU5HX1RSQU5TRkVSEAgSKQolQ0FMTF9TVEFURV9PTl9IT0xEX1BFTkRJTkdfQ09ORkVSRU5DRRAJEhoKFkNBTExfU1RBVEVfQ09ORkVSRU5DRUQQChIbChdDQUxMX1NUQVRFX0RJU0NPTk5FQ1RFRBALKrICChBEaXNjb25uZWN0UmVhc29uEiEKHURJU0NPTk5FQ1RfUkVBU09OX1VOU1BFQ0lGSUVEEAASHAoYRElTQ09OTkVDVF9SRUFTT05fTk9STUFMEAESGgoWRElTQ09OTkVDVF9SRUFTT05fQlVTWRACEh8KG0RJU0NPTk5FQ1RfUkVBU09OX05PX0FOU1dFUhADEh4KGkRJU0NPTk5FQ1RfUkVBU09OX1JFSkVDVEVEEAQSIQodRElTQ09OTkVDVF9SRUFTT05fVU5SRUFDSEFCTEUQBRIhCh1ESVNDT05ORUNUX1JFQVNPTl9UUkFOU0ZFUlJFRBAGEhwKGERJU0NPTk5FQ1RfUkVBU09OX1BBUktFRBAHEhwKGERJU0NPTk5FQ1RfUkVBU09OX0ZBSUxFRBAIKlYKCURpcmVjdGlvbhIZChVESVJFQ1RJT05fVU5TUEVDSUZJRUQQABIWChJESVJFQ1RJT05fSU5DT01JTkcQARIWChJESVJFQ1RJT05fT1VUR09JTkcQAiqyAQoGQWN0aW9uEhYKEkFDVElPTl9VTlNQRUNJRklFRBAAEg8KC0FDVElPTl9EUk9QEAESFgoSQUNUSU9OX1NFTkRfRElHSVRTEAISDwoLQUNUSU9OX0hPTEQQAxITCg9BQ1RJT05fUkVUUklFVkUQBBIZChVBQ1RJT05fQkxJTkRfVFJBTlNGRVIQBRITCg9BQ1RJT05fUkVESVJFQ1QQBhIRCg1BQ1RJT05fUElDS1VQEAcyjQkKEkNhbGxDb250cm9sU2VydmljZRJlCghNYWtlQ2FsbBIrLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLk1ha2VDYWxsUmVxdWVzdBosLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLk1ha2VDYWxsUmVzcG9uc2USWQoERHJvcBInLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkRyb3BSZXF1ZXN0Giguc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuRHJvcFJlc3BvbnNlEmsKClNlbmREaWdpdHMSLS5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5TZW5kRGlnaXRzUmVxdWVzdBouLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLlNlbmREaWdpdHNSZXNwb25zZRJZCgRIb2xkEicuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuSG9sZFJlcXVlc3QaKC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5Ib2xkUmVzcG9uc2USZQoIUmV0cmlldmUSKy5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5SZXRyaWV2ZVJlcXVlc3QaLC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5SZXRyaWV2ZVJlc3BvbnNlEnQKDUJsaW5kVHJhbnNmZXISMC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5CbGluZFRyYW5zZmVyUmVxdWVzdBoxLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkJsaW5kVHJhbnNmZXJSZXNwb25zZRJlCghSZWRpcmVjdBIrLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLlJlZGlyZWN0UmVxdWVzdBosLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLlJlZGlyZWN0UmVzcG9uc2USXwoGUGlja3VwEikuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuUGlja3VwUmVxdWVzdBoqLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLlBpY2t1cFJlc3BvbnNlEmcKB0dldENhbGwSKi5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5HZXRDYWxsUmVxdWVzdBorLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkdldENhbGxSZXNwb25zZSIDkAIBEm0KCUxpc3RDYWxscxIsLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkxpc3RDYWxsc1JlcXVlc3QaLS5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5MaXN0Q2FsbHNSZXNwb25zZSIDkAIBEnAKC1dhdGNoRXZlbnRzEi4uc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuV2F0Y2hFdmVudHNSZXF1ZXN0Gi8uc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuV2F0Y2hFdmVudHNSZXNwb25zZTABQlVaU2dpdGh1Yi5jb20vc3dpdGNoYm9hcmQtcGJ4L3N3aXRjaGJvYXJkL2dlbi9zd2l0Y2hib2FyZC9jYWxsY29udHJvbC92MTtjYWxsY29udHJvbHYxYgZwcm90bzM", [file_buf_validate_validate, file_google_protobuf_timestamp]);
 
 /**
  * Party is someone else in a call.
@@ -421,6 +421,98 @@ export const BlindTransferResponseSchema: GenMessage<BlindTransferResponse> = /*
   messageDesc(file_switchboard_callcontrol_v1_call_control_service, 13);
 
 /**
+ * RedirectRequest names the ringing call and its new destination.
+ *
+ * @generated from message switchboard.callcontrol.v1.RedirectRequest
+ */
+export type RedirectRequest = Message<"switchboard.callcontrol.v1.RedirectRequest"> & {
+  /**
+   * The call handle (OFFERING).
+   *
+   * @generated from field: string call_id = 1;
+   */
+  callId: string;
+
+  /**
+   * Where the call goes instead.
+   *
+   * @generated from field: string destination = 2;
+   */
+  destination: string;
+};
+
+/**
+ * Describes the message switchboard.callcontrol.v1.RedirectRequest.
+ * Use `create(RedirectRequestSchema)` to create a new message.
+ */
+export const RedirectRequestSchema: GenMessage<RedirectRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 14);
+
+/**
+ * RedirectResponse is empty.
+ *
+ * @generated from message switchboard.callcontrol.v1.RedirectResponse
+ */
+export type RedirectResponse = Message<"switchboard.callcontrol.v1.RedirectResponse"> & {
+};
+
+/**
+ * Describes the message switchboard.callcontrol.v1.RedirectResponse.
+ * Use `create(RedirectResponseSchema)` to create a new message.
+ */
+export const RedirectResponseSchema: GenMessage<RedirectResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 15);
+
+/**
+ * PickupRequest names the picking line and the ringing call.
+ *
+ * @generated from message switchboard.callcontrol.v1.PickupRequest
+ */
+export type PickupRequest = Message<"switchboard.callcontrol.v1.PickupRequest"> & {
+  /**
+   * The line (extension) that takes the call.
+   *
+   * @generated from field: string line = 1;
+   */
+  line: string;
+
+  /**
+   * The call handle of the call ringing on another line.
+   *
+   * @generated from field: string call_id = 2;
+   */
+  callId: string;
+};
+
+/**
+ * Describes the message switchboard.callcontrol.v1.PickupRequest.
+ * Use `create(PickupRequestSchema)` to create a new message.
+ */
+export const PickupRequestSchema: GenMessage<PickupRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 16);
+
+/**
+ * PickupResponse names the call on the picking line.
+ *
+ * @generated from message switchboard.callcontrol.v1.PickupResponse
+ */
+export type PickupResponse = Message<"switchboard.callcontrol.v1.PickupResponse"> & {
+  /**
+   * The handle of the call on the picking line.
+   *
+   * @generated from field: string call_id = 1;
+   */
+  callId: string;
+};
+
+/**
+ * Describes the message switchboard.callcontrol.v1.PickupResponse.
+ * Use `create(PickupResponseSchema)` to create a new message.
+ */
+export const PickupResponseSchema: GenMessage<PickupResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 17);
+
+/**
  * GetCallRequest names a call.
  *
  * @generated from message switchboard.callcontrol.v1.GetCallRequest
@@ -439,7 +531,7 @@ export type GetCallRequest = Message<"switchboard.callcontrol.v1.GetCallRequest"
  * Use `create(GetCallRequestSchema)` to create a new message.
  */
 export const GetCallRequestSchema: GenMessage<GetCallRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 14);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 18);
 
 /**
  * GetCallResponse carries the call.
@@ -460,7 +552,7 @@ export type GetCallResponse = Message<"switchboard.callcontrol.v1.GetCallRespons
  * Use `create(GetCallResponseSchema)` to create a new message.
  */
 export const GetCallResponseSchema: GenMessage<GetCallResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 15);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 19);
 
 /**
  * ListCallsRequest narrows the list.
@@ -481,7 +573,7 @@ export type ListCallsRequest = Message<"switchboard.callcontrol.v1.ListCallsRequ
  * Use `create(ListCallsRequestSchema)` to create a new message.
  */
 export const ListCallsRequestSchema: GenMessage<ListCallsRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 16);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 20);
 
 /**
  * ListCallsResponse lists calls in progress.
@@ -509,7 +601,7 @@ export type ListCallsResponse = Message<"switchboard.callcontrol.v1.ListCallsRes
  * Use `create(ListCallsResponseSchema)` to create a new message.
  */
 export const ListCallsResponseSchema: GenMessage<ListCallsResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 17);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 21);
 
 /**
  * WatchEventsRequest says which events to stream, from where.
@@ -538,7 +630,7 @@ export type WatchEventsRequest = Message<"switchboard.callcontrol.v1.WatchEvents
  * Use `create(WatchEventsRequestSchema)` to create a new message.
  */
 export const WatchEventsRequestSchema: GenMessage<WatchEventsRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 18);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 22);
 
 /**
  * WatchEventsResponse carries one event.
@@ -559,7 +651,7 @@ export type WatchEventsResponse = Message<"switchboard.callcontrol.v1.WatchEvent
  * Use `create(WatchEventsResponseSchema)` to create a new message.
  */
 export const WatchEventsResponseSchema: GenMessage<WatchEventsResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 19);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 23);
 
 /**
  * Event is something that happened on a line.
@@ -617,7 +709,7 @@ export type Event = Message<"switchboard.callcontrol.v1.Event"> & {
  * Use `create(EventSchema)` to create a new message.
  */
 export const EventSchema: GenMessage<Event> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 20);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 24);
 
 /**
  * DigitEvent is a DTMF digit pressed on a call.
@@ -645,7 +737,7 @@ export type DigitEvent = Message<"switchboard.callcontrol.v1.DigitEvent"> & {
  * Use `create(DigitEventSchema)` to create a new message.
  */
 export const DigitEventSchema: GenMessage<DigitEvent> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 21);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 25);
 
 /**
  * CallState is the state of a call as seen from one line.
@@ -901,6 +993,20 @@ export enum Action {
    * @generated from enum value: ACTION_BLIND_TRANSFER = 5;
    */
   BLIND_TRANSFER = 5,
+
+  /**
+   * Redirect.
+   *
+   * @generated from enum value: ACTION_REDIRECT = 6;
+   */
+  REDIRECT = 6,
+
+  /**
+   * Pickup (from another line).
+   *
+   * @generated from enum value: ACTION_PICKUP = 7;
+   */
+  PICKUP = 7,
 }
 
 /**
@@ -990,6 +1096,29 @@ export const CallControlService: GenService<{
     methodKind: "unary";
     input: typeof BlindTransferRequestSchema;
     output: typeof BlindTransferResponseSchema;
+  },
+  /**
+   * Redirect deflects an OFFERING call to another destination before it
+   * is answered: this line stops ringing (DISCONNECTED, REJECTED) and the
+   * destination rings.
+   *
+   * @generated from rpc switchboard.callcontrol.v1.CallControlService.Redirect
+   */
+  redirect: {
+    methodKind: "unary";
+    input: typeof RedirectRequestSchema;
+    output: typeof RedirectResponseSchema;
+  },
+  /**
+   * Pickup takes a call OFFERING on another line to this line: this line's
+   * phones ring to take it, the other line stops ringing.
+   *
+   * @generated from rpc switchboard.callcontrol.v1.CallControlService.Pickup
+   */
+  pickup: {
+    methodKind: "unary";
+    input: typeof PickupRequestSchema;
+    output: typeof PickupResponseSchema;
   },
   /**
    * GetCall returns one call by its handle, including calls disconnected

@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file switchboard/switch/v1/switch_service.proto.
  */
 export const file_switchboard_switch_v1_switch_service: GenFile = /*@__PURE__*/
-  fileDesc("Cipzd2l0Y2hib2FyZC9zd2l0Y2gvdjEvc3dpdGNoX3NlcnZpY2UucHJvdG8SFXN3aXRjaGJvYXJkLnN3aXRjaC52MSLQAQoMUm91dGluZ1RhYmxlEhkKCHJldmlzaW9uGAEgASgDQge6SAQiAigAEhYKBXJlYWxtGAIgASgJQge6SARyAhABEiMKEGV4dGVuc2lvbl9sZW5ndGgYAyABKAVCCbpIBhoEGAgoAhIZChF0cnVua19hY2Nlc3NfY29kZRgEIAEoCRIaChJvcGVyYXRvcl9leHRlbnNpb24YBSABKAkSMQoFdXNlcnMYBiADKAsyIi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUm91dGluZ1VzZXIiqAEKC1JvdXRpbmdVc2VyEhMKAmlkGAEgASgJQge6SARyAhABEiYKCWV4dGVuc2lvbhgCIAEoCUITukgQcg4yDF5bMC05XXsyLDh9JBIUCgxkaXNwbGF5X25hbWUYAyABKAkSDwoHdmlydHVhbBgEIAEoCBI1CgdkZXZpY2VzGAUgAygLMiQuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlJvdXRpbmdEZXZpY2UifAoNUm91dGluZ0RldmljZRITCgJpZBgBIAEoCUIHukgEcgIQARIdCgxzaXBfdXNlcm5hbWUYAiABKAlCB7pIBHICEAESGQoHaGExX21kNRgDIAEoCUIIukgFcgOYASASHAoKaGExX3NoYTI1NhgEIAEoCUIIukgFcgOYAUAiVgoYQXBwbHlSb3V0aW5nVGFibGVSZXF1ZXN0EjoKBXRhYmxlGAEgASgLMiMuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlJvdXRpbmdUYWJsZUIGukgDyAEBIi0KGUFwcGx5Um91dGluZ1RhYmxlUmVzcG9uc2USEAoIcmV2aXNpb24YASABKAMiwQEKDFJlZ2lzdHJhdGlvbhIRCglkZXZpY2VfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIUCgxzaXBfdXNlcm5hbWUYAyABKAkSDwoHY29udGFjdBgEIAEoCRIOCgZzb3VyY2UYBSABKAkSEQoJdHJhbnNwb3J0GAYgASgJEhIKCnVzZXJfYWdlbnQYByABKAkSLwoLZXhwaXJlX3RpbWUYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIhoKGExpc3RSZWdpc3RyYXRpb25zUmVxdWVzdCJXChlMaXN0UmVnaXN0cmF0aW9uc1Jlc3BvbnNlEjoKDXJlZ2lzdHJhdGlvbnMYASADKAsyIy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUmVnaXN0cmF0aW9uIs0DCgNMZWcSCgoCaWQYASABKAkSDwoHY2FsbF9pZBgCIAEoCRIuCgVzdGF0ZRgDIAEoDjIfLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MZWdTdGF0ZRI2CglkaXJlY3Rpb24YBCABKA4yIy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGVnRGlyZWN0aW9uEg8KB3VzZXJfaWQYBSABKAkSEQoJZGV2aWNlX2lkGAYgASgJEg4KBmRpYWxlZBgHIAEoCRIOCgZjYWxsZXIYCCABKAkSEwoLc2lwX2NhbGxfaWQYCSABKAkSDQoFY29kZWMYCiABKAkSLgoKc3RhcnRfdGltZRgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLYW5zd2VyX3RpbWUYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjQKCmVuZF9yZWFzb24YDSABKA4yIC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuRW5kUmVhc29uEhIKCnNpcF9zdGF0dXMYDiABKAUSDAoEaGVsZBgPIAEoCBIPCgdjYWxsaW5nGBAgASgIEg8KB2hvbGRpbmcYESABKAgiKQoOSG9sZExlZ1JlcXVlc3QSFwoGbGVnX2lkGAEgASgJQge6SARyAhABIhEKD0hvbGRMZWdSZXNwb25zZSItChJSZXRyaWV2ZUxlZ1JlcXVlc3QSFwoGbGVnX2lkGAEgASgJQge6SARyAhABIhUKE1JldHJpZXZlTGVnUmVzcG9uc2UiWwoSVHJhbnNmZXJMZWdSZXF1ZXN0EhcKBmxlZ19pZBgBIAEoCUIHukgEcgIQARIsCgtkZXN0aW5hdGlvbhgCIAEoCUIXukgUchIyEF5bMC05KiMrXXsxLDMyfSQiFQoTVHJhbnNmZXJMZWdSZXNwb25zZSJaChBPcmlnaW5hdGVSZXF1ZXN0EhgKB3VzZXJfaWQYASABKAlCB7pIBHICEAESLAoLZGVzdGluYXRpb24YAiABKAlCF7pIFHISMhBeWzAtOSojK117MSwzMn0kIiQKEU9yaWdpbmF0ZVJlc3BvbnNlEg8KB2NhbGxfaWQYASABKAkieAoRU2VuZERpZ2l0c1JlcXVlc3QSFwoGbGVnX2lkGAEgASgJQge6SARyAhABEikKBmRpZ2l0cxgCIAEoCUIZukgWchQyEl5bMC05KiNBLURdezEsMzJ9JBIfCgtkdXJhdGlvbl9tcxgDIAEoBUIKukgHGgUY0A8oACIUChJTZW5kRGlnaXRzUmVzcG9uc2UiEQoPTGlzdExlZ3NSZXF1ZXN0IjwKEExpc3RMZWdzUmVzcG9uc2USKAoEbGVncxgBIAMoCzIaLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MZWciKwoQSGFuZ3VwTGVnUmVxdWVzdBIXCgZsZWdfaWQYASABKAlCB7pIBHICEAEiEwoRSGFuZ3VwTGVnUmVzcG9uc2UiMAoNRXZlbnRzUmVxdWVzdBIfCg5hZnRlcl9zZXF1ZW5jZRgBIAEoA0IHukgEIgIoACI9Cg5FdmVudHNSZXNwb25zZRIrCgVldmVudBgBIAEoCzIcLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5FdmVudCLvAQoFRXZlbnQSEAoIc2VxdWVuY2UYASABKAMSKAoEdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASQAoMcmVnaXN0cmF0aW9uGAogASgLMiguc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlJlZ2lzdHJhdGlvbkV2ZW50SAASLgoDbGVnGAsgASgLMh8uc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkxlZ0V2ZW50SAASMAoEZHRtZhgMIAEoCzIgLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5EdG1mRXZlbnRIAEIGCgRraW5kIl8KEVJlZ2lzdHJhdGlvbkV2ZW50EjkKDHJlZ2lzdHJhdGlvbhgBIAEoCzIjLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5SZWdpc3RyYXRpb24SDwoHcmVtb3ZlZBgCIAEoCCIzCghMZWdFdmVudBInCgNsZWcYASABKAsyGi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGVnIioKCUR0bWZFdmVudBIOCgZsZWdfaWQYASABKAkSDQoFZGlnaXQYAiABKAkiZAoTQXR0YWNoU3dpdGNoUmVxdWVzdBIXCgRuYW1lGAEgASgJQgm6SAZyBBABGEASFQoDdXJsGAIgASgJQgi6SAVyA4gBARIdCgtzaXBfYWRkcmVzcxgDIAEoCUIIukgFcgMYgAEiMQoUQXR0YWNoU3dpdGNoUmVzcG9uc2USGQoRaGVhcnRiZWF0X3NlY29uZHMYASABKAUqfwoITGVnU3RhdGUSGQoVTEVHX1NUQVRFX1VOU1BFQ0lGSUVEEAASFAoQTEVHX1NUQVRFX1RSWUlORxABEhUKEUxFR19TVEFURV9SSU5HSU5HEAISFgoSTEVHX1NUQVRFX0FOU1dFUkVEEAMSEwoPTEVHX1NUQVRFX0VOREVEEAQqZAoMTGVnRGlyZWN0aW9uEh0KGUxFR19ESVJFQ1RJT05fVU5TUEVDSUZJRUQQABIZChVMRUdfRElSRUNUSU9OX0lOQk9VTkQQARIaChZMRUdfRElSRUNUSU9OX09VVEJPVU5EEAIqpgIKCUVuZFJlYXNvbhIaChZFTkRfUkVBU09OX1VOU1BFQ0lGSUVEEAASFQoRRU5EX1JFQVNPTl9OT1JNQUwQARITCg9FTkRfUkVBU09OX0JVU1kQAhIYChRFTkRfUkVBU09OX05PX0FOU1dFUhADEhcKE0VORF9SRUFTT05fUkVKRUNURUQQBBIaChZFTkRfUkVBU09OX1VOUkVBQ0hBQkxFEAUSFwoTRU5EX1JFQVNPTl9DQU5DRUxFRBAGEhwKGEVORF9SRUFTT05fTUVESUFfVElNRU9VVBAHEhgKFEVORF9SRUFTT05fQ09NTUFOREVEEAgSFQoRRU5EX1JFQVNPTl9GQUlMRUQQCRIaChZFTkRfUkVBU09OX1RSQU5TRkVSUkVEEAoyiAgKDVN3aXRjaFNlcnZpY2USdgoRQXBwbHlSb3V0aW5nVGFibGUSLy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuQXBwbHlSb3V0aW5nVGFibGVSZXF1ZXN0GjAuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkFwcGx5Um91dGluZ1RhYmxlUmVzcG9uc2USewoRTGlzdFJlZ2lzdHJhdGlvbnMSLy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGlzdFJlZ2lzdHJhdGlvbnNSZXF1ZXN0GjAuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkxpc3RSZWdpc3RyYXRpb25zUmVzcG9uc2UiA5ACARJgCghMaXN0TGVncxImLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MaXN0TGVnc1JlcXVlc3QaJy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGlzdExlZ3NSZXNwb25zZSIDkAIBEl4KCUhhbmd1cExlZxInLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5IYW5ndXBMZWdSZXF1ZXN0Giguc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkhhbmd1cExlZ1Jlc3BvbnNlEl4KCU9yaWdpbmF0ZRInLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5PcmlnaW5hdGVSZXF1ZXN0Giguc3dpdGNoYm9hcmQuc3dpdGNoLnYxLk9yaWdpbmF0ZVJlc3BvbnNlEmEKClNlbmREaWdpdHMSKC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuU2VuZERpZ2l0c1JlcXVlc3QaKS5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuU2VuZERpZ2l0c1Jlc3BvbnNlElgKB0hvbGRMZWcSJS5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuSG9sZExlZ1JlcXVlc3QaJi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuSG9sZExlZ1Jlc3BvbnNlEmQKC1JldHJpZXZlTGVnEikuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlJldHJpZXZlTGVnUmVxdWVzdBoqLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5SZXRyaWV2ZUxlZ1Jlc3BvbnNlEmQKC1RyYW5zZmVyTGVnEikuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlRyYW5zZmVyTGVnUmVxdWVzdBoqLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5UcmFuc2ZlckxlZ1Jlc3BvbnNlElcKBkV2ZW50cxIkLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5FdmVudHNSZXF1ZXN0GiUuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkV2ZW50c1Jlc3BvbnNlMAEygAEKFVN3aXRjaFJlZ2lzdHJ5U2VydmljZRJnCgxBdHRhY2hTd2l0Y2gSKi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuQXR0YWNoU3dpdGNoUmVxdWVzdBorLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5BdHRhY2hTd2l0Y2hSZXNwb25zZUJLWklnaXRodWIuY29tL3N3aXRjaGJvYXJkLXBieC9zd2l0Y2hib2FyZC9nZW4vc3dpdGNoYm9hcmQvc3dpdGNoL3YxO3N3aXRjaHYxYgZwcm90bzM", [file_buf_validate_validate, file_google_protobuf_timestamp]);
+  fileDesc("Cipzd2l0Y2hib2FyZC9zd2l0Y2gvdjEvc3dpdGNoX3NlcnZpY2UucHJvdG8SFXN3aXRjaGJvYXJkLnN3aXRjaC52MSLQAQoMUm91dGluZ1RhYmxlEhkKCHJldmlzaW9uGAEgASgDQge6SAQiAigAEhYKBXJlYWxtGAIgASgJQge6SARyAhABEiMKEGV4dGVuc2lvbl9sZW5ndGgYAyABKAVCCbpIBhoEGAgoAhIZChF0cnVua19hY2Nlc3NfY29kZRgEIAEoCRIaChJvcGVyYXRvcl9leHRlbnNpb24YBSABKAkSMQoFdXNlcnMYBiADKAsyIi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUm91dGluZ1VzZXIiqAEKC1JvdXRpbmdVc2VyEhMKAmlkGAEgASgJQge6SARyAhABEiYKCWV4dGVuc2lvbhgCIAEoCUITukgQcg4yDF5bMC05XXsyLDh9JBIUCgxkaXNwbGF5X25hbWUYAyABKAkSDwoHdmlydHVhbBgEIAEoCBI1CgdkZXZpY2VzGAUgAygLMiQuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlJvdXRpbmdEZXZpY2UifAoNUm91dGluZ0RldmljZRITCgJpZBgBIAEoCUIHukgEcgIQARIdCgxzaXBfdXNlcm5hbWUYAiABKAlCB7pIBHICEAESGQoHaGExX21kNRgDIAEoCUIIukgFcgOYASASHAoKaGExX3NoYTI1NhgEIAEoCUIIukgFcgOYAUAiVgoYQXBwbHlSb3V0aW5nVGFibGVSZXF1ZXN0EjoKBXRhYmxlGAEgASgLMiMuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlJvdXRpbmdUYWJsZUIGukgDyAEBIi0KGUFwcGx5Um91dGluZ1RhYmxlUmVzcG9uc2USEAoIcmV2aXNpb24YASABKAMiwQEKDFJlZ2lzdHJhdGlvbhIRCglkZXZpY2VfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIUCgxzaXBfdXNlcm5hbWUYAyABKAkSDwoHY29udGFjdBgEIAEoCRIOCgZzb3VyY2UYBSABKAkSEQoJdHJhbnNwb3J0GAYgASgJEhIKCnVzZXJfYWdlbnQYByABKAkSLwoLZXhwaXJlX3RpbWUYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIhoKGExpc3RSZWdpc3RyYXRpb25zUmVxdWVzdCJXChlMaXN0UmVnaXN0cmF0aW9uc1Jlc3BvbnNlEjoKDXJlZ2lzdHJhdGlvbnMYASADKAsyIy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUmVnaXN0cmF0aW9uIs0DCgNMZWcSCgoCaWQYASABKAkSDwoHY2FsbF9pZBgCIAEoCRIuCgVzdGF0ZRgDIAEoDjIfLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MZWdTdGF0ZRI2CglkaXJlY3Rpb24YBCABKA4yIy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGVnRGlyZWN0aW9uEg8KB3VzZXJfaWQYBSABKAkSEQoJZGV2aWNlX2lkGAYgASgJEg4KBmRpYWxlZBgHIAEoCRIOCgZjYWxsZXIYCCABKAkSEwoLc2lwX2NhbGxfaWQYCSABKAkSDQoFY29kZWMYCiABKAkSLgoKc3RhcnRfdGltZRgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLYW5zd2VyX3RpbWUYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjQKCmVuZF9yZWFzb24YDSABKA4yIC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuRW5kUmVhc29uEhIKCnNpcF9zdGF0dXMYDiABKAUSDAoEaGVsZBgPIAEoCBIPCgdjYWxsaW5nGBAgASgIEg8KB2hvbGRpbmcYESABKAgiKQoOSG9sZExlZ1JlcXVlc3QSFwoGbGVnX2lkGAEgASgJQge6SARyAhABIhEKD0hvbGRMZWdSZXNwb25zZSItChJSZXRyaWV2ZUxlZ1JlcXVlc3QSFwoGbGVnX2lkGAEgASgJQge6SARyAhABIhUKE1JldHJpZXZlTGVnUmVzcG9uc2UiWwoSVHJhbnNmZXJMZWdSZXF1ZXN0EhcKBmxlZ19pZBgBIAEoCUIHukgEcgIQARIsCgtkZXN0aW5hdGlvbhgCIAEoCUIXukgUchIyEF5bMC05KiMrXXsxLDMyfSQiFQoTVHJhbnNmZXJMZWdSZXNwb25zZSJbChJSZWRpcmVjdExlZ1JlcXVlc3QSFwoGbGVnX2lkGAEgASgJQge6SARyAhABEiwKC2Rlc3RpbmF0aW9uGAIgASgJQhe6SBRyEjIQXlswLTkqIytdezEsMzJ9JCIVChNSZWRpcmVjdExlZ1Jlc3BvbnNlIkUKEFBpY2t1cExlZ1JlcXVlc3QSFwoGbGVnX2lkGAEgASgJQge6SARyAhABEhgKB3VzZXJfaWQYAiABKAlCB7pIBHICEAEiEwoRUGlja3VwTGVnUmVzcG9uc2UiWgoQT3JpZ2luYXRlUmVxdWVzdBIYCgd1c2VyX2lkGAEgASgJQge6SARyAhABEiwKC2Rlc3RpbmF0aW9uGAIgASgJQhe6SBRyEjIQXlswLTkqIytdezEsMzJ9JCIkChFPcmlnaW5hdGVSZXNwb25zZRIPCgdjYWxsX2lkGAEgASgJIngKEVNlbmREaWdpdHNSZXF1ZXN0EhcKBmxlZ19pZBgBIAEoCUIHukgEcgIQARIpCgZkaWdpdHMYAiABKAlCGbpIFnIUMhJeWzAtOSojQS1EXXsxLDMyfSQSHwoLZHVyYXRpb25fbXMYAyABKAVCCrpIBxoFGNAPKAAiFAoSU2VuZERpZ2l0c1Jlc3BvbnNlIhEKD0xpc3RMZWdzUmVxdWVzdCI8ChBMaXN0TGVnc1Jlc3BvbnNlEigKBGxlZ3MYASADKAsyGi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGVnIisKEEhhbmd1cExlZ1JlcXVlc3QSFwoGbGVnX2lkGAEgASgJQge6SARyAhABIhMKEUhhbmd1cExlZ1Jlc3BvbnNlIjAKDUV2ZW50c1JlcXVlc3QSHwoOYWZ0ZXJfc2VxdWVuY2UYASABKANCB7pIBCICKAAiPQoORXZlbnRzUmVzcG9uc2USKwoFZXZlbnQYASABKAsyHC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuRXZlbnQi7wEKBUV2ZW50EhAKCHNlcXVlbmNlGAEgASgDEigKBHRpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEkAKDHJlZ2lzdHJhdGlvbhgKIAEoCzIoLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5SZWdpc3RyYXRpb25FdmVudEgAEi4KA2xlZxgLIAEoCzIfLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MZWdFdmVudEgAEjAKBGR0bWYYDCABKAsyIC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuRHRtZkV2ZW50SABCBgoEa2luZCJfChFSZWdpc3RyYXRpb25FdmVudBI5CgxyZWdpc3RyYXRpb24YASABKAsyIy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUmVnaXN0cmF0aW9uEg8KB3JlbW92ZWQYAiABKAgiMwoITGVnRXZlbnQSJwoDbGVnGAEgASgLMhouc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkxlZyIqCglEdG1mRXZlbnQSDgoGbGVnX2lkGAEgASgJEg0KBWRpZ2l0GAIgASgJImQKE0F0dGFjaFN3aXRjaFJlcXVlc3QSFwoEbmFtZRgBIAEoCUIJukgGcgQQARhAEhUKA3VybBgCIAEoCUIIukgFcgOIAQESHQoLc2lwX2FkZHJlc3MYAyABKAlCCLpIBXIDGIABIjEKFEF0dGFjaFN3aXRjaFJlc3BvbnNlEhkKEWhlYXJ0YmVhdF9zZWNvbmRzGAEgASgFKn8KCExlZ1N0YXRlEhkKFUxFR19TVEFURV9VTlNQRUNJRklFRBAAEhQKEExFR19TVEFURV9UUllJTkcQARIVChFMRUdfU1RBVEVfUklOR0lORxACEhYKEkxFR19TVEFURV9BTlNXRVJFRBADEhMKD0xFR19TVEFURV9FTkRFRBAEKmQKDExlZ0RpcmVjdGlvbhIdChlMRUdfRElSRUNUSU9OX1VOU1BFQ0lGSUVEEAASGQoVTEVHX0RJUkVDVElPTl9JTkJPVU5EEAESGgoWTEVHX0RJUkVDVElPTl9PVVRCT1VORBACKqYCCglFbmRSZWFzb24SGgoWRU5EX1JFQVNPTl9VTlNQRUNJRklFRBAAEhUKEUVORF9SRUFTT05fTk9STUFMEAESEwoPRU5EX1JFQVNPTl9CVVNZEAISGAoURU5EX1JFQVNPTl9OT19BTlNXRVIQAxIXChNFTkRfUkVBU09OX1JFSkVDVEVEEAQSGgoWRU5EX1JFQVNPTl9VTlJFQUNIQUJMRRAFEhcKE0VORF9SRUFTT05fQ0FOQ0VMRUQQBhIcChhFTkRfUkVBU09OX01FRElBX1RJTUVPVVQQBxIYChRFTkRfUkVBU09OX0NPTU1BTkRFRBAIEhUKEUVORF9SRUFTT05fRkFJTEVEEAkSGgoWRU5EX1JFQVNPTl9UUkFOU0ZFUlJFRBAKMs4JCg1Td2l0Y2hTZXJ2aWNlEnYKEUFwcGx5Um91dGluZ1RhYmxlEi8uc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkFwcGx5Um91dGluZ1RhYmxlUmVxdWVzdBowLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5BcHBseVJvdXRpbmdUYWJsZVJlc3BvbnNlEnsKEUxpc3RSZWdpc3RyYXRpb25zEi8uc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkxpc3RSZWdpc3RyYXRpb25zUmVxdWVzdBowLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MaXN0UmVnaXN0cmF0aW9uc1Jlc3BvbnNlIgOQAgESYAoITGlzdExlZ3MSJi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGlzdExlZ3NSZXF1ZXN0Gicuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkxpc3RMZWdzUmVzcG9uc2UiA5ACARJeCglIYW5ndXBMZWcSJy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuSGFuZ3VwTGVnUmVxdWVzdBooLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5IYW5ndXBMZWdSZXNwb25zZRJeCglPcmlnaW5hdGUSJy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuT3JpZ2luYXRlUmVxdWVzdBooLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5PcmlnaW5hdGVSZXNwb25zZRJhCgpTZW5kRGlnaXRzEiguc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlNlbmREaWdpdHNSZXF1ZXN0Gikuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlNlbmREaWdpdHNSZXNwb25zZRJYCgdIb2xkTGVnEiUuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkhvbGRMZWdSZXF1ZXN0GiYuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkhvbGRMZWdSZXNwb25zZRJkCgtSZXRyaWV2ZUxlZxIpLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5SZXRyaWV2ZUxlZ1JlcXVlc3QaKi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUmV0cmlldmVMZWdSZXNwb25zZRJkCgtUcmFuc2ZlckxlZxIpLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5UcmFuc2ZlckxlZ1JlcXVlc3QaKi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuVHJhbnNmZXJMZWdSZXNwb25zZRJkCgtSZWRpcmVjdExlZxIpLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5SZWRpcmVjdExlZ1JlcXVlc3QaKi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUmVkaXJlY3RMZWdSZXNwb25zZRJeCglQaWNrdXBMZWcSJy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUGlja3VwTGVnUmVxdWVzdBooLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5QaWNrdXBMZWdSZXNwb25zZRJXCgZFdmVudHMSJC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuRXZlbnRzUmVxdWVzdBolLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5FdmVudHNSZXNwb25zZTABMoABChVTd2l0Y2hSZWdpc3RyeVNlcnZpY2USZwoMQXR0YWNoU3dpdGNoEiouc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkF0dGFjaFN3aXRjaFJlcXVlc3QaKy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuQXR0YWNoU3dpdGNoUmVzcG9uc2VCS1pJZ2l0aHViLmNvbS9zd2l0Y2hib2FyZC1wYngvc3dpdGNoYm9hcmQvZ2VuL3N3aXRjaGJvYXJkL3N3aXRjaC92MTtzd2l0Y2h2MWIGcHJvdG8z", [file_buf_validate_validate, file_google_protobuf_timestamp]);
 
 /**
  * RoutingTable is what a switch needs to route basic calls alone.
@@ -560,6 +560,92 @@ export const TransferLegResponseSchema: GenMessage<TransferLegResponse> = /*@__P
   messageDesc(file_switchboard_switch_v1_switch_service, 14);
 
 /**
+ * RedirectLegRequest names the ringing leg and the new destination.
+ *
+ * @generated from message switchboard.switch.v1.RedirectLegRequest
+ */
+export type RedirectLegRequest = Message<"switchboard.switch.v1.RedirectLegRequest"> & {
+  /**
+   * A ringing leg of the call.
+   *
+   * @generated from field: string leg_id = 1;
+   */
+  legId: string;
+
+  /**
+   * Where the call goes instead.
+   *
+   * @generated from field: string destination = 2;
+   */
+  destination: string;
+};
+
+/**
+ * Describes the message switchboard.switch.v1.RedirectLegRequest.
+ * Use `create(RedirectLegRequestSchema)` to create a new message.
+ */
+export const RedirectLegRequestSchema: GenMessage<RedirectLegRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_switch_v1_switch_service, 15);
+
+/**
+ * RedirectLegResponse is empty.
+ *
+ * @generated from message switchboard.switch.v1.RedirectLegResponse
+ */
+export type RedirectLegResponse = Message<"switchboard.switch.v1.RedirectLegResponse"> & {
+};
+
+/**
+ * Describes the message switchboard.switch.v1.RedirectLegResponse.
+ * Use `create(RedirectLegResponseSchema)` to create a new message.
+ */
+export const RedirectLegResponseSchema: GenMessage<RedirectLegResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_switch_v1_switch_service, 16);
+
+/**
+ * PickupLegRequest names the ringing leg and who picks the call up.
+ *
+ * @generated from message switchboard.switch.v1.PickupLegRequest
+ */
+export type PickupLegRequest = Message<"switchboard.switch.v1.PickupLegRequest"> & {
+  /**
+   * A ringing leg of the call.
+   *
+   * @generated from field: string leg_id = 1;
+   */
+  legId: string;
+
+  /**
+   * The user whose phones take the call.
+   *
+   * @generated from field: string user_id = 2;
+   */
+  userId: string;
+};
+
+/**
+ * Describes the message switchboard.switch.v1.PickupLegRequest.
+ * Use `create(PickupLegRequestSchema)` to create a new message.
+ */
+export const PickupLegRequestSchema: GenMessage<PickupLegRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_switch_v1_switch_service, 17);
+
+/**
+ * PickupLegResponse is empty.
+ *
+ * @generated from message switchboard.switch.v1.PickupLegResponse
+ */
+export type PickupLegResponse = Message<"switchboard.switch.v1.PickupLegResponse"> & {
+};
+
+/**
+ * Describes the message switchboard.switch.v1.PickupLegResponse.
+ * Use `create(PickupLegResponseSchema)` to create a new message.
+ */
+export const PickupLegResponseSchema: GenMessage<PickupLegResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_switch_v1_switch_service, 18);
+
+/**
  * OriginateRequest says who calls whom.
  *
  * @generated from message switchboard.switch.v1.OriginateRequest
@@ -585,7 +671,7 @@ export type OriginateRequest = Message<"switchboard.switch.v1.OriginateRequest">
  * Use `create(OriginateRequestSchema)` to create a new message.
  */
 export const OriginateRequestSchema: GenMessage<OriginateRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 15);
+  messageDesc(file_switchboard_switch_v1_switch_service, 19);
 
 /**
  * OriginateResponse names the new call.
@@ -606,7 +692,7 @@ export type OriginateResponse = Message<"switchboard.switch.v1.OriginateResponse
  * Use `create(OriginateResponseSchema)` to create a new message.
  */
 export const OriginateResponseSchema: GenMessage<OriginateResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 16);
+  messageDesc(file_switchboard_switch_v1_switch_service, 20);
 
 /**
  * SendDigitsRequest carries digits to send.
@@ -641,7 +727,7 @@ export type SendDigitsRequest = Message<"switchboard.switch.v1.SendDigitsRequest
  * Use `create(SendDigitsRequestSchema)` to create a new message.
  */
 export const SendDigitsRequestSchema: GenMessage<SendDigitsRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 17);
+  messageDesc(file_switchboard_switch_v1_switch_service, 21);
 
 /**
  * SendDigitsResponse is empty.
@@ -656,7 +742,7 @@ export type SendDigitsResponse = Message<"switchboard.switch.v1.SendDigitsRespon
  * Use `create(SendDigitsResponseSchema)` to create a new message.
  */
 export const SendDigitsResponseSchema: GenMessage<SendDigitsResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 18);
+  messageDesc(file_switchboard_switch_v1_switch_service, 22);
 
 /**
  * ListLegsRequest is empty.
@@ -671,7 +757,7 @@ export type ListLegsRequest = Message<"switchboard.switch.v1.ListLegsRequest"> &
  * Use `create(ListLegsRequestSchema)` to create a new message.
  */
 export const ListLegsRequestSchema: GenMessage<ListLegsRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 19);
+  messageDesc(file_switchboard_switch_v1_switch_service, 23);
 
 /**
  * ListLegsResponse lists the legs in progress.
@@ -692,7 +778,7 @@ export type ListLegsResponse = Message<"switchboard.switch.v1.ListLegsResponse">
  * Use `create(ListLegsResponseSchema)` to create a new message.
  */
 export const ListLegsResponseSchema: GenMessage<ListLegsResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 20);
+  messageDesc(file_switchboard_switch_v1_switch_service, 24);
 
 /**
  * HangupLegRequest names the leg to end.
@@ -713,7 +799,7 @@ export type HangupLegRequest = Message<"switchboard.switch.v1.HangupLegRequest">
  * Use `create(HangupLegRequestSchema)` to create a new message.
  */
 export const HangupLegRequestSchema: GenMessage<HangupLegRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 21);
+  messageDesc(file_switchboard_switch_v1_switch_service, 25);
 
 /**
  * HangupLegResponse is empty.
@@ -728,7 +814,7 @@ export type HangupLegResponse = Message<"switchboard.switch.v1.HangupLegResponse
  * Use `create(HangupLegResponseSchema)` to create a new message.
  */
 export const HangupLegResponseSchema: GenMessage<HangupLegResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 22);
+  messageDesc(file_switchboard_switch_v1_switch_service, 26);
 
 /**
  * EventsRequest says where to start.
@@ -750,7 +836,7 @@ export type EventsRequest = Message<"switchboard.switch.v1.EventsRequest"> & {
  * Use `create(EventsRequestSchema)` to create a new message.
  */
 export const EventsRequestSchema: GenMessage<EventsRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 23);
+  messageDesc(file_switchboard_switch_v1_switch_service, 27);
 
 /**
  * EventsResponse carries one event.
@@ -771,7 +857,7 @@ export type EventsResponse = Message<"switchboard.switch.v1.EventsResponse"> & {
  * Use `create(EventsResponseSchema)` to create a new message.
  */
 export const EventsResponseSchema: GenMessage<EventsResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 24);
+  messageDesc(file_switchboard_switch_v1_switch_service, 28);
 
 /**
  * Event is something that happened on the switch.
@@ -830,7 +916,7 @@ export type Event = Message<"switchboard.switch.v1.Event"> & {
  * Use `create(EventSchema)` to create a new message.
  */
 export const EventSchema: GenMessage<Event> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 25);
+  messageDesc(file_switchboard_switch_v1_switch_service, 29);
 
 /**
  * RegistrationEvent reports a binding change.
@@ -858,7 +944,7 @@ export type RegistrationEvent = Message<"switchboard.switch.v1.RegistrationEvent
  * Use `create(RegistrationEventSchema)` to create a new message.
  */
 export const RegistrationEventSchema: GenMessage<RegistrationEvent> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 26);
+  messageDesc(file_switchboard_switch_v1_switch_service, 30);
 
 /**
  * LegEvent reports a leg's new state.
@@ -879,7 +965,7 @@ export type LegEvent = Message<"switchboard.switch.v1.LegEvent"> & {
  * Use `create(LegEventSchema)` to create a new message.
  */
 export const LegEventSchema: GenMessage<LegEvent> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 27);
+  messageDesc(file_switchboard_switch_v1_switch_service, 31);
 
 /**
  * DtmfEvent reports a digit.
@@ -907,7 +993,7 @@ export type DtmfEvent = Message<"switchboard.switch.v1.DtmfEvent"> & {
  * Use `create(DtmfEventSchema)` to create a new message.
  */
 export const DtmfEventSchema: GenMessage<DtmfEvent> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 28);
+  messageDesc(file_switchboard_switch_v1_switch_service, 32);
 
 /**
  * AttachSwitchRequest describes the switch.
@@ -942,7 +1028,7 @@ export type AttachSwitchRequest = Message<"switchboard.switch.v1.AttachSwitchReq
  * Use `create(AttachSwitchRequestSchema)` to create a new message.
  */
 export const AttachSwitchRequestSchema: GenMessage<AttachSwitchRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 29);
+  messageDesc(file_switchboard_switch_v1_switch_service, 33);
 
 /**
  * AttachSwitchResponse tells the switch how often to re-attach.
@@ -963,7 +1049,7 @@ export type AttachSwitchResponse = Message<"switchboard.switch.v1.AttachSwitchRe
  * Use `create(AttachSwitchResponseSchema)` to create a new message.
  */
 export const AttachSwitchResponseSchema: GenMessage<AttachSwitchResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 30);
+  messageDesc(file_switchboard_switch_v1_switch_service, 34);
 
 /**
  * LegState is the state of one call leg on the switch.
@@ -1253,6 +1339,29 @@ export const SwitchService: GenService<{
     methodKind: "unary";
     input: typeof TransferLegRequestSchema;
     output: typeof TransferLegResponseSchema;
+  },
+  /**
+   * RedirectLeg deflects a call ringing on a leg to another destination:
+   * the ringing phones stop and the destination's ring.
+   * FAILED_PRECONDITION when the call is not ringing.
+   *
+   * @generated from rpc switchboard.switch.v1.SwitchService.RedirectLeg
+   */
+  redirectLeg: {
+    methodKind: "unary";
+    input: typeof RedirectLegRequestSchema;
+    output: typeof RedirectLegResponseSchema;
+  },
+  /**
+   * PickupLeg takes a call ringing on a leg to another user: that user's
+   * phones ring instead (to be answered at once), the others stop.
+   *
+   * @generated from rpc switchboard.switch.v1.SwitchService.PickupLeg
+   */
+  pickupLeg: {
+    methodKind: "unary";
+    input: typeof PickupLegRequestSchema;
+    output: typeof PickupLegResponseSchema;
   },
   /**
    * Events streams what happens on the switch, in sequence order, starting
