@@ -40,6 +40,7 @@ const (
 	EndCommanded
 	EndFailed
 	EndTransferred
+	EndParked
 )
 
 const endCommanded = EndCommanded

@@ -20,19 +20,30 @@ const reinviteTimeout = 10 * time.Second
 // the client dialog.
 func (u *UA) findLeg(req *sip.Request) (*call, *leg) {
 	if id, err := sip.DialogIDFromRequestUAS(req); err == nil {
-		if c := u.calls.dialog(id); c != nil && c.a != nil && c.a.server != nil && c.a.server.ID == id {
-			return c, c.a
+		if c, l := u.legByDialog(id, func(l *leg) bool { return l.server != nil && l.server.ID == id }); c != nil {
+			return c, l
 		}
 	}
 	if id, err := sip.DialogIDFromRequestUAC(req); err == nil {
-		if c := u.calls.dialog(id); c != nil {
-			c.mu.Lock()
-			defer c.mu.Unlock()
-			for _, l := range []*leg{c.a, c.b} {
-				if l != nil && l.client != nil && l.client.ID == id {
-					return c, l
-				}
-			}
+		if c, l := u.legByDialog(id, func(l *leg) bool { return l.client != nil && l.client.ID == id }); c != nil {
+			return c, l
+		}
+	}
+	return nil, nil
+}
+
+// legByDialog finds the call filed under a dialog id and its leg that
+// matches.
+func (u *UA) legByDialog(id string, match func(*leg) bool) (*call, *leg) {
+	c := u.calls.dialog(id)
+	if c == nil {
+		return nil, nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, l := range []*leg{c.a, c.b} {
+		if l != nil && match(l) {
+			return c, l
 		}
 	}
 	return nil, nil

@@ -35,6 +35,10 @@ func (u *UA) handleInvite(req *sip.Request, tx sip.ServerTransaction) {
 		u.respond(tx, req, code, reason)
 		return
 	}
+	if IsOrbit(req.Recipient.User) {
+		u.unparkByDialing(req, tx, dev, offer)
+		return
+	}
 	route := u.table.Load().Resolve(req.Recipient.User)
 	targets, code, reason := u.targets(route, dev)
 	if code != 0 {

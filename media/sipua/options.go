@@ -25,6 +25,7 @@ type config struct {
 	mediaTimeout  time.Duration
 	ports         *rtpsession.PortPool
 	digestAlgs    []string
+	parkTimeout   time.Duration
 }
 
 func defaultConfig() config {
@@ -32,7 +33,7 @@ func defaultConfig() config {
 		socketBuffer: 4 << 20, nonceLifetime: 5 * time.Minute,
 		banFailures: 20, banWindow: time.Minute, banFor: 5 * time.Minute,
 		minExpires: 60, maxExpires: 3600,
-		ringTimeout: 30 * time.Second, mediaTimeout: 60 * time.Second}
+		ringTimeout: 30 * time.Second, mediaTimeout: 60 * time.Second, parkTimeout: 2 * time.Minute}
 }
 
 // Option configures a UA.
@@ -89,6 +90,10 @@ func WithDigestAlgorithms(algs ...string) Option {
 		}
 	}
 }
+
+// WithParkTimeout sets how long a call stays parked before the parker's
+// phones ring to take it back (default 2 minutes).
+func WithParkTimeout(d time.Duration) Option { return func(c *config) { c.parkTimeout = d } }
 
 // WithNonceLifetime sets how long a digest nonce stays fresh.
 func WithNonceLifetime(d time.Duration) Option { return func(c *config) { c.nonceLifetime = d } }

@@ -46,6 +46,7 @@ type UA struct {
 	addr     *net.UDPAddr // where we listen (UDP and TCP share the port)
 	contact  sip.ContactHeader
 	calls    *callRegistry
+	orbits   *orbits
 	closeCtx context.Context
 	closeFn  context.CancelFunc
 	wg       sync.WaitGroup
@@ -60,7 +61,8 @@ func New(opts ...Option) (*UA, error) {
 	}
 	u := &UA{cfg: cfg, log: cfg.log, digest: newDigester(cfg.nonceLifetime),
 		bans:     newBanList(cfg.banFailures, cfg.banWindow, cfg.banFor, cfg.log),
-		bindings: newBindings(), calls: newCallRegistry(), ready: make(chan struct{})}
+		bindings: newBindings(), calls: newCallRegistry(), ready: make(chan struct{}),
+		orbits: &orbits{m: make(map[string]*parked)}}
 	u.digest.algorithms = cfg.digestAlgs
 	u.table.Store(routing.Empty())
 	u.closeCtx, u.closeFn = context.WithCancel(context.Background())

@@ -1,7 +1,6 @@
 package sipua
 
 import (
-	"github.com/switchboard-pbx/switchboard/media/codec"
 	"github.com/switchboard-pbx/switchboard/media/routing"
 )
 
@@ -24,43 +23,12 @@ func (u *UA) Transfer(legID, dest string) error {
 	}
 	c.mu.Lock()
 	l, stay := c.pair(legID)
+	c.mu.Unlock()
 	if l == nil || stay == nil {
-		c.mu.Unlock()
 		return ErrNotConnected
 	}
-	c2 := newCall(u)
-	c2.id = c.id
-	c2.a, c2.offer, c2.aAnswered = stay, stay.remote, true
-	c2.callerExt, c2.callerName, c2.dialed = stayNumber(u, stay), stay.info.Caller, dest
-	if stay == c.a {
-		c.a = nil
-	} else {
-		c.b = nil
-	}
-	kept := c.forks[:0]
-	for _, f := range c.forks {
-		if f != stay {
-			kept = append(kept, f)
-		}
-	}
-	c.forks = kept
-	if c.relay != nil {
-		c.relay.Close()
-		c.relay, c.relayB = nil, nil
-	}
-	if c.player != nil {
-		c.player.Stop()
-		c.player, c.holdBy = nil, nil
-	}
-	stay.info.Held, stay.info.Holding = false, false
-	l.info.End = EndTransferred
-	c.mu.Unlock()
-
-	u.calls.move(c, c2, stay)
-	player, err := stay.rtp.Play(&codec.Music{}, payloadFor(stay.info.Codec))
-	if err == nil {
-		c2.player = player
-	}
+	c2 := c.detach(l, stay, EndTransferred)
+	c2.dialed = dest
 	go func() {
 		c.hangup(EndTransferred)
 		c2.ring(targets, route.User)

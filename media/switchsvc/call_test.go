@@ -611,3 +611,52 @@ func ringingLeg(legs []sipua.LegInfo, userID string) sipua.LegInfo {
 	}
 	return sipua.LegInfo{}
 }
+
+// TestParkAndUnpark: alice parks bob; bob hears music; carol dials the
+// orbit and talks to bob. Carol parks him again and nobody takes him:
+// after the park timeout carol's phone rings and she gets bob back.
+func TestParkAndUnpark(t *testing.T) {
+	t.Parallel()
+	cfg := switchsvcConfig()
+	cfg.ParkTimeout = 2 * time.Second
+	sw := startSwitch(t, cfg, user{Ext: "1001", Devices: []string{"alice"}},
+		user{Ext: "1002", Devices: []string{"bob"}}, user{Ext: "1003", Devices: []string{"carol"}})
+	alice := sw.phone(t, "alice", phonetest.AutoAnswer)
+	bob := sw.phone(t, "bob", phonetest.AutoAnswer)
+	carol := sw.phone(t, "carol", phonetest.AutoAnswer)
+	cl := client(sw)
+	call, err := alice.Dial(ctxT(t), "1002")
+	if err != nil {
+		t.Fatal(err)
+	}
+	atBob := <-bob.Incoming
+	res, err := cl.ParkLeg(ctxT(t), &switchv1.ParkLegRequest{LegId: callingLeg(sw.UA().Legs()).ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-call.Ended()
+	if err := atBob.WaitTone(ctxT(t), 440); err != nil {
+		t.Fatal("the parked party hears no music")
+	}
+	fromCarol, err := carol.Dial(ctxT(t), res.GetOrbit())
+	if err != nil {
+		t.Fatalf("dialling orbit %s: %v", res.GetOrbit(), err)
+	}
+	atBob.PlayTone(400)
+	if err := fromCarol.WaitTone(ctxT(t), 400); err != nil {
+		t.Fatal("carol does not hear the unparked party")
+	}
+	res, err = cl.ParkLeg(ctxT(t), &switchv1.ParkLegRequest{LegId: callingLeg(sw.UA().Legs()).ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-fromCarol.Ended()
+	recall := <-carol.Incoming // nobody took it: the parker's phone rings
+	if err := recall.WaitTone(ctxT(t), 400); err != nil {
+		t.Fatal("the recalled parker does not hear the parked party")
+	}
+	_, err = cl.UnparkCall(ctxT(t), &switchv1.UnparkCallRequest{Orbit: res.GetOrbit(), UserId: "user-1003"})
+	if connect.CodeOf(err) != connect.CodeNotFound {
+		t.Fatalf("unpark of an empty orbit: %v", err)
+	}
+}

@@ -33,8 +33,9 @@ type Config struct {
 	Advertise    string // host in Contact/Via; default from SIPListen
 	RingTimeout  time.Duration
 	MediaTimeout time.Duration
-	RetainEvents int      // default 10,000
-	DigestAlgs   []string // digest algorithms challenged, e.g. ["SHA-256", "MD5"]; default MD5
+	ParkTimeout  time.Duration // before a parked call rings its parker again
+	RetainEvents int           // default 10,000
+	DigestAlgs   []string      // digest algorithms challenged, e.g. ["SHA-256", "MD5"]; default MD5
 	Log          *slog.Logger
 	UAOptions    []sipua.Option // extra options (tests: short ban windows …)
 }
@@ -83,6 +84,9 @@ func New(cfg Config) (*Switch, error) {
 	}
 	if cfg.MediaTimeout > 0 {
 		opts = append(opts, sipua.WithMediaTimeout(cfg.MediaTimeout))
+	}
+	if cfg.ParkTimeout > 0 {
+		opts = append(opts, sipua.WithParkTimeout(cfg.ParkTimeout))
 	}
 	if cfg.Advertise != "" {
 		opts = append(opts, sipua.WithAdvertiseHost(cfg.Advertise))
@@ -223,6 +227,27 @@ func (s *Switch) RedirectLeg(_ context.Context, req *switchv1.RedirectLegRequest
 // PickupLeg takes a ringing call to another user's phones.
 func (s *Switch) PickupLeg(_ context.Context, req *switchv1.PickupLegRequest) (*switchv1.PickupLegResponse, error) {
 	return &switchv1.PickupLegResponse{}, legError(req.GetLegId(), s.ua.Pickup(req.GetLegId(), req.GetUserId()))
+}
+
+// ParkLeg parks the other party of a leg's call.
+func (s *Switch) ParkLeg(_ context.Context, req *switchv1.ParkLegRequest) (*switchv1.ParkLegResponse, error) {
+	orbit, err := s.ua.Park(req.GetLegId())
+	if errors.Is(err, sipua.ErrNoOrbit) {
+		return nil, connect.Errorf(connect.CodeResourceExhausted, "every park orbit is taken")
+	}
+	if err != nil {
+		return nil, legError(req.GetLegId(), err)
+	}
+	return &switchv1.ParkLegResponse{Orbit: orbit}, nil
+}
+
+// UnparkCall rings a user to take a parked call.
+func (s *Switch) UnparkCall(_ context.Context, req *switchv1.UnparkCallRequest) (*switchv1.UnparkCallResponse, error) {
+	err := s.ua.Unpark(req.GetOrbit(), req.GetUserId())
+	if errors.Is(err, sipua.ErrOrbitEmpty) {
+		return nil, connect.Errorf(connect.CodeNotFound, "orbit %s: no call is parked there", req.GetOrbit())
+	}
+	return &switchv1.UnparkCallResponse{}, legError("", err)
 }
 
 // legError maps sipua's leg operation errors to Connect codes.

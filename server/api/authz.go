@@ -33,6 +33,8 @@ var scopes = map[string]auth.Scope{
 	callcontrolv1connect.CallControlServiceBlindTransferProcedure: auth.ScopeAdmin,
 	callcontrolv1connect.CallControlServiceRedirectProcedure:      auth.ScopeAdmin,
 	callcontrolv1connect.CallControlServicePickupProcedure:        auth.ScopeAdmin,
+	callcontrolv1connect.CallControlServiceParkProcedure:          auth.ScopeAdmin,
+	callcontrolv1connect.CallControlServiceUnparkProcedure:        auth.ScopeAdmin,
 	callcontrolv1connect.CallControlServiceGetCallProcedure:       auth.ScopeRead,
 	callcontrolv1connect.CallControlServiceListCallsProcedure:     auth.ScopeRead,
 	callcontrolv1connect.CallControlServiceWatchEventsProcedure:   auth.ScopeRead,

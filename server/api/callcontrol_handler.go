@@ -86,6 +86,24 @@ func (h *callControlHandler) Pickup(ctx context.Context, req *callcontrolv1.Pick
 	return &callcontrolv1.PickupResponse{CallId: id}, nil
 }
 
+func (h *callControlHandler) Park(ctx context.Context, req *callcontrolv1.ParkRequest) (*callcontrolv1.ParkResponse, error) {
+	if err := h.ready(); err != nil {
+		return nil, err
+	}
+	orbit, err := h.svc.Park(ctx, req.GetCallId())
+	if err != nil {
+		return nil, err
+	}
+	return &callcontrolv1.ParkResponse{Orbit: orbit}, nil
+}
+
+func (h *callControlHandler) Unpark(ctx context.Context, req *callcontrolv1.UnparkRequest) (*callcontrolv1.UnparkResponse, error) {
+	if err := h.ready(); err != nil {
+		return nil, err
+	}
+	return &callcontrolv1.UnparkResponse{}, h.svc.Unpark(ctx, req.GetLine(), req.GetOrbit())
+}
+
 func (h *callControlHandler) GetCall(_ context.Context, req *callcontrolv1.GetCallRequest) (*callcontrolv1.GetCallResponse, error) {
 	if err := h.ready(); err != nil {
 		return nil, err

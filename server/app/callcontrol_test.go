@@ -371,3 +371,45 @@ func TestPickupAndRedirectFromAPI(t *testing.T) {
 		}
 	}
 }
+
+// TestParkFromAPI: 2001 parks its call with 2002; 2001's call ends
+// PARKED; Unpark to 2003 rings 2003, who then talks to 2002.
+func TestParkFromAPI(t *testing.T) {
+	t.Parallel()
+	srv := apptest.Start(t, apptest.Options{Switch: true})
+	c := srv.Clients("grpc", srv.AdminToken)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	createUsers(ctx, t, c)
+	addUser(ctx, t, c, "2003", "Carol", "carol")
+	alice := registerAt(ctx, t, srv.SIPAddr, "alice")
+	bob := registerAt(ctx, t, srv.SIPAddr, "bob")
+	carol := registerAt(ctx, t, srv.SIPAddr, "carol")
+	w := watch(ctx, t, c, 0)
+	if _, err := alice.Dial(ctx, "2002"); err != nil {
+		t.Fatal(err)
+	}
+	atBob := <-bob.Incoming
+	connected := w.until(t, "2001", callcontrolv1.CallState_CALL_STATE_CONNECTED)
+	res, err := c.Calls.Park(ctx, &callcontrolv1.ParkRequest{CallId: connected.GetId()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := w.until(t, "2001", callcontrolv1.CallState_CALL_STATE_DISCONNECTED)
+	if gone.GetDisconnectReason() != callcontrolv1.DisconnectReason_DISCONNECT_REASON_PARKED {
+		t.Fatalf("parking line ended with %v", gone.GetDisconnectReason())
+	}
+	if err := atBob.WaitTone(ctx, 440); err != nil {
+		t.Fatal("the parked party hears no music")
+	}
+	if _, err := c.Calls.Unpark(ctx, &callcontrolv1.UnparkRequest{Line: "2003", Orbit: res.GetOrbit()}); err != nil {
+		t.Fatal(err)
+	}
+	atCarol := <-carol.Incoming
+	atBob.PlayTone(400)
+	if err := atCarol.WaitTone(ctx, 400); err != nil {
+		t.Fatal("2003 does not hear the unparked party")
+	}
+	_, err = c.Calls.Unpark(ctx, &callcontrolv1.UnparkRequest{Line: "2003", Orbit: res.GetOrbit()})
+	wantCode(t, err, connect.CodeNotFound, "orbit")
+}

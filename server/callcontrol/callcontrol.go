@@ -50,6 +50,7 @@ const (
 	ReasonRejected    Reason = 4
 	ReasonUnreachable Reason = 5
 	ReasonTransferred Reason = 6
+	ReasonParked      Reason = 7
 	ReasonFailed      Reason = 8
 )
 
@@ -65,6 +66,7 @@ const (
 	ActionTransfer   Action = 5
 	ActionRedirect   Action = 6
 	ActionPickup     Action = 7
+	ActionPark       Action = 8
 )
 
 // Party is another party of a call.
@@ -92,9 +94,9 @@ type Call struct {
 func (c Call) Allowed() []Action {
 	switch c.State {
 	case Connected:
-		return []Action{ActionDrop, ActionSendDigits, ActionHold, ActionTransfer}
+		return []Action{ActionDrop, ActionSendDigits, ActionHold, ActionTransfer, ActionPark}
 	case OnHold:
-		return []Action{ActionDrop, ActionRetrieve, ActionTransfer}
+		return []Action{ActionDrop, ActionRetrieve, ActionTransfer, ActionPark}
 	case Disconnected, Idle:
 		return nil
 	case Offering:

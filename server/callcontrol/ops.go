@@ -189,6 +189,44 @@ func (s *Service) Pickup(ctx context.Context, line, id string) (string, error) {
 	return s.legs[legID].switchID + "." + line, nil
 }
 
+// Park parks the other party of a call and returns the orbit.
+func (s *Service) Park(ctx context.Context, id string) (string, error) {
+	legID, sw, err := s.actOn(id, 0, ActionPark, true)
+	if err != nil {
+		return "", err
+	}
+	res, err := sw.ParkLeg(ctx, &switchv1.ParkLegRequest{LegId: legID})
+	if connect.CodeOf(err) == connect.CodeResourceExhausted {
+		return "", derrors.New(derrors.FailedPrecondition, "", "every park orbit is taken")
+	}
+	if err := s.switchError(err, id); err != nil {
+		return "", err
+	}
+	return res.GetOrbit(), nil
+}
+
+// Unpark rings line's phones to take the call parked in orbit.
+func (s *Service) Unpark(ctx context.Context, line, orbit string) error {
+	u, err := s.cfg.UserByExtension(ctx, line)
+	if err != nil {
+		return derrors.New(derrors.NotFound, "line", "no user has extension %s", line)
+	}
+	for _, sw := range s.switches.Clients() {
+		_, err := sw.UnparkCall(ctx, &switchv1.UnparkCallRequest{Orbit: orbit, UserId: u.ID})
+		switch connect.CodeOf(err) {
+		case connect.CodeNotFound:
+			continue // not parked on this switch
+		case connect.CodeFailedPrecondition:
+			return derrors.New(derrors.FailedPrecondition, "line", "line %s has no registered phone", line)
+		}
+		if err != nil {
+			return derrors.New(derrors.Unavailable, "", "switch unreachable: %v", connect.CodeOf(err))
+		}
+		return nil
+	}
+	return derrors.New(derrors.NotFound, "orbit", "no call is parked in %s", orbit)
+}
+
 // switchError maps a switch's answer to a domain error; what names the
 // destination or line concerned.
 func (s *Service) switchError(err error, what string) error {

@@ -255,6 +255,8 @@ func reasonFor(r switchv1.EndReason) Reason {
 		return ReasonUnreachable
 	case switchv1.EndReason_END_REASON_TRANSFERRED:
 		return ReasonTransferred
+	case switchv1.EndReason_END_REASON_PARKED:
+		return ReasonParked
 	case switchv1.EndReason_END_REASON_FAILED, switchv1.EndReason_END_REASON_MEDIA_TIMEOUT:
 		return ReasonFailed
 	default:

@@ -262,6 +262,8 @@ const (
 	Action_ACTION_REDIRECT Action = 6
 	// Pickup (from another line).
 	Action_ACTION_PICKUP Action = 7
+	// Park.
+	Action_ACTION_PARK Action = 8
 )
 
 // Enum value maps for Action.
@@ -275,6 +277,7 @@ var (
 		5: "ACTION_BLIND_TRANSFER",
 		6: "ACTION_REDIRECT",
 		7: "ACTION_PICKUP",
+		8: "ACTION_PARK",
 	}
 	Action_value = map[string]int32{
 		"ACTION_UNSPECIFIED":    0,
@@ -285,6 +288,7 @@ var (
 		"ACTION_BLIND_TRANSFER": 5,
 		"ACTION_REDIRECT":       6,
 		"ACTION_PICKUP":         7,
+		"ACTION_PARK":           8,
 	}
 )
 
@@ -1288,6 +1292,190 @@ func (x *PickupResponse) GetCallId() string {
 	return ""
 }
 
+// ParkRequest names the call to park.
+type ParkRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The call handle.
+	CallId        string `protobuf:"bytes,1,opt,name=call_id,json=callId,proto3" json:"call_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ParkRequest) Reset() {
+	*x = ParkRequest{}
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ParkRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ParkRequest) ProtoMessage() {}
+
+func (x *ParkRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ParkRequest.ProtoReflect.Descriptor instead.
+func (*ParkRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *ParkRequest) GetCallId() string {
+	if x != nil {
+		return x.CallId
+	}
+	return ""
+}
+
+// ParkResponse tells where the call waits.
+type ParkResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The park orbit, e.g. "*801": dial it, or pass it to Unpark.
+	Orbit         string `protobuf:"bytes,1,opt,name=orbit,proto3" json:"orbit,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ParkResponse) Reset() {
+	*x = ParkResponse{}
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ParkResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ParkResponse) ProtoMessage() {}
+
+func (x *ParkResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ParkResponse.ProtoReflect.Descriptor instead.
+func (*ParkResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *ParkResponse) GetOrbit() string {
+	if x != nil {
+		return x.Orbit
+	}
+	return ""
+}
+
+// UnparkRequest names the orbit and the line that takes the call.
+type UnparkRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The line (extension) whose phones ring to take the call.
+	Line string `protobuf:"bytes,1,opt,name=line,proto3" json:"line,omitempty"`
+	// The park orbit.
+	Orbit         string `protobuf:"bytes,2,opt,name=orbit,proto3" json:"orbit,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UnparkRequest) Reset() {
+	*x = UnparkRequest{}
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UnparkRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UnparkRequest) ProtoMessage() {}
+
+func (x *UnparkRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UnparkRequest.ProtoReflect.Descriptor instead.
+func (*UnparkRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *UnparkRequest) GetLine() string {
+	if x != nil {
+		return x.Line
+	}
+	return ""
+}
+
+func (x *UnparkRequest) GetOrbit() string {
+	if x != nil {
+		return x.Orbit
+	}
+	return ""
+}
+
+// UnparkResponse is empty.
+type UnparkResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UnparkResponse) Reset() {
+	*x = UnparkResponse{}
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UnparkResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UnparkResponse) ProtoMessage() {}
+
+func (x *UnparkResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UnparkResponse.ProtoReflect.Descriptor instead.
+func (*UnparkResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{21}
+}
+
 // GetCallRequest names a call.
 type GetCallRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1299,7 +1487,7 @@ type GetCallRequest struct {
 
 func (x *GetCallRequest) Reset() {
 	*x = GetCallRequest{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[18]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1311,7 +1499,7 @@ func (x *GetCallRequest) String() string {
 func (*GetCallRequest) ProtoMessage() {}
 
 func (x *GetCallRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[18]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1324,7 +1512,7 @@ func (x *GetCallRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCallRequest.ProtoReflect.Descriptor instead.
 func (*GetCallRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{18}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *GetCallRequest) GetCallId() string {
@@ -1345,7 +1533,7 @@ type GetCallResponse struct {
 
 func (x *GetCallResponse) Reset() {
 	*x = GetCallResponse{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[19]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1357,7 +1545,7 @@ func (x *GetCallResponse) String() string {
 func (*GetCallResponse) ProtoMessage() {}
 
 func (x *GetCallResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[19]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1370,7 +1558,7 @@ func (x *GetCallResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCallResponse.ProtoReflect.Descriptor instead.
 func (*GetCallResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{19}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *GetCallResponse) GetCall() *Call {
@@ -1391,7 +1579,7 @@ type ListCallsRequest struct {
 
 func (x *ListCallsRequest) Reset() {
 	*x = ListCallsRequest{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[20]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1403,7 +1591,7 @@ func (x *ListCallsRequest) String() string {
 func (*ListCallsRequest) ProtoMessage() {}
 
 func (x *ListCallsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[20]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1416,7 +1604,7 @@ func (x *ListCallsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCallsRequest.ProtoReflect.Descriptor instead.
 func (*ListCallsRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{20}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *ListCallsRequest) GetLines() []string {
@@ -1439,7 +1627,7 @@ type ListCallsResponse struct {
 
 func (x *ListCallsResponse) Reset() {
 	*x = ListCallsResponse{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[21]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1451,7 +1639,7 @@ func (x *ListCallsResponse) String() string {
 func (*ListCallsResponse) ProtoMessage() {}
 
 func (x *ListCallsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[21]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1464,7 +1652,7 @@ func (x *ListCallsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCallsResponse.ProtoReflect.Descriptor instead.
 func (*ListCallsResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{21}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ListCallsResponse) GetCalls() []*Call {
@@ -1495,7 +1683,7 @@ type WatchEventsRequest struct {
 
 func (x *WatchEventsRequest) Reset() {
 	*x = WatchEventsRequest{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[22]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1507,7 +1695,7 @@ func (x *WatchEventsRequest) String() string {
 func (*WatchEventsRequest) ProtoMessage() {}
 
 func (x *WatchEventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[22]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1520,7 +1708,7 @@ func (x *WatchEventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchEventsRequest.ProtoReflect.Descriptor instead.
 func (*WatchEventsRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{22}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *WatchEventsRequest) GetLines() []string {
@@ -1548,7 +1736,7 @@ type WatchEventsResponse struct {
 
 func (x *WatchEventsResponse) Reset() {
 	*x = WatchEventsResponse{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[23]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1560,7 +1748,7 @@ func (x *WatchEventsResponse) String() string {
 func (*WatchEventsResponse) ProtoMessage() {}
 
 func (x *WatchEventsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[23]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1573,7 +1761,7 @@ func (x *WatchEventsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchEventsResponse.ProtoReflect.Descriptor instead.
 func (*WatchEventsResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{23}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *WatchEventsResponse) GetEvent() *Event {
@@ -1605,7 +1793,7 @@ type Event struct {
 
 func (x *Event) Reset() {
 	*x = Event{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[24]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1617,7 +1805,7 @@ func (x *Event) String() string {
 func (*Event) ProtoMessage() {}
 
 func (x *Event) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[24]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1630,7 +1818,7 @@ func (x *Event) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Event.ProtoReflect.Descriptor instead.
 func (*Event) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{24}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *Event) GetSequence() int64 {
@@ -1710,7 +1898,7 @@ type DigitEvent struct {
 
 func (x *DigitEvent) Reset() {
 	*x = DigitEvent{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[25]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1722,7 +1910,7 @@ func (x *DigitEvent) String() string {
 func (*DigitEvent) ProtoMessage() {}
 
 func (x *DigitEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[25]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1735,7 +1923,7 @@ func (x *DigitEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DigitEvent.ProtoReflect.Descriptor instead.
 func (*DigitEvent) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{25}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *DigitEvent) GetCallId() string {
@@ -1811,7 +1999,15 @@ const file_switchboard_callcontrol_v1_call_control_service_proto_rawDesc = "" +
 	"\x04line\x18\x01 \x01(\tB\x13\xbaH\x10r\x0e2\f^[0-9]{2,8}$R\x04line\x12 \n" +
 	"\acall_id\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06callId\")\n" +
 	"\x0ePickupResponse\x12\x17\n" +
-	"\acall_id\x18\x01 \x01(\tR\x06callId\"2\n" +
+	"\acall_id\x18\x01 \x01(\tR\x06callId\"/\n" +
+	"\vParkRequest\x12 \n" +
+	"\acall_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06callId\"$\n" +
+	"\fParkResponse\x12\x14\n" +
+	"\x05orbit\x18\x01 \x01(\tR\x05orbit\"d\n" +
+	"\rUnparkRequest\x12'\n" +
+	"\x04line\x18\x01 \x01(\tB\x13\xbaH\x10r\x0e2\f^[0-9]{2,8}$R\x04line\x12*\n" +
+	"\x05orbit\x18\x02 \x01(\tB\x14\xbaH\x11r\x0f2\r^\\*8[0-9]{2}$R\x05orbit\"\x10\n" +
+	"\x0eUnparkResponse\"2\n" +
 	"\x0eGetCallRequest\x12 \n" +
 	"\acall_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06callId\"G\n" +
 	"\x0fGetCallResponse\x124\n" +
@@ -1865,7 +2061,7 @@ const file_switchboard_callcontrol_v1_call_control_service_proto_rawDesc = "" +
 	"\tDirection\x12\x19\n" +
 	"\x15DIRECTION_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12DIRECTION_INCOMING\x10\x01\x12\x16\n" +
-	"\x12DIRECTION_OUTGOING\x10\x02*\xb2\x01\n" +
+	"\x12DIRECTION_OUTGOING\x10\x02*\xc3\x01\n" +
 	"\x06Action\x12\x16\n" +
 	"\x12ACTION_UNSPECIFIED\x10\x00\x12\x0f\n" +
 	"\vACTION_DROP\x10\x01\x12\x16\n" +
@@ -1874,7 +2070,9 @@ const file_switchboard_callcontrol_v1_call_control_service_proto_rawDesc = "" +
 	"\x0fACTION_RETRIEVE\x10\x04\x12\x19\n" +
 	"\x15ACTION_BLIND_TRANSFER\x10\x05\x12\x13\n" +
 	"\x0fACTION_REDIRECT\x10\x06\x12\x11\n" +
-	"\rACTION_PICKUP\x10\a2\x8d\t\n" +
+	"\rACTION_PICKUP\x10\a\x12\x0f\n" +
+	"\vACTION_PARK\x10\b2\xc9\n" +
+	"\n" +
 	"\x12CallControlService\x12e\n" +
 	"\bMakeCall\x12+.switchboard.callcontrol.v1.MakeCallRequest\x1a,.switchboard.callcontrol.v1.MakeCallResponse\x12Y\n" +
 	"\x04Drop\x12'.switchboard.callcontrol.v1.DropRequest\x1a(.switchboard.callcontrol.v1.DropResponse\x12k\n" +
@@ -1884,7 +2082,9 @@ const file_switchboard_callcontrol_v1_call_control_service_proto_rawDesc = "" +
 	"\bRetrieve\x12+.switchboard.callcontrol.v1.RetrieveRequest\x1a,.switchboard.callcontrol.v1.RetrieveResponse\x12t\n" +
 	"\rBlindTransfer\x120.switchboard.callcontrol.v1.BlindTransferRequest\x1a1.switchboard.callcontrol.v1.BlindTransferResponse\x12e\n" +
 	"\bRedirect\x12+.switchboard.callcontrol.v1.RedirectRequest\x1a,.switchboard.callcontrol.v1.RedirectResponse\x12_\n" +
-	"\x06Pickup\x12).switchboard.callcontrol.v1.PickupRequest\x1a*.switchboard.callcontrol.v1.PickupResponse\x12g\n" +
+	"\x06Pickup\x12).switchboard.callcontrol.v1.PickupRequest\x1a*.switchboard.callcontrol.v1.PickupResponse\x12Y\n" +
+	"\x04Park\x12'.switchboard.callcontrol.v1.ParkRequest\x1a(.switchboard.callcontrol.v1.ParkResponse\x12_\n" +
+	"\x06Unpark\x12).switchboard.callcontrol.v1.UnparkRequest\x1a*.switchboard.callcontrol.v1.UnparkResponse\x12g\n" +
 	"\aGetCall\x12*.switchboard.callcontrol.v1.GetCallRequest\x1a+.switchboard.callcontrol.v1.GetCallResponse\"\x03\x90\x02\x01\x12m\n" +
 	"\tListCalls\x12,.switchboard.callcontrol.v1.ListCallsRequest\x1a-.switchboard.callcontrol.v1.ListCallsResponse\"\x03\x90\x02\x01\x12p\n" +
 	"\vWatchEvents\x12..switchboard.callcontrol.v1.WatchEventsRequest\x1a/.switchboard.callcontrol.v1.WatchEventsResponse0\x01BUZSgithub.com/switchboard-pbx/switchboard/gen/switchboard/callcontrol/v1;callcontrolv1b\x06proto3"
@@ -1902,7 +2102,7 @@ func file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP() []
 }
 
 var file_switchboard_callcontrol_v1_call_control_service_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
+var file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes = make([]protoimpl.MessageInfo, 30)
 var file_switchboard_callcontrol_v1_call_control_service_proto_goTypes = []any{
 	(CallState)(0),                // 0: switchboard.callcontrol.v1.CallState
 	(DisconnectReason)(0),         // 1: switchboard.callcontrol.v1.DisconnectReason
@@ -1926,31 +2126,35 @@ var file_switchboard_callcontrol_v1_call_control_service_proto_goTypes = []any{
 	(*RedirectResponse)(nil),      // 19: switchboard.callcontrol.v1.RedirectResponse
 	(*PickupRequest)(nil),         // 20: switchboard.callcontrol.v1.PickupRequest
 	(*PickupResponse)(nil),        // 21: switchboard.callcontrol.v1.PickupResponse
-	(*GetCallRequest)(nil),        // 22: switchboard.callcontrol.v1.GetCallRequest
-	(*GetCallResponse)(nil),       // 23: switchboard.callcontrol.v1.GetCallResponse
-	(*ListCallsRequest)(nil),      // 24: switchboard.callcontrol.v1.ListCallsRequest
-	(*ListCallsResponse)(nil),     // 25: switchboard.callcontrol.v1.ListCallsResponse
-	(*WatchEventsRequest)(nil),    // 26: switchboard.callcontrol.v1.WatchEventsRequest
-	(*WatchEventsResponse)(nil),   // 27: switchboard.callcontrol.v1.WatchEventsResponse
-	(*Event)(nil),                 // 28: switchboard.callcontrol.v1.Event
-	(*DigitEvent)(nil),            // 29: switchboard.callcontrol.v1.DigitEvent
-	(*timestamppb.Timestamp)(nil), // 30: google.protobuf.Timestamp
+	(*ParkRequest)(nil),           // 22: switchboard.callcontrol.v1.ParkRequest
+	(*ParkResponse)(nil),          // 23: switchboard.callcontrol.v1.ParkResponse
+	(*UnparkRequest)(nil),         // 24: switchboard.callcontrol.v1.UnparkRequest
+	(*UnparkResponse)(nil),        // 25: switchboard.callcontrol.v1.UnparkResponse
+	(*GetCallRequest)(nil),        // 26: switchboard.callcontrol.v1.GetCallRequest
+	(*GetCallResponse)(nil),       // 27: switchboard.callcontrol.v1.GetCallResponse
+	(*ListCallsRequest)(nil),      // 28: switchboard.callcontrol.v1.ListCallsRequest
+	(*ListCallsResponse)(nil),     // 29: switchboard.callcontrol.v1.ListCallsResponse
+	(*WatchEventsRequest)(nil),    // 30: switchboard.callcontrol.v1.WatchEventsRequest
+	(*WatchEventsResponse)(nil),   // 31: switchboard.callcontrol.v1.WatchEventsResponse
+	(*Event)(nil),                 // 32: switchboard.callcontrol.v1.Event
+	(*DigitEvent)(nil),            // 33: switchboard.callcontrol.v1.DigitEvent
+	(*timestamppb.Timestamp)(nil), // 34: google.protobuf.Timestamp
 }
 var file_switchboard_callcontrol_v1_call_control_service_proto_depIdxs = []int32{
 	0,  // 0: switchboard.callcontrol.v1.Call.state:type_name -> switchboard.callcontrol.v1.CallState
 	4,  // 1: switchboard.callcontrol.v1.Call.parties:type_name -> switchboard.callcontrol.v1.Party
 	2,  // 2: switchboard.callcontrol.v1.Call.direction:type_name -> switchboard.callcontrol.v1.Direction
 	1,  // 3: switchboard.callcontrol.v1.Call.disconnect_reason:type_name -> switchboard.callcontrol.v1.DisconnectReason
-	30, // 4: switchboard.callcontrol.v1.Call.start_time:type_name -> google.protobuf.Timestamp
-	30, // 5: switchboard.callcontrol.v1.Call.answer_time:type_name -> google.protobuf.Timestamp
+	34, // 4: switchboard.callcontrol.v1.Call.start_time:type_name -> google.protobuf.Timestamp
+	34, // 5: switchboard.callcontrol.v1.Call.answer_time:type_name -> google.protobuf.Timestamp
 	3,  // 6: switchboard.callcontrol.v1.Call.allowed_actions:type_name -> switchboard.callcontrol.v1.Action
 	5,  // 7: switchboard.callcontrol.v1.MakeCallResponse.call:type_name -> switchboard.callcontrol.v1.Call
 	5,  // 8: switchboard.callcontrol.v1.GetCallResponse.call:type_name -> switchboard.callcontrol.v1.Call
 	5,  // 9: switchboard.callcontrol.v1.ListCallsResponse.calls:type_name -> switchboard.callcontrol.v1.Call
-	28, // 10: switchboard.callcontrol.v1.WatchEventsResponse.event:type_name -> switchboard.callcontrol.v1.Event
-	30, // 11: switchboard.callcontrol.v1.Event.time:type_name -> google.protobuf.Timestamp
+	32, // 10: switchboard.callcontrol.v1.WatchEventsResponse.event:type_name -> switchboard.callcontrol.v1.Event
+	34, // 11: switchboard.callcontrol.v1.Event.time:type_name -> google.protobuf.Timestamp
 	5,  // 12: switchboard.callcontrol.v1.Event.call:type_name -> switchboard.callcontrol.v1.Call
-	29, // 13: switchboard.callcontrol.v1.Event.digit:type_name -> switchboard.callcontrol.v1.DigitEvent
+	33, // 13: switchboard.callcontrol.v1.Event.digit:type_name -> switchboard.callcontrol.v1.DigitEvent
 	6,  // 14: switchboard.callcontrol.v1.CallControlService.MakeCall:input_type -> switchboard.callcontrol.v1.MakeCallRequest
 	8,  // 15: switchboard.callcontrol.v1.CallControlService.Drop:input_type -> switchboard.callcontrol.v1.DropRequest
 	10, // 16: switchboard.callcontrol.v1.CallControlService.SendDigits:input_type -> switchboard.callcontrol.v1.SendDigitsRequest
@@ -1959,22 +2163,26 @@ var file_switchboard_callcontrol_v1_call_control_service_proto_depIdxs = []int32
 	16, // 19: switchboard.callcontrol.v1.CallControlService.BlindTransfer:input_type -> switchboard.callcontrol.v1.BlindTransferRequest
 	18, // 20: switchboard.callcontrol.v1.CallControlService.Redirect:input_type -> switchboard.callcontrol.v1.RedirectRequest
 	20, // 21: switchboard.callcontrol.v1.CallControlService.Pickup:input_type -> switchboard.callcontrol.v1.PickupRequest
-	22, // 22: switchboard.callcontrol.v1.CallControlService.GetCall:input_type -> switchboard.callcontrol.v1.GetCallRequest
-	24, // 23: switchboard.callcontrol.v1.CallControlService.ListCalls:input_type -> switchboard.callcontrol.v1.ListCallsRequest
-	26, // 24: switchboard.callcontrol.v1.CallControlService.WatchEvents:input_type -> switchboard.callcontrol.v1.WatchEventsRequest
-	7,  // 25: switchboard.callcontrol.v1.CallControlService.MakeCall:output_type -> switchboard.callcontrol.v1.MakeCallResponse
-	9,  // 26: switchboard.callcontrol.v1.CallControlService.Drop:output_type -> switchboard.callcontrol.v1.DropResponse
-	11, // 27: switchboard.callcontrol.v1.CallControlService.SendDigits:output_type -> switchboard.callcontrol.v1.SendDigitsResponse
-	13, // 28: switchboard.callcontrol.v1.CallControlService.Hold:output_type -> switchboard.callcontrol.v1.HoldResponse
-	15, // 29: switchboard.callcontrol.v1.CallControlService.Retrieve:output_type -> switchboard.callcontrol.v1.RetrieveResponse
-	17, // 30: switchboard.callcontrol.v1.CallControlService.BlindTransfer:output_type -> switchboard.callcontrol.v1.BlindTransferResponse
-	19, // 31: switchboard.callcontrol.v1.CallControlService.Redirect:output_type -> switchboard.callcontrol.v1.RedirectResponse
-	21, // 32: switchboard.callcontrol.v1.CallControlService.Pickup:output_type -> switchboard.callcontrol.v1.PickupResponse
-	23, // 33: switchboard.callcontrol.v1.CallControlService.GetCall:output_type -> switchboard.callcontrol.v1.GetCallResponse
-	25, // 34: switchboard.callcontrol.v1.CallControlService.ListCalls:output_type -> switchboard.callcontrol.v1.ListCallsResponse
-	27, // 35: switchboard.callcontrol.v1.CallControlService.WatchEvents:output_type -> switchboard.callcontrol.v1.WatchEventsResponse
-	25, // [25:36] is the sub-list for method output_type
-	14, // [14:25] is the sub-list for method input_type
+	22, // 22: switchboard.callcontrol.v1.CallControlService.Park:input_type -> switchboard.callcontrol.v1.ParkRequest
+	24, // 23: switchboard.callcontrol.v1.CallControlService.Unpark:input_type -> switchboard.callcontrol.v1.UnparkRequest
+	26, // 24: switchboard.callcontrol.v1.CallControlService.GetCall:input_type -> switchboard.callcontrol.v1.GetCallRequest
+	28, // 25: switchboard.callcontrol.v1.CallControlService.ListCalls:input_type -> switchboard.callcontrol.v1.ListCallsRequest
+	30, // 26: switchboard.callcontrol.v1.CallControlService.WatchEvents:input_type -> switchboard.callcontrol.v1.WatchEventsRequest
+	7,  // 27: switchboard.callcontrol.v1.CallControlService.MakeCall:output_type -> switchboard.callcontrol.v1.MakeCallResponse
+	9,  // 28: switchboard.callcontrol.v1.CallControlService.Drop:output_type -> switchboard.callcontrol.v1.DropResponse
+	11, // 29: switchboard.callcontrol.v1.CallControlService.SendDigits:output_type -> switchboard.callcontrol.v1.SendDigitsResponse
+	13, // 30: switchboard.callcontrol.v1.CallControlService.Hold:output_type -> switchboard.callcontrol.v1.HoldResponse
+	15, // 31: switchboard.callcontrol.v1.CallControlService.Retrieve:output_type -> switchboard.callcontrol.v1.RetrieveResponse
+	17, // 32: switchboard.callcontrol.v1.CallControlService.BlindTransfer:output_type -> switchboard.callcontrol.v1.BlindTransferResponse
+	19, // 33: switchboard.callcontrol.v1.CallControlService.Redirect:output_type -> switchboard.callcontrol.v1.RedirectResponse
+	21, // 34: switchboard.callcontrol.v1.CallControlService.Pickup:output_type -> switchboard.callcontrol.v1.PickupResponse
+	23, // 35: switchboard.callcontrol.v1.CallControlService.Park:output_type -> switchboard.callcontrol.v1.ParkResponse
+	25, // 36: switchboard.callcontrol.v1.CallControlService.Unpark:output_type -> switchboard.callcontrol.v1.UnparkResponse
+	27, // 37: switchboard.callcontrol.v1.CallControlService.GetCall:output_type -> switchboard.callcontrol.v1.GetCallResponse
+	29, // 38: switchboard.callcontrol.v1.CallControlService.ListCalls:output_type -> switchboard.callcontrol.v1.ListCallsResponse
+	31, // 39: switchboard.callcontrol.v1.CallControlService.WatchEvents:output_type -> switchboard.callcontrol.v1.WatchEventsResponse
+	27, // [27:40] is the sub-list for method output_type
+	14, // [14:27] is the sub-list for method input_type
 	14, // [14:14] is the sub-list for extension type_name
 	14, // [14:14] is the sub-list for extension extendee
 	0,  // [0:14] is the sub-list for field type_name
@@ -1985,7 +2193,7 @@ func file_switchboard_callcontrol_v1_call_control_service_proto_init() {
 	if File_switchboard_callcontrol_v1_call_control_service_proto != nil {
 		return
 	}
-	file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[24].OneofWrappers = []any{
+	file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[28].OneofWrappers = []any{
 		(*Event_Call)(nil),
 		(*Event_Digit)(nil),
 	}
@@ -1995,7 +2203,7 @@ func file_switchboard_callcontrol_v1_call_control_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_switchboard_callcontrol_v1_call_control_service_proto_rawDesc), len(file_switchboard_callcontrol_v1_call_control_service_proto_rawDesc)),
 			NumEnums:      4,
-			NumMessages:   26,
+			NumMessages:   30,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

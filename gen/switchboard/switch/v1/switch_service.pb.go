@@ -163,6 +163,8 @@ const (
 	EndReason_END_REASON_FAILED EndReason = 9
 	// The leg's user transferred the call away.
 	EndReason_END_REASON_TRANSFERRED EndReason = 10
+	// The leg's user parked the call.
+	EndReason_END_REASON_PARKED EndReason = 11
 )
 
 // Enum value maps for EndReason.
@@ -179,6 +181,7 @@ var (
 		8:  "END_REASON_COMMANDED",
 		9:  "END_REASON_FAILED",
 		10: "END_REASON_TRANSFERRED",
+		11: "END_REASON_PARKED",
 	}
 	EndReason_value = map[string]int32{
 		"END_REASON_UNSPECIFIED":   0,
@@ -192,6 +195,7 @@ var (
 		"END_REASON_COMMANDED":     8,
 		"END_REASON_FAILED":        9,
 		"END_REASON_TRANSFERRED":   10,
+		"END_REASON_PARKED":        11,
 	}
 )
 
@@ -1385,6 +1389,190 @@ func (*PickupLegResponse) Descriptor() ([]byte, []int) {
 	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{18}
 }
 
+// ParkLegRequest names the parking leg.
+type ParkLegRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The leg whose user parks the call.
+	LegId         string `protobuf:"bytes,1,opt,name=leg_id,json=legId,proto3" json:"leg_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ParkLegRequest) Reset() {
+	*x = ParkLegRequest{}
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ParkLegRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ParkLegRequest) ProtoMessage() {}
+
+func (x *ParkLegRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ParkLegRequest.ProtoReflect.Descriptor instead.
+func (*ParkLegRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *ParkLegRequest) GetLegId() string {
+	if x != nil {
+		return x.LegId
+	}
+	return ""
+}
+
+// ParkLegResponse tells where the call waits.
+type ParkLegResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The orbit, to dial or to pass to UnparkCall.
+	Orbit         string `protobuf:"bytes,1,opt,name=orbit,proto3" json:"orbit,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ParkLegResponse) Reset() {
+	*x = ParkLegResponse{}
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ParkLegResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ParkLegResponse) ProtoMessage() {}
+
+func (x *ParkLegResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ParkLegResponse.ProtoReflect.Descriptor instead.
+func (*ParkLegResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *ParkLegResponse) GetOrbit() string {
+	if x != nil {
+		return x.Orbit
+	}
+	return ""
+}
+
+// UnparkCallRequest names the orbit and who takes the call.
+type UnparkCallRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The orbit, e.g. "*801".
+	Orbit string `protobuf:"bytes,1,opt,name=orbit,proto3" json:"orbit,omitempty"`
+	// The user whose phones ring to take the call.
+	UserId        string `protobuf:"bytes,2,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UnparkCallRequest) Reset() {
+	*x = UnparkCallRequest{}
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UnparkCallRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UnparkCallRequest) ProtoMessage() {}
+
+func (x *UnparkCallRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UnparkCallRequest.ProtoReflect.Descriptor instead.
+func (*UnparkCallRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *UnparkCallRequest) GetOrbit() string {
+	if x != nil {
+		return x.Orbit
+	}
+	return ""
+}
+
+func (x *UnparkCallRequest) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+// UnparkCallResponse is empty.
+type UnparkCallResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UnparkCallResponse) Reset() {
+	*x = UnparkCallResponse{}
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UnparkCallResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UnparkCallResponse) ProtoMessage() {}
+
+func (x *UnparkCallResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UnparkCallResponse.ProtoReflect.Descriptor instead.
+func (*UnparkCallResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{22}
+}
+
 // OriginateRequest says who calls whom.
 type OriginateRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1398,7 +1586,7 @@ type OriginateRequest struct {
 
 func (x *OriginateRequest) Reset() {
 	*x = OriginateRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[19]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1410,7 +1598,7 @@ func (x *OriginateRequest) String() string {
 func (*OriginateRequest) ProtoMessage() {}
 
 func (x *OriginateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[19]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1423,7 +1611,7 @@ func (x *OriginateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OriginateRequest.ProtoReflect.Descriptor instead.
 func (*OriginateRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{19}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *OriginateRequest) GetUserId() string {
@@ -1451,7 +1639,7 @@ type OriginateResponse struct {
 
 func (x *OriginateResponse) Reset() {
 	*x = OriginateResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[20]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1463,7 +1651,7 @@ func (x *OriginateResponse) String() string {
 func (*OriginateResponse) ProtoMessage() {}
 
 func (x *OriginateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[20]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1476,7 +1664,7 @@ func (x *OriginateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OriginateResponse.ProtoReflect.Descriptor instead.
 func (*OriginateResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{20}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *OriginateResponse) GetCallId() string {
@@ -1501,7 +1689,7 @@ type SendDigitsRequest struct {
 
 func (x *SendDigitsRequest) Reset() {
 	*x = SendDigitsRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[21]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1513,7 +1701,7 @@ func (x *SendDigitsRequest) String() string {
 func (*SendDigitsRequest) ProtoMessage() {}
 
 func (x *SendDigitsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[21]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1526,7 +1714,7 @@ func (x *SendDigitsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SendDigitsRequest.ProtoReflect.Descriptor instead.
 func (*SendDigitsRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{21}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *SendDigitsRequest) GetLegId() string {
@@ -1559,7 +1747,7 @@ type SendDigitsResponse struct {
 
 func (x *SendDigitsResponse) Reset() {
 	*x = SendDigitsResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[22]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1571,7 +1759,7 @@ func (x *SendDigitsResponse) String() string {
 func (*SendDigitsResponse) ProtoMessage() {}
 
 func (x *SendDigitsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[22]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1584,7 +1772,7 @@ func (x *SendDigitsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SendDigitsResponse.ProtoReflect.Descriptor instead.
 func (*SendDigitsResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{22}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{26}
 }
 
 // ListLegsRequest is empty.
@@ -1596,7 +1784,7 @@ type ListLegsRequest struct {
 
 func (x *ListLegsRequest) Reset() {
 	*x = ListLegsRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[23]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1608,7 +1796,7 @@ func (x *ListLegsRequest) String() string {
 func (*ListLegsRequest) ProtoMessage() {}
 
 func (x *ListLegsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[23]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1621,7 +1809,7 @@ func (x *ListLegsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListLegsRequest.ProtoReflect.Descriptor instead.
 func (*ListLegsRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{23}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{27}
 }
 
 // ListLegsResponse lists the legs in progress.
@@ -1635,7 +1823,7 @@ type ListLegsResponse struct {
 
 func (x *ListLegsResponse) Reset() {
 	*x = ListLegsResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[24]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1647,7 +1835,7 @@ func (x *ListLegsResponse) String() string {
 func (*ListLegsResponse) ProtoMessage() {}
 
 func (x *ListLegsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[24]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1660,7 +1848,7 @@ func (x *ListLegsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListLegsResponse.ProtoReflect.Descriptor instead.
 func (*ListLegsResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{24}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *ListLegsResponse) GetLegs() []*Leg {
@@ -1681,7 +1869,7 @@ type HangupLegRequest struct {
 
 func (x *HangupLegRequest) Reset() {
 	*x = HangupLegRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[25]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1693,7 +1881,7 @@ func (x *HangupLegRequest) String() string {
 func (*HangupLegRequest) ProtoMessage() {}
 
 func (x *HangupLegRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[25]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1706,7 +1894,7 @@ func (x *HangupLegRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HangupLegRequest.ProtoReflect.Descriptor instead.
 func (*HangupLegRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{25}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *HangupLegRequest) GetLegId() string {
@@ -1725,7 +1913,7 @@ type HangupLegResponse struct {
 
 func (x *HangupLegResponse) Reset() {
 	*x = HangupLegResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[26]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1737,7 +1925,7 @@ func (x *HangupLegResponse) String() string {
 func (*HangupLegResponse) ProtoMessage() {}
 
 func (x *HangupLegResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[26]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1750,7 +1938,7 @@ func (x *HangupLegResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HangupLegResponse.ProtoReflect.Descriptor instead.
 func (*HangupLegResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{26}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{30}
 }
 
 // EventsRequest says where to start.
@@ -1765,7 +1953,7 @@ type EventsRequest struct {
 
 func (x *EventsRequest) Reset() {
 	*x = EventsRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[27]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1777,7 +1965,7 @@ func (x *EventsRequest) String() string {
 func (*EventsRequest) ProtoMessage() {}
 
 func (x *EventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[27]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1790,7 +1978,7 @@ func (x *EventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventsRequest.ProtoReflect.Descriptor instead.
 func (*EventsRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{27}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *EventsRequest) GetAfterSequence() int64 {
@@ -1811,7 +1999,7 @@ type EventsResponse struct {
 
 func (x *EventsResponse) Reset() {
 	*x = EventsResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[28]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1823,7 +2011,7 @@ func (x *EventsResponse) String() string {
 func (*EventsResponse) ProtoMessage() {}
 
 func (x *EventsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[28]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1836,7 +2024,7 @@ func (x *EventsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventsResponse.ProtoReflect.Descriptor instead.
 func (*EventsResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{28}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *EventsResponse) GetEvent() *Event {
@@ -1867,7 +2055,7 @@ type Event struct {
 
 func (x *Event) Reset() {
 	*x = Event{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[29]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1879,7 +2067,7 @@ func (x *Event) String() string {
 func (*Event) ProtoMessage() {}
 
 func (x *Event) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[29]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1892,7 +2080,7 @@ func (x *Event) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Event.ProtoReflect.Descriptor instead.
 func (*Event) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{29}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *Event) GetSequence() int64 {
@@ -1981,7 +2169,7 @@ type RegistrationEvent struct {
 
 func (x *RegistrationEvent) Reset() {
 	*x = RegistrationEvent{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[30]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1993,7 +2181,7 @@ func (x *RegistrationEvent) String() string {
 func (*RegistrationEvent) ProtoMessage() {}
 
 func (x *RegistrationEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[30]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2006,7 +2194,7 @@ func (x *RegistrationEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RegistrationEvent.ProtoReflect.Descriptor instead.
 func (*RegistrationEvent) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{30}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *RegistrationEvent) GetRegistration() *Registration {
@@ -2034,7 +2222,7 @@ type LegEvent struct {
 
 func (x *LegEvent) Reset() {
 	*x = LegEvent{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[31]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2046,7 +2234,7 @@ func (x *LegEvent) String() string {
 func (*LegEvent) ProtoMessage() {}
 
 func (x *LegEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[31]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2059,7 +2247,7 @@ func (x *LegEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LegEvent.ProtoReflect.Descriptor instead.
 func (*LegEvent) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{31}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *LegEvent) GetLeg() *Leg {
@@ -2082,7 +2270,7 @@ type DtmfEvent struct {
 
 func (x *DtmfEvent) Reset() {
 	*x = DtmfEvent{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[32]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2094,7 +2282,7 @@ func (x *DtmfEvent) String() string {
 func (*DtmfEvent) ProtoMessage() {}
 
 func (x *DtmfEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[32]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2107,7 +2295,7 @@ func (x *DtmfEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DtmfEvent.ProtoReflect.Descriptor instead.
 func (*DtmfEvent) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{32}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *DtmfEvent) GetLegId() string {
@@ -2139,7 +2327,7 @@ type AttachSwitchRequest struct {
 
 func (x *AttachSwitchRequest) Reset() {
 	*x = AttachSwitchRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[33]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2151,7 +2339,7 @@ func (x *AttachSwitchRequest) String() string {
 func (*AttachSwitchRequest) ProtoMessage() {}
 
 func (x *AttachSwitchRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[33]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2164,7 +2352,7 @@ func (x *AttachSwitchRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AttachSwitchRequest.ProtoReflect.Descriptor instead.
 func (*AttachSwitchRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{33}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *AttachSwitchRequest) GetName() string {
@@ -2199,7 +2387,7 @@ type AttachSwitchResponse struct {
 
 func (x *AttachSwitchResponse) Reset() {
 	*x = AttachSwitchResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[34]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2211,7 +2399,7 @@ func (x *AttachSwitchResponse) String() string {
 func (*AttachSwitchResponse) ProtoMessage() {}
 
 func (x *AttachSwitchResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[34]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2224,7 +2412,7 @@ func (x *AttachSwitchResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AttachSwitchResponse.ProtoReflect.Descriptor instead.
 func (*AttachSwitchResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{34}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *AttachSwitchResponse) GetHeartbeatSeconds() int32 {
@@ -2316,7 +2504,15 @@ const file_switchboard_switch_v1_switch_service_proto_rawDesc = "" +
 	"\x10PickupLegRequest\x12\x1e\n" +
 	"\x06leg_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x05legId\x12 \n" +
 	"\auser_id\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06userId\"\x13\n" +
-	"\x11PickupLegResponse\"o\n" +
+	"\x11PickupLegResponse\"0\n" +
+	"\x0eParkLegRequest\x12\x1e\n" +
+	"\x06leg_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x05legId\"'\n" +
+	"\x0fParkLegResponse\x12\x14\n" +
+	"\x05orbit\x18\x01 \x01(\tR\x05orbit\"a\n" +
+	"\x11UnparkCallRequest\x12*\n" +
+	"\x05orbit\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f2\r^\\*8[0-9]{2}$R\x05orbit\x12 \n" +
+	"\auser_id\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06userId\"\x14\n" +
+	"\x12UnparkCallResponse\"o\n" +
 	"\x10OriginateRequest\x12 \n" +
 	"\auser_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06userId\x129\n" +
 	"\vdestination\x18\x02 \x01(\tB\x17\xbaH\x14r\x122\x10^[0-9*#+]{1,32}$R\vdestination\",\n" +
@@ -2371,7 +2567,7 @@ const file_switchboard_switch_v1_switch_service_proto_rawDesc = "" +
 	"\fLegDirection\x12\x1d\n" +
 	"\x19LEG_DIRECTION_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15LEG_DIRECTION_INBOUND\x10\x01\x12\x1a\n" +
-	"\x16LEG_DIRECTION_OUTBOUND\x10\x02*\xa6\x02\n" +
+	"\x16LEG_DIRECTION_OUTBOUND\x10\x02*\xbd\x02\n" +
 	"\tEndReason\x12\x1a\n" +
 	"\x16END_REASON_UNSPECIFIED\x10\x00\x12\x15\n" +
 	"\x11END_REASON_NORMAL\x10\x01\x12\x13\n" +
@@ -2384,7 +2580,8 @@ const file_switchboard_switch_v1_switch_service_proto_rawDesc = "" +
 	"\x14END_REASON_COMMANDED\x10\b\x12\x15\n" +
 	"\x11END_REASON_FAILED\x10\t\x12\x1a\n" +
 	"\x16END_REASON_TRANSFERRED\x10\n" +
-	"2\xce\t\n" +
+	"\x12\x15\n" +
+	"\x11END_REASON_PARKED\x10\v2\x8b\v\n" +
 	"\rSwitchService\x12v\n" +
 	"\x11ApplyRoutingTable\x12/.switchboard.switch.v1.ApplyRoutingTableRequest\x1a0.switchboard.switch.v1.ApplyRoutingTableResponse\x12{\n" +
 	"\x11ListRegistrations\x12/.switchboard.switch.v1.ListRegistrationsRequest\x1a0.switchboard.switch.v1.ListRegistrationsResponse\"\x03\x90\x02\x01\x12`\n" +
@@ -2397,7 +2594,10 @@ const file_switchboard_switch_v1_switch_service_proto_rawDesc = "" +
 	"\vRetrieveLeg\x12).switchboard.switch.v1.RetrieveLegRequest\x1a*.switchboard.switch.v1.RetrieveLegResponse\x12d\n" +
 	"\vTransferLeg\x12).switchboard.switch.v1.TransferLegRequest\x1a*.switchboard.switch.v1.TransferLegResponse\x12d\n" +
 	"\vRedirectLeg\x12).switchboard.switch.v1.RedirectLegRequest\x1a*.switchboard.switch.v1.RedirectLegResponse\x12^\n" +
-	"\tPickupLeg\x12'.switchboard.switch.v1.PickupLegRequest\x1a(.switchboard.switch.v1.PickupLegResponse\x12W\n" +
+	"\tPickupLeg\x12'.switchboard.switch.v1.PickupLegRequest\x1a(.switchboard.switch.v1.PickupLegResponse\x12X\n" +
+	"\aParkLeg\x12%.switchboard.switch.v1.ParkLegRequest\x1a&.switchboard.switch.v1.ParkLegResponse\x12a\n" +
+	"\n" +
+	"UnparkCall\x12(.switchboard.switch.v1.UnparkCallRequest\x1a).switchboard.switch.v1.UnparkCallResponse\x12W\n" +
 	"\x06Events\x12$.switchboard.switch.v1.EventsRequest\x1a%.switchboard.switch.v1.EventsResponse0\x012\x80\x01\n" +
 	"\x15SwitchRegistryService\x12g\n" +
 	"\fAttachSwitch\x12*.switchboard.switch.v1.AttachSwitchRequest\x1a+.switchboard.switch.v1.AttachSwitchResponseBKZIgithub.com/switchboard-pbx/switchboard/gen/switchboard/switch/v1;switchv1b\x06proto3"
@@ -2415,7 +2615,7 @@ func file_switchboard_switch_v1_switch_service_proto_rawDescGZIP() []byte {
 }
 
 var file_switchboard_switch_v1_switch_service_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_switchboard_switch_v1_switch_service_proto_msgTypes = make([]protoimpl.MessageInfo, 35)
+var file_switchboard_switch_v1_switch_service_proto_msgTypes = make([]protoimpl.MessageInfo, 39)
 var file_switchboard_switch_v1_switch_service_proto_goTypes = []any{
 	(LegState)(0),                     // 0: switchboard.switch.v1.LegState
 	(LegDirection)(0),                 // 1: switchboard.switch.v1.LegDirection
@@ -2439,71 +2639,79 @@ var file_switchboard_switch_v1_switch_service_proto_goTypes = []any{
 	(*RedirectLegResponse)(nil),       // 19: switchboard.switch.v1.RedirectLegResponse
 	(*PickupLegRequest)(nil),          // 20: switchboard.switch.v1.PickupLegRequest
 	(*PickupLegResponse)(nil),         // 21: switchboard.switch.v1.PickupLegResponse
-	(*OriginateRequest)(nil),          // 22: switchboard.switch.v1.OriginateRequest
-	(*OriginateResponse)(nil),         // 23: switchboard.switch.v1.OriginateResponse
-	(*SendDigitsRequest)(nil),         // 24: switchboard.switch.v1.SendDigitsRequest
-	(*SendDigitsResponse)(nil),        // 25: switchboard.switch.v1.SendDigitsResponse
-	(*ListLegsRequest)(nil),           // 26: switchboard.switch.v1.ListLegsRequest
-	(*ListLegsResponse)(nil),          // 27: switchboard.switch.v1.ListLegsResponse
-	(*HangupLegRequest)(nil),          // 28: switchboard.switch.v1.HangupLegRequest
-	(*HangupLegResponse)(nil),         // 29: switchboard.switch.v1.HangupLegResponse
-	(*EventsRequest)(nil),             // 30: switchboard.switch.v1.EventsRequest
-	(*EventsResponse)(nil),            // 31: switchboard.switch.v1.EventsResponse
-	(*Event)(nil),                     // 32: switchboard.switch.v1.Event
-	(*RegistrationEvent)(nil),         // 33: switchboard.switch.v1.RegistrationEvent
-	(*LegEvent)(nil),                  // 34: switchboard.switch.v1.LegEvent
-	(*DtmfEvent)(nil),                 // 35: switchboard.switch.v1.DtmfEvent
-	(*AttachSwitchRequest)(nil),       // 36: switchboard.switch.v1.AttachSwitchRequest
-	(*AttachSwitchResponse)(nil),      // 37: switchboard.switch.v1.AttachSwitchResponse
-	(*timestamppb.Timestamp)(nil),     // 38: google.protobuf.Timestamp
+	(*ParkLegRequest)(nil),            // 22: switchboard.switch.v1.ParkLegRequest
+	(*ParkLegResponse)(nil),           // 23: switchboard.switch.v1.ParkLegResponse
+	(*UnparkCallRequest)(nil),         // 24: switchboard.switch.v1.UnparkCallRequest
+	(*UnparkCallResponse)(nil),        // 25: switchboard.switch.v1.UnparkCallResponse
+	(*OriginateRequest)(nil),          // 26: switchboard.switch.v1.OriginateRequest
+	(*OriginateResponse)(nil),         // 27: switchboard.switch.v1.OriginateResponse
+	(*SendDigitsRequest)(nil),         // 28: switchboard.switch.v1.SendDigitsRequest
+	(*SendDigitsResponse)(nil),        // 29: switchboard.switch.v1.SendDigitsResponse
+	(*ListLegsRequest)(nil),           // 30: switchboard.switch.v1.ListLegsRequest
+	(*ListLegsResponse)(nil),          // 31: switchboard.switch.v1.ListLegsResponse
+	(*HangupLegRequest)(nil),          // 32: switchboard.switch.v1.HangupLegRequest
+	(*HangupLegResponse)(nil),         // 33: switchboard.switch.v1.HangupLegResponse
+	(*EventsRequest)(nil),             // 34: switchboard.switch.v1.EventsRequest
+	(*EventsResponse)(nil),            // 35: switchboard.switch.v1.EventsResponse
+	(*Event)(nil),                     // 36: switchboard.switch.v1.Event
+	(*RegistrationEvent)(nil),         // 37: switchboard.switch.v1.RegistrationEvent
+	(*LegEvent)(nil),                  // 38: switchboard.switch.v1.LegEvent
+	(*DtmfEvent)(nil),                 // 39: switchboard.switch.v1.DtmfEvent
+	(*AttachSwitchRequest)(nil),       // 40: switchboard.switch.v1.AttachSwitchRequest
+	(*AttachSwitchResponse)(nil),      // 41: switchboard.switch.v1.AttachSwitchResponse
+	(*timestamppb.Timestamp)(nil),     // 42: google.protobuf.Timestamp
 }
 var file_switchboard_switch_v1_switch_service_proto_depIdxs = []int32{
 	4,  // 0: switchboard.switch.v1.RoutingTable.users:type_name -> switchboard.switch.v1.RoutingUser
 	5,  // 1: switchboard.switch.v1.RoutingUser.devices:type_name -> switchboard.switch.v1.RoutingDevice
 	3,  // 2: switchboard.switch.v1.ApplyRoutingTableRequest.table:type_name -> switchboard.switch.v1.RoutingTable
-	38, // 3: switchboard.switch.v1.Registration.expire_time:type_name -> google.protobuf.Timestamp
+	42, // 3: switchboard.switch.v1.Registration.expire_time:type_name -> google.protobuf.Timestamp
 	8,  // 4: switchboard.switch.v1.ListRegistrationsResponse.registrations:type_name -> switchboard.switch.v1.Registration
 	0,  // 5: switchboard.switch.v1.Leg.state:type_name -> switchboard.switch.v1.LegState
 	1,  // 6: switchboard.switch.v1.Leg.direction:type_name -> switchboard.switch.v1.LegDirection
-	38, // 7: switchboard.switch.v1.Leg.start_time:type_name -> google.protobuf.Timestamp
-	38, // 8: switchboard.switch.v1.Leg.answer_time:type_name -> google.protobuf.Timestamp
+	42, // 7: switchboard.switch.v1.Leg.start_time:type_name -> google.protobuf.Timestamp
+	42, // 8: switchboard.switch.v1.Leg.answer_time:type_name -> google.protobuf.Timestamp
 	2,  // 9: switchboard.switch.v1.Leg.end_reason:type_name -> switchboard.switch.v1.EndReason
 	11, // 10: switchboard.switch.v1.ListLegsResponse.legs:type_name -> switchboard.switch.v1.Leg
-	32, // 11: switchboard.switch.v1.EventsResponse.event:type_name -> switchboard.switch.v1.Event
-	38, // 12: switchboard.switch.v1.Event.time:type_name -> google.protobuf.Timestamp
-	33, // 13: switchboard.switch.v1.Event.registration:type_name -> switchboard.switch.v1.RegistrationEvent
-	34, // 14: switchboard.switch.v1.Event.leg:type_name -> switchboard.switch.v1.LegEvent
-	35, // 15: switchboard.switch.v1.Event.dtmf:type_name -> switchboard.switch.v1.DtmfEvent
+	36, // 11: switchboard.switch.v1.EventsResponse.event:type_name -> switchboard.switch.v1.Event
+	42, // 12: switchboard.switch.v1.Event.time:type_name -> google.protobuf.Timestamp
+	37, // 13: switchboard.switch.v1.Event.registration:type_name -> switchboard.switch.v1.RegistrationEvent
+	38, // 14: switchboard.switch.v1.Event.leg:type_name -> switchboard.switch.v1.LegEvent
+	39, // 15: switchboard.switch.v1.Event.dtmf:type_name -> switchboard.switch.v1.DtmfEvent
 	8,  // 16: switchboard.switch.v1.RegistrationEvent.registration:type_name -> switchboard.switch.v1.Registration
 	11, // 17: switchboard.switch.v1.LegEvent.leg:type_name -> switchboard.switch.v1.Leg
 	6,  // 18: switchboard.switch.v1.SwitchService.ApplyRoutingTable:input_type -> switchboard.switch.v1.ApplyRoutingTableRequest
 	9,  // 19: switchboard.switch.v1.SwitchService.ListRegistrations:input_type -> switchboard.switch.v1.ListRegistrationsRequest
-	26, // 20: switchboard.switch.v1.SwitchService.ListLegs:input_type -> switchboard.switch.v1.ListLegsRequest
-	28, // 21: switchboard.switch.v1.SwitchService.HangupLeg:input_type -> switchboard.switch.v1.HangupLegRequest
-	22, // 22: switchboard.switch.v1.SwitchService.Originate:input_type -> switchboard.switch.v1.OriginateRequest
-	24, // 23: switchboard.switch.v1.SwitchService.SendDigits:input_type -> switchboard.switch.v1.SendDigitsRequest
+	30, // 20: switchboard.switch.v1.SwitchService.ListLegs:input_type -> switchboard.switch.v1.ListLegsRequest
+	32, // 21: switchboard.switch.v1.SwitchService.HangupLeg:input_type -> switchboard.switch.v1.HangupLegRequest
+	26, // 22: switchboard.switch.v1.SwitchService.Originate:input_type -> switchboard.switch.v1.OriginateRequest
+	28, // 23: switchboard.switch.v1.SwitchService.SendDigits:input_type -> switchboard.switch.v1.SendDigitsRequest
 	12, // 24: switchboard.switch.v1.SwitchService.HoldLeg:input_type -> switchboard.switch.v1.HoldLegRequest
 	14, // 25: switchboard.switch.v1.SwitchService.RetrieveLeg:input_type -> switchboard.switch.v1.RetrieveLegRequest
 	16, // 26: switchboard.switch.v1.SwitchService.TransferLeg:input_type -> switchboard.switch.v1.TransferLegRequest
 	18, // 27: switchboard.switch.v1.SwitchService.RedirectLeg:input_type -> switchboard.switch.v1.RedirectLegRequest
 	20, // 28: switchboard.switch.v1.SwitchService.PickupLeg:input_type -> switchboard.switch.v1.PickupLegRequest
-	30, // 29: switchboard.switch.v1.SwitchService.Events:input_type -> switchboard.switch.v1.EventsRequest
-	36, // 30: switchboard.switch.v1.SwitchRegistryService.AttachSwitch:input_type -> switchboard.switch.v1.AttachSwitchRequest
-	7,  // 31: switchboard.switch.v1.SwitchService.ApplyRoutingTable:output_type -> switchboard.switch.v1.ApplyRoutingTableResponse
-	10, // 32: switchboard.switch.v1.SwitchService.ListRegistrations:output_type -> switchboard.switch.v1.ListRegistrationsResponse
-	27, // 33: switchboard.switch.v1.SwitchService.ListLegs:output_type -> switchboard.switch.v1.ListLegsResponse
-	29, // 34: switchboard.switch.v1.SwitchService.HangupLeg:output_type -> switchboard.switch.v1.HangupLegResponse
-	23, // 35: switchboard.switch.v1.SwitchService.Originate:output_type -> switchboard.switch.v1.OriginateResponse
-	25, // 36: switchboard.switch.v1.SwitchService.SendDigits:output_type -> switchboard.switch.v1.SendDigitsResponse
-	13, // 37: switchboard.switch.v1.SwitchService.HoldLeg:output_type -> switchboard.switch.v1.HoldLegResponse
-	15, // 38: switchboard.switch.v1.SwitchService.RetrieveLeg:output_type -> switchboard.switch.v1.RetrieveLegResponse
-	17, // 39: switchboard.switch.v1.SwitchService.TransferLeg:output_type -> switchboard.switch.v1.TransferLegResponse
-	19, // 40: switchboard.switch.v1.SwitchService.RedirectLeg:output_type -> switchboard.switch.v1.RedirectLegResponse
-	21, // 41: switchboard.switch.v1.SwitchService.PickupLeg:output_type -> switchboard.switch.v1.PickupLegResponse
-	31, // 42: switchboard.switch.v1.SwitchService.Events:output_type -> switchboard.switch.v1.EventsResponse
-	37, // 43: switchboard.switch.v1.SwitchRegistryService.AttachSwitch:output_type -> switchboard.switch.v1.AttachSwitchResponse
-	31, // [31:44] is the sub-list for method output_type
-	18, // [18:31] is the sub-list for method input_type
+	22, // 29: switchboard.switch.v1.SwitchService.ParkLeg:input_type -> switchboard.switch.v1.ParkLegRequest
+	24, // 30: switchboard.switch.v1.SwitchService.UnparkCall:input_type -> switchboard.switch.v1.UnparkCallRequest
+	34, // 31: switchboard.switch.v1.SwitchService.Events:input_type -> switchboard.switch.v1.EventsRequest
+	40, // 32: switchboard.switch.v1.SwitchRegistryService.AttachSwitch:input_type -> switchboard.switch.v1.AttachSwitchRequest
+	7,  // 33: switchboard.switch.v1.SwitchService.ApplyRoutingTable:output_type -> switchboard.switch.v1.ApplyRoutingTableResponse
+	10, // 34: switchboard.switch.v1.SwitchService.ListRegistrations:output_type -> switchboard.switch.v1.ListRegistrationsResponse
+	31, // 35: switchboard.switch.v1.SwitchService.ListLegs:output_type -> switchboard.switch.v1.ListLegsResponse
+	33, // 36: switchboard.switch.v1.SwitchService.HangupLeg:output_type -> switchboard.switch.v1.HangupLegResponse
+	27, // 37: switchboard.switch.v1.SwitchService.Originate:output_type -> switchboard.switch.v1.OriginateResponse
+	29, // 38: switchboard.switch.v1.SwitchService.SendDigits:output_type -> switchboard.switch.v1.SendDigitsResponse
+	13, // 39: switchboard.switch.v1.SwitchService.HoldLeg:output_type -> switchboard.switch.v1.HoldLegResponse
+	15, // 40: switchboard.switch.v1.SwitchService.RetrieveLeg:output_type -> switchboard.switch.v1.RetrieveLegResponse
+	17, // 41: switchboard.switch.v1.SwitchService.TransferLeg:output_type -> switchboard.switch.v1.TransferLegResponse
+	19, // 42: switchboard.switch.v1.SwitchService.RedirectLeg:output_type -> switchboard.switch.v1.RedirectLegResponse
+	21, // 43: switchboard.switch.v1.SwitchService.PickupLeg:output_type -> switchboard.switch.v1.PickupLegResponse
+	23, // 44: switchboard.switch.v1.SwitchService.ParkLeg:output_type -> switchboard.switch.v1.ParkLegResponse
+	25, // 45: switchboard.switch.v1.SwitchService.UnparkCall:output_type -> switchboard.switch.v1.UnparkCallResponse
+	35, // 46: switchboard.switch.v1.SwitchService.Events:output_type -> switchboard.switch.v1.EventsResponse
+	41, // 47: switchboard.switch.v1.SwitchRegistryService.AttachSwitch:output_type -> switchboard.switch.v1.AttachSwitchResponse
+	33, // [33:48] is the sub-list for method output_type
+	18, // [18:33] is the sub-list for method input_type
 	18, // [18:18] is the sub-list for extension type_name
 	18, // [18:18] is the sub-list for extension extendee
 	0,  // [0:18] is the sub-list for field type_name
@@ -2514,7 +2722,7 @@ func file_switchboard_switch_v1_switch_service_proto_init() {
 	if File_switchboard_switch_v1_switch_service_proto != nil {
 		return
 	}
-	file_switchboard_switch_v1_switch_service_proto_msgTypes[29].OneofWrappers = []any{
+	file_switchboard_switch_v1_switch_service_proto_msgTypes[33].OneofWrappers = []any{
 		(*Event_Registration)(nil),
 		(*Event_Leg)(nil),
 		(*Event_Dtmf)(nil),
@@ -2525,7 +2733,7 @@ func file_switchboard_switch_v1_switch_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_switchboard_switch_v1_switch_service_proto_rawDesc), len(file_switchboard_switch_v1_switch_service_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   35,
+			NumMessages:   39,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

@@ -45,6 +45,10 @@ const (
 	CallControlServiceRedirectProcedure = "/switchboard.callcontrol.v1.CallControlService/Redirect"
 	// CallControlServicePickupProcedure is the procedure name of the CallControlService's Pickup RPC.
 	CallControlServicePickupProcedure = "/switchboard.callcontrol.v1.CallControlService/Pickup"
+	// CallControlServiceParkProcedure is the procedure name of the CallControlService's Park RPC.
+	CallControlServiceParkProcedure = "/switchboard.callcontrol.v1.CallControlService/Park"
+	// CallControlServiceUnparkProcedure is the procedure name of the CallControlService's Unpark RPC.
+	CallControlServiceUnparkProcedure = "/switchboard.callcontrol.v1.CallControlService/Unpark"
 	// CallControlServiceGetCallProcedure is the procedure name of the CallControlService's GetCall RPC.
 	CallControlServiceGetCallProcedure = "/switchboard.callcontrol.v1.CallControlService/GetCall"
 	// CallControlServiceListCallsProcedure is the procedure name of the CallControlService's ListCalls
@@ -112,6 +116,20 @@ var (
 			Procedure:  CallControlServicePickupProcedure,
 		}
 	})
+	callControlServiceParkSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_switchboard_callcontrol_v1_call_control_service_proto.Services().ByName("CallControlService").Methods().ByName("Park"),
+			Procedure:  CallControlServiceParkProcedure,
+		}
+	})
+	callControlServiceUnparkSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_switchboard_callcontrol_v1_call_control_service_proto.Services().ByName("CallControlService").Methods().ByName("Unpark"),
+			Procedure:  CallControlServiceUnparkProcedure,
+		}
+	})
 	callControlServiceGetCallSpec = sync.OnceValue(func() connect.Spec {
 		return connect.Spec{
 			StreamType:       connect.StreamTypeUnary,
@@ -171,6 +189,15 @@ type CallControlServiceClient interface {
 	// Pickup takes a call OFFERING on another line to this line: this line's
 	// phones ring to take it, the other line stops ringing.
 	Pickup(context.Context, *v1.PickupRequest) (*v1.PickupResponse, error)
+	// Park parks the other party of a CONNECTED or ON_HOLD call in a system
+	// park orbit, where it hears music; the call is DISCONNECTED on this
+	// line with reason PARKED. Anyone takes the call with Unpark or by
+	// dialling the orbit from a phone; a call parked too long rings the
+	// parker again.
+	Park(context.Context, *v1.ParkRequest) (*v1.ParkResponse, error)
+	// Unpark rings a line's phones to take the call parked in an orbit.
+	// NOT_FOUND when the orbit is empty.
+	Unpark(context.Context, *v1.UnparkRequest) (*v1.UnparkResponse, error)
 	// GetCall returns one call by its handle, including calls disconnected
 	// in the last minutes.
 	GetCall(context.Context, *v1.GetCallRequest) (*v1.GetCallResponse, error)
@@ -246,6 +273,15 @@ type CallControlServiceHandler interface {
 	// Pickup takes a call OFFERING on another line to this line: this line's
 	// phones ring to take it, the other line stops ringing.
 	Pickup(context.Context, *v1.PickupRequest) (*v1.PickupResponse, error)
+	// Park parks the other party of a CONNECTED or ON_HOLD call in a system
+	// park orbit, where it hears music; the call is DISCONNECTED on this
+	// line with reason PARKED. Anyone takes the call with Unpark or by
+	// dialling the orbit from a phone; a call parked too long rings the
+	// parker again.
+	Park(context.Context, *v1.ParkRequest) (*v1.ParkResponse, error)
+	// Unpark rings a line's phones to take the call parked in an orbit.
+	// NOT_FOUND when the orbit is empty.
+	Unpark(context.Context, *v1.UnparkRequest) (*v1.UnparkResponse, error)
 	// GetCall returns one call by its handle, including calls disconnected
 	// in the last minutes.
 	GetCall(context.Context, *v1.GetCallRequest) (*v1.GetCallResponse, error)
@@ -272,6 +308,8 @@ func RegisterCallControlServiceHandler(server *connect.Server, svc CallControlSe
 		connect.Method{Spec: callControlServiceBlindTransferSpec(), Handler: adapter.blindTransfer},
 		connect.Method{Spec: callControlServiceRedirectSpec(), Handler: adapter.redirect},
 		connect.Method{Spec: callControlServicePickupSpec(), Handler: adapter.pickup},
+		connect.Method{Spec: callControlServiceParkSpec(), Handler: adapter.park},
+		connect.Method{Spec: callControlServiceUnparkSpec(), Handler: adapter.unpark},
 		connect.Method{Spec: callControlServiceGetCallSpec(), Handler: adapter.getCall},
 		connect.Method{Spec: callControlServiceListCallsSpec(), Handler: adapter.listCalls},
 		connect.Method{Spec: callControlServiceWatchEventsSpec(), Handler: adapter.watchEvents},
@@ -327,6 +365,14 @@ func (UnimplementedCallControlServiceHandler) Redirect(context.Context, *v1.Redi
 
 func (UnimplementedCallControlServiceHandler) Pickup(context.Context, *v1.PickupRequest) (*v1.PickupResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.callcontrol.v1.CallControlService.Pickup is not implemented")
+}
+
+func (UnimplementedCallControlServiceHandler) Park(context.Context, *v1.ParkRequest) (*v1.ParkResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.callcontrol.v1.CallControlService.Park is not implemented")
+}
+
+func (UnimplementedCallControlServiceHandler) Unpark(context.Context, *v1.UnparkRequest) (*v1.UnparkResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.callcontrol.v1.CallControlService.Unpark is not implemented")
 }
 
 func (UnimplementedCallControlServiceHandler) GetCall(context.Context, *v1.GetCallRequest) (*v1.GetCallResponse, error) {
@@ -404,6 +450,22 @@ func (c *callControlServiceClient) Redirect(ctx context.Context, req *v1.Redirec
 func (c *callControlServiceClient) Pickup(ctx context.Context, req *v1.PickupRequest) (*v1.PickupResponse, error) {
 	var res v1.PickupResponse
 	if err := c.client.CallUnary(ctx, callControlServicePickupSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *callControlServiceClient) Park(ctx context.Context, req *v1.ParkRequest) (*v1.ParkResponse, error) {
+	var res v1.ParkResponse
+	if err := c.client.CallUnary(ctx, callControlServiceParkSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *callControlServiceClient) Unpark(ctx context.Context, req *v1.UnparkRequest) (*v1.UnparkResponse, error) {
+	var res v1.UnparkResponse
+	if err := c.client.CallUnary(ctx, callControlServiceUnparkSpec(), req, &res); err != nil {
 		return nil, err
 	}
 	return &res, nil
@@ -525,6 +587,30 @@ func (h callControlServiceHandler) pickup(ctx context.Context, _ connect.Spec, s
 		return err
 	}
 	res, err := h.svc.Pickup(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h callControlServiceHandler) park(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.ParkRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.Park(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h callControlServiceHandler) unpark(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.UnparkRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.Unpark(ctx, &req)
 	if err != nil {
 		return err
 	}

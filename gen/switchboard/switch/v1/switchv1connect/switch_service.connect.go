@@ -50,6 +50,10 @@ const (
 	SwitchServiceRedirectLegProcedure = "/switchboard.switch.v1.SwitchService/RedirectLeg"
 	// SwitchServicePickupLegProcedure is the procedure name of the SwitchService's PickupLeg RPC.
 	SwitchServicePickupLegProcedure = "/switchboard.switch.v1.SwitchService/PickupLeg"
+	// SwitchServiceParkLegProcedure is the procedure name of the SwitchService's ParkLeg RPC.
+	SwitchServiceParkLegProcedure = "/switchboard.switch.v1.SwitchService/ParkLeg"
+	// SwitchServiceUnparkCallProcedure is the procedure name of the SwitchService's UnparkCall RPC.
+	SwitchServiceUnparkCallProcedure = "/switchboard.switch.v1.SwitchService/UnparkCall"
 	// SwitchServiceEventsProcedure is the procedure name of the SwitchService's Events RPC.
 	SwitchServiceEventsProcedure = "/switchboard.switch.v1.SwitchService/Events"
 	// SwitchRegistryServiceAttachSwitchProcedure is the procedure name of the SwitchRegistryService's
@@ -137,6 +141,20 @@ var (
 			Procedure:  SwitchServicePickupLegProcedure,
 		}
 	})
+	switchServiceParkLegSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_switchboard_switch_v1_switch_service_proto.Services().ByName("SwitchService").Methods().ByName("ParkLeg"),
+			Procedure:  SwitchServiceParkLegProcedure,
+		}
+	})
+	switchServiceUnparkCallSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_switchboard_switch_v1_switch_service_proto.Services().ByName("SwitchService").Methods().ByName("UnparkCall"),
+			Procedure:  SwitchServiceUnparkCallProcedure,
+		}
+	})
 	switchServiceEventsSpec = sync.OnceValue(func() connect.Spec {
 		return connect.Spec{
 			StreamType: connect.StreamTypeServer,
@@ -190,6 +208,14 @@ type SwitchServiceClient interface {
 	// PickupLeg takes a call ringing on a leg to another user: that user's
 	// phones ring instead (to be answered at once), the others stop.
 	PickupLeg(context.Context, *v1.PickupLegRequest) (*v1.PickupLegResponse, error)
+	// ParkLeg parks the party bridged to a leg in a free orbit ("*801" …):
+	// it hears music there, the leg is hung up (END_REASON_PARKED), and
+	// dialling the orbit from a phone or UnparkCall takes the call. After the
+	// park timeout the parker's phones ring to take it back.
+	ParkLeg(context.Context, *v1.ParkLegRequest) (*v1.ParkLegResponse, error)
+	// UnparkCall rings a user's phones to take the call parked in an orbit.
+	// NOT_FOUND when the orbit is empty.
+	UnparkCall(context.Context, *v1.UnparkCallRequest) (*v1.UnparkCallResponse, error)
 	// Events streams what happens on the switch, in sequence order, starting
 	// after after_sequence. Events older than the switch retains answer
 	// OUT_OF_RANGE.
@@ -266,6 +292,14 @@ type SwitchServiceHandler interface {
 	// PickupLeg takes a call ringing on a leg to another user: that user's
 	// phones ring instead (to be answered at once), the others stop.
 	PickupLeg(context.Context, *v1.PickupLegRequest) (*v1.PickupLegResponse, error)
+	// ParkLeg parks the party bridged to a leg in a free orbit ("*801" …):
+	// it hears music there, the leg is hung up (END_REASON_PARKED), and
+	// dialling the orbit from a phone or UnparkCall takes the call. After the
+	// park timeout the parker's phones ring to take it back.
+	ParkLeg(context.Context, *v1.ParkLegRequest) (*v1.ParkLegResponse, error)
+	// UnparkCall rings a user's phones to take the call parked in an orbit.
+	// NOT_FOUND when the orbit is empty.
+	UnparkCall(context.Context, *v1.UnparkCallRequest) (*v1.UnparkCallResponse, error)
 	// Events streams what happens on the switch, in sequence order, starting
 	// after after_sequence. Events older than the switch retains answer
 	// OUT_OF_RANGE.
@@ -288,6 +322,8 @@ func RegisterSwitchServiceHandler(server *connect.Server, svc SwitchServiceHandl
 		connect.Method{Spec: switchServiceTransferLegSpec(), Handler: adapter.transferLeg},
 		connect.Method{Spec: switchServiceRedirectLegSpec(), Handler: adapter.redirectLeg},
 		connect.Method{Spec: switchServicePickupLegSpec(), Handler: adapter.pickupLeg},
+		connect.Method{Spec: switchServiceParkLegSpec(), Handler: adapter.parkLeg},
+		connect.Method{Spec: switchServiceUnparkCallSpec(), Handler: adapter.unparkCall},
 		connect.Method{Spec: switchServiceEventsSpec(), Handler: adapter.events},
 	)
 }
@@ -352,6 +388,14 @@ func (UnimplementedSwitchServiceHandler) RedirectLeg(context.Context, *v1.Redire
 
 func (UnimplementedSwitchServiceHandler) PickupLeg(context.Context, *v1.PickupLegRequest) (*v1.PickupLegResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.switch.v1.SwitchService.PickupLeg is not implemented")
+}
+
+func (UnimplementedSwitchServiceHandler) ParkLeg(context.Context, *v1.ParkLegRequest) (*v1.ParkLegResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.switch.v1.SwitchService.ParkLeg is not implemented")
+}
+
+func (UnimplementedSwitchServiceHandler) UnparkCall(context.Context, *v1.UnparkCallRequest) (*v1.UnparkCallResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.switch.v1.SwitchService.UnparkCall is not implemented")
 }
 
 func (UnimplementedSwitchServiceHandler) Events(context.Context, *v1.EventsRequest, SwitchServiceEventsServerStream) error {
@@ -445,6 +489,22 @@ func (c *switchServiceClient) RedirectLeg(ctx context.Context, req *v1.RedirectL
 func (c *switchServiceClient) PickupLeg(ctx context.Context, req *v1.PickupLegRequest) (*v1.PickupLegResponse, error) {
 	var res v1.PickupLegResponse
 	if err := c.client.CallUnary(ctx, switchServicePickupLegSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *switchServiceClient) ParkLeg(ctx context.Context, req *v1.ParkLegRequest) (*v1.ParkLegResponse, error) {
+	var res v1.ParkLegResponse
+	if err := c.client.CallUnary(ctx, switchServiceParkLegSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *switchServiceClient) UnparkCall(ctx context.Context, req *v1.UnparkCallRequest) (*v1.UnparkCallResponse, error) {
+	var res v1.UnparkCallResponse
+	if err := c.client.CallUnary(ctx, switchServiceUnparkCallSpec(), req, &res); err != nil {
 		return nil, err
 	}
 	return &res, nil
@@ -586,6 +646,30 @@ func (h switchServiceHandler) pickupLeg(ctx context.Context, _ connect.Spec, str
 		return err
 	}
 	res, err := h.svc.PickupLeg(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h switchServiceHandler) parkLeg(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.ParkLegRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.ParkLeg(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h switchServiceHandler) unparkCall(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.UnparkCallRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.UnparkCall(ctx, &req)
 	if err != nil {
 		return err
 	}

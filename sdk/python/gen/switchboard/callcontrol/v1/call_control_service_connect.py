@@ -21,7 +21,7 @@ from connectrpc.protocol import ProtocolType
 from connectrpc.server import ConnectASGIApplication, ConnectWSGIApplication, DEFAULT_READ_MAX_BYTES, Endpoint, EndpointSync
 from pyqwest import Client, SyncClient
 
-from .call_control_service_pb2 import BlindTransferRequest, BlindTransferResponse, DropRequest, DropResponse, GetCallRequest, GetCallResponse, HoldRequest, HoldResponse, ListCallsRequest, ListCallsResponse, MakeCallRequest, MakeCallResponse, PickupRequest, PickupResponse, RedirectRequest, RedirectResponse, RetrieveRequest, RetrieveResponse, SendDigitsRequest, SendDigitsResponse, WatchEventsRequest, WatchEventsResponse
+from .call_control_service_pb2 import BlindTransferRequest, BlindTransferResponse, DropRequest, DropResponse, GetCallRequest, GetCallResponse, HoldRequest, HoldResponse, ListCallsRequest, ListCallsResponse, MakeCallRequest, MakeCallResponse, ParkRequest, ParkResponse, PickupRequest, PickupResponse, RedirectRequest, RedirectResponse, RetrieveRequest, RetrieveResponse, SendDigitsRequest, SendDigitsResponse, UnparkRequest, UnparkResponse, WatchEventsRequest, WatchEventsResponse
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator, Mapping
@@ -105,6 +105,23 @@ class CallControlService(Protocol):
         """
         Pickup takes a call OFFERING on another line to this line: this line's
         phones ring to take it, the other line stops ringing.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def park(self, request: ParkRequest, ctx: RequestContext[ParkRequest, ParkResponse], /) -> ParkResponse:
+        """
+        Park parks the other party of a CONNECTED or ON_HOLD call in a system
+        park orbit, where it hears music; the call is DISCONNECTED on this
+        line with reason PARKED. Anyone takes the call with Unpark or by
+        dialling the orbit from a phone; a call parked too long rings the
+        parker again.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def unpark(self, request: UnparkRequest, ctx: RequestContext[UnparkRequest, UnparkResponse], /) -> UnparkResponse:
+        """
+        Unpark rings a line's phones to take the call parked in an orbit.
+        NOT_FOUND when the orbit is empty.
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -232,6 +249,28 @@ class CallControlServiceASGIApplication(ConnectASGIApplication[CallControlServic
                         stream_type=StreamType.UNARY,
                     ),
                     function=svc.pickup,
+                ),
+                "/switchboard.callcontrol.v1.CallControlService/Park": Endpoint.unary(
+                    method=MethodInfo(
+                        name="Park",
+                        service_name="switchboard.callcontrol.v1.CallControlService",
+                        input=ParkRequest,
+                        output=ParkResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.park,
+                ),
+                "/switchboard.callcontrol.v1.CallControlService/Unpark": Endpoint.unary(
+                    method=MethodInfo(
+                        name="Unpark",
+                        service_name="switchboard.callcontrol.v1.CallControlService",
+                        input=UnparkRequest,
+                        output=UnparkResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.unpark,
                 ),
                 "/switchboard.callcontrol.v1.CallControlService/GetCall": Endpoint.unary(
                     method=MethodInfo(
@@ -510,6 +549,57 @@ class CallControlServiceClient(ConnectClient):
             headers=headers,
             timeout_ms=timeout_ms,
         )
+    async def park(
+        self,
+        request: ParkRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> ParkResponse:
+        """
+        Park parks the other party of a CONNECTED or ON_HOLD call in a system
+        park orbit, where it hears music; the call is DISCONNECTED on this
+        line with reason PARKED. Anyone takes the call with Unpark or by
+        dialling the orbit from a phone; a call parked too long rings the
+        parker again.
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="Park",
+                service_name="switchboard.callcontrol.v1.CallControlService",
+                input=ParkRequest,
+                output=ParkResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    async def unpark(
+        self,
+        request: UnparkRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> UnparkResponse:
+        """
+        Unpark rings a line's phones to take the call parked in an orbit.
+        NOT_FOUND when the orbit is empty.
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="Unpark",
+                service_name="switchboard.callcontrol.v1.CallControlService",
+                input=UnparkRequest,
+                output=UnparkResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
     async def get_call(
         self,
         request: GetCallRequest,
@@ -660,6 +750,23 @@ class CallControlServiceSync(Protocol):
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
+    def park(self, request: ParkRequest, ctx: RequestContext[ParkRequest, ParkResponse], /) -> ParkResponse:
+        """
+        Park parks the other party of a CONNECTED or ON_HOLD call in a system
+        park orbit, where it hears music; the call is DISCONNECTED on this
+        line with reason PARKED. Anyone takes the call with Unpark or by
+        dialling the orbit from a phone; a call parked too long rings the
+        parker again.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def unpark(self, request: UnparkRequest, ctx: RequestContext[UnparkRequest, UnparkResponse], /) -> UnparkResponse:
+        """
+        Unpark rings a line's phones to take the call parked in an orbit.
+        NOT_FOUND when the orbit is empty.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
     def get_call(self, request: GetCallRequest, ctx: RequestContext[GetCallRequest, GetCallResponse], /) -> GetCallResponse:
         """
         GetCall returns one call by its handle, including calls disconnected
@@ -782,6 +889,28 @@ class CallControlServiceWSGIApplication(ConnectWSGIApplication):
                         stream_type=StreamType.UNARY,
                     ),
                     function=service.pickup,
+                ),
+                "/switchboard.callcontrol.v1.CallControlService/Park": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="Park",
+                        service_name="switchboard.callcontrol.v1.CallControlService",
+                        input=ParkRequest,
+                        output=ParkResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.park,
+                ),
+                "/switchboard.callcontrol.v1.CallControlService/Unpark": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="Unpark",
+                        service_name="switchboard.callcontrol.v1.CallControlService",
+                        input=UnparkRequest,
+                        output=UnparkResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.unpark,
                 ),
                 "/switchboard.callcontrol.v1.CallControlService/GetCall": EndpointSync.unary(
                     method=MethodInfo(
@@ -1054,6 +1183,57 @@ class CallControlServiceClientSync(ConnectClientSync):
                 service_name="switchboard.callcontrol.v1.CallControlService",
                 input=PickupRequest,
                 output=PickupResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def park(
+        self,
+        request: ParkRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> ParkResponse:
+        """
+        Park parks the other party of a CONNECTED or ON_HOLD call in a system
+        park orbit, where it hears music; the call is DISCONNECTED on this
+        line with reason PARKED. Anyone takes the call with Unpark or by
+        dialling the orbit from a phone; a call parked too long rings the
+        parker again.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="Park",
+                service_name="switchboard.callcontrol.v1.CallControlService",
+                input=ParkRequest,
+                output=ParkResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def unpark(
+        self,
+        request: UnparkRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> UnparkResponse:
+        """
+        Unpark rings a line's phones to take the call parked in an orbit.
+        NOT_FOUND when the orbit is empty.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="Unpark",
+                service_name="switchboard.callcontrol.v1.CallControlService",
+                input=UnparkRequest,
+                output=UnparkResponse,
                 idempotency_level=IdempotencyLevel.UNKNOWN,
                 stream_type=StreamType.UNARY,
             ),

@@ -54,6 +54,7 @@ class Action(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ACTION_BLIND_TRANSFER: _ClassVar[Action]
     ACTION_REDIRECT: _ClassVar[Action]
     ACTION_PICKUP: _ClassVar[Action]
+    ACTION_PARK: _ClassVar[Action]
 CALL_STATE_UNSPECIFIED: CallState
 CALL_STATE_IDLE: CallState
 CALL_STATE_DIALING: CallState
@@ -86,6 +87,7 @@ ACTION_RETRIEVE: Action
 ACTION_BLIND_TRANSFER: Action
 ACTION_REDIRECT: Action
 ACTION_PICKUP: Action
+ACTION_PARK: Action
 
 class Party(_message.Message):
     __slots__ = ("number", "name")
@@ -226,6 +228,30 @@ class PickupResponse(_message.Message):
     CALL_ID_FIELD_NUMBER: _ClassVar[int]
     call_id: str
     def __init__(self, call_id: _Optional[str] = ...) -> None: ...
+
+class ParkRequest(_message.Message):
+    __slots__ = ("call_id",)
+    CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    call_id: str
+    def __init__(self, call_id: _Optional[str] = ...) -> None: ...
+
+class ParkResponse(_message.Message):
+    __slots__ = ("orbit",)
+    ORBIT_FIELD_NUMBER: _ClassVar[int]
+    orbit: str
+    def __init__(self, orbit: _Optional[str] = ...) -> None: ...
+
+class UnparkRequest(_message.Message):
+    __slots__ = ("line", "orbit")
+    LINE_FIELD_NUMBER: _ClassVar[int]
+    ORBIT_FIELD_NUMBER: _ClassVar[int]
+    line: str
+    orbit: str
+    def __init__(self, line: _Optional[str] = ..., orbit: _Optional[str] = ...) -> None: ...
+
+class UnparkResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
 
 class GetCallRequest(_message.Message):
     __slots__ = ("call_id",)

@@ -21,7 +21,7 @@ from connectrpc.protocol import ProtocolType
 from connectrpc.server import ConnectASGIApplication, ConnectWSGIApplication, DEFAULT_READ_MAX_BYTES, Endpoint, EndpointSync
 from pyqwest import Client, SyncClient
 
-from .switch_service_pb2 import ApplyRoutingTableRequest, ApplyRoutingTableResponse, AttachSwitchRequest, AttachSwitchResponse, EventsRequest, EventsResponse, HangupLegRequest, HangupLegResponse, HoldLegRequest, HoldLegResponse, ListLegsRequest, ListLegsResponse, ListRegistrationsRequest, ListRegistrationsResponse, OriginateRequest, OriginateResponse, PickupLegRequest, PickupLegResponse, RedirectLegRequest, RedirectLegResponse, RetrieveLegRequest, RetrieveLegResponse, SendDigitsRequest, SendDigitsResponse, TransferLegRequest, TransferLegResponse
+from .switch_service_pb2 import ApplyRoutingTableRequest, ApplyRoutingTableResponse, AttachSwitchRequest, AttachSwitchResponse, EventsRequest, EventsResponse, HangupLegRequest, HangupLegResponse, HoldLegRequest, HoldLegResponse, ListLegsRequest, ListLegsResponse, ListRegistrationsRequest, ListRegistrationsResponse, OriginateRequest, OriginateResponse, ParkLegRequest, ParkLegResponse, PickupLegRequest, PickupLegResponse, RedirectLegRequest, RedirectLegResponse, RetrieveLegRequest, RetrieveLegResponse, SendDigitsRequest, SendDigitsResponse, TransferLegRequest, TransferLegResponse, UnparkCallRequest, UnparkCallResponse
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator, Mapping
@@ -128,6 +128,22 @@ class SwitchService(Protocol):
         """
         PickupLeg takes a call ringing on a leg to another user: that user's
         phones ring instead (to be answered at once), the others stop.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def park_leg(self, request: ParkLegRequest, ctx: RequestContext[ParkLegRequest, ParkLegResponse], /) -> ParkLegResponse:
+        """
+        ParkLeg parks the party bridged to a leg in a free orbit ("*801" …):
+        it hears music there, the leg is hung up (END_REASON_PARKED), and
+        dialling the orbit from a phone or UnparkCall takes the call. After the
+        park timeout the parker's phones ring to take it back.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def unpark_call(self, request: UnparkCallRequest, ctx: RequestContext[UnparkCallRequest, UnparkCallResponse], /) -> UnparkCallResponse:
+        """
+        UnparkCall rings a user's phones to take the call parked in an orbit.
+        NOT_FOUND when the orbit is empty.
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -273,6 +289,28 @@ class SwitchServiceASGIApplication(ConnectASGIApplication[SwitchService]):
                         stream_type=StreamType.UNARY,
                     ),
                     function=svc.pickup_leg,
+                ),
+                "/switchboard.switch.v1.SwitchService/ParkLeg": Endpoint.unary(
+                    method=MethodInfo(
+                        name="ParkLeg",
+                        service_name="switchboard.switch.v1.SwitchService",
+                        input=ParkLegRequest,
+                        output=ParkLegResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.park_leg,
+                ),
+                "/switchboard.switch.v1.SwitchService/UnparkCall": Endpoint.unary(
+                    method=MethodInfo(
+                        name="UnparkCall",
+                        service_name="switchboard.switch.v1.SwitchService",
+                        input=UnparkCallRequest,
+                        output=UnparkCallResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.unpark_call,
                 ),
                 "/switchboard.switch.v1.SwitchService/Events": Endpoint.server_stream(
                     method=MethodInfo(
@@ -607,6 +645,56 @@ class SwitchServiceClient(ConnectClient):
             headers=headers,
             timeout_ms=timeout_ms,
         )
+    async def park_leg(
+        self,
+        request: ParkLegRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> ParkLegResponse:
+        """
+        ParkLeg parks the party bridged to a leg in a free orbit ("*801" …):
+        it hears music there, the leg is hung up (END_REASON_PARKED), and
+        dialling the orbit from a phone or UnparkCall takes the call. After the
+        park timeout the parker's phones ring to take it back.
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="ParkLeg",
+                service_name="switchboard.switch.v1.SwitchService",
+                input=ParkLegRequest,
+                output=ParkLegResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    async def unpark_call(
+        self,
+        request: UnparkCallRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> UnparkCallResponse:
+        """
+        UnparkCall rings a user's phones to take the call parked in an orbit.
+        NOT_FOUND when the orbit is empty.
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="UnparkCall",
+                service_name="switchboard.switch.v1.SwitchService",
+                input=UnparkCallRequest,
+                output=UnparkCallResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
     def events(
         self,
         request: EventsRequest,
@@ -724,6 +812,22 @@ class SwitchServiceSync(Protocol):
         """
         PickupLeg takes a call ringing on a leg to another user: that user's
         phones ring instead (to be answered at once), the others stop.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def park_leg(self, request: ParkLegRequest, ctx: RequestContext[ParkLegRequest, ParkLegResponse], /) -> ParkLegResponse:
+        """
+        ParkLeg parks the party bridged to a leg in a free orbit ("*801" …):
+        it hears music there, the leg is hung up (END_REASON_PARKED), and
+        dialling the orbit from a phone or UnparkCall takes the call. After the
+        park timeout the parker's phones ring to take it back.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def unpark_call(self, request: UnparkCallRequest, ctx: RequestContext[UnparkCallRequest, UnparkCallResponse], /) -> UnparkCallResponse:
+        """
+        UnparkCall rings a user's phones to take the call parked in an orbit.
+        NOT_FOUND when the orbit is empty.
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -867,6 +971,28 @@ class SwitchServiceWSGIApplication(ConnectWSGIApplication):
                         stream_type=StreamType.UNARY,
                     ),
                     function=service.pickup_leg,
+                ),
+                "/switchboard.switch.v1.SwitchService/ParkLeg": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="ParkLeg",
+                        service_name="switchboard.switch.v1.SwitchService",
+                        input=ParkLegRequest,
+                        output=ParkLegResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.park_leg,
+                ),
+                "/switchboard.switch.v1.SwitchService/UnparkCall": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="UnparkCall",
+                        service_name="switchboard.switch.v1.SwitchService",
+                        input=UnparkCallRequest,
+                        output=UnparkCallResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.unpark_call,
                 ),
                 "/switchboard.switch.v1.SwitchService/Events": EndpointSync.server_stream(
                     method=MethodInfo(
@@ -1195,6 +1321,56 @@ class SwitchServiceClientSync(ConnectClientSync):
                 service_name="switchboard.switch.v1.SwitchService",
                 input=PickupLegRequest,
                 output=PickupLegResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def park_leg(
+        self,
+        request: ParkLegRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> ParkLegResponse:
+        """
+        ParkLeg parks the party bridged to a leg in a free orbit ("*801" …):
+        it hears music there, the leg is hung up (END_REASON_PARKED), and
+        dialling the orbit from a phone or UnparkCall takes the call. After the
+        park timeout the parker's phones ring to take it back.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="ParkLeg",
+                service_name="switchboard.switch.v1.SwitchService",
+                input=ParkLegRequest,
+                output=ParkLegResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def unpark_call(
+        self,
+        request: UnparkCallRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> UnparkCallResponse:
+        """
+        UnparkCall rings a user's phones to take the call parked in an orbit.
+        NOT_FOUND when the orbit is empty.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="UnparkCall",
+                service_name="switchboard.switch.v1.SwitchService",
+                input=UnparkCallRequest,
+                output=UnparkCallResponse,
                 idempotency_level=IdempotencyLevel.UNKNOWN,
                 stream_type=StreamType.UNARY,
             ),

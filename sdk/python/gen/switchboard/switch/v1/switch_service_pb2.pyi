@@ -38,6 +38,7 @@ class EndReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     END_REASON_COMMANDED: _ClassVar[EndReason]
     END_REASON_FAILED: _ClassVar[EndReason]
     END_REASON_TRANSFERRED: _ClassVar[EndReason]
+    END_REASON_PARKED: _ClassVar[EndReason]
 LEG_STATE_UNSPECIFIED: LegState
 LEG_STATE_TRYING: LegState
 LEG_STATE_RINGING: LegState
@@ -57,6 +58,7 @@ END_REASON_MEDIA_TIMEOUT: EndReason
 END_REASON_COMMANDED: EndReason
 END_REASON_FAILED: EndReason
 END_REASON_TRANSFERRED: EndReason
+END_REASON_PARKED: EndReason
 
 class RoutingTable(_message.Message):
     __slots__ = ("revision", "realm", "extension_length", "trunk_access_code", "operator_extension", "users")
@@ -233,6 +235,30 @@ class PickupLegRequest(_message.Message):
     def __init__(self, leg_id: _Optional[str] = ..., user_id: _Optional[str] = ...) -> None: ...
 
 class PickupLegResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ParkLegRequest(_message.Message):
+    __slots__ = ("leg_id",)
+    LEG_ID_FIELD_NUMBER: _ClassVar[int]
+    leg_id: str
+    def __init__(self, leg_id: _Optional[str] = ...) -> None: ...
+
+class ParkLegResponse(_message.Message):
+    __slots__ = ("orbit",)
+    ORBIT_FIELD_NUMBER: _ClassVar[int]
+    orbit: str
+    def __init__(self, orbit: _Optional[str] = ...) -> None: ...
+
+class UnparkCallRequest(_message.Message):
+    __slots__ = ("orbit", "user_id")
+    ORBIT_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    orbit: str
+    user_id: str
+    def __init__(self, orbit: _Optional[str] = ..., user_id: _Optional[str] = ...) -> None: ...
+
+class UnparkCallResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 

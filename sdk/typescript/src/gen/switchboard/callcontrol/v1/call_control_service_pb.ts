@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file switchboard/callcontrol/v1/call_control_service.proto.
  */
 export const file_switchboard_callcontrol_v1_call_control_service: GenFile = /*@__PURE__*/
-  fileDesc("CjVzd2l0Y2hib2FyZC9jYWxsY29udHJvbC92MS9jYWxsX2NvbnRyb2xfc2VydmljZS5wcm90bxIac3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEiJQoFUGFydHkSDgoGbnVtYmVyGAEgASgJEgwKBG5hbWUYAiABKAki5QMKBENhbGwSCgoCaWQYASABKAkSDAoEbGluZRgCIAEoCRI0CgVzdGF0ZRgDIAEoDjIlLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkNhbGxTdGF0ZRIyCgdwYXJ0aWVzGAQgAygLMiEuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuUGFydHkSOAoJZGlyZWN0aW9uGAUgASgOMiUuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuRGlyZWN0aW9uEkcKEWRpc2Nvbm5lY3RfcmVhc29uGAYgASgOMiwuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuRGlzY29ubmVjdFJlYXNvbhIXCg9yZWxhdGVkX2NhbGxfaWQYByABKAkSLgoKc3RhcnRfdGltZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLYW5zd2VyX3RpbWUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB3ZlcnNpb24YCiABKAMSOwoPYWxsb3dlZF9hY3Rpb25zGAsgAygOMiIuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuQWN0aW9uEg4KBmRpYWxlZBgMIAEoCSKEAQoPTWFrZUNhbGxSZXF1ZXN0EiEKBGxpbmUYASABKAlCE7pIEHIOMgxeWzAtOV17Miw4fSQSLAoLZGVzdGluYXRpb24YAiABKAlCF7pIFHISMhBeWzAtOSojK117MSwzMn0kEiAKD2lkZW1wb3RlbmN5X2tleRgDIAEoCUIHukgEcgIYQCJCChBNYWtlQ2FsbFJlc3BvbnNlEi4KBGNhbGwYASABKAsyIC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5DYWxsIkoKC0Ryb3BSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAESIQoQZXhwZWN0ZWRfdmVyc2lvbhgCIAEoA0IHukgEIgIoACIOCgxEcm9wUmVzcG9uc2UiWAoRU2VuZERpZ2l0c1JlcXVlc3QSGAoHY2FsbF9pZBgBIAEoCUIHukgEcgIQARIpCgZkaWdpdHMYAiABKAlCGbpIFnIUMhJeWzAtOSojQS1EXXsxLDMyfSQiFAoSU2VuZERpZ2l0c1Jlc3BvbnNlIkoKC0hvbGRSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAESIQoQZXhwZWN0ZWRfdmVyc2lvbhgCIAEoA0IHukgEIgIoACIOCgxIb2xkUmVzcG9uc2UiTgoPUmV0cmlldmVSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAESIQoQZXhwZWN0ZWRfdmVyc2lvbhgCIAEoA0IHukgEIgIoACISChBSZXRyaWV2ZVJlc3BvbnNlIoEBChRCbGluZFRyYW5zZmVyUmVxdWVzdBIYCgdjYWxsX2lkGAEgASgJQge6SARyAhABEiwKC2Rlc3RpbmF0aW9uGAIgASgJQhe6SBRyEjIQXlswLTkqIytdezEsMzJ9JBIhChBleHBlY3RlZF92ZXJzaW9uGAMgASgDQge6SAQiAigAIhcKFUJsaW5kVHJhbnNmZXJSZXNwb25zZSJZCg9SZWRpcmVjdFJlcXVlc3QSGAoHY2FsbF9pZBgBIAEoCUIHukgEcgIQARIsCgtkZXN0aW5hdGlvbhgCIAEoCUIXukgUchIyEF5bMC05KiMrXXsxLDMyfSQiEgoQUmVkaXJlY3RSZXNwb25zZSJMCg1QaWNrdXBSZXF1ZXN0EiEKBGxpbmUYASABKAlCE7pIEHIOMgxeWzAtOV17Miw4fSQSGAoHY2FsbF9pZBgCIAEoCUIHukgEcgIQASIhCg5QaWNrdXBSZXNwb25zZRIPCgdjYWxsX2lkGAEgASgJIioKDkdldENhbGxSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAEiQQoPR2V0Q2FsbFJlc3BvbnNlEi4KBGNhbGwYASABKAsyIC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5DYWxsIjsKEExpc3RDYWxsc1JlcXVlc3QSJwoFbGluZXMYASADKAlCGLpIFZIBEiIQcg4yDF5bMC05XXsyLDh9JCJWChFMaXN0Q2FsbHNSZXNwb25zZRIvCgVjYWxscxgBIAMoCzIgLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkNhbGwSEAoIc2VxdWVuY2UYAiABKAMiXgoSV2F0Y2hFdmVudHNSZXF1ZXN0EicKBWxpbmVzGAEgAygJQhi6SBWSARIiEHIOMgxeWzAtOV17Miw4fSQSHwoOYWZ0ZXJfc2VxdWVuY2UYAiABKANCB7pIBCICKAAiRwoTV2F0Y2hFdmVudHNSZXNwb25zZRIwCgVldmVudBgBIAEoCzIhLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkV2ZW50IsQBCgVFdmVudBIQCghzZXF1ZW5jZRgBIAEoAxIoCgR0aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIMCgRsaW5lGAMgASgJEjAKBGNhbGwYCiABKAsyIC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5DYWxsSAASNwoFZGlnaXQYCyABKAsyJi5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5EaWdpdEV2ZW50SABCBgoEa2luZCIsCgpEaWdpdEV2ZW50Eg8KB2NhbGxfaWQYASABKAkSDQoFZGlnaXQYAiABKAkq4AIKCUNhbGxTdGF0ZRIaChZDQUxMX1NUQVRFX1VOU1BFQ0lGSUVEEAASEwoPQ0FMTF9TVEFURV9JRExFEAESFgoSQ0FMTF9TVEFURV9ESUFMSU5HEAISGQoVQ0FMTF9TVEFURV9QUk9DRUVESU5HEAMSFwoTQ0FMTF9TVEFURV9SSU5HQkFDSxAEEhcKE0NBTExfU1RBVEVfT0ZGRVJJTkcQBRIYChRDQUxMX1NUQVRFX0NPTk5FQ1RFRBAGEhYKEkNBTExfU1RBVEVfT05fSE9MRBAHEicKI0NBTExfU1RBVEVfT05fSE9MRF9QRU5ESU5HX1RSQU5TRkVSEAgSKQolQ0FMTF9TVEFURV9PTl9IT0xEX1BFTkRJTkdfQ09ORkVSRU5DRRAJEhoKFkNBTExfU1RBVEVfQ09ORkVSRU5DRUQQChIbChdDQUxMX1NUQVRFX0RJU0NPTk5FQ1RFRBALKrICChBEaXNjb25uZWN0UmVhc29uEiEKHURJU0NPTk5FQ1RfUkVBU09OX1VOU1BFQ0lGSUVEEAASHAoYRElTQ09OTkVDVF9SRUFTT05fTk9STUFMEAESGgoWRElTQ09OTkVDVF9SRUFTT05fQlVTWRACEh8KG0RJU0NPTk5FQ1RfUkVBU09OX05PX0FOU1dFUhADEh4KGkRJU0NPTk5FQ1RfUkVBU09OX1JFSkVDVEVEEAQSIQodRElTQ09OTkVDVF9SRUFTT05fVU5SRUFDSEFCTEUQBRIhCh1ESVNDT05ORUNUX1JFQVNPTl9UUkFOU0ZFUlJFRBAGEhwKGERJU0NPTk5FQ1RfUkVBU09OX1BBUktFRBAHEhwKGERJU0NPTk5FQ1RfUkVBU09OX0ZBSUxFRBAIKlYKCURpcmVjdGlvbhIZChVESVJFQ1RJT05fVU5TUEVDSUZJRUQQABIWChJESVJFQ1RJT05fSU5DT01JTkcQARIWChJESVJFQ1RJT05fT1VUR09JTkcQAiqyAQoGQWN0aW9uEhYKEkFDVElPTl9VTlNQRUNJRklFRBAAEg8KC0FDVElPTl9EUk9QEAESFgoSQUNUSU9OX1NFTkRfRElHSVRTEAISDwoLQUNUSU9OX0hPTEQQAxITCg9BQ1RJT05fUkVUUklFVkUQBBIZChVBQ1RJT05fQkxJTkRfVFJBTlNGRVIQBRITCg9BQ1RJT05fUkVESVJFQ1QQBhIRCg1BQ1RJT05fUElDS1VQEAcyjQkKEkNhbGxDb250cm9sU2VydmljZRJlCghNYWtlQ2FsbBIrLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLk1ha2VDYWxsUmVxdWVzdBosLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLk1ha2VDYWxsUmVzcG9uc2USWQoERHJvcBInLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkRyb3BSZXF1ZXN0Giguc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuRHJvcFJlc3BvbnNlEmsKClNlbmREaWdpdHMSLS5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5TZW5kRGlnaXRzUmVxdWVzdBouLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLlNlbmREaWdpdHNSZXNwb25zZRJZCgRIb2xkEicuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuSG9sZFJlcXVlc3QaKC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5Ib2xkUmVzcG9uc2USZQoIUmV0cmlldmUSKy5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5SZXRyaWV2ZVJlcXVlc3QaLC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5SZXRyaWV2ZVJlc3BvbnNlEnQKDUJsaW5kVHJhbnNmZXISMC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5CbGluZFRyYW5zZmVyUmVxdWVzdBoxLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkJsaW5kVHJhbnNmZXJSZXNwb25zZRJlCghSZWRpcmVjdBIrLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLlJlZGlyZWN0UmVxdWVzdBosLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLlJlZGlyZWN0UmVzcG9uc2USXwoGUGlja3VwEikuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuUGlja3VwUmVxdWVzdBoqLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLlBpY2t1cFJlc3BvbnNlEmcKB0dldENhbGwSKi5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5HZXRDYWxsUmVxdWVzdBorLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkdldENhbGxSZXNwb25zZSIDkAIBEm0KCUxpc3RDYWxscxIsLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkxpc3RDYWxsc1JlcXVlc3QaLS5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5MaXN0Q2FsbHNSZXNwb25zZSIDkAIBEnAKC1dhdGNoRXZlbnRzEi4uc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuV2F0Y2hFdmVudHNSZXF1ZXN0Gi8uc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuV2F0Y2hFdmVudHNSZXNwb25zZTABQlVaU2dpdGh1Yi5jb20vc3dpdGNoYm9hcmQtcGJ4L3N3aXRjaGJvYXJkL2dlbi9zd2l0Y2hib2FyZC9jYWxsY29udHJvbC92MTtjYWxsY29udHJvbHYxYgZwcm90bzM", [file_buf_validate_validate, file_google_protobuf_timestamp]);
+  fileDesc("CjVzd2l0Y2hib2FyZC9jYWxsY29udHJvbC92MS9jYWxsX2NvbnRyb2xfc2VydmljZS5wcm90bxIac3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEiJQoFUGFydHkSDgoGbnVtYmVyGAEgASgJEgwKBG5hbWUYAiABKAki5QMKBENhbGwSCgoCaWQYASABKAkSDAoEbGluZRgCIAEoCRI0CgVzdGF0ZRgDIAEoDjIlLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkNhbGxTdGF0ZRIyCgdwYXJ0aWVzGAQgAygLMiEuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuUGFydHkSOAoJZGlyZWN0aW9uGAUgASgOMiUuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuRGlyZWN0aW9uEkcKEWRpc2Nvbm5lY3RfcmVhc29uGAYgASgOMiwuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuRGlzY29ubmVjdFJlYXNvbhIXCg9yZWxhdGVkX2NhbGxfaWQYByABKAkSLgoKc3RhcnRfdGltZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLYW5zd2VyX3RpbWUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB3ZlcnNpb24YCiABKAMSOwoPYWxsb3dlZF9hY3Rpb25zGAsgAygOMiIuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuQWN0aW9uEg4KBmRpYWxlZBgMIAEoCSKEAQoPTWFrZUNhbGxSZXF1ZXN0EiEKBGxpbmUYASABKAlCE7pIEHIOMgxeWzAtOV17Miw4fSQSLAoLZGVzdGluYXRpb24YAiABKAlCF7pIFHISMhBeWzAtOSojK117MSwzMn0kEiAKD2lkZW1wb3RlbmN5X2tleRgDIAEoCUIHukgEcgIYQCJCChBNYWtlQ2FsbFJlc3BvbnNlEi4KBGNhbGwYASABKAsyIC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5DYWxsIkoKC0Ryb3BSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAESIQoQZXhwZWN0ZWRfdmVyc2lvbhgCIAEoA0IHukgEIgIoACIOCgxEcm9wUmVzcG9uc2UiWAoRU2VuZERpZ2l0c1JlcXVlc3QSGAoHY2FsbF9pZBgBIAEoCUIHukgEcgIQARIpCgZkaWdpdHMYAiABKAlCGbpIFnIUMhJeWzAtOSojQS1EXXsxLDMyfSQiFAoSU2VuZERpZ2l0c1Jlc3BvbnNlIkoKC0hvbGRSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAESIQoQZXhwZWN0ZWRfdmVyc2lvbhgCIAEoA0IHukgEIgIoACIOCgxIb2xkUmVzcG9uc2UiTgoPUmV0cmlldmVSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAESIQoQZXhwZWN0ZWRfdmVyc2lvbhgCIAEoA0IHukgEIgIoACISChBSZXRyaWV2ZVJlc3BvbnNlIoEBChRCbGluZFRyYW5zZmVyUmVxdWVzdBIYCgdjYWxsX2lkGAEgASgJQge6SARyAhABEiwKC2Rlc3RpbmF0aW9uGAIgASgJQhe6SBRyEjIQXlswLTkqIytdezEsMzJ9JBIhChBleHBlY3RlZF92ZXJzaW9uGAMgASgDQge6SAQiAigAIhcKFUJsaW5kVHJhbnNmZXJSZXNwb25zZSJZCg9SZWRpcmVjdFJlcXVlc3QSGAoHY2FsbF9pZBgBIAEoCUIHukgEcgIQARIsCgtkZXN0aW5hdGlvbhgCIAEoCUIXukgUchIyEF5bMC05KiMrXXsxLDMyfSQiEgoQUmVkaXJlY3RSZXNwb25zZSJMCg1QaWNrdXBSZXF1ZXN0EiEKBGxpbmUYASABKAlCE7pIEHIOMgxeWzAtOV17Miw4fSQSGAoHY2FsbF9pZBgCIAEoCUIHukgEcgIQASIhCg5QaWNrdXBSZXNwb25zZRIPCgdjYWxsX2lkGAEgASgJIicKC1BhcmtSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAEiHQoMUGFya1Jlc3BvbnNlEg0KBW9yYml0GAEgASgJIlcKDVVucGFya1JlcXVlc3QSIQoEbGluZRgBIAEoCUITukgQcg4yDF5bMC05XXsyLDh9JBIjCgVvcmJpdBgCIAEoCUIUukgRcg8yDV5cKjhbMC05XXsyfSQiEAoOVW5wYXJrUmVzcG9uc2UiKgoOR2V0Q2FsbFJlcXVlc3QSGAoHY2FsbF9pZBgBIAEoCUIHukgEcgIQASJBCg9HZXRDYWxsUmVzcG9uc2USLgoEY2FsbBgBIAEoCzIgLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkNhbGwiOwoQTGlzdENhbGxzUmVxdWVzdBInCgVsaW5lcxgBIAMoCUIYukgVkgESIhByDjIMXlswLTldezIsOH0kIlYKEUxpc3RDYWxsc1Jlc3BvbnNlEi8KBWNhbGxzGAEgAygLMiAuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuQ2FsbBIQCghzZXF1ZW5jZRgCIAEoAyJeChJXYXRjaEV2ZW50c1JlcXVlc3QSJwoFbGluZXMYASADKAlCGLpIFZIBEiIQcg4yDF5bMC05XXsyLDh9JBIfCg5hZnRlcl9zZXF1ZW5jZRgCIAEoA0IHukgEIgIoACJHChNXYXRjaEV2ZW50c1Jlc3BvbnNlEjAKBWV2ZW50GAEgASgLMiEuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuRXZlbnQixAEKBUV2ZW50EhAKCHNlcXVlbmNlGAEgASgDEigKBHRpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEgwKBGxpbmUYAyABKAkSMAoEY2FsbBgKIAEoCzIgLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkNhbGxIABI3CgVkaWdpdBgLIAEoCzImLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkRpZ2l0RXZlbnRIAEIGCgRraW5kIiwKCkRpZ2l0RXZlbnQSDwoHY2FsbF9pZBgBIAEoCRINCgVkaWdpdBgCIAEoCSrgAgoJQ2FsbFN0YXRlEhoKFkNBTExfU1RBVEVfVU5TUEVDSUZJRUQQABITCg9DQUxMX1NUQVRFX0lETEUQARIWChJDQUxMX1NUQVRFX0RJQUxJTkcQAhIZChVDQUxMX1NUQVRFX1BST0NFRURJTkcQAxIXChNDQUxMX1NUQVRFX1JJTkdCQUNLEAQSFwoTQ0FMTF9TVEFURV9PRkZFUklORxAFEhgKFENBTExfU1RBVEVfQ09OTkVDVEVEEAYSFgoSQ0FMTF9TVEFURV9PTl9IT0xEEAcSJwojQ0FMTF9TVEFURV9PTl9IT0xEX1BFTkRJTkdfVFJBTlNGRVIQCBIpCiVDQUxMX1NUQVRFX09OX0hPTERfUEVORElOR19DT05GRVJFTkNFEAkSGgoWQ0FMTF9TVEFURV9DT05GRVJFTkNFRBAKEhsKF0NBTExfU1RBVEVfRElTQ09OTkVDVEVEEAsqsgIKEERpc2Nvbm5lY3RSZWFzb24SIQodRElTQ09OTkVDVF9SRUFTT05fVU5TUEVDSUZJRUQQABIcChhESVNDT05ORUNUX1JFQVNPTl9OT1JNQUwQARIaChZESVNDT05ORUNUX1JFQVNPTl9CVVNZEAISHwobRElTQ09OTkVDVF9SRUFTT05fTk9fQU5TV0VSEAMSHgoaRElTQ09OTkVDVF9SRUFTT05fUkVKRUNURUQQBBIhCh1ESVNDT05ORUNUX1JFQVNPTl9VTlJFQUNIQUJMRRAFEiEKHURJU0NPTk5FQ1RfUkVBU09OX1RSQU5TRkVSUkVEEAYSHAoYRElTQ09OTkVDVF9SRUFTT05fUEFSS0VEEAcSHAoYRElTQ09OTkVDVF9SRUFTT05fRkFJTEVEEAgqVgoJRGlyZWN0aW9uEhkKFURJUkVDVElPTl9VTlNQRUNJRklFRBAAEhYKEkRJUkVDVElPTl9JTkNPTUlORxABEhYKEkRJUkVDVElPTl9PVVRHT0lORxACKsMBCgZBY3Rpb24SFgoSQUNUSU9OX1VOU1BFQ0lGSUVEEAASDwoLQUNUSU9OX0RST1AQARIWChJBQ1RJT05fU0VORF9ESUdJVFMQAhIPCgtBQ1RJT05fSE9MRBADEhMKD0FDVElPTl9SRVRSSUVWRRAEEhkKFUFDVElPTl9CTElORF9UUkFOU0ZFUhAFEhMKD0FDVElPTl9SRURJUkVDVBAGEhEKDUFDVElPTl9QSUNLVVAQBxIPCgtBQ1RJT05fUEFSSxAIMskKChJDYWxsQ29udHJvbFNlcnZpY2USZQoITWFrZUNhbGwSKy5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5NYWtlQ2FsbFJlcXVlc3QaLC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5NYWtlQ2FsbFJlc3BvbnNlElkKBERyb3ASJy5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5Ecm9wUmVxdWVzdBooLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkRyb3BSZXNwb25zZRJrCgpTZW5kRGlnaXRzEi0uc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuU2VuZERpZ2l0c1JlcXVlc3QaLi5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5TZW5kRGlnaXRzUmVzcG9uc2USWQoESG9sZBInLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkhvbGRSZXF1ZXN0Giguc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuSG9sZFJlc3BvbnNlEmUKCFJldHJpZXZlEisuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuUmV0cmlldmVSZXF1ZXN0Giwuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuUmV0cmlldmVSZXNwb25zZRJ0Cg1CbGluZFRyYW5zZmVyEjAuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuQmxpbmRUcmFuc2ZlclJlcXVlc3QaMS5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5CbGluZFRyYW5zZmVyUmVzcG9uc2USZQoIUmVkaXJlY3QSKy5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5SZWRpcmVjdFJlcXVlc3QaLC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5SZWRpcmVjdFJlc3BvbnNlEl8KBlBpY2t1cBIpLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLlBpY2t1cFJlcXVlc3QaKi5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5QaWNrdXBSZXNwb25zZRJZCgRQYXJrEicuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuUGFya1JlcXVlc3QaKC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5QYXJrUmVzcG9uc2USXwoGVW5wYXJrEikuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuVW5wYXJrUmVxdWVzdBoqLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLlVucGFya1Jlc3BvbnNlEmcKB0dldENhbGwSKi5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5HZXRDYWxsUmVxdWVzdBorLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkdldENhbGxSZXNwb25zZSIDkAIBEm0KCUxpc3RDYWxscxIsLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkxpc3RDYWxsc1JlcXVlc3QaLS5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5MaXN0Q2FsbHNSZXNwb25zZSIDkAIBEnAKC1dhdGNoRXZlbnRzEi4uc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuV2F0Y2hFdmVudHNSZXF1ZXN0Gi8uc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuV2F0Y2hFdmVudHNSZXNwb25zZTABQlVaU2dpdGh1Yi5jb20vc3dpdGNoYm9hcmQtcGJ4L3N3aXRjaGJvYXJkL2dlbi9zd2l0Y2hib2FyZC9jYWxsY29udHJvbC92MTtjYWxsY29udHJvbHYxYgZwcm90bzM", [file_buf_validate_validate, file_google_protobuf_timestamp]);
 
 /**
  * Party is someone else in a call.
@@ -513,6 +513,91 @@ export const PickupResponseSchema: GenMessage<PickupResponse> = /*@__PURE__*/
   messageDesc(file_switchboard_callcontrol_v1_call_control_service, 17);
 
 /**
+ * ParkRequest names the call to park.
+ *
+ * @generated from message switchboard.callcontrol.v1.ParkRequest
+ */
+export type ParkRequest = Message<"switchboard.callcontrol.v1.ParkRequest"> & {
+  /**
+   * The call handle.
+   *
+   * @generated from field: string call_id = 1;
+   */
+  callId: string;
+};
+
+/**
+ * Describes the message switchboard.callcontrol.v1.ParkRequest.
+ * Use `create(ParkRequestSchema)` to create a new message.
+ */
+export const ParkRequestSchema: GenMessage<ParkRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 18);
+
+/**
+ * ParkResponse tells where the call waits.
+ *
+ * @generated from message switchboard.callcontrol.v1.ParkResponse
+ */
+export type ParkResponse = Message<"switchboard.callcontrol.v1.ParkResponse"> & {
+  /**
+   * The park orbit, e.g. "*801": dial it, or pass it to Unpark.
+   *
+   * @generated from field: string orbit = 1;
+   */
+  orbit: string;
+};
+
+/**
+ * Describes the message switchboard.callcontrol.v1.ParkResponse.
+ * Use `create(ParkResponseSchema)` to create a new message.
+ */
+export const ParkResponseSchema: GenMessage<ParkResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 19);
+
+/**
+ * UnparkRequest names the orbit and the line that takes the call.
+ *
+ * @generated from message switchboard.callcontrol.v1.UnparkRequest
+ */
+export type UnparkRequest = Message<"switchboard.callcontrol.v1.UnparkRequest"> & {
+  /**
+   * The line (extension) whose phones ring to take the call.
+   *
+   * @generated from field: string line = 1;
+   */
+  line: string;
+
+  /**
+   * The park orbit.
+   *
+   * @generated from field: string orbit = 2;
+   */
+  orbit: string;
+};
+
+/**
+ * Describes the message switchboard.callcontrol.v1.UnparkRequest.
+ * Use `create(UnparkRequestSchema)` to create a new message.
+ */
+export const UnparkRequestSchema: GenMessage<UnparkRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 20);
+
+/**
+ * UnparkResponse is empty.
+ *
+ * @generated from message switchboard.callcontrol.v1.UnparkResponse
+ */
+export type UnparkResponse = Message<"switchboard.callcontrol.v1.UnparkResponse"> & {
+};
+
+/**
+ * Describes the message switchboard.callcontrol.v1.UnparkResponse.
+ * Use `create(UnparkResponseSchema)` to create a new message.
+ */
+export const UnparkResponseSchema: GenMessage<UnparkResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 21);
+
+/**
  * GetCallRequest names a call.
  *
  * @generated from message switchboard.callcontrol.v1.GetCallRequest
@@ -531,7 +616,7 @@ export type GetCallRequest = Message<"switchboard.callcontrol.v1.GetCallRequest"
  * Use `create(GetCallRequestSchema)` to create a new message.
  */
 export const GetCallRequestSchema: GenMessage<GetCallRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 18);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 22);
 
 /**
  * GetCallResponse carries the call.
@@ -552,7 +637,7 @@ export type GetCallResponse = Message<"switchboard.callcontrol.v1.GetCallRespons
  * Use `create(GetCallResponseSchema)` to create a new message.
  */
 export const GetCallResponseSchema: GenMessage<GetCallResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 19);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 23);
 
 /**
  * ListCallsRequest narrows the list.
@@ -573,7 +658,7 @@ export type ListCallsRequest = Message<"switchboard.callcontrol.v1.ListCallsRequ
  * Use `create(ListCallsRequestSchema)` to create a new message.
  */
 export const ListCallsRequestSchema: GenMessage<ListCallsRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 20);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 24);
 
 /**
  * ListCallsResponse lists calls in progress.
@@ -601,7 +686,7 @@ export type ListCallsResponse = Message<"switchboard.callcontrol.v1.ListCallsRes
  * Use `create(ListCallsResponseSchema)` to create a new message.
  */
 export const ListCallsResponseSchema: GenMessage<ListCallsResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 21);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 25);
 
 /**
  * WatchEventsRequest says which events to stream, from where.
@@ -630,7 +715,7 @@ export type WatchEventsRequest = Message<"switchboard.callcontrol.v1.WatchEvents
  * Use `create(WatchEventsRequestSchema)` to create a new message.
  */
 export const WatchEventsRequestSchema: GenMessage<WatchEventsRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 22);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 26);
 
 /**
  * WatchEventsResponse carries one event.
@@ -651,7 +736,7 @@ export type WatchEventsResponse = Message<"switchboard.callcontrol.v1.WatchEvent
  * Use `create(WatchEventsResponseSchema)` to create a new message.
  */
 export const WatchEventsResponseSchema: GenMessage<WatchEventsResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 23);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 27);
 
 /**
  * Event is something that happened on a line.
@@ -709,7 +794,7 @@ export type Event = Message<"switchboard.callcontrol.v1.Event"> & {
  * Use `create(EventSchema)` to create a new message.
  */
 export const EventSchema: GenMessage<Event> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 24);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 28);
 
 /**
  * DigitEvent is a DTMF digit pressed on a call.
@@ -737,7 +822,7 @@ export type DigitEvent = Message<"switchboard.callcontrol.v1.DigitEvent"> & {
  * Use `create(DigitEventSchema)` to create a new message.
  */
 export const DigitEventSchema: GenMessage<DigitEvent> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 25);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 29);
 
 /**
  * CallState is the state of a call as seen from one line.
@@ -1007,6 +1092,13 @@ export enum Action {
    * @generated from enum value: ACTION_PICKUP = 7;
    */
   PICKUP = 7,
+
+  /**
+   * Park.
+   *
+   * @generated from enum value: ACTION_PARK = 8;
+   */
+  PARK = 8,
 }
 
 /**
@@ -1119,6 +1211,31 @@ export const CallControlService: GenService<{
     methodKind: "unary";
     input: typeof PickupRequestSchema;
     output: typeof PickupResponseSchema;
+  },
+  /**
+   * Park parks the other party of a CONNECTED or ON_HOLD call in a system
+   * park orbit, where it hears music; the call is DISCONNECTED on this
+   * line with reason PARKED. Anyone takes the call with Unpark or by
+   * dialling the orbit from a phone; a call parked too long rings the
+   * parker again.
+   *
+   * @generated from rpc switchboard.callcontrol.v1.CallControlService.Park
+   */
+  park: {
+    methodKind: "unary";
+    input: typeof ParkRequestSchema;
+    output: typeof ParkResponseSchema;
+  },
+  /**
+   * Unpark rings a line's phones to take the call parked in an orbit.
+   * NOT_FOUND when the orbit is empty.
+   *
+   * @generated from rpc switchboard.callcontrol.v1.CallControlService.Unpark
+   */
+  unpark: {
+    methodKind: "unary";
+    input: typeof UnparkRequestSchema;
+    output: typeof UnparkResponseSchema;
   },
   /**
    * GetCall returns one call by its handle, including calls disconnected

@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file switchboard/switch/v1/switch_service.proto.
  */
 export const file_switchboard_switch_v1_switch_service: GenFile = /*@__PURE__*/
-  fileDesc("Cipzd2l0Y2hib2FyZC9zd2l0Y2gvdjEvc3dpdGNoX3NlcnZpY2UucHJvdG8SFXN3aXRjaGJvYXJkLnN3aXRjaC52MSLQAQoMUm91dGluZ1RhYmxlEhkKCHJldmlzaW9uGAEgASgDQge6SAQiAigAEhYKBXJlYWxtGAIgASgJQge6SARyAhABEiMKEGV4dGVuc2lvbl9sZW5ndGgYAyABKAVCCbpIBhoEGAgoAhIZChF0cnVua19hY2Nlc3NfY29kZRgEIAEoCRIaChJvcGVyYXRvcl9leHRlbnNpb24YBSABKAkSMQoFdXNlcnMYBiADKAsyIi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUm91dGluZ1VzZXIiqAEKC1JvdXRpbmdVc2VyEhMKAmlkGAEgASgJQge6SARyAhABEiYKCWV4dGVuc2lvbhgCIAEoCUITukgQcg4yDF5bMC05XXsyLDh9JBIUCgxkaXNwbGF5X25hbWUYAyABKAkSDwoHdmlydHVhbBgEIAEoCBI1CgdkZXZpY2VzGAUgAygLMiQuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlJvdXRpbmdEZXZpY2UifAoNUm91dGluZ0RldmljZRITCgJpZBgBIAEoCUIHukgEcgIQARIdCgxzaXBfdXNlcm5hbWUYAiABKAlCB7pIBHICEAESGQoHaGExX21kNRgDIAEoCUIIukgFcgOYASASHAoKaGExX3NoYTI1NhgEIAEoCUIIukgFcgOYAUAiVgoYQXBwbHlSb3V0aW5nVGFibGVSZXF1ZXN0EjoKBXRhYmxlGAEgASgLMiMuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlJvdXRpbmdUYWJsZUIGukgDyAEBIi0KGUFwcGx5Um91dGluZ1RhYmxlUmVzcG9uc2USEAoIcmV2aXNpb24YASABKAMiwQEKDFJlZ2lzdHJhdGlvbhIRCglkZXZpY2VfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIUCgxzaXBfdXNlcm5hbWUYAyABKAkSDwoHY29udGFjdBgEIAEoCRIOCgZzb3VyY2UYBSABKAkSEQoJdHJhbnNwb3J0GAYgASgJEhIKCnVzZXJfYWdlbnQYByABKAkSLwoLZXhwaXJlX3RpbWUYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIhoKGExpc3RSZWdpc3RyYXRpb25zUmVxdWVzdCJXChlMaXN0UmVnaXN0cmF0aW9uc1Jlc3BvbnNlEjoKDXJlZ2lzdHJhdGlvbnMYASADKAsyIy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUmVnaXN0cmF0aW9uIs0DCgNMZWcSCgoCaWQYASABKAkSDwoHY2FsbF9pZBgCIAEoCRIuCgVzdGF0ZRgDIAEoDjIfLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MZWdTdGF0ZRI2CglkaXJlY3Rpb24YBCABKA4yIy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGVnRGlyZWN0aW9uEg8KB3VzZXJfaWQYBSABKAkSEQoJZGV2aWNlX2lkGAYgASgJEg4KBmRpYWxlZBgHIAEoCRIOCgZjYWxsZXIYCCABKAkSEwoLc2lwX2NhbGxfaWQYCSABKAkSDQoFY29kZWMYCiABKAkSLgoKc3RhcnRfdGltZRgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLYW5zd2VyX3RpbWUYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjQKCmVuZF9yZWFzb24YDSABKA4yIC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuRW5kUmVhc29uEhIKCnNpcF9zdGF0dXMYDiABKAUSDAoEaGVsZBgPIAEoCBIPCgdjYWxsaW5nGBAgASgIEg8KB2hvbGRpbmcYESABKAgiKQoOSG9sZExlZ1JlcXVlc3QSFwoGbGVnX2lkGAEgASgJQge6SARyAhABIhEKD0hvbGRMZWdSZXNwb25zZSItChJSZXRyaWV2ZUxlZ1JlcXVlc3QSFwoGbGVnX2lkGAEgASgJQge6SARyAhABIhUKE1JldHJpZXZlTGVnUmVzcG9uc2UiWwoSVHJhbnNmZXJMZWdSZXF1ZXN0EhcKBmxlZ19pZBgBIAEoCUIHukgEcgIQARIsCgtkZXN0aW5hdGlvbhgCIAEoCUIXukgUchIyEF5bMC05KiMrXXsxLDMyfSQiFQoTVHJhbnNmZXJMZWdSZXNwb25zZSJbChJSZWRpcmVjdExlZ1JlcXVlc3QSFwoGbGVnX2lkGAEgASgJQge6SARyAhABEiwKC2Rlc3RpbmF0aW9uGAIgASgJQhe6SBRyEjIQXlswLTkqIytdezEsMzJ9JCIVChNSZWRpcmVjdExlZ1Jlc3BvbnNlIkUKEFBpY2t1cExlZ1JlcXVlc3QSFwoGbGVnX2lkGAEgASgJQge6SARyAhABEhgKB3VzZXJfaWQYAiABKAlCB7pIBHICEAEiEwoRUGlja3VwTGVnUmVzcG9uc2UiWgoQT3JpZ2luYXRlUmVxdWVzdBIYCgd1c2VyX2lkGAEgASgJQge6SARyAhABEiwKC2Rlc3RpbmF0aW9uGAIgASgJQhe6SBRyEjIQXlswLTkqIytdezEsMzJ9JCIkChFPcmlnaW5hdGVSZXNwb25zZRIPCgdjYWxsX2lkGAEgASgJIngKEVNlbmREaWdpdHNSZXF1ZXN0EhcKBmxlZ19pZBgBIAEoCUIHukgEcgIQARIpCgZkaWdpdHMYAiABKAlCGbpIFnIUMhJeWzAtOSojQS1EXXsxLDMyfSQSHwoLZHVyYXRpb25fbXMYAyABKAVCCrpIBxoFGNAPKAAiFAoSU2VuZERpZ2l0c1Jlc3BvbnNlIhEKD0xpc3RMZWdzUmVxdWVzdCI8ChBMaXN0TGVnc1Jlc3BvbnNlEigKBGxlZ3MYASADKAsyGi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGVnIisKEEhhbmd1cExlZ1JlcXVlc3QSFwoGbGVnX2lkGAEgASgJQge6SARyAhABIhMKEUhhbmd1cExlZ1Jlc3BvbnNlIjAKDUV2ZW50c1JlcXVlc3QSHwoOYWZ0ZXJfc2VxdWVuY2UYASABKANCB7pIBCICKAAiPQoORXZlbnRzUmVzcG9uc2USKwoFZXZlbnQYASABKAsyHC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuRXZlbnQi7wEKBUV2ZW50EhAKCHNlcXVlbmNlGAEgASgDEigKBHRpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEkAKDHJlZ2lzdHJhdGlvbhgKIAEoCzIoLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5SZWdpc3RyYXRpb25FdmVudEgAEi4KA2xlZxgLIAEoCzIfLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MZWdFdmVudEgAEjAKBGR0bWYYDCABKAsyIC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuRHRtZkV2ZW50SABCBgoEa2luZCJfChFSZWdpc3RyYXRpb25FdmVudBI5CgxyZWdpc3RyYXRpb24YASABKAsyIy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUmVnaXN0cmF0aW9uEg8KB3JlbW92ZWQYAiABKAgiMwoITGVnRXZlbnQSJwoDbGVnGAEgASgLMhouc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkxlZyIqCglEdG1mRXZlbnQSDgoGbGVnX2lkGAEgASgJEg0KBWRpZ2l0GAIgASgJImQKE0F0dGFjaFN3aXRjaFJlcXVlc3QSFwoEbmFtZRgBIAEoCUIJukgGcgQQARhAEhUKA3VybBgCIAEoCUIIukgFcgOIAQESHQoLc2lwX2FkZHJlc3MYAyABKAlCCLpIBXIDGIABIjEKFEF0dGFjaFN3aXRjaFJlc3BvbnNlEhkKEWhlYXJ0YmVhdF9zZWNvbmRzGAEgASgFKn8KCExlZ1N0YXRlEhkKFUxFR19TVEFURV9VTlNQRUNJRklFRBAAEhQKEExFR19TVEFURV9UUllJTkcQARIVChFMRUdfU1RBVEVfUklOR0lORxACEhYKEkxFR19TVEFURV9BTlNXRVJFRBADEhMKD0xFR19TVEFURV9FTkRFRBAEKmQKDExlZ0RpcmVjdGlvbhIdChlMRUdfRElSRUNUSU9OX1VOU1BFQ0lGSUVEEAASGQoVTEVHX0RJUkVDVElPTl9JTkJPVU5EEAESGgoWTEVHX0RJUkVDVElPTl9PVVRCT1VORBACKqYCCglFbmRSZWFzb24SGgoWRU5EX1JFQVNPTl9VTlNQRUNJRklFRBAAEhUKEUVORF9SRUFTT05fTk9STUFMEAESEwoPRU5EX1JFQVNPTl9CVVNZEAISGAoURU5EX1JFQVNPTl9OT19BTlNXRVIQAxIXChNFTkRfUkVBU09OX1JFSkVDVEVEEAQSGgoWRU5EX1JFQVNPTl9VTlJFQUNIQUJMRRAFEhcKE0VORF9SRUFTT05fQ0FOQ0VMRUQQBhIcChhFTkRfUkVBU09OX01FRElBX1RJTUVPVVQQBxIYChRFTkRfUkVBU09OX0NPTU1BTkRFRBAIEhUKEUVORF9SRUFTT05fRkFJTEVEEAkSGgoWRU5EX1JFQVNPTl9UUkFOU0ZFUlJFRBAKMs4JCg1Td2l0Y2hTZXJ2aWNlEnYKEUFwcGx5Um91dGluZ1RhYmxlEi8uc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkFwcGx5Um91dGluZ1RhYmxlUmVxdWVzdBowLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5BcHBseVJvdXRpbmdUYWJsZVJlc3BvbnNlEnsKEUxpc3RSZWdpc3RyYXRpb25zEi8uc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkxpc3RSZWdpc3RyYXRpb25zUmVxdWVzdBowLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MaXN0UmVnaXN0cmF0aW9uc1Jlc3BvbnNlIgOQAgESYAoITGlzdExlZ3MSJi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGlzdExlZ3NSZXF1ZXN0Gicuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkxpc3RMZWdzUmVzcG9uc2UiA5ACARJeCglIYW5ndXBMZWcSJy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuSGFuZ3VwTGVnUmVxdWVzdBooLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5IYW5ndXBMZWdSZXNwb25zZRJeCglPcmlnaW5hdGUSJy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuT3JpZ2luYXRlUmVxdWVzdBooLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5PcmlnaW5hdGVSZXNwb25zZRJhCgpTZW5kRGlnaXRzEiguc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlNlbmREaWdpdHNSZXF1ZXN0Gikuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlNlbmREaWdpdHNSZXNwb25zZRJYCgdIb2xkTGVnEiUuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkhvbGRMZWdSZXF1ZXN0GiYuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkhvbGRMZWdSZXNwb25zZRJkCgtSZXRyaWV2ZUxlZxIpLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5SZXRyaWV2ZUxlZ1JlcXVlc3QaKi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUmV0cmlldmVMZWdSZXNwb25zZRJkCgtUcmFuc2ZlckxlZxIpLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5UcmFuc2ZlckxlZ1JlcXVlc3QaKi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuVHJhbnNmZXJMZWdSZXNwb25zZRJkCgtSZWRpcmVjdExlZxIpLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5SZWRpcmVjdExlZ1JlcXVlc3QaKi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUmVkaXJlY3RMZWdSZXNwb25zZRJeCglQaWNrdXBMZWcSJy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUGlja3VwTGVnUmVxdWVzdBooLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5QaWNrdXBMZWdSZXNwb25zZRJXCgZFdmVudHMSJC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuRXZlbnRzUmVxdWVzdBolLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5FdmVudHNSZXNwb25zZTABMoABChVTd2l0Y2hSZWdpc3RyeVNlcnZpY2USZwoMQXR0YWNoU3dpdGNoEiouc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkF0dGFjaFN3aXRjaFJlcXVlc3QaKy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuQXR0YWNoU3dpdGNoUmVzcG9uc2VCS1pJZ2l0aHViLmNvbS9zd2l0Y2hib2FyZC1wYngvc3dpdGNoYm9hcmQvZ2VuL3N3aXRjaGJvYXJkL3N3aXRjaC92MTtzd2l0Y2h2MWIGcHJvdG8z", [file_buf_validate_validate, file_google_protobuf_timestamp]);
+  fileDesc("Cipzd2l0Y2hib2FyZC9zd2l0Y2gvdjEvc3dpdGNoX3NlcnZpY2UucHJvdG8SFXN3aXRjaGJvYXJkLnN3aXRjaC52MSLQAQoMUm91dGluZ1RhYmxlEhkKCHJldmlzaW9uGAEgASgDQge6SAQiAigAEhYKBXJlYWxtGAIgASgJQge6SARyAhABEiMKEGV4dGVuc2lvbl9sZW5ndGgYAyABKAVCCbpIBhoEGAgoAhIZChF0cnVua19hY2Nlc3NfY29kZRgEIAEoCRIaChJvcGVyYXRvcl9leHRlbnNpb24YBSABKAkSMQoFdXNlcnMYBiADKAsyIi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUm91dGluZ1VzZXIiqAEKC1JvdXRpbmdVc2VyEhMKAmlkGAEgASgJQge6SARyAhABEiYKCWV4dGVuc2lvbhgCIAEoCUITukgQcg4yDF5bMC05XXsyLDh9JBIUCgxkaXNwbGF5X25hbWUYAyABKAkSDwoHdmlydHVhbBgEIAEoCBI1CgdkZXZpY2VzGAUgAygLMiQuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlJvdXRpbmdEZXZpY2UifAoNUm91dGluZ0RldmljZRITCgJpZBgBIAEoCUIHukgEcgIQARIdCgxzaXBfdXNlcm5hbWUYAiABKAlCB7pIBHICEAESGQoHaGExX21kNRgDIAEoCUIIukgFcgOYASASHAoKaGExX3NoYTI1NhgEIAEoCUIIukgFcgOYAUAiVgoYQXBwbHlSb3V0aW5nVGFibGVSZXF1ZXN0EjoKBXRhYmxlGAEgASgLMiMuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlJvdXRpbmdUYWJsZUIGukgDyAEBIi0KGUFwcGx5Um91dGluZ1RhYmxlUmVzcG9uc2USEAoIcmV2aXNpb24YASABKAMiwQEKDFJlZ2lzdHJhdGlvbhIRCglkZXZpY2VfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIUCgxzaXBfdXNlcm5hbWUYAyABKAkSDwoHY29udGFjdBgEIAEoCRIOCgZzb3VyY2UYBSABKAkSEQoJdHJhbnNwb3J0GAYgASgJEhIKCnVzZXJfYWdlbnQYByABKAkSLwoLZXhwaXJlX3RpbWUYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIhoKGExpc3RSZWdpc3RyYXRpb25zUmVxdWVzdCJXChlMaXN0UmVnaXN0cmF0aW9uc1Jlc3BvbnNlEjoKDXJlZ2lzdHJhdGlvbnMYASADKAsyIy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUmVnaXN0cmF0aW9uIs0DCgNMZWcSCgoCaWQYASABKAkSDwoHY2FsbF9pZBgCIAEoCRIuCgVzdGF0ZRgDIAEoDjIfLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MZWdTdGF0ZRI2CglkaXJlY3Rpb24YBCABKA4yIy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGVnRGlyZWN0aW9uEg8KB3VzZXJfaWQYBSABKAkSEQoJZGV2aWNlX2lkGAYgASgJEg4KBmRpYWxlZBgHIAEoCRIOCgZjYWxsZXIYCCABKAkSEwoLc2lwX2NhbGxfaWQYCSABKAkSDQoFY29kZWMYCiABKAkSLgoKc3RhcnRfdGltZRgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLYW5zd2VyX3RpbWUYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjQKCmVuZF9yZWFzb24YDSABKA4yIC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuRW5kUmVhc29uEhIKCnNpcF9zdGF0dXMYDiABKAUSDAoEaGVsZBgPIAEoCBIPCgdjYWxsaW5nGBAgASgIEg8KB2hvbGRpbmcYESABKAgiKQoOSG9sZExlZ1JlcXVlc3QSFwoGbGVnX2lkGAEgASgJQge6SARyAhABIhEKD0hvbGRMZWdSZXNwb25zZSItChJSZXRyaWV2ZUxlZ1JlcXVlc3QSFwoGbGVnX2lkGAEgASgJQge6SARyAhABIhUKE1JldHJpZXZlTGVnUmVzcG9uc2UiWwoSVHJhbnNmZXJMZWdSZXF1ZXN0EhcKBmxlZ19pZBgBIAEoCUIHukgEcgIQARIsCgtkZXN0aW5hdGlvbhgCIAEoCUIXukgUchIyEF5bMC05KiMrXXsxLDMyfSQiFQoTVHJhbnNmZXJMZWdSZXNwb25zZSJbChJSZWRpcmVjdExlZ1JlcXVlc3QSFwoGbGVnX2lkGAEgASgJQge6SARyAhABEiwKC2Rlc3RpbmF0aW9uGAIgASgJQhe6SBRyEjIQXlswLTkqIytdezEsMzJ9JCIVChNSZWRpcmVjdExlZ1Jlc3BvbnNlIkUKEFBpY2t1cExlZ1JlcXVlc3QSFwoGbGVnX2lkGAEgASgJQge6SARyAhABEhgKB3VzZXJfaWQYAiABKAlCB7pIBHICEAEiEwoRUGlja3VwTGVnUmVzcG9uc2UiKQoOUGFya0xlZ1JlcXVlc3QSFwoGbGVnX2lkGAEgASgJQge6SARyAhABIiAKD1BhcmtMZWdSZXNwb25zZRINCgVvcmJpdBgBIAEoCSJSChFVbnBhcmtDYWxsUmVxdWVzdBIjCgVvcmJpdBgBIAEoCUIUukgRcg8yDV5cKjhbMC05XXsyfSQSGAoHdXNlcl9pZBgCIAEoCUIHukgEcgIQASIUChJVbnBhcmtDYWxsUmVzcG9uc2UiWgoQT3JpZ2luYXRlUmVxdWVzdBIYCgd1c2VyX2lkGAEgASgJQge6SARyAhABEiwKC2Rlc3RpbmF0aW9uGAIgASgJQhe6SBRyEjIQXlswLTkqIytdezEsMzJ9JCIkChFPcmlnaW5hdGVSZXNwb25zZRIPCgdjYWxsX2lkGAEgASgJIngKEVNlbmREaWdpdHNSZXF1ZXN0EhcKBmxlZ19pZBgBIAEoCUIHukgEcgIQARIpCgZkaWdpdHMYAiABKAlCGbpIFnIUMhJeWzAtOSojQS1EXXsxLDMyfSQSHwoLZHVyYXRpb25fbXMYAyABKAVCCrpIBxoFGNAPKAAiFAoSU2VuZERpZ2l0c1Jlc3BvbnNlIhEKD0xpc3RMZWdzUmVxdWVzdCI8ChBMaXN0TGVnc1Jlc3BvbnNlEigKBGxlZ3MYASADKAsyGi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGVnIisKEEhhbmd1cExlZ1JlcXVlc3QSFwoGbGVnX2lkGAEgASgJQge6SARyAhABIhMKEUhhbmd1cExlZ1Jlc3BvbnNlIjAKDUV2ZW50c1JlcXVlc3QSHwoOYWZ0ZXJfc2VxdWVuY2UYASABKANCB7pIBCICKAAiPQoORXZlbnRzUmVzcG9uc2USKwoFZXZlbnQYASABKAsyHC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuRXZlbnQi7wEKBUV2ZW50EhAKCHNlcXVlbmNlGAEgASgDEigKBHRpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEkAKDHJlZ2lzdHJhdGlvbhgKIAEoCzIoLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5SZWdpc3RyYXRpb25FdmVudEgAEi4KA2xlZxgLIAEoCzIfLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MZWdFdmVudEgAEjAKBGR0bWYYDCABKAsyIC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuRHRtZkV2ZW50SABCBgoEa2luZCJfChFSZWdpc3RyYXRpb25FdmVudBI5CgxyZWdpc3RyYXRpb24YASABKAsyIy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUmVnaXN0cmF0aW9uEg8KB3JlbW92ZWQYAiABKAgiMwoITGVnRXZlbnQSJwoDbGVnGAEgASgLMhouc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkxlZyIqCglEdG1mRXZlbnQSDgoGbGVnX2lkGAEgASgJEg0KBWRpZ2l0GAIgASgJImQKE0F0dGFjaFN3aXRjaFJlcXVlc3QSFwoEbmFtZRgBIAEoCUIJukgGcgQQARhAEhUKA3VybBgCIAEoCUIIukgFcgOIAQESHQoLc2lwX2FkZHJlc3MYAyABKAlCCLpIBXIDGIABIjEKFEF0dGFjaFN3aXRjaFJlc3BvbnNlEhkKEWhlYXJ0YmVhdF9zZWNvbmRzGAEgASgFKn8KCExlZ1N0YXRlEhkKFUxFR19TVEFURV9VTlNQRUNJRklFRBAAEhQKEExFR19TVEFURV9UUllJTkcQARIVChFMRUdfU1RBVEVfUklOR0lORxACEhYKEkxFR19TVEFURV9BTlNXRVJFRBADEhMKD0xFR19TVEFURV9FTkRFRBAEKmQKDExlZ0RpcmVjdGlvbhIdChlMRUdfRElSRUNUSU9OX1VOU1BFQ0lGSUVEEAASGQoVTEVHX0RJUkVDVElPTl9JTkJPVU5EEAESGgoWTEVHX0RJUkVDVElPTl9PVVRCT1VORBACKr0CCglFbmRSZWFzb24SGgoWRU5EX1JFQVNPTl9VTlNQRUNJRklFRBAAEhUKEUVORF9SRUFTT05fTk9STUFMEAESEwoPRU5EX1JFQVNPTl9CVVNZEAISGAoURU5EX1JFQVNPTl9OT19BTlNXRVIQAxIXChNFTkRfUkVBU09OX1JFSkVDVEVEEAQSGgoWRU5EX1JFQVNPTl9VTlJFQUNIQUJMRRAFEhcKE0VORF9SRUFTT05fQ0FOQ0VMRUQQBhIcChhFTkRfUkVBU09OX01FRElBX1RJTUVPVVQQBxIYChRFTkRfUkVBU09OX0NPTU1BTkRFRBAIEhUKEUVORF9SRUFTT05fRkFJTEVEEAkSGgoWRU5EX1JFQVNPTl9UUkFOU0ZFUlJFRBAKEhUKEUVORF9SRUFTT05fUEFSS0VEEAsyiwsKDVN3aXRjaFNlcnZpY2USdgoRQXBwbHlSb3V0aW5nVGFibGUSLy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuQXBwbHlSb3V0aW5nVGFibGVSZXF1ZXN0GjAuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkFwcGx5Um91dGluZ1RhYmxlUmVzcG9uc2USewoRTGlzdFJlZ2lzdHJhdGlvbnMSLy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGlzdFJlZ2lzdHJhdGlvbnNSZXF1ZXN0GjAuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkxpc3RSZWdpc3RyYXRpb25zUmVzcG9uc2UiA5ACARJgCghMaXN0TGVncxImLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MaXN0TGVnc1JlcXVlc3QaJy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGlzdExlZ3NSZXNwb25zZSIDkAIBEl4KCUhhbmd1cExlZxInLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5IYW5ndXBMZWdSZXF1ZXN0Giguc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkhhbmd1cExlZ1Jlc3BvbnNlEl4KCU9yaWdpbmF0ZRInLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5PcmlnaW5hdGVSZXF1ZXN0Giguc3dpdGNoYm9hcmQuc3dpdGNoLnYxLk9yaWdpbmF0ZVJlc3BvbnNlEmEKClNlbmREaWdpdHMSKC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuU2VuZERpZ2l0c1JlcXVlc3QaKS5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuU2VuZERpZ2l0c1Jlc3BvbnNlElgKB0hvbGRMZWcSJS5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuSG9sZExlZ1JlcXVlc3QaJi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuSG9sZExlZ1Jlc3BvbnNlEmQKC1JldHJpZXZlTGVnEikuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlJldHJpZXZlTGVnUmVxdWVzdBoqLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5SZXRyaWV2ZUxlZ1Jlc3BvbnNlEmQKC1RyYW5zZmVyTGVnEikuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlRyYW5zZmVyTGVnUmVxdWVzdBoqLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5UcmFuc2ZlckxlZ1Jlc3BvbnNlEmQKC1JlZGlyZWN0TGVnEikuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlJlZGlyZWN0TGVnUmVxdWVzdBoqLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5SZWRpcmVjdExlZ1Jlc3BvbnNlEl4KCVBpY2t1cExlZxInLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5QaWNrdXBMZWdSZXF1ZXN0Giguc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlBpY2t1cExlZ1Jlc3BvbnNlElgKB1BhcmtMZWcSJS5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUGFya0xlZ1JlcXVlc3QaJi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUGFya0xlZ1Jlc3BvbnNlEmEKClVucGFya0NhbGwSKC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuVW5wYXJrQ2FsbFJlcXVlc3QaKS5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuVW5wYXJrQ2FsbFJlc3BvbnNlElcKBkV2ZW50cxIkLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5FdmVudHNSZXF1ZXN0GiUuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkV2ZW50c1Jlc3BvbnNlMAEygAEKFVN3aXRjaFJlZ2lzdHJ5U2VydmljZRJnCgxBdHRhY2hTd2l0Y2gSKi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuQXR0YWNoU3dpdGNoUmVxdWVzdBorLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5BdHRhY2hTd2l0Y2hSZXNwb25zZUJLWklnaXRodWIuY29tL3N3aXRjaGJvYXJkLXBieC9zd2l0Y2hib2FyZC9nZW4vc3dpdGNoYm9hcmQvc3dpdGNoL3YxO3N3aXRjaHYxYgZwcm90bzM", [file_buf_validate_validate, file_google_protobuf_timestamp]);
 
 /**
  * RoutingTable is what a switch needs to route basic calls alone.
@@ -646,6 +646,91 @@ export const PickupLegResponseSchema: GenMessage<PickupLegResponse> = /*@__PURE_
   messageDesc(file_switchboard_switch_v1_switch_service, 18);
 
 /**
+ * ParkLegRequest names the parking leg.
+ *
+ * @generated from message switchboard.switch.v1.ParkLegRequest
+ */
+export type ParkLegRequest = Message<"switchboard.switch.v1.ParkLegRequest"> & {
+  /**
+   * The leg whose user parks the call.
+   *
+   * @generated from field: string leg_id = 1;
+   */
+  legId: string;
+};
+
+/**
+ * Describes the message switchboard.switch.v1.ParkLegRequest.
+ * Use `create(ParkLegRequestSchema)` to create a new message.
+ */
+export const ParkLegRequestSchema: GenMessage<ParkLegRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_switch_v1_switch_service, 19);
+
+/**
+ * ParkLegResponse tells where the call waits.
+ *
+ * @generated from message switchboard.switch.v1.ParkLegResponse
+ */
+export type ParkLegResponse = Message<"switchboard.switch.v1.ParkLegResponse"> & {
+  /**
+   * The orbit, to dial or to pass to UnparkCall.
+   *
+   * @generated from field: string orbit = 1;
+   */
+  orbit: string;
+};
+
+/**
+ * Describes the message switchboard.switch.v1.ParkLegResponse.
+ * Use `create(ParkLegResponseSchema)` to create a new message.
+ */
+export const ParkLegResponseSchema: GenMessage<ParkLegResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_switch_v1_switch_service, 20);
+
+/**
+ * UnparkCallRequest names the orbit and who takes the call.
+ *
+ * @generated from message switchboard.switch.v1.UnparkCallRequest
+ */
+export type UnparkCallRequest = Message<"switchboard.switch.v1.UnparkCallRequest"> & {
+  /**
+   * The orbit, e.g. "*801".
+   *
+   * @generated from field: string orbit = 1;
+   */
+  orbit: string;
+
+  /**
+   * The user whose phones ring to take the call.
+   *
+   * @generated from field: string user_id = 2;
+   */
+  userId: string;
+};
+
+/**
+ * Describes the message switchboard.switch.v1.UnparkCallRequest.
+ * Use `create(UnparkCallRequestSchema)` to create a new message.
+ */
+export const UnparkCallRequestSchema: GenMessage<UnparkCallRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_switch_v1_switch_service, 21);
+
+/**
+ * UnparkCallResponse is empty.
+ *
+ * @generated from message switchboard.switch.v1.UnparkCallResponse
+ */
+export type UnparkCallResponse = Message<"switchboard.switch.v1.UnparkCallResponse"> & {
+};
+
+/**
+ * Describes the message switchboard.switch.v1.UnparkCallResponse.
+ * Use `create(UnparkCallResponseSchema)` to create a new message.
+ */
+export const UnparkCallResponseSchema: GenMessage<UnparkCallResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_switch_v1_switch_service, 22);
+
+/**
  * OriginateRequest says who calls whom.
  *
  * @generated from message switchboard.switch.v1.OriginateRequest
@@ -671,7 +756,7 @@ export type OriginateRequest = Message<"switchboard.switch.v1.OriginateRequest">
  * Use `create(OriginateRequestSchema)` to create a new message.
  */
 export const OriginateRequestSchema: GenMessage<OriginateRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 19);
+  messageDesc(file_switchboard_switch_v1_switch_service, 23);
 
 /**
  * OriginateResponse names the new call.
@@ -692,7 +777,7 @@ export type OriginateResponse = Message<"switchboard.switch.v1.OriginateResponse
  * Use `create(OriginateResponseSchema)` to create a new message.
  */
 export const OriginateResponseSchema: GenMessage<OriginateResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 20);
+  messageDesc(file_switchboard_switch_v1_switch_service, 24);
 
 /**
  * SendDigitsRequest carries digits to send.
@@ -727,7 +812,7 @@ export type SendDigitsRequest = Message<"switchboard.switch.v1.SendDigitsRequest
  * Use `create(SendDigitsRequestSchema)` to create a new message.
  */
 export const SendDigitsRequestSchema: GenMessage<SendDigitsRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 21);
+  messageDesc(file_switchboard_switch_v1_switch_service, 25);
 
 /**
  * SendDigitsResponse is empty.
@@ -742,7 +827,7 @@ export type SendDigitsResponse = Message<"switchboard.switch.v1.SendDigitsRespon
  * Use `create(SendDigitsResponseSchema)` to create a new message.
  */
 export const SendDigitsResponseSchema: GenMessage<SendDigitsResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 22);
+  messageDesc(file_switchboard_switch_v1_switch_service, 26);
 
 /**
  * ListLegsRequest is empty.
@@ -757,7 +842,7 @@ export type ListLegsRequest = Message<"switchboard.switch.v1.ListLegsRequest"> &
  * Use `create(ListLegsRequestSchema)` to create a new message.
  */
 export const ListLegsRequestSchema: GenMessage<ListLegsRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 23);
+  messageDesc(file_switchboard_switch_v1_switch_service, 27);
 
 /**
  * ListLegsResponse lists the legs in progress.
@@ -778,7 +863,7 @@ export type ListLegsResponse = Message<"switchboard.switch.v1.ListLegsResponse">
  * Use `create(ListLegsResponseSchema)` to create a new message.
  */
 export const ListLegsResponseSchema: GenMessage<ListLegsResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 24);
+  messageDesc(file_switchboard_switch_v1_switch_service, 28);
 
 /**
  * HangupLegRequest names the leg to end.
@@ -799,7 +884,7 @@ export type HangupLegRequest = Message<"switchboard.switch.v1.HangupLegRequest">
  * Use `create(HangupLegRequestSchema)` to create a new message.
  */
 export const HangupLegRequestSchema: GenMessage<HangupLegRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 25);
+  messageDesc(file_switchboard_switch_v1_switch_service, 29);
 
 /**
  * HangupLegResponse is empty.
@@ -814,7 +899,7 @@ export type HangupLegResponse = Message<"switchboard.switch.v1.HangupLegResponse
  * Use `create(HangupLegResponseSchema)` to create a new message.
  */
 export const HangupLegResponseSchema: GenMessage<HangupLegResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 26);
+  messageDesc(file_switchboard_switch_v1_switch_service, 30);
 
 /**
  * EventsRequest says where to start.
@@ -836,7 +921,7 @@ export type EventsRequest = Message<"switchboard.switch.v1.EventsRequest"> & {
  * Use `create(EventsRequestSchema)` to create a new message.
  */
 export const EventsRequestSchema: GenMessage<EventsRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 27);
+  messageDesc(file_switchboard_switch_v1_switch_service, 31);
 
 /**
  * EventsResponse carries one event.
@@ -857,7 +942,7 @@ export type EventsResponse = Message<"switchboard.switch.v1.EventsResponse"> & {
  * Use `create(EventsResponseSchema)` to create a new message.
  */
 export const EventsResponseSchema: GenMessage<EventsResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 28);
+  messageDesc(file_switchboard_switch_v1_switch_service, 32);
 
 /**
  * Event is something that happened on the switch.
@@ -916,7 +1001,7 @@ export type Event = Message<"switchboard.switch.v1.Event"> & {
  * Use `create(EventSchema)` to create a new message.
  */
 export const EventSchema: GenMessage<Event> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 29);
+  messageDesc(file_switchboard_switch_v1_switch_service, 33);
 
 /**
  * RegistrationEvent reports a binding change.
@@ -944,7 +1029,7 @@ export type RegistrationEvent = Message<"switchboard.switch.v1.RegistrationEvent
  * Use `create(RegistrationEventSchema)` to create a new message.
  */
 export const RegistrationEventSchema: GenMessage<RegistrationEvent> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 30);
+  messageDesc(file_switchboard_switch_v1_switch_service, 34);
 
 /**
  * LegEvent reports a leg's new state.
@@ -965,7 +1050,7 @@ export type LegEvent = Message<"switchboard.switch.v1.LegEvent"> & {
  * Use `create(LegEventSchema)` to create a new message.
  */
 export const LegEventSchema: GenMessage<LegEvent> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 31);
+  messageDesc(file_switchboard_switch_v1_switch_service, 35);
 
 /**
  * DtmfEvent reports a digit.
@@ -993,7 +1078,7 @@ export type DtmfEvent = Message<"switchboard.switch.v1.DtmfEvent"> & {
  * Use `create(DtmfEventSchema)` to create a new message.
  */
 export const DtmfEventSchema: GenMessage<DtmfEvent> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 32);
+  messageDesc(file_switchboard_switch_v1_switch_service, 36);
 
 /**
  * AttachSwitchRequest describes the switch.
@@ -1028,7 +1113,7 @@ export type AttachSwitchRequest = Message<"switchboard.switch.v1.AttachSwitchReq
  * Use `create(AttachSwitchRequestSchema)` to create a new message.
  */
 export const AttachSwitchRequestSchema: GenMessage<AttachSwitchRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 33);
+  messageDesc(file_switchboard_switch_v1_switch_service, 37);
 
 /**
  * AttachSwitchResponse tells the switch how often to re-attach.
@@ -1049,7 +1134,7 @@ export type AttachSwitchResponse = Message<"switchboard.switch.v1.AttachSwitchRe
  * Use `create(AttachSwitchResponseSchema)` to create a new message.
  */
 export const AttachSwitchResponseSchema: GenMessage<AttachSwitchResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 34);
+  messageDesc(file_switchboard_switch_v1_switch_service, 38);
 
 /**
  * LegState is the state of one call leg on the switch.
@@ -1215,6 +1300,13 @@ export enum EndReason {
    * @generated from enum value: END_REASON_TRANSFERRED = 10;
    */
   TRANSFERRED = 10,
+
+  /**
+   * The leg's user parked the call.
+   *
+   * @generated from enum value: END_REASON_PARKED = 11;
+   */
+  PARKED = 11,
 }
 
 /**
@@ -1362,6 +1454,30 @@ export const SwitchService: GenService<{
     methodKind: "unary";
     input: typeof PickupLegRequestSchema;
     output: typeof PickupLegResponseSchema;
+  },
+  /**
+   * ParkLeg parks the party bridged to a leg in a free orbit ("*801" …):
+   * it hears music there, the leg is hung up (END_REASON_PARKED), and
+   * dialling the orbit from a phone or UnparkCall takes the call. After the
+   * park timeout the parker's phones ring to take it back.
+   *
+   * @generated from rpc switchboard.switch.v1.SwitchService.ParkLeg
+   */
+  parkLeg: {
+    methodKind: "unary";
+    input: typeof ParkLegRequestSchema;
+    output: typeof ParkLegResponseSchema;
+  },
+  /**
+   * UnparkCall rings a user's phones to take the call parked in an orbit.
+   * NOT_FOUND when the orbit is empty.
+   *
+   * @generated from rpc switchboard.switch.v1.SwitchService.UnparkCall
+   */
+  unparkCall: {
+    methodKind: "unary";
+    input: typeof UnparkCallRequestSchema;
+    output: typeof UnparkCallResponseSchema;
   },
   /**
    * Events streams what happens on the switch, in sequence order, starting
