@@ -22,10 +22,11 @@ type Call struct {
 	media  *media
 	local  *sdpneg.Local
 
-	mu     sync.Mutex
-	ended  chan struct{}
-	closed bool
-	held   bool // the other side put us on hold
+	mu       sync.Mutex
+	ended    chan struct{}
+	closed   bool
+	held     bool     // the other side put us on hold
+	notified []string // NOTIFY bodies received (REFER progress)
 	// From is the calling party as the phone sees it (From header).
 	From string
 }
@@ -362,4 +363,24 @@ func (p *Phone) DialRaw(ctx context.Context, number string, body []byte) (int, e
 	_ = sess.Ack(ctx)
 	_ = sess.Bye(ctx)
 	return sess.InviteResponse.StatusCode, nil
+}
+
+// Refer asks the switch to transfer the other party to number (a blind
+// transfer from the phone's transfer button, RFC 3515) and returns the
+// final status of the REFER (202 when accepted).
+func (c *Call) Refer(ctx context.Context, number string) (int, error) {
+	req := sip.NewRequest(sip.REFER, c.remoteTarget())
+	req.AppendHeader(&sip.ReferToHeader{Address: sip.Uri{Scheme: "sip", User: number, Host: host(c.phone.cfg.Server)}})
+	res, err := c.do(ctx, req)
+	if err != nil {
+		return 0, err
+	}
+	return res.StatusCode, nil
+}
+
+// Notified returns the NOTIFY bodies the call received (REFER progress).
+func (c *Call) Notified() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.notified...)
 }

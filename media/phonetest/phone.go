@@ -106,6 +106,14 @@ func Start(cfg Config) (*Phone, error) {
 	p.srv.OnAck(p.onAck)
 	p.srv.OnBye(p.onBye)
 	p.srv.OnInfo(func(req *sip.Request, tx sip.ServerTransaction) { respond(tx, req, 200, "OK") })
+	p.srv.OnNotify(func(req *sip.Request, tx sip.ServerTransaction) {
+		if c := p.find(req); c != nil && len(req.Body()) > 0 {
+			c.mu.Lock()
+			c.notified = append(c.notified, string(req.Body()))
+			c.mu.Unlock()
+		}
+		respond(tx, req, 200, "OK")
+	})
 	p.srv.OnOptions(func(req *sip.Request, tx sip.ServerTransaction) { respond(tx, req, 200, "OK") })
 	go func() { _ = p.srv.ServeUDP(conn) }()
 	if !sipua.WaitListening(p.ua.TransportLayer(), "udp", p.addr.String(), 5*time.Second) {

@@ -157,12 +157,12 @@ func contactExpires(c *sip.ContactHeader, def int) int {
 // handleOptions answers OPTIONS (keep-alives and capability queries).
 func (u *UA) handleOptions(req *sip.Request, tx sip.ServerTransaction) {
 	u.respond(tx, req, 200, "OK",
-		sip.NewHeader("Allow", "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO"),
+		sip.NewHeader("Allow", "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, REFER, NOTIFY"),
 		sip.NewHeader("Accept", "application/sdp, application/dtmf-relay"))
 }
 
 // handleNoRoute answers methods the switch does not support.
 func (u *UA) handleNoRoute(req *sip.Request, tx sip.ServerTransaction) {
 	u.respond(tx, req, 405, "Method Not Allowed",
-		sip.NewHeader("Allow", "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO"))
+		sip.NewHeader("Allow", "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, REFER, NOTIFY"))
 }

@@ -82,6 +82,7 @@ func New(opts ...Option) (*UA, error) {
 	u.server.OnBye(u.handleBye)
 	u.server.OnCancel(u.handleCancel)
 	u.server.OnInfo(u.handleInfo)
+	u.server.OnRefer(u.handleRefer)
 	u.server.OnNoRoute(u.handleNoRoute)
 	return u, nil
 }

@@ -9,17 +9,15 @@ import (
 // transferring leg is hung up with EndTransferred. The transferred party
 // stays in the same call (same call id).
 func (u *UA) Transfer(legID, dest string) error {
-	c := u.calls.leg(legID)
-	if c == nil {
-		return ErrUnknownLeg
-	}
-	route := u.table.Load().Resolve(dest)
-	if route.Kind != routing.ToUser {
-		return ErrUnknownDestination
-	}
-	targets, code, _ := u.targets(route, nil)
-	if code != 0 {
-		return ErrNotRegistered
+	return u.transfer(legID, dest, nil)
+}
+
+// transfer does Transfer; before, when set, runs just before the
+// transferring leg is hung up (a REFER's NOTIFY).
+func (u *UA) transfer(legID, dest string, before func()) error {
+	c, route, targets, err := u.transferTargets(legID, dest)
+	if err != nil {
+		return err
 	}
 	c.mu.Lock()
 	l, stay := c.pair(legID)
@@ -30,10 +28,37 @@ func (u *UA) Transfer(legID, dest string) error {
 	c2 := c.detach(l, stay, EndTransferred)
 	c2.dialed = dest
 	go func() {
+		if before != nil {
+			before()
+		}
 		c.hangup(EndTransferred)
 		c2.ring(targets, route.User)
 	}()
 	return nil
+}
+
+// transferTargets checks that a leg's call can be transferred to dest and
+// returns the call, the route and the devices to ring.
+func (u *UA) transferTargets(legID, dest string) (*call, routing.Route, []Binding, error) {
+	c := u.calls.leg(legID)
+	if c == nil {
+		return nil, routing.Route{}, nil, ErrUnknownLeg
+	}
+	route := u.table.Load().Resolve(dest)
+	if route.Kind != routing.ToUser {
+		return nil, route, nil, ErrUnknownDestination
+	}
+	targets, code, _ := u.targets(route, nil)
+	if code != 0 {
+		return nil, route, nil, ErrNotRegistered
+	}
+	c.mu.Lock()
+	l, _ := c.pair(legID)
+	c.mu.Unlock()
+	if l == nil {
+		return nil, route, nil, ErrNotConnected
+	}
+	return c, route, targets, nil
 }
 
 // stayNumber is the extension shown for the transferred party.

@@ -3,6 +3,7 @@ package switchsvc_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -658,5 +659,36 @@ func TestParkAndUnpark(t *testing.T) {
 	_, err = cl.UnparkCall(ctxT(t), &switchv1.UnparkCallRequest{Orbit: res.GetOrbit(), UserId: "user-1003"})
 	if connect.CodeOf(err) != connect.CodeNotFound {
 		t.Fatalf("unpark of an empty orbit: %v", err)
+	}
+}
+
+// TestReferFromPhone: alice's phone transfers bob to carol with REFER;
+// alice gets 202, a NOTIFY with 200, then BYE; bob and carol talk.
+func TestReferFromPhone(t *testing.T) {
+	t.Parallel()
+	sw := startSwitch(t, switchsvcConfig(), user{Ext: "1001", Devices: []string{"alice"}},
+		user{Ext: "1002", Devices: []string{"bob"}}, user{Ext: "1003", Devices: []string{"carol"}})
+	alice := sw.phone(t, "alice", phonetest.AutoAnswer)
+	bob := sw.phone(t, "bob", phonetest.AutoAnswer)
+	carol := sw.phone(t, "carol", phonetest.AutoAnswer)
+	call, err := alice.Dial(ctxT(t), "1002")
+	if err != nil {
+		t.Fatal(err)
+	}
+	atBob := <-bob.Incoming
+	if code, err := call.Refer(ctxT(t), "4711"); err != nil || code != 404 {
+		t.Fatalf("REFER to an unknown number: %d %v", code, err)
+	}
+	if code, err := call.Refer(ctxT(t), "1003"); err != nil || code != 202 {
+		t.Fatalf("REFER: %d %v", code, err)
+	}
+	<-call.Ended()
+	if n := call.Notified(); len(n) == 0 || !strings.Contains(n[len(n)-1], "200 OK") {
+		t.Errorf("NOTIFY bodies %q, want a 200 OK sipfrag", n)
+	}
+	atCarol := <-carol.Incoming
+	atBob.PlayTone(1000)
+	if err := atCarol.WaitTone(ctxT(t), 1000); err != nil {
+		t.Fatal("carol does not hear bob after the phone's transfer")
 	}
 }
