@@ -26,6 +26,9 @@ func (h *callControlHandler) MakeCall(ctx context.Context, req *callcontrolv1.Ma
 	if err := h.ready(); err != nil {
 		return nil, err
 	}
+	if err := h.guardLine(ctx, req.GetLine()); err != nil {
+		return nil, err
+	}
 	c, err := h.svc.MakeCall(ctx, req.GetLine(), req.GetDestination(), req.GetIdempotencyKey())
 	if err != nil {
 		return nil, err
@@ -37,11 +40,17 @@ func (h *callControlHandler) Drop(ctx context.Context, req *callcontrolv1.DropRe
 	if err := h.ready(); err != nil {
 		return nil, err
 	}
+	if err := h.guardCall(ctx, req.GetCallId()); err != nil {
+		return nil, err
+	}
 	return &callcontrolv1.DropResponse{}, h.svc.Drop(ctx, req.GetCallId(), req.GetExpectedVersion())
 }
 
 func (h *callControlHandler) SendDigits(ctx context.Context, req *callcontrolv1.SendDigitsRequest) (*callcontrolv1.SendDigitsResponse, error) {
 	if err := h.ready(); err != nil {
+		return nil, err
+	}
+	if err := h.guardCall(ctx, req.GetCallId()); err != nil {
 		return nil, err
 	}
 	return &callcontrolv1.SendDigitsResponse{}, h.svc.SendDigits(ctx, req.GetCallId(), req.GetDigits())
@@ -51,11 +60,17 @@ func (h *callControlHandler) Hold(ctx context.Context, req *callcontrolv1.HoldRe
 	if err := h.ready(); err != nil {
 		return nil, err
 	}
+	if err := h.guardCall(ctx, req.GetCallId()); err != nil {
+		return nil, err
+	}
 	return &callcontrolv1.HoldResponse{}, h.svc.Hold(ctx, req.GetCallId(), req.GetExpectedVersion())
 }
 
 func (h *callControlHandler) Retrieve(ctx context.Context, req *callcontrolv1.RetrieveRequest) (*callcontrolv1.RetrieveResponse, error) {
 	if err := h.ready(); err != nil {
+		return nil, err
+	}
+	if err := h.guardCall(ctx, req.GetCallId()); err != nil {
 		return nil, err
 	}
 	return &callcontrolv1.RetrieveResponse{}, h.svc.Retrieve(ctx, req.GetCallId(), req.GetExpectedVersion())
@@ -65,6 +80,9 @@ func (h *callControlHandler) BlindTransfer(ctx context.Context, req *callcontrol
 	if err := h.ready(); err != nil {
 		return nil, err
 	}
+	if err := h.guardCall(ctx, req.GetCallId()); err != nil {
+		return nil, err
+	}
 	return &callcontrolv1.BlindTransferResponse{}, h.svc.BlindTransfer(ctx, req.GetCallId(), req.GetDestination(), req.GetExpectedVersion())
 }
 
@@ -72,11 +90,17 @@ func (h *callControlHandler) Redirect(ctx context.Context, req *callcontrolv1.Re
 	if err := h.ready(); err != nil {
 		return nil, err
 	}
+	if err := h.guardCall(ctx, req.GetCallId()); err != nil {
+		return nil, err
+	}
 	return &callcontrolv1.RedirectResponse{}, h.svc.Redirect(ctx, req.GetCallId(), req.GetDestination())
 }
 
 func (h *callControlHandler) Pickup(ctx context.Context, req *callcontrolv1.PickupRequest) (*callcontrolv1.PickupResponse, error) {
 	if err := h.ready(); err != nil {
+		return nil, err
+	}
+	if err := h.guardLine(ctx, req.GetLine()); err != nil {
 		return nil, err
 	}
 	id, err := h.svc.Pickup(ctx, req.GetLine(), req.GetCallId())
@@ -90,6 +114,9 @@ func (h *callControlHandler) Park(ctx context.Context, req *callcontrolv1.ParkRe
 	if err := h.ready(); err != nil {
 		return nil, err
 	}
+	if err := h.guardCall(ctx, req.GetCallId()); err != nil {
+		return nil, err
+	}
 	orbit, err := h.svc.Park(ctx, req.GetCallId())
 	if err != nil {
 		return nil, err
@@ -101,11 +128,17 @@ func (h *callControlHandler) Unpark(ctx context.Context, req *callcontrolv1.Unpa
 	if err := h.ready(); err != nil {
 		return nil, err
 	}
+	if err := h.guardLine(ctx, req.GetLine()); err != nil {
+		return nil, err
+	}
 	return &callcontrolv1.UnparkResponse{}, h.svc.Unpark(ctx, req.GetLine(), req.GetOrbit())
 }
 
-func (h *callControlHandler) GetCall(_ context.Context, req *callcontrolv1.GetCallRequest) (*callcontrolv1.GetCallResponse, error) {
+func (h *callControlHandler) GetCall(ctx context.Context, req *callcontrolv1.GetCallRequest) (*callcontrolv1.GetCallResponse, error) {
 	if err := h.ready(); err != nil {
+		return nil, err
+	}
+	if err := h.guardCall(ctx, req.GetCallId()); err != nil {
 		return nil, err
 	}
 	c, err := h.svc.GetCall(req.GetCallId())
@@ -115,11 +148,15 @@ func (h *callControlHandler) GetCall(_ context.Context, req *callcontrolv1.GetCa
 	return &callcontrolv1.GetCallResponse{Call: callToProto(c)}, nil
 }
 
-func (h *callControlHandler) ListCalls(_ context.Context, req *callcontrolv1.ListCallsRequest) (*callcontrolv1.ListCallsResponse, error) {
+func (h *callControlHandler) ListCalls(ctx context.Context, req *callcontrolv1.ListCallsRequest) (*callcontrolv1.ListCallsResponse, error) {
 	if err := h.ready(); err != nil {
 		return nil, err
 	}
-	calls, seq := h.svc.ListCalls(req.GetLines())
+	lines, err := h.lines(ctx, req.GetLines())
+	if err != nil {
+		return nil, err
+	}
+	calls, seq := h.svc.ListCalls(lines)
 	return &callcontrolv1.ListCallsResponse{Calls: mapSlice(calls, callToProto), Sequence: seq}, nil
 }
 
@@ -127,10 +164,14 @@ func (h *callControlHandler) WatchEvents(ctx context.Context, req *callcontrolv1
 	if err := h.ready(); err != nil {
 		return err
 	}
+	lines, err := h.lines(ctx, req.GetLines())
+	if err != nil {
+		return err
+	}
 	if err := stream.SendHeaders(); err != nil {
 		return err
 	}
-	return h.svc.Watch(ctx, req.GetLines(), req.GetAfterSequence(), func(ev callcontrol.Event) error {
+	return h.svc.Watch(ctx, lines, req.GetAfterSequence(), func(ev callcontrol.Event) error {
 		return stream.Send(&callcontrolv1.WatchEventsResponse{Event: eventToProto(ev)})
 	})
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/switchboard-pbx/switchboard/server/auth"
 	"github.com/switchboard-pbx/switchboard/server/callcontrol"
 	"github.com/switchboard-pbx/switchboard/server/config"
+	"github.com/switchboard-pbx/switchboard/server/derrors"
 	"github.com/switchboard-pbx/switchboard/server/store"
 	"github.com/switchboard-pbx/switchboard/server/tms"
 )
@@ -142,7 +143,12 @@ func (a *App) openStore(ctx context.Context) error {
 	}
 	a.store = st
 	a.Config = config.NewService(st, config.WithLogger(a.log))
-	a.Tokens = auth.NewService(st)
+	a.Tokens = auth.NewService(st, auth.WithUserCheck(func(ctx context.Context, id string) error {
+		if _, err := a.Config.GetUser(ctx, id); err != nil {
+			return derrors.New(derrors.NotFound, "user_id", "user %s does not exist", id)
+		}
+		return nil
+	}))
 	return nil
 }
 

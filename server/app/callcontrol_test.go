@@ -413,3 +413,64 @@ func TestParkFromAPI(t *testing.T) {
 	_, err = c.Calls.Unpark(ctx, &callcontrolv1.UnparkRequest{Line: "2003", Orbit: res.GetOrbit()})
 	wantCode(t, err, connect.CodeNotFound, "orbit")
 }
+
+// TestUserScopedToken: a token for 2001 controls and sees 2001's calls
+// only, and nothing of the configuration.
+func TestUserScopedToken(t *testing.T) {
+	t.Parallel()
+	srv := apptest.Start(t, apptest.Options{Switch: true})
+	admin := srv.Clients("connect", srv.AdminToken)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	createUsers(ctx, t, admin)
+	users, err := admin.Config.ListUsers(ctx, &configv1.ListUsersRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var aliceID string
+	for _, u := range users.GetUsers() {
+		if u.GetExtension() == "2001" {
+			aliceID = u.GetId()
+		}
+	}
+	_, err = admin.Tokens.CreateToken(ctx, &authv1.CreateTokenRequest{Name: "x", Scope: authv1.Scope_SCOPE_USER})
+	wantCode(t, err, connect.CodeInvalidArgument, "user_id")
+	_, err = admin.Tokens.CreateToken(ctx, &authv1.CreateTokenRequest{Name: "y", Scope: authv1.Scope_SCOPE_USER,
+		UserId: "01900000-0000-7000-8000-000000000000"})
+	wantCode(t, err, connect.CodeNotFound, "user_id")
+	tok, err := admin.Tokens.CreateToken(ctx, &authv1.CreateTokenRequest{Name: "alice-crm", Scope: authv1.Scope_SCOPE_USER, UserId: aliceID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine := srv.Clients("connect", tok.GetSecret())
+	alice := registerAt(ctx, t, srv.SIPAddr, "alice")
+	bob := registerAt(ctx, t, srv.SIPAddr, "bob")
+	_, err = mine.Calls.MakeCall(ctx, &callcontrolv1.MakeCallRequest{Line: "2002", Destination: "2001"})
+	wantCode(t, err, connect.CodePermissionDenied, "2001")
+	_, err = mine.Calls.WatchEvents(ctx, &callcontrolv1.WatchEventsRequest{Lines: []string{"2002"}})
+	if err == nil {
+		s, _ := mine.Calls.WatchEvents(ctx, &callcontrolv1.WatchEventsRequest{Lines: []string{"2002"}})
+		_, err = s.Receive()
+	}
+	wantCode(t, err, connect.CodePermissionDenied)
+	_, err = mine.Config.ListUsers(ctx, &configv1.ListUsersRequest{})
+	wantCode(t, err, connect.CodePermissionDenied)
+	w := watch(ctx, t, mine, 0)
+	if _, err := mine.Calls.MakeCall(ctx, &callcontrolv1.MakeCallRequest{Line: "2001", Destination: "2002"}); err != nil {
+		t.Fatal(err)
+	}
+	<-alice.Incoming
+	<-bob.Incoming
+	connected := w.until(t, "2001", callcontrolv1.CallState_CALL_STATE_CONNECTED)
+	for _, ev := range w.seen {
+		if ev.GetLine() != "2001" {
+			t.Fatalf("a user token saw an event of line %s", ev.GetLine())
+		}
+	}
+	theirs := strings.TrimSuffix(connected.GetId(), "2001") + "2002"
+	_, err = mine.Calls.Drop(ctx, &callcontrolv1.DropRequest{CallId: theirs})
+	wantCode(t, err, connect.CodePermissionDenied)
+	if _, err := mine.Calls.Drop(ctx, &callcontrolv1.DropRequest{CallId: connected.GetId()}); err != nil {
+		t.Fatal(err)
+	}
+}

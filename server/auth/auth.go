@@ -18,16 +18,44 @@ type Scope int
 const (
 	ScopeAdmin Scope = 1 // everything
 	ScopeRead  Scope = 2 // read configuration and state
+	ScopeUser  Scope = 3 // call control on one user's own lines
 )
 
-// Allows reports whether a token with scope s may call a procedure that
-// needs scope need.
-func (s Scope) Allows(need Scope) bool {
+// Need is what a procedure requires of a token.
+type Need int
+
+// Needs, from the most open.
+const (
+	NeedRead      Need = iota + 1 // admin or read tokens
+	NeedLines                     // admin tokens, or user tokens for their own lines (the handler checks which)
+	NeedLinesRead                 // admin, read, or user tokens (user tokens see their own lines only)
+	NeedAdmin                     // admin tokens only
+)
+
+// String names the need for error messages.
+func (n Need) String() string {
+	switch n {
+	case NeedRead:
+		return "a read or admin token"
+	case NeedLines:
+		return "an admin token, or a user token for its own lines"
+	case NeedLinesRead:
+		return "a read, admin or user token"
+	default:
+		return "an admin token"
+	}
+}
+
+// Allows reports whether a token with scope s may call a procedure with
+// need n.
+func (s Scope) Allows(n Need) bool {
 	switch s {
 	case ScopeAdmin:
 		return true
 	case ScopeRead:
-		return need == ScopeRead
+		return n == NeedRead || n == NeedLinesRead
+	case ScopeUser:
+		return n == NeedLines || n == NeedLinesRead
 	default:
 		return false
 	}
@@ -40,6 +68,8 @@ func (s Scope) String() string {
 		return "admin"
 	case ScopeRead:
 		return "read"
+	case ScopeUser:
+		return "user"
 	default:
 		return "unknown"
 	}
@@ -51,6 +81,7 @@ type Token struct {
 	Name    string
 	Scope   Scope
 	Hash    string // hex SHA-256 of the secret
+	UserID  string // the user of a ScopeUser token
 	Created time.Time
 }
 

@@ -16,19 +16,46 @@ const secretPrefix = "sbt_"
 
 // Service issues, lists, revokes and checks tokens.
 type Service struct {
-	store Store
+	store     Store
+	userCheck func(ctx context.Context, id string) error
+}
+
+// Option configures a Service.
+type Option func(*Service)
+
+// WithUserCheck sets how a user-scoped token's user is checked to exist
+// (the configuration's GetUser); its error is returned as is.
+func WithUserCheck(fn func(ctx context.Context, id string) error) Option {
+	return func(s *Service) { s.userCheck = fn }
 }
 
 // NewService returns a Service over store.
-func NewService(store Store) *Service { return &Service{store: store} }
+func NewService(store Store, opts ...Option) *Service {
+	s := &Service{store: store}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
 
 // Create issues a token and returns it with its secret, which is not kept.
-func (s *Service) Create(ctx context.Context, name string, scope Scope) (*Token, string, error) {
-	if scope != ScopeAdmin && scope != ScopeRead {
-		return nil, "", derrors.New(derrors.InvalidArgument, "scope", "must be admin or read")
+// A user-scoped token names its user; the others name none.
+func (s *Service) Create(ctx context.Context, name string, scope Scope, userID string) (*Token, string, error) {
+	switch {
+	case scope != ScopeAdmin && scope != ScopeRead && scope != ScopeUser:
+		return nil, "", derrors.New(derrors.InvalidArgument, "scope", "must be admin, read or user")
+	case scope == ScopeUser && userID == "":
+		return nil, "", derrors.New(derrors.InvalidArgument, "user_id", "is required for a user-scoped token")
+	case scope != ScopeUser && userID != "":
+		return nil, "", derrors.New(derrors.InvalidArgument, "user_id", "only user-scoped tokens name a user")
+	}
+	if userID != "" && s.userCheck != nil {
+		if err := s.userCheck(ctx, userID); err != nil {
+			return nil, "", err
+		}
 	}
 	secret := newSecret()
-	t, err := s.store.CreateToken(ctx, &Token{Name: name, Scope: scope, Hash: Hash(secret)})
+	t, err := s.store.CreateToken(ctx, &Token{Name: name, Scope: scope, Hash: Hash(secret), UserID: userID})
 	if err != nil {
 		return nil, "", err
 	}
@@ -63,7 +90,7 @@ func (s *Service) EnsureAdmin(ctx context.Context) (string, error) {
 	if err != nil || n > 0 {
 		return "", err
 	}
-	_, secret, err := s.Create(ctx, "admin", ScopeAdmin)
+	_, secret, err := s.Create(ctx, "admin", ScopeAdmin, "")
 	return secret, err
 }
 

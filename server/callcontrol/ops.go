@@ -304,3 +304,12 @@ func (s *Service) ListCalls(lines []string) ([]Call, int64) {
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, s.events.Last()
 }
+
+// LineOf returns the extension of a user (the line a user token acts on).
+func (s *Service) LineOf(ctx context.Context, userID string) (string, error) {
+	u, err := s.cfg.GetUser(ctx, userID)
+	if err != nil {
+		return "", derrors.New(derrors.PermissionDenied, "", "the token's user no longer exists")
+	}
+	return u.Extension, nil
+}

@@ -22,6 +22,7 @@ func (s *Store) CreateToken(ctx context.Context, in *auth.Token) (*auth.Token, e
 	out.ID, out.Created = id, now()
 	err = s.client.Token.Create().
 		SetID(out.ID).SetName(out.Name).SetScope(int(out.Scope)).SetHash(out.Hash).SetCreated(out.Created).
+		SetUserID(out.UserID).
 		Exec(ctx)
 	if err != nil {
 		return nil, mapWriteErr(err, "token "+out.Name,
@@ -76,6 +77,7 @@ func tokenFromEnt(e *ent.Token) *auth.Token {
 		Name:    e.Name,
 		Scope:   auth.Scope(e.Scope),
 		Hash:    e.Hash,
+		UserID:  e.UserID,
 		Created: e.Created.UTC(),
 	}
 }

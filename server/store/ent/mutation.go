@@ -5270,6 +5270,7 @@ type TokenMutation struct {
 	name          *string
 	scope         *int
 	addscope      *int
+	user_id       *string
 	hash          *string
 	created       *time.Time
 	clearedFields map[string]struct{}
@@ -5474,6 +5475,55 @@ func (m *TokenMutation) ResetScope() {
 	m.addscope = nil
 }
 
+// SetUserID sets the "user_id" field.
+func (m *TokenMutation) SetUserID(s string) {
+	m.user_id = &s
+}
+
+// UserID returns the value of the "user_id" field in the mutation.
+func (m *TokenMutation) UserID() (r string, exists bool) {
+	v := m.user_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUserID returns the old "user_id" field's value of the Token entity.
+// If the Token object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TokenMutation) OldUserID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUserID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUserID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUserID: %w", err)
+	}
+	return oldValue.UserID, nil
+}
+
+// ClearUserID clears the value of the "user_id" field.
+func (m *TokenMutation) ClearUserID() {
+	m.user_id = nil
+	m.clearedFields[token.FieldUserID] = struct{}{}
+}
+
+// UserIDCleared returns if the "user_id" field was cleared in this mutation.
+func (m *TokenMutation) UserIDCleared() bool {
+	_, ok := m.clearedFields[token.FieldUserID]
+	return ok
+}
+
+// ResetUserID resets all changes to the "user_id" field.
+func (m *TokenMutation) ResetUserID() {
+	m.user_id = nil
+	delete(m.clearedFields, token.FieldUserID)
+}
+
 // SetHash sets the "hash" field.
 func (m *TokenMutation) SetHash(s string) {
 	m.hash = &s
@@ -5580,12 +5630,15 @@ func (m *TokenMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *TokenMutation) Fields() []string {
-	fields := make([]string, 0, 4)
+	fields := make([]string, 0, 5)
 	if m.name != nil {
 		fields = append(fields, token.FieldName)
 	}
 	if m.scope != nil {
 		fields = append(fields, token.FieldScope)
+	}
+	if m.user_id != nil {
+		fields = append(fields, token.FieldUserID)
 	}
 	if m.hash != nil {
 		fields = append(fields, token.FieldHash)
@@ -5605,6 +5658,8 @@ func (m *TokenMutation) Field(name string) (ent.Value, bool) {
 		return m.Name()
 	case token.FieldScope:
 		return m.Scope()
+	case token.FieldUserID:
+		return m.UserID()
 	case token.FieldHash:
 		return m.Hash()
 	case token.FieldCreated:
@@ -5622,6 +5677,8 @@ func (m *TokenMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldName(ctx)
 	case token.FieldScope:
 		return m.OldScope(ctx)
+	case token.FieldUserID:
+		return m.OldUserID(ctx)
 	case token.FieldHash:
 		return m.OldHash(ctx)
 	case token.FieldCreated:
@@ -5648,6 +5705,13 @@ func (m *TokenMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetScope(v)
+		return nil
+	case token.FieldUserID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUserID(v)
 		return nil
 	case token.FieldHash:
 		v, ok := value.(string)
@@ -5707,7 +5771,11 @@ func (m *TokenMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *TokenMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(token.FieldUserID) {
+		fields = append(fields, token.FieldUserID)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -5720,6 +5788,11 @@ func (m *TokenMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *TokenMutation) ClearField(name string) error {
+	switch name {
+	case token.FieldUserID:
+		m.ClearUserID()
+		return nil
+	}
 	return fmt.Errorf("unknown Token nullable field %s", name)
 }
 
@@ -5732,6 +5805,9 @@ func (m *TokenMutation) ResetField(name string) error {
 		return nil
 	case token.FieldScope:
 		m.ResetScope()
+		return nil
+	case token.FieldUserID:
+		m.ResetUserID()
 		return nil
 	case token.FieldHash:
 		m.ResetHash()

@@ -184,7 +184,7 @@ func init() {
 	// token.NameValidator is a validator for the "name" field. It is called by the builders before save.
 	token.NameValidator = tokenDescName.Validators[0].(func(string) error)
 	// tokenDescHash is the schema descriptor for hash field.
-	tokenDescHash := tokenFields[3].Descriptor()
+	tokenDescHash := tokenFields[4].Descriptor()
 	// token.HashValidator is a validator for the "hash" field. It is called by the builders before save.
 	token.HashValidator = tokenDescHash.Validators[0].(func(string) error)
 	// tokenDescID is the schema descriptor for id field.

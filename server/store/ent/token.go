@@ -21,6 +21,8 @@ type Token struct {
 	Name string `json:"name,omitempty"`
 	// Scope holds the value of the "scope" field.
 	Scope int `json:"scope,omitempty"`
+	// UserID holds the value of the "user_id" field.
+	UserID string `json:"user_id,omitempty"`
 	// Hash holds the value of the "hash" field.
 	Hash string `json:"hash,omitempty"`
 	// Created holds the value of the "created" field.
@@ -35,7 +37,7 @@ func (*Token) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case token.FieldScope:
 			values[i] = new(sql.NullInt64)
-		case token.FieldID, token.FieldName, token.FieldHash:
+		case token.FieldID, token.FieldName, token.FieldUserID, token.FieldHash:
 			values[i] = new(sql.NullString)
 		case token.FieldCreated:
 			values[i] = new(sql.NullTime)
@@ -71,6 +73,12 @@ func (_m *Token) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field scope", values[i])
 			} else if value.Valid {
 				_m.Scope = int(value.Int64)
+			}
+		case token.FieldUserID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field user_id", values[i])
+			} else if value.Valid {
+				_m.UserID = value.String
 			}
 		case token.FieldHash:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -125,6 +133,9 @@ func (_m *Token) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("scope=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Scope))
+	builder.WriteString(", ")
+	builder.WriteString("user_id=")
+	builder.WriteString(_m.UserID)
 	builder.WriteString(", ")
 	builder.WriteString("hash=")
 	builder.WriteString(_m.Hash)

@@ -32,6 +32,20 @@ func (_c *TokenCreate) SetScope(v int) *TokenCreate {
 	return _c
 }
 
+// SetUserID sets the "user_id" field.
+func (_c *TokenCreate) SetUserID(v string) *TokenCreate {
+	_c.mutation.SetUserID(v)
+	return _c
+}
+
+// SetNillableUserID sets the "user_id" field if the given value is not nil.
+func (_c *TokenCreate) SetNillableUserID(v *string) *TokenCreate {
+	if v != nil {
+		_c.SetUserID(*v)
+	}
+	return _c
+}
+
 // SetHash sets the "hash" field.
 func (_c *TokenCreate) SetHash(v string) *TokenCreate {
 	_c.mutation.SetHash(v)
@@ -153,6 +167,10 @@ func (_c *TokenCreate) createSpec() (*Token, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Scope(); ok {
 		_spec.SetField(token.FieldScope, field.TypeInt, value)
 		_node.Scope = value
+	}
+	if value, ok := _c.mutation.UserID(); ok {
+		_spec.SetField(token.FieldUserID, field.TypeString, value)
+		_node.UserID = value
 	}
 	if value, ok := _c.mutation.Hash(); ok {
 		_spec.SetField(token.FieldHash, field.TypeString, value)

@@ -125,6 +125,9 @@ func (_u *TokenUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.AddedScope(); ok {
 		_spec.AddField(token.FieldScope, field.TypeInt, value)
 	}
+	if _u.mutation.UserIDCleared() {
+		_spec.ClearField(token.FieldUserID, field.TypeString)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{token.Label}
@@ -272,6 +275,9 @@ func (_u *TokenUpdateOne) sqlSave(ctx context.Context) (_node *Token, err error)
 	}
 	if value, ok := _u.mutation.AddedScope(); ok {
 		_spec.AddField(token.FieldScope, field.TypeInt, value)
+	}
+	if _u.mutation.UserIDCleared() {
+		_spec.ClearField(token.FieldUserID, field.TypeString)
 	}
 	_node = &Token{config: _u.config}
 	_spec.Assign = _node.assignValues

@@ -33,6 +33,10 @@ const (
 	Scope_SCOPE_ADMIN Scope = 1
 	// Read the configuration and the system state; no writes.
 	Scope_SCOPE_READ Scope = 2
+	// Call control on one user's own lines only (a desktop or CRM plug-in
+	// acting for that user): make, answer and handle that user's calls and
+	// watch that user's events. Needs user_id.
+	Scope_SCOPE_USER Scope = 3
 )
 
 // Enum value maps for Scope.
@@ -41,11 +45,13 @@ var (
 		0: "SCOPE_UNSPECIFIED",
 		1: "SCOPE_ADMIN",
 		2: "SCOPE_READ",
+		3: "SCOPE_USER",
 	}
 	Scope_value = map[string]int32{
 		"SCOPE_UNSPECIFIED": 0,
 		"SCOPE_ADMIN":       1,
 		"SCOPE_READ":        2,
+		"SCOPE_USER":        3,
 	}
 )
 
@@ -86,7 +92,9 @@ type Token struct {
 	// What the token may do.
 	Scope Scope `protobuf:"varint,3,opt,name=scope,proto3,enum=switchboard.auth.v1.Scope" json:"scope,omitempty"`
 	// When the token was issued.
-	CreateTime    *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	CreateTime *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	// The user of a SCOPE_USER token.
+	UserId        string `protobuf:"bytes,5,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -149,13 +157,22 @@ func (x *Token) GetCreateTime() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *Token) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
 // CreateTokenRequest describes the token to issue.
 type CreateTokenRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Name for administrators, unique among tokens.
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	// What the token may do.
-	Scope         Scope `protobuf:"varint,2,opt,name=scope,proto3,enum=switchboard.auth.v1.Scope" json:"scope,omitempty"`
+	Scope Scope `protobuf:"varint,2,opt,name=scope,proto3,enum=switchboard.auth.v1.Scope" json:"scope,omitempty"`
+	// The user a SCOPE_USER token acts for; empty for other scopes.
+	UserId        string `protobuf:"bytes,3,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -202,6 +219,13 @@ func (x *CreateTokenRequest) GetScope() Scope {
 		return x.Scope
 	}
 	return Scope_SCOPE_UNSPECIFIED
+}
+
+func (x *CreateTokenRequest) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
 }
 
 // CreateTokenResponse carries the token and its secret.
@@ -429,17 +453,19 @@ var File_switchboard_auth_v1_token_service_proto protoreflect.FileDescriptor
 
 const file_switchboard_auth_v1_token_service_proto_rawDesc = "" +
 	"\n" +
-	"'switchboard/auth/v1/token_service.proto\x12\x13switchboard.auth.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9a\x01\n" +
+	"'switchboard/auth/v1/token_service.proto\x12\x13switchboard.auth.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb3\x01\n" +
 	"\x05Token\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x120\n" +
 	"\x05scope\x18\x03 \x01(\x0e2\x1a.switchboard.auth.v1.ScopeR\x05scope\x12;\n" +
 	"\vcreate_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"createTime\"\x82\x01\n" +
+	"createTime\x12\x17\n" +
+	"\auser_id\x18\x05 \x01(\tR\x06userId\"\xa8\x01\n" +
 	"\x12CreateTokenRequest\x12.\n" +
 	"\x04name\x18\x01 \x01(\tB\x1a\xbaH\x17r\x15\x10\x01\x18@2\x0f^[^\\x00-\\x1f]+$R\x04name\x12<\n" +
 	"\x05scope\x18\x02 \x01(\x0e2\x1a.switchboard.auth.v1.ScopeB\n" +
-	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x05scope\"_\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x05scope\x12$\n" +
+	"\auser_id\x18\x03 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\x06userId\"_\n" +
 	"\x13CreateTokenResponse\x120\n" +
 	"\x05token\x18\x01 \x01(\v2\x1a.switchboard.auth.v1.TokenR\x05token\x12\x16\n" +
 	"\x06secret\x18\x02 \x01(\tR\x06secret\"\x13\n" +
@@ -448,12 +474,14 @@ const file_switchboard_auth_v1_token_service_proto_rawDesc = "" +
 	"\x06tokens\x18\x01 \x03(\v2\x1a.switchboard.auth.v1.TokenR\x06tokens\".\n" +
 	"\x12DeleteTokenRequest\x12\x18\n" +
 	"\x02id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x02id\"\x15\n" +
-	"\x13DeleteTokenResponse*?\n" +
+	"\x13DeleteTokenResponse*O\n" +
 	"\x05Scope\x12\x15\n" +
 	"\x11SCOPE_UNSPECIFIED\x10\x00\x12\x0f\n" +
 	"\vSCOPE_ADMIN\x10\x01\x12\x0e\n" +
 	"\n" +
-	"SCOPE_READ\x10\x022\xb6\x02\n" +
+	"SCOPE_READ\x10\x02\x12\x0e\n" +
+	"\n" +
+	"SCOPE_USER\x10\x032\xb6\x02\n" +
 	"\fTokenService\x12`\n" +
 	"\vCreateToken\x12'.switchboard.auth.v1.CreateTokenRequest\x1a(.switchboard.auth.v1.CreateTokenResponse\x12b\n" +
 	"\n" +

@@ -146,6 +146,7 @@ var (
 		{Name: "id", Type: field.TypeString},
 		{Name: "name", Type: field.TypeString, Unique: true},
 		{Name: "scope", Type: field.TypeInt},
+		{Name: "user_id", Type: field.TypeString, Nullable: true},
 		{Name: "hash", Type: field.TypeString, Unique: true},
 		{Name: "created", Type: field.TypeTime},
 	}

@@ -16,6 +16,7 @@ func (Token) Fields() []ent.Field {
 		field.String("id").NotEmpty().Immutable(),
 		field.String("name").NotEmpty().Unique(),
 		field.Int("scope"),
+		field.String("user_id").Optional().Immutable(), // the user of a user-scoped token
 		field.String("hash").NotEmpty().Unique().Immutable(),
 		field.Time("created").Immutable(),
 	}

@@ -15,6 +15,8 @@ const (
 	FieldName = "name"
 	// FieldScope holds the string denoting the scope field in the database.
 	FieldScope = "scope"
+	// FieldUserID holds the string denoting the user_id field in the database.
+	FieldUserID = "user_id"
 	// FieldHash holds the string denoting the hash field in the database.
 	FieldHash = "hash"
 	// FieldCreated holds the string denoting the created field in the database.
@@ -28,6 +30,7 @@ var Columns = []string{
 	FieldID,
 	FieldName,
 	FieldScope,
+	FieldUserID,
 	FieldHash,
 	FieldCreated,
 }
@@ -67,6 +70,11 @@ func ByName(opts ...sql.OrderTermOption) OrderOption {
 // ByScope orders the results by the scope field.
 func ByScope(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldScope, opts...).ToFunc()
+}
+
+// ByUserID orders the results by the user_id field.
+func ByUserID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldUserID, opts...).ToFunc()
 }
 
 // ByHash orders the results by the hash field.

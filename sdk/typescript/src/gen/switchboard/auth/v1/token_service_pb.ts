@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file switchboard/auth/v1/token_service.proto.
  */
 export const file_switchboard_auth_v1_token_service: GenFile = /*@__PURE__*/
-  fileDesc("Cidzd2l0Y2hib2FyZC9hdXRoL3YxL3Rva2VuX3NlcnZpY2UucHJvdG8SE3N3aXRjaGJvYXJkLmF1dGgudjEifQoFVG9rZW4SCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRIpCgVzY29wZRgDIAEoDjIaLnN3aXRjaGJvYXJkLmF1dGgudjEuU2NvcGUSLwoLY3JlYXRlX3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wInUKEkNyZWF0ZVRva2VuUmVxdWVzdBIoCgRuYW1lGAEgASgJQhq6SBdyFRABGEAyD15bXlx4MDAtXHgxZl0rJBI1CgVzY29wZRgCIAEoDjIaLnN3aXRjaGJvYXJkLmF1dGgudjEuU2NvcGVCCrpIB4IBBBABIAAiUAoTQ3JlYXRlVG9rZW5SZXNwb25zZRIpCgV0b2tlbhgBIAEoCzIaLnN3aXRjaGJvYXJkLmF1dGgudjEuVG9rZW4SDgoGc2VjcmV0GAIgASgJIhMKEUxpc3RUb2tlbnNSZXF1ZXN0IkAKEkxpc3RUb2tlbnNSZXNwb25zZRIqCgZ0b2tlbnMYASADKAsyGi5zd2l0Y2hib2FyZC5hdXRoLnYxLlRva2VuIioKEkRlbGV0ZVRva2VuUmVxdWVzdBIUCgJpZBgBIAEoCUIIukgFcgOwAQEiFQoTRGVsZXRlVG9rZW5SZXNwb25zZSo/CgVTY29wZRIVChFTQ09QRV9VTlNQRUNJRklFRBAAEg8KC1NDT1BFX0FETUlOEAESDgoKU0NPUEVfUkVBRBACMrYCCgxUb2tlblNlcnZpY2USYAoLQ3JlYXRlVG9rZW4SJy5zd2l0Y2hib2FyZC5hdXRoLnYxLkNyZWF0ZVRva2VuUmVxdWVzdBooLnN3aXRjaGJvYXJkLmF1dGgudjEuQ3JlYXRlVG9rZW5SZXNwb25zZRJiCgpMaXN0VG9rZW5zEiYuc3dpdGNoYm9hcmQuYXV0aC52MS5MaXN0VG9rZW5zUmVxdWVzdBonLnN3aXRjaGJvYXJkLmF1dGgudjEuTGlzdFRva2Vuc1Jlc3BvbnNlIgOQAgESYAoLRGVsZXRlVG9rZW4SJy5zd2l0Y2hib2FyZC5hdXRoLnYxLkRlbGV0ZVRva2VuUmVxdWVzdBooLnN3aXRjaGJvYXJkLmF1dGgudjEuRGVsZXRlVG9rZW5SZXNwb25zZUJHWkVnaXRodWIuY29tL3N3aXRjaGJvYXJkLXBieC9zd2l0Y2hib2FyZC9nZW4vc3dpdGNoYm9hcmQvYXV0aC92MTthdXRodjFiBnByb3RvMw", [file_buf_validate_validate, file_google_protobuf_timestamp]);
+  fileDesc("Cidzd2l0Y2hib2FyZC9hdXRoL3YxL3Rva2VuX3NlcnZpY2UucHJvdG8SE3N3aXRjaGJvYXJkLmF1dGgudjEijgEKBVRva2VuEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSKQoFc2NvcGUYAyABKA4yGi5zd2l0Y2hib2FyZC5hdXRoLnYxLlNjb3BlEi8KC2NyZWF0ZV90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgd1c2VyX2lkGAUgASgJIpMBChJDcmVhdGVUb2tlblJlcXVlc3QSKAoEbmFtZRgBIAEoCUIaukgXchUQARhAMg9eW15ceDAwLVx4MWZdKyQSNQoFc2NvcGUYAiABKA4yGi5zd2l0Y2hib2FyZC5hdXRoLnYxLlNjb3BlQgq6SAeCAQQQASAAEhwKB3VzZXJfaWQYAyABKAlCC7pICNgBAXIDsAEBIlAKE0NyZWF0ZVRva2VuUmVzcG9uc2USKQoFdG9rZW4YASABKAsyGi5zd2l0Y2hib2FyZC5hdXRoLnYxLlRva2VuEg4KBnNlY3JldBgCIAEoCSITChFMaXN0VG9rZW5zUmVxdWVzdCJAChJMaXN0VG9rZW5zUmVzcG9uc2USKgoGdG9rZW5zGAEgAygLMhouc3dpdGNoYm9hcmQuYXV0aC52MS5Ub2tlbiIqChJEZWxldGVUb2tlblJlcXVlc3QSFAoCaWQYASABKAlCCLpIBXIDsAEBIhUKE0RlbGV0ZVRva2VuUmVzcG9uc2UqTwoFU2NvcGUSFQoRU0NPUEVfVU5TUEVDSUZJRUQQABIPCgtTQ09QRV9BRE1JThABEg4KClNDT1BFX1JFQUQQAhIOCgpTQ09QRV9VU0VSEAMytgIKDFRva2VuU2VydmljZRJgCgtDcmVhdGVUb2tlbhInLnN3aXRjaGJvYXJkLmF1dGgudjEuQ3JlYXRlVG9rZW5SZXF1ZXN0Giguc3dpdGNoYm9hcmQuYXV0aC52MS5DcmVhdGVUb2tlblJlc3BvbnNlEmIKCkxpc3RUb2tlbnMSJi5zd2l0Y2hib2FyZC5hdXRoLnYxLkxpc3RUb2tlbnNSZXF1ZXN0Gicuc3dpdGNoYm9hcmQuYXV0aC52MS5MaXN0VG9rZW5zUmVzcG9uc2UiA5ACARJgCgtEZWxldGVUb2tlbhInLnN3aXRjaGJvYXJkLmF1dGgudjEuRGVsZXRlVG9rZW5SZXF1ZXN0Giguc3dpdGNoYm9hcmQuYXV0aC52MS5EZWxldGVUb2tlblJlc3BvbnNlQkdaRWdpdGh1Yi5jb20vc3dpdGNoYm9hcmQtcGJ4L3N3aXRjaGJvYXJkL2dlbi9zd2l0Y2hib2FyZC9hdXRoL3YxO2F1dGh2MWIGcHJvdG8z", [file_buf_validate_validate, file_google_protobuf_timestamp]);
 
 /**
  * Token is an API bearer token, without its secret.
@@ -48,6 +48,13 @@ export type Token = Message<"switchboard.auth.v1.Token"> & {
    * @generated from field: google.protobuf.Timestamp create_time = 4;
    */
   createTime?: Timestamp | undefined;
+
+  /**
+   * The user of a SCOPE_USER token.
+   *
+   * @generated from field: string user_id = 5;
+   */
+  userId: string;
 };
 
 /**
@@ -76,6 +83,13 @@ export type CreateTokenRequest = Message<"switchboard.auth.v1.CreateTokenRequest
    * @generated from field: switchboard.auth.v1.Scope scope = 2;
    */
   scope: Scope;
+
+  /**
+   * The user a SCOPE_USER token acts for; empty for other scopes.
+   *
+   * @generated from field: string user_id = 3;
+   */
+  userId: string;
 };
 
 /**
@@ -211,6 +225,15 @@ export enum Scope {
    * @generated from enum value: SCOPE_READ = 2;
    */
   READ = 2,
+
+  /**
+   * Call control on one user's own lines only (a desktop or CRM plug-in
+   * acting for that user): make, answer and handle that user's calls and
+   * watch that user's events. Needs user_id.
+   *
+   * @generated from enum value: SCOPE_USER = 3;
+   */
+  USER = 3,
 }
 
 /**
