@@ -62,11 +62,7 @@ func (w *watcher) until(t *testing.T, line string, state callcontrolv1.CallState
 
 func TestMakeCallAndDrop(t *testing.T) {
 	t.Parallel()
-	srv := apptest.Start(t, apptest.Options{Switch: true})
-	c := srv.Clients("connect", srv.AdminToken)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	createUsers(ctx, t, c)
+	srv, c, ctx := callEnv(t, "connect")
 	alice := registerAt(ctx, t, srv.SIPAddr, "alice")
 	bob := registerAt(ctx, t, srv.SIPAddr, "bob")
 	w := watch(ctx, t, c, 0)
@@ -157,11 +153,7 @@ func checkResume(ctx context.Context, t *testing.T, c apptest.Clients, seen []*c
 
 func TestMakeCallErrors(t *testing.T) {
 	t.Parallel()
-	srv := apptest.Start(t, apptest.Options{Switch: true})
-	c := srv.Clients("grpc", srv.AdminToken)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	createUsers(ctx, t, c)
+	srv, c, ctx := callEnv(t, "grpc")
 	registerAt(ctx, t, srv.SIPAddr, "alice")
 	cases := []struct {
 		name string
@@ -200,11 +192,7 @@ func TestMakeCallErrors(t *testing.T) {
 // with reason BUSY.
 func TestPhoneCallSeenPerLine(t *testing.T) {
 	t.Parallel()
-	srv := apptest.Start(t, apptest.Options{Switch: true})
-	c := srv.Clients("connect", srv.AdminToken)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	createUsers(ctx, t, c)
+	srv, c, ctx := callEnv(t, "connect")
 	alice := registerAt(ctx, t, srv.SIPAddr, "alice")
 	bob := registerAt(ctx, t, srv.SIPAddr, "bob")
 	w := watch(ctx, t, c, 0, "2001", "2002")
@@ -267,11 +255,7 @@ func wantCode(t *testing.T, err error, code connect.Code, frags ...string) {
 // 2003 and they hear each other.
 func TestBlindTransferFromAPI(t *testing.T) {
 	t.Parallel()
-	srv := apptest.Start(t, apptest.Options{Switch: true})
-	c := srv.Clients("connect", srv.AdminToken)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	createUsers(ctx, t, c)
+	srv, c, ctx := callEnv(t, "connect")
 	addUser(ctx, t, c, "2003", "Carol", "carol")
 	alice := registerAt(ctx, t, srv.SIPAddr, "alice")
 	bob := registerAt(ctx, t, srv.SIPAddr, "bob")
@@ -321,11 +305,7 @@ func addUser(ctx context.Context, t *testing.T, c apptest.Clients, ext, name, de
 // answer); 2003 picks it up. A second call is redirected from 2002 to 2003.
 func TestPickupAndRedirectFromAPI(t *testing.T) {
 	t.Parallel()
-	srv := apptest.Start(t, apptest.Options{Switch: true})
-	c := srv.Clients("connect", srv.AdminToken)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	createUsers(ctx, t, c)
+	srv, c, ctx := callEnv(t, "connect")
 	addUser(ctx, t, c, "2003", "Carol", "carol")
 	alice := registerAt(ctx, t, srv.SIPAddr, "alice")
 	bob := phonetest.New(t, phonetest.Config{Username: "bob", Password: "secret-bob", Server: srv.SIPAddr, Mode: phonetest.RingForever})
@@ -376,11 +356,7 @@ func TestPickupAndRedirectFromAPI(t *testing.T) {
 // PARKED; Unpark to 2003 rings 2003, who then talks to 2002.
 func TestParkFromAPI(t *testing.T) {
 	t.Parallel()
-	srv := apptest.Start(t, apptest.Options{Switch: true})
-	c := srv.Clients("grpc", srv.AdminToken)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	createUsers(ctx, t, c)
+	srv, c, ctx := callEnv(t, "grpc")
 	addUser(ctx, t, c, "2003", "Carol", "carol")
 	alice := registerAt(ctx, t, srv.SIPAddr, "alice")
 	bob := registerAt(ctx, t, srv.SIPAddr, "bob")
@@ -473,4 +449,16 @@ func TestUserScopedToken(t *testing.T) {
 	if _, err := mine.Calls.Drop(ctx, &callcontrolv1.DropRequest{CallId: connected.GetId()}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// callEnv starts a server with its switch, and creates Alice (2001) and
+// Bob (2002); the context ends with the test (60 s at most).
+func callEnv(t *testing.T, protocol string) (*apptest.Server, apptest.Clients, context.Context) {
+	t.Helper()
+	srv := apptest.Start(t, apptest.Options{Switch: true})
+	c := srv.Clients(protocol, srv.AdminToken)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	createUsers(ctx, t, c)
+	return srv, c, ctx
 }

@@ -63,7 +63,6 @@ Commands:
 func serve(args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	var cfg app.Config
-	var logLevel, logFormat string
 	str(fs, &cfg.DataDir, "data-dir", "./data", "directory for the database, recordings and admin.token")
 	str(fs, &cfg.Listen, "listen", ":8080", "API address (HTTP/1.1 and h2c: Connect, gRPC, gRPC-Web)")
 	str(fs, &cfg.DB, "db", "", "database: empty for SQLite in the data directory, or postgres://user@host/db")
@@ -76,16 +75,8 @@ func serve(args []string) error {
 	str(fs, &cfg.SIPAdvertise, "sip-advertise", "", "host or IP put in SIP and SDP (default: the --sip-listen IP)")
 	str(fs, &cfg.RTPPorts, "rtp-ports", "10000-20000", "softswitch RTP port range")
 	str(fs, &cfg.SIPDigest, "sip-digest", "md5", "digest algorithms to challenge, preferred first: md5, sha-256 (e.g. sha-256,md5)")
-	str(fs, &logLevel, "log-level", "info", "log level: debug, info, warn, error")
-	str(fs, &logFormat, "log-format", "text", "log format: text or json")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return err
-	}
-	log, err := newLogger(logLevel, logFormat)
-	if err != nil {
+	log, err := parse(fs, args)
+	if err != nil || log == nil {
 		return err
 	}
 	cfg.Log = log
@@ -100,6 +91,21 @@ func serve(args []string) error {
 		fmt.Printf("Softswitch SIP on %s (UDP and TCP), RTP ports %s\n", cfg.SIPListen, cfg.RTPPorts)
 	}
 	return a.Serve(ctx)
+}
+
+// parse adds the logging flags, parses args and returns the logger; a nil
+// logger with a nil error means -h was asked for.
+func parse(fs *flag.FlagSet, args []string) (*slog.Logger, error) {
+	var level, format string
+	str(fs, &level, "log-level", "info", "log level: debug, info, warn, error")
+	str(fs, &format, "log-format", "text", "log format: text or json")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	return newLogger(level, format)
 }
 
 // str defines a string flag whose default comes from SWITCHBOARD_<NAME>.
@@ -130,7 +136,6 @@ func newLogger(level, format string) (*slog.Logger, error) {
 func runSwitch(args []string) error {
 	fs := flag.NewFlagSet("switch", flag.ContinueOnError)
 	var cfg app.SwitchConfig
-	var logLevel, logFormat string
 	str(fs, &cfg.TMS, "tms", "", "API URL of the server that manages this switch (required)")
 	str(fs, &cfg.Token, "token", "", "admin API token of that server (required; prefer $SWITCHBOARD_TOKEN)")
 	str(fs, &cfg.Listen, "listen", ":8081", "address of this switch's SwitchService (for its server)")
@@ -140,16 +145,8 @@ func runSwitch(args []string) error {
 	str(fs, &cfg.SIPAdvertise, "sip-advertise", "", "host or IP put in SIP and SDP (default: the --sip-listen IP)")
 	str(fs, &cfg.RTPPorts, "rtp-ports", "10000-20000", "RTP port range")
 	str(fs, &cfg.SIPDigest, "sip-digest", "md5", "digest algorithms to challenge, preferred first: md5, sha-256")
-	str(fs, &logLevel, "log-level", "info", "log level: debug, info, warn, error")
-	str(fs, &logFormat, "log-format", "text", "log format: text or json")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return err
-	}
-	log, err := newLogger(logLevel, logFormat)
-	if err != nil {
+	log, err := parse(fs, args)
+	if err != nil || log == nil {
 		return err
 	}
 	cfg.Log = log
