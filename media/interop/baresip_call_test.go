@@ -111,3 +111,44 @@ func checkTone(t *testing.T, what string, a wavAudio, freq float64, minLen time.
 		t.Fatalf("%s: %v of a %v Hz tone, want at least %v", what, got, freq, minLen)
 	}
 }
+
+// TestBaresipTransfer has bob's baresip transfer a call with its own
+// transfer command (REFER, RFC 3515): alice calls bob, bob transfers her
+// to carol; the switch calls carol, connects her with alice and hangs bob
+// up; carol's recording holds alice's tone.
+func TestBaresipTransfer(t *testing.T) {
+	requireTools(t, "baresip")
+	requireNetns(t)
+	if !inNetns() {
+		t.Parallel()
+		runInNetns(t, "TestBaresipTransfer")
+		return
+	}
+	users := append(append([]switchtest.User(nil), testUsers...), switchtest.User{Ext: "1003", Devices: []string{"carol"}})
+	sw := switchtest.Start(t, switchConfig(), users...)
+	dir := t.TempDir()
+	aliceWAV, quietWAV := filepath.Join(dir, "alice.wav"), filepath.Join(dir, "quiet.wav")
+	writeTone(t, aliceWAV, aliceTone, 8*time.Second)
+	writeTone(t, quietWAV, bobTone, 10*time.Second)
+	alice := startBaresip(t, baresipConfig{Name: "alice", Registrar: sw.Addr,
+		SIPPort: 5062, RTPPort: 10000, CtrlPort: 4444, Source: aliceWAV})
+	bob := startBaresip(t, baresipConfig{Name: "bob", Registrar: sw.Addr,
+		SIPPort: 5064, RTPPort: 10100, CtrlPort: 4445, Source: quietWAV, AutoAnswer: true})
+	carol := startBaresip(t, baresipConfig{Name: "carol", Registrar: sw.Addr,
+		SIPPort: 5066, RTPPort: 10200, CtrlPort: 4446, Source: quietWAV, AutoAnswer: true})
+	waitFor(t, "three phones to register", 10*time.Second, func() bool { return len(sw.UA().Registrations()) == 3 })
+
+	alice.ctrl.command(t, "dial", "sip:1002@"+alice.cfg.Registrar, 5*time.Second)
+	alice.ctrl.waitEvent(t, "CALL_ESTABLISHED", 10*time.Second, "CALL_CLOSED")
+	bob.ctrl.waitEvent(t, "CALL_ESTABLISHED", 5*time.Second, "CALL_CLOSED")
+	bob.ctrl.command(t, "transfer", "sip:1003@"+bob.cfg.Registrar, 5*time.Second)
+	bob.ctrl.waitEvent(t, "CALL_CLOSED", 10*time.Second)
+	carol.ctrl.waitEvent(t, "CALL_ESTABLISHED", 10*time.Second, "CALL_CLOSED")
+	alice.ctrl.waitEvent(t, "CALL_CLOSED", 15*time.Second)
+	carol.ctrl.waitEvent(t, "CALL_CLOSED", 10*time.Second)
+	waitFor(t, "the switch's legs to end", 10*time.Second, func() bool { return len(sw.UA().Legs()) == 0 })
+	alice.quit(t)
+	bob.quit(t)
+	carol.quit(t)
+	checkTone(t, "carol's recording of alice after the transfer", carol.recording(t, "dec"), aliceTone, minToneLen)
+}
