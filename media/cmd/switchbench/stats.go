@@ -74,6 +74,34 @@ func collect(sw *switchtest.Switch, gc bool) Figures {
 	return f
 }
 
+// machineCPU returns the CPU time all cores spent busy and in total, in
+// clock ticks, from /proc/stat.
+func machineCPU() (busy, total uint64) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, 0
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	fields := strings.Fields(line)
+	for i, f := range fields[1:] {
+		n, _ := strconv.ParseUint(f, 10, 64)
+		total += n
+		if i != 3 && i != 4 { // idle, iowait
+			busy += n
+		}
+	}
+	return busy, total
+}
+
+// machineBusyPct is the share of the machine's cores busy between two
+// machineCPU readings, in percent of one core.
+func machineBusyPct(b0, t0, b1, t1 uint64) float64 {
+	if t1 <= t0 {
+		return 0
+	}
+	return 100 * float64(runtime.NumCPU()) * float64(b1-b0) / float64(t1-t0)
+}
+
 func tvSeconds(tv syscall.Timeval) float64 { return float64(tv.Sec) + float64(tv.Usec)/1e6 }
 
 // statusKB returns a "Key:   123 kB" line of /proc/self/status in bytes.

@@ -16,7 +16,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/switchboard-pbx/switchboard/media/sipua"
 	"github.com/switchboard-pbx/switchboard/media/switchsvc"
 	"github.com/switchboard-pbx/switchboard/media/switchtest"
 )
@@ -36,7 +35,7 @@ func runSwitch(args []string) error {
 	statsFile := fs.String("stats-file", "", "write runtime figures (JSON) here on SIGUSR1 and every -stats-interval; - for stdout")
 	statsEvery := fs.Duration("stats-interval", 0, "interval for -stats-file (0: on SIGUSR1 only)")
 	logLevel := fs.String("log", "warn", "switch log level on stderr: debug, info, warn, error")
-	digestAlgs := fs.String("digest", "SHA-256,MD5", "digest algorithms challenged, in order (SIPp 3.6 needs MD5 alone: it answers only the first challenge)")
+	digestAlgs := fs.String("digest", "MD5", "digest algorithms challenged, in order, e.g. SHA-256,MD5 (SIPp 3.6 needs MD5 alone: it answers only the first challenge)")
 	_ = fs.Parse(args)
 
 	if *users < 1 || *users > maxUsers {
@@ -55,7 +54,7 @@ func runSwitch(args []string) error {
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	cfg := switchsvc.Config{SIPListen: *sipAddr, RTPMin: lo, RTPMax: hi, MediaTimeout: *mediaTimeout, Log: log,
-		UAOptions: []sipua.Option{sipua.WithDigestAlgorithms(strings.Split(*digestAlgs, ",")...)}}
+		DigestAlgs: strings.Split(*digestAlgs, ",")}
 	sw, stop, err := switchtest.Run(cfg, syntheticUsers(*users)...)
 	if err != nil {
 		return err

@@ -26,7 +26,7 @@ func TestParseSippStat(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := SippRun{Created: 1000, Successful: 990, Failed: 10, Retrans: 7, Dead: 3, OutOfCall: 1, Watchdog: 1,
-		Span: 3.0, Rate: 1000 / 3.0, RTD: 1250, Elapsed: 3.5}
+		Span: 3.5, Rate: 1000 / 3.5, RTD: 1250, Elapsed: 3.5}
 	if got.Created != want.Created || got.Successful != want.Successful || got.Failed != want.Failed ||
 		got.Retrans != want.Retrans || got.Dead != want.Dead || got.OutOfCall != want.OutOfCall || got.Watchdog != want.Watchdog {
 		t.Errorf("counts = %+v, want %+v", got, want)
