@@ -59,9 +59,15 @@ func NewServer(d Deps) *connect.Server {
 	return srv
 }
 
+// compressMinBytes is the smallest response message worth compressing.
+// Event streams send many small messages: gzip on each of them cost more
+// than it saved (call-control events reached 100 gzip-accepting watchers
+// with a p99 delay of 770 ms instead of 25 ms).
+const compressMinBytes = 4096
+
 // Mount installs the Connect server and the open gRPC health service on mux.
 func Mount(mux *http.ServeMux, srv *connect.Server) {
-	connecthttp.Mount(mux, srv)
+	connecthttp.Mount(mux, srv, connecthttp.WithCompressMinBytes(compressMinBytes))
 	checker := grpchealth.NewStaticChecker(
 		configv1connect.ConfigServiceName, systemv1connect.SystemServiceName, authv1connect.TokenServiceName)
 	mux.Handle(grpchealth.NewHandler(checker))

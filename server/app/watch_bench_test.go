@@ -99,7 +99,7 @@ func (ws *watchers) report(b *testing.B, run watchRun) {
 	b.ReportMetric(perSec, "events/s")
 	b.ReportMetric(float64(run.last-run.base), "events")
 	if run.cpu.ok && delivered > 0 {
-		b.ReportMetric(run.cpu.selfSeconds/float64(delivered)*1e6, "cpu-µs/event")
+		b.ReportMetric(run.cpu.selfSeconds/float64(delivered)*1e6, "cpu-us/event")
 	}
 	b.Logf("WatchEvents/%s, %d streams: %s; %d events × %d streams = %.0f events/s delivered; invite→event %s; answer→CONNECTED %s; %s",
 		run.protocol, len(ws.w), run.campaign, run.last-run.base, len(ws.w), perSec,
