@@ -75,6 +75,15 @@ func (p *Phone) Dial(ctx context.Context, number string) (*Call, error) {
 	}
 	if err != nil {
 		m.close()
+		if res := sess.InviteResponse; res != nil && res.IsSuccess() {
+			// Our CANCEL crossed the 200 OK: take the call and end it,
+			// as a phone must (RFC 3261 §9.1, §15).
+			bctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if sess.Ack(bctx) == nil {
+				_ = sess.Bye(bctx)
+			}
+		}
 		return nil, err
 	}
 	if err := c.setRemote(sess.InviteResponse.Body()); err != nil {
@@ -163,7 +172,9 @@ func (c *Call) answerAfter(req *sip.Request, d time.Duration) {
 			return
 		}
 	}
-	_ = c.Answer(req)
+	if err := c.Answer(req); err != nil {
+		c.end() // cancelled just before the answer went out
+	}
 }
 
 // earlyMedia sends 183 Session Progress with an SDP answer and starts

@@ -88,26 +88,31 @@ func (c *call) respondA(code int, reason string, sdp []byte) {
 	}
 }
 
-// onAnswer connects the caller to the fork that answered first and cancels
-// the others.
-func (c *call) onAnswer(f *leg, res *sip.Response) {
+// onAnswer connects the caller to the fork that answered first and drops
+// the others. It reports false, doing nothing, when the fork was given up
+// meanwhile (its answer is then ended by drop).
+func (c *call) onAnswer(f *leg, res *sip.Response) bool {
 	c.mu.Lock()
+	if f.dropped || c.ended {
+		c.mu.Unlock()
+		return false
+	}
 	answer := c.answerA
 	if c.early != f || answer == nil {
 		var ok bool
 		if answer, ok = c.answerFrom(f, res.Body()); !ok {
+			f.dropped = true // ended here, not again by hangup
 			c.mu.Unlock()
 			c.ackAndBye(f)
 			c.fail(488, "Not Acceptable Here (callee answered with unusable SDP)", EndFailed)
-			return
+			return true
 		}
 	}
 	c.b = f
 	c.bridge(f)
 	for _, o := range c.forks {
 		if o != f {
-			o.cancel()
-			o.info.End = EndRejected
+			c.drop(o, EndRejected)
 		}
 	}
 	// Answered before the 200 goes out, so that a BYE racing in right after
@@ -123,12 +128,13 @@ func (c *call) onAnswer(f *leg, res *sip.Response) {
 		c.ua.log.Debug("sip: ACK to callee failed", "error", err)
 	}
 	if c.a.server == nil || c.aAnswered {
-		return
+		return true
 	}
 	if err := c.a.server.RespondSDP(answer); err != nil {
 		c.ua.log.Warn("sip: 200 OK to caller failed", "error", err)
 		c.hangup(EndFailed)
 	}
+	return true
 }
 
 // bridge points the relay at the caller and fork f. Callers hold c.mu.
@@ -248,6 +254,11 @@ func (c *call) hangup(why EndReason) {
 	}
 	c.ended = true
 	legs := c.legs()
+	for _, f := range c.forks {
+		if f != c.a && f != c.b {
+			c.drop(f, why)
+		}
+	}
 	var needBye []*leg
 	for _, l := range legs {
 		if l.info.State == LegAnswered && !l.byeIn {

@@ -77,6 +77,11 @@ type leg struct {
 	client *sipgo.DialogClientSession // outbound leg
 	cancel context.CancelFunc         // outbound leg: stops ringing (CANCEL)
 	byeIn  bool                       // the far end sent BYE: do not send one
+
+	// A ringing fork's answer is taken by the ringing loop or ended
+	// (ACK, BYE) by whoever gave up on the fork; see claim and drop.
+	answered bool // its 2xx was claimed for the ringing loop
+	dropped  bool // the ringing loop gave up on it
 }
 
 // call is two legs bridged by the switch: a (the caller's inbound leg) and

@@ -157,8 +157,7 @@ func (c *call) ring(targets []Binding, callee *routing.User) {
 				c.onProvisional(ev.leg, ev.res)
 				continue
 			}
-			if ev.err == nil && ev.res != nil && ev.res.IsSuccess() {
-				c.onAnswer(ev.leg, ev.res)
+			if ev.err == nil && ev.res != nil && ev.res.IsSuccess() && c.onAnswer(ev.leg, ev.res) {
 				return
 			}
 			pending--
@@ -211,6 +210,11 @@ func (c *call) fork(b Binding, callee *routing.User, events chan<- forkEvent, bo
 	}
 	f.info.SIPCallID = req.CallID().Value()
 	c.mu.Lock()
+	if c.ended {
+		c.mu.Unlock()
+		c.ua.cfg.ports.Release(f.ports)
+		return errCallEnded
+	}
 	c.forks = append(c.forks, f)
 	c.setState(f, LegTrying)
 	c.mu.Unlock()
@@ -230,9 +234,58 @@ func (c *call) fork(b Binding, callee *routing.User, events chan<- forkEvent, bo
 			}
 			return nil
 		}})
-		events <- forkEvent{leg: f, res: sess.InviteResponse, final: true, err: err}
+		res := sess.InviteResponse
+		if res != nil && res.IsSuccess() && (err != nil || !c.claim(f)) {
+			// A 2xx nobody wants: it crossed our CANCEL, or another fork
+			// won, or the call ended meanwhile. The callee is in a call,
+			// so end it properly (RFC 3261 §13.2.2.4, §15).
+			c.ackAndBye(f)
+			if err == nil {
+				err = errForkDropped
+			}
+		}
+		events <- forkEvent{leg: f, res: res, final: true, err: err}
 	}()
 	return nil
+}
+
+// errForkDropped is the final error of a fork whose answer came after the
+// ringing loop had given up on it.
+var errForkDropped = errors.New("answer after the fork was given up")
+
+// errCallEnded refuses a new fork for a call that has ended.
+var errCallEnded = errors.New("the call has ended")
+
+// claim is called by a fork's goroutine when the fork's INVITE got a 2xx:
+// it reports whether the ringing loop may still take that answer. It pairs
+// with drop under c.mu, so that exactly one of them ends a late answer.
+func (c *call) claim(f *leg) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if f.dropped || c.ended {
+		return false
+	}
+	f.answered = true
+	return true
+}
+
+// drop gives up on a ringing fork: CANCEL if it is still ringing, ACK and
+// BYE if its 2xx was already claimed (the two answered at once). Callers
+// hold c.mu.
+func (c *call) drop(f *leg, why EndReason) {
+	if f.dropped {
+		return
+	}
+	f.dropped = true
+	if f.info.End == EndNone {
+		f.info.End = why
+	}
+	if f.cancel != nil {
+		f.cancel()
+	}
+	if f.answered {
+		go c.ackAndBye(f)
+	}
 }
 
 // outboundInvite builds the INVITE to one of the callee's contacts.

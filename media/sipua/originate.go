@@ -111,11 +111,17 @@ func (c *call) ringOwnDevices(targets []Binding, user *routing.User) *leg {
 // takeOwnDevice makes the answering device the call's first leg.
 func (c *call) takeOwnDevice(f *leg, body []byte) *leg {
 	m, err := sdpneg.Parse(body)
+	c.mu.Lock()
+	if f.dropped || c.ended {
+		c.mu.Unlock()
+		return nil
+	}
 	if err != nil {
+		f.dropped = true // ended here, not again by hangup
+		c.mu.Unlock()
 		c.ackAndBye(f)
 		return nil
 	}
-	c.mu.Lock()
 	f.remote, c.offer, c.a = m, m, f
 	if codec, ok := m.AudioCodec(); ok {
 		f.info.Codec = codec.Name
@@ -125,8 +131,7 @@ func (c *call) takeOwnDevice(f *leg, body []byte) *leg {
 		if o == f {
 			continue
 		}
-		o.cancel()
-		o.info.End = EndRejected
+		c.drop(o, EndRejected)
 		c.ua.cfg.ports.Release(o.ports)
 		c.setState(o, LegEnded)
 	}

@@ -86,10 +86,7 @@ func (c *call) isFork(legID string) bool {
 func (c *call) applyRetarget(r retarget, events chan<- forkEvent) int {
 	c.mu.Lock()
 	for _, f := range c.forks {
-		if f.info.End == EndNone {
-			f.info.End = r.why
-		}
-		f.cancel()
+		c.drop(f, r.why)
 	}
 	c.mu.Unlock()
 	started := 0
