@@ -141,6 +141,7 @@ type Service struct {
 	owners map[string]switchv1connect.SwitchServiceClient // switch call id -> its switch
 	idem   map[string]idemEntry
 	users  map[string]config.User // user id -> user (extension, names)
+	ended  []endedLine            // lines in the order they were disconnected
 }
 
 // Option configures a Service.

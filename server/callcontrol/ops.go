@@ -33,11 +33,9 @@ func (s *Service) MakeCall(ctx context.Context, line, dest, key string) (Call, e
 		case connect.CodeNotFound, connect.CodeFailedPrecondition:
 			lastErr = err // not this switch's user, or no phone registered there
 			continue
-		case connect.CodeInvalidArgument:
-			return Call{}, derrors.New(derrors.InvalidArgument, "destination", "%s cannot be reached", dest)
 		}
 		if err != nil {
-			return Call{}, derrors.New(derrors.Unavailable, "", "switch unreachable: %v", connect.CodeOf(err))
+			return Call{}, s.switchError(err, dest, "")
 		}
 		return s.placed(res.GetCallId(), u.ID, dest, key, sw), nil
 	}
@@ -147,16 +145,7 @@ func (s *Service) BlindTransfer(ctx context.Context, id, dest string, expected i
 		return err
 	}
 	_, err = sw.TransferLeg(ctx, &switchv1.TransferLegRequest{LegId: legID, Destination: dest})
-	switch connect.CodeOf(err) {
-	case connect.CodeInvalidArgument:
-		return derrors.New(derrors.InvalidArgument, "destination", "%s cannot be reached", dest)
-	case connect.CodeFailedPrecondition:
-		return derrors.New(derrors.FailedPrecondition, "destination", "%s has no registered phone", dest)
-	}
-	if err != nil {
-		return derrors.New(derrors.Unavailable, "", "switch unreachable: %v", connect.CodeOf(err))
-	}
-	return nil
+	return s.switchError(err, dest, dest+" has no registered phone")
 }
 
 // Redirect deflects an OFFERING call to dest.
@@ -166,7 +155,7 @@ func (s *Service) Redirect(ctx context.Context, id, dest string) error {
 		return err
 	}
 	_, err = sw.RedirectLeg(ctx, &switchv1.RedirectLegRequest{LegId: legID, Destination: dest})
-	return s.switchError(err, dest)
+	return s.switchError(err, dest, "")
 }
 
 // Pickup takes a call OFFERING on another line to line; it returns the
@@ -181,7 +170,7 @@ func (s *Service) Pickup(ctx context.Context, line, id string) (string, error) {
 		return "", err
 	}
 	_, err = sw.PickupLeg(ctx, &switchv1.PickupLegRequest{LegId: legID, UserId: u.ID})
-	if err := s.switchError(err, line); err != nil {
+	if err := s.switchError(err, line, ""); err != nil {
 		return "", err
 	}
 	s.mu.Lock()
@@ -199,7 +188,7 @@ func (s *Service) Park(ctx context.Context, id string) (string, error) {
 	if connect.CodeOf(err) == connect.CodeResourceExhausted {
 		return "", derrors.New(derrors.FailedPrecondition, "", "every park orbit is taken")
 	}
-	if err := s.switchError(err, id); err != nil {
+	if err := s.switchError(err, id, ""); err != nil {
 		return "", err
 	}
 	return res.GetOrbit(), nil
@@ -213,23 +202,18 @@ func (s *Service) Unpark(ctx context.Context, line, orbit string) error {
 	}
 	for _, sw := range s.switches.Clients() {
 		_, err := sw.UnparkCall(ctx, &switchv1.UnparkCallRequest{Orbit: orbit, UserId: u.ID})
-		switch connect.CodeOf(err) {
-		case connect.CodeNotFound:
+		if connect.CodeOf(err) == connect.CodeNotFound {
 			continue // not parked on this switch
-		case connect.CodeFailedPrecondition:
-			return derrors.New(derrors.FailedPrecondition, "line", "line %s has no registered phone", line)
 		}
-		if err != nil {
-			return derrors.New(derrors.Unavailable, "", "switch unreachable: %v", connect.CodeOf(err))
-		}
-		return nil
+		return s.switchError(err, line, "line "+line+" has no registered phone")
 	}
 	return derrors.New(derrors.NotFound, "orbit", "no call is parked in %s", orbit)
 }
 
 // switchError maps a switch's answer to a domain error; what names the
-// destination or line concerned.
-func (s *Service) switchError(err error, what string) error {
+// destination or line concerned, and unready (when not empty) says what a
+// FailedPrecondition means for this operation.
+func (s *Service) switchError(err error, what, unready string) error {
 	if err == nil {
 		return nil
 	}
@@ -237,6 +221,9 @@ func (s *Service) switchError(err error, what string) error {
 	case connect.CodeInvalidArgument:
 		return derrors.New(derrors.InvalidArgument, "destination", "%s cannot be reached", what)
 	case connect.CodeFailedPrecondition:
+		if unready != "" {
+			return derrors.New(derrors.FailedPrecondition, "", "%s", unready)
+		}
 		return derrors.New(derrors.FailedPrecondition, "", "%s: the call is not ringing, or no phone is registered", what)
 	case connect.CodeNotFound:
 		return derrors.New(derrors.NotFound, "call_id", "the call is over")

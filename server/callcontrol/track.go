@@ -124,6 +124,7 @@ func (s *Service) refreshLocked(lc *lineCall) {
 	lc.snap = next
 	if next.State == Disconnected && lc.ended.IsZero() {
 		lc.ended = time.Now()
+		s.ended = append(s.ended, endedLine{switchID: lc.switchID, at: lc.ended})
 	}
 	snap := next
 	s.events.Append(func(seq int64) Event {
@@ -299,28 +300,43 @@ func (s *Service) user(ctx context.Context, id string) {
 	s.mu.Unlock()
 }
 
-// pruneLocked forgets calls disconnected longer than keep ago.
+// endedLine records when a line of a switch call was disconnected, in
+// order, so that pruning looks only at calls old enough to forget.
+type endedLine struct {
+	switchID string
+	at       time.Time
+}
+
+// pruneLocked forgets calls whose every line was disconnected longer than
+// keep ago. It costs the entries it retires, not a scan of every call.
 func (s *Service) pruneLocked() {
 	now := time.Now()
-	for id, m := range s.byCall {
-		done := true
-		for _, lc := range m {
-			if lc.ended.IsZero() || now.Sub(lc.ended) < s.keep {
-				done = false
-			}
-		}
-		if !done {
-			continue
-		}
-		for _, lc := range m {
-			delete(s.calls, lc.snap.ID)
-			for legID := range lc.legs {
-				delete(s.legs, legID)
-			}
-		}
-		delete(s.byCall, id)
-		delete(s.owners, id)
+	n := 0
+	for ; n < len(s.ended) && now.Sub(s.ended[n].at) >= s.keep; n++ {
+		s.forgetLocked(s.ended[n].switchID, now)
 	}
+	if n > 0 {
+		s.ended = append(s.ended[:0], s.ended[n:]...)
+	}
+}
+
+// forgetLocked drops a switch call if all its lines ended keep ago; a line
+// that ended later has its own entry further on in s.ended.
+func (s *Service) forgetLocked(switchID string, now time.Time) {
+	m := s.byCall[switchID]
+	for _, lc := range m {
+		if lc.ended.IsZero() || now.Sub(lc.ended) < s.keep {
+			return
+		}
+	}
+	for _, lc := range m {
+		delete(s.calls, lc.snap.ID)
+		for legID := range lc.legs {
+			delete(s.legs, legID)
+		}
+	}
+	delete(s.byCall, switchID)
+	delete(s.owners, switchID)
 }
 
 // outOfRange maps the event log's error to the domain category.
