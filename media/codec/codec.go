@@ -1,9 +1,10 @@
 // Package codec holds the audio codecs and payload formats the switch
 // speaks on the wire, one file per concept: G.711 µ-law and A-law
-// (g711.go), RFC 4733 telephone events (dtmf.go), and tone generation and
+// (g711.go), RFC 4733 telephone events (dtmf.go), tone generation and
 // detection used by media applications and by tests that prove audio
-// really flowed (tone.go).
+// really flowed (tone.go), WAV files for prompts and recordings (wav.go)
+// and a source that plays a prompt once (clip.go).
 //
-// Everything here works on caller-provided buffers and allocates nothing,
-// so it can sit on the per-packet path of the relay, mixer and player.
+// The codecs work on caller-provided buffers and allocate nothing, so they
+// can sit on the per-packet path of the relay, mixer and player.
 package codec

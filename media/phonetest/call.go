@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -382,6 +384,35 @@ func (p *Phone) DialRaw(ctx context.Context, number string, body []byte) (int, e
 func (c *Call) Refer(ctx context.Context, number string) (int, error) {
 	req := sip.NewRequest(sip.REFER, c.remoteTarget())
 	req.AppendHeader(&sip.ReferToHeader{Address: sip.Uri{Scheme: "sip", User: number, Host: host(c.phone.cfg.Server)}})
+	res, err := c.do(ctx, req)
+	if err != nil {
+		return 0, err
+	}
+	return res.StatusCode, nil
+}
+
+// ReferReplaces asks the switch to connect the other party of this call
+// with the other party of second, another call of this phone (an attended
+// transfer, RFC 3515 with Replaces, RFC 3891), and returns the REFER's
+// final status (202 when accepted).
+func (c *Call) ReferReplaces(ctx context.Context, second *Call) (int, error) {
+	var callID, local, remote string
+	switch {
+	case second.client != nil:
+		callID = second.client.InviteRequest.CallID().Value()
+		local, _ = second.client.InviteRequest.From().Params.Get("tag")
+		remote, _ = second.client.InviteResponse.To().Params.Get("tag")
+	case second.server != nil:
+		callID = second.server.InviteRequest.CallID().Value()
+		remote, _ = second.server.InviteRequest.From().Params.Get("tag")
+		local, _ = second.server.InviteResponse.To().Params.Get("tag")
+	}
+	replaces := url.PathEscape(callID + ";to-tag=" + remote + ";from-tag=" + local)
+	replaces = strings.NewReplacer(";", "%3B", "=", "%3D", "@", "%40").Replace(replaces)
+	uri := sip.Uri{Scheme: "sip", User: "transfer", Host: host(c.phone.cfg.Server), Headers: sip.NewParams()}
+	uri.Headers.Add("Replaces", replaces)
+	req := sip.NewRequest(sip.REFER, c.remoteTarget())
+	req.AppendHeader(&sip.ReferToHeader{Address: uri})
 	res, err := c.do(ctx, req)
 	if err != nil {
 		return 0, err

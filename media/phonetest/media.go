@@ -200,6 +200,19 @@ func (c *Call) Hears(freq float64) bool {
 	return len(s) == 1600 && codec.DetectTone(s, freq)
 }
 
+// HearsAmong reports whether freq is one of the voices in the last 200 ms
+// received (at least a quarter of the energy): for a conference, where
+// each party hears a mix of the others.
+func (c *Call) HearsAmong(freq float64) bool {
+	s := c.media.recent(1600)
+	return len(s) == 1600 && codec.DetectToneMin(s, freq, 0.25)
+}
+
+// WaitToneAmong waits until freq is one of the voices heard (HearsAmong).
+func (c *Call) WaitToneAmong(ctx context.Context, freq float64) error {
+	return poll(ctx, func() bool { return c.HearsAmong(freq) })
+}
+
 // ErrTimeout is returned when something did not happen in time.
 var ErrTimeout = errors.New("phonetest: timed out")
 

@@ -1,11 +1,13 @@
 // Package routing holds the switch's routing table: the users it can
-// reach, their devices' digest credentials and the dial plan, as pushed by
+// reach, their devices' digest credentials, the route points (extensions
+// served by applications through the TMS) and the dial plan, as pushed by
 // the TMS. A Table is immutable once built; the switch swaps tables
 // atomically, so calls in progress keep the table they started with.
 package routing
 
 import (
 	"strings"
+	"time"
 )
 
 // Device is one set of SIP credentials.
@@ -26,6 +28,19 @@ type User struct {
 	Devices     []*Device
 }
 
+// RoutePoint is an extension served by an application: calls to it are
+// offered to the application through the TMS.
+type RoutePoint struct {
+	ID        string
+	Extension string
+	Name      string
+	// FallbackExtension takes the calls no application answers; "" means
+	// they are rejected (480).
+	FallbackExtension string
+	// AnswerTimeout is how long an offered call waits for the application.
+	AnswerTimeout time.Duration
+}
+
 // Table is an immutable routing table.
 type Table struct {
 	Revision          int64
@@ -34,8 +49,10 @@ type Table struct {
 	TrunkAccessCode   string
 	OperatorExtension string
 
-	byExtension map[string]*User
-	byUsername  map[string]*Device
+	byExtension  map[string]*User
+	byUsername   map[string]*Device
+	routePoints  map[string]*RoutePoint // by extension
+	routePointID map[string]*RoutePoint
 }
 
 // Plan is the dial plan part of a table.
@@ -47,13 +64,16 @@ type Plan struct {
 	OperatorExtension string
 }
 
-// New builds a table from a plan and users. Devices are linked to their
-// users. Later duplicates of an extension or user name are ignored (the
+// New builds a table from a plan, users and route points. Devices are
+// linked to their users. Later duplicates of an extension or user name are
+// ignored, and so is a route point whose extension a user has (the
 // configuration store forbids them; this keeps the switch safe anyway).
-func New(p Plan, users []*User) *Table {
+func New(p Plan, users []*User, routePoints ...*RoutePoint) *Table {
 	t := &Table{Revision: p.Revision, Realm: p.Realm, ExtensionLength: p.ExtensionLength,
 		TrunkAccessCode: p.TrunkAccessCode, OperatorExtension: p.OperatorExtension,
-		byExtension: make(map[string]*User, len(users)), byUsername: make(map[string]*Device, len(users))}
+		byExtension: make(map[string]*User, len(users)), byUsername: make(map[string]*Device, len(users)),
+		routePoints:  make(map[string]*RoutePoint, len(routePoints)),
+		routePointID: make(map[string]*RoutePoint, len(routePoints))}
 	for _, u := range users {
 		if _, dup := t.byExtension[u.Extension]; dup {
 			continue
@@ -66,6 +86,16 @@ func New(p Plan, users []*User) *Table {
 			d.User = u
 			t.byUsername[d.SIPUsername] = d
 		}
+	}
+	for _, r := range routePoints {
+		if _, dup := t.byExtension[r.Extension]; dup {
+			continue
+		}
+		if _, dup := t.routePoints[r.Extension]; dup {
+			continue
+		}
+		t.routePoints[r.Extension] = r
+		t.routePointID[r.ID] = r
 	}
 	return t
 }
@@ -82,26 +112,37 @@ func (t *Table) Device(username string) (*Device, bool) {
 // Users returns the number of users in the table.
 func (t *Table) Users() int { return len(t.byExtension) }
 
+// RoutePoints returns the number of route points in the table.
+func (t *Table) RoutePoints() int { return len(t.routePoints) }
+
+// RoutePoint returns the route point with a configuration id.
+func (t *Table) RoutePoint(id string) (*RoutePoint, bool) {
+	r, ok := t.routePointID[id]
+	return r, ok
+}
+
 // Kind is what a dialled number leads to.
 type Kind int
 
 // Route kinds.
 const (
-	Unknown  Kind = iota // nothing: 404
-	ToUser               // a user's extension (or device user name)
-	External             // trunk access code + number: needs a trunk
+	Unknown      Kind = iota // nothing: 404
+	ToUser                   // a user's extension (or device user name)
+	External                 // trunk access code + number: needs a trunk
+	ToRoutePoint             // a route point's extension: for the application serving it
 )
 
 // Route is where a dialled number goes.
 type Route struct {
-	Kind   Kind
-	User   *User  // for ToUser
-	Number string // for External: the digits after the access code
+	Kind       Kind
+	User       *User       // for ToUser
+	Number     string      // for External: the digits after the access code
+	RoutePoint *RoutePoint // for ToRoutePoint
 }
 
-// Resolve finds where dialled goes: an extension, the operator ("0"), a
-// device's user name (phones that dial by name), or an external number
-// after the trunk access code.
+// Resolve finds where dialled goes: a user's or route point's extension,
+// the operator ("0", which may be either), a device's user name (phones
+// that dial by name), or an external number after the trunk access code.
 func (t *Table) Resolve(dialed string) Route {
 	dialed = strings.TrimSpace(dialed)
 	if dialed == "0" && t.OperatorExtension != "" {
@@ -109,6 +150,9 @@ func (t *Table) Resolve(dialed string) Route {
 	}
 	if u, ok := t.byExtension[dialed]; ok {
 		return Route{Kind: ToUser, User: u}
+	}
+	if r, ok := t.routePoints[dialed]; ok {
+		return Route{Kind: ToRoutePoint, RoutePoint: r}
 	}
 	if d, ok := t.byUsername[dialed]; ok {
 		return Route{Kind: ToUser, User: d.User}

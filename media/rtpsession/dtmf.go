@@ -29,31 +29,41 @@ type dtmfState struct {
 	ended bool
 }
 
-// detectDTMF looks at a telephone-event payload from the input leg and
-// reports a digit once per event. An event is identified by its SSRC and
-// timestamp; a packet that continues a long event under a new timestamp
-// (RFC 4733 section 2.5.1.3: same code, no marker, previous not ended) is
-// not a new digit.
-func (d *direction) detectDTMF(payload []byte) {
+// detect looks at a telephone-event packet (header h, payload) and returns
+// its digit if the packet starts a new event, so that a digit is reported
+// once per event. An event is identified by its SSRC and timestamp; a
+// packet that continues a long event under a new timestamp (RFC 4733
+// section 2.5.1.3: same code, no marker, previous not ended) is not a new
+// digit.
+func (s *dtmfState) detect(h *rtp.Header, payload []byte) (rune, bool) {
 	ev, err := codec.UnmarshalEvent(payload)
 	if err != nil {
-		return
+		return 0, false
 	}
 	digit, ok := codec.CodeToDigit(ev.Code)
 	if !ok {
-		return
+		return 0, false
 	}
-	h, s := &d.hdr, &d.dtmf
 	sameStream := s.seen && s.ssrc == h.SSRC && s.code == ev.Code
 	switch {
 	case sameStream && s.ts == h.Timestamp:
 		s.ended = s.ended || ev.End
-		return
+		return 0, false
 	case sameStream && !s.ended && !h.Marker:
 		s.ts, s.ended = h.Timestamp, ev.End
-		return
+		return 0, false
 	}
 	*s = dtmfState{seen: true, ssrc: h.SSRC, ts: h.Timestamp, code: ev.Code, ended: ev.End}
+	return digit, true
+}
+
+// detectDTMF looks at a telephone-event payload from the input leg and
+// queues a digit for the OnDTMF callback once per event.
+func (d *direction) detectDTMF(payload []byte) {
+	digit, ok := d.dtmf.detect(&d.hdr, payload)
+	if !ok {
+		return
+	}
 	d.ctr.events.Add(1)
 	if d.r.events != nil {
 		select {

@@ -61,6 +61,9 @@ func (d *direction) handleRTP(pkt []byte, src netip.AddrPort) {
 	if !ok {
 		return
 	}
+	if tap := d.r.tap.Load(); tap != nil { // call recording (relaytap.go)
+		(*tap)(d.id, d.hdr.PayloadType, rtpPayload(pkt, hlen, d.hdr.Padding))
+	}
 	writeHeader(pkt, pt, mark || d.hdr.Marker, seq, ts, d.tx.st.ssrc)
 	d.send(pkt)
 }

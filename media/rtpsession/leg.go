@@ -9,15 +9,16 @@ import (
 
 // Leg is one call leg's side of the media anchor: its local sockets, the
 // remote address from its SDP, and the addresses latched from the packets
-// it actually receives. A leg belongs to at most one running Relay at a
-// time; after that relay is closed it can join another (a transfer) and its
-// latches and settings are kept. All methods are safe for concurrent use.
+// it actually receives. A leg belongs to at most one running Relay, or one
+// Endpoint (Listen), at a time; once that is closed the leg can join
+// another (a transfer) and its latches, settings and output stream are
+// kept. All methods are safe for concurrent use.
 type Leg struct {
 	ports   *Ports
 	rtp     path
 	rtcp    path
 	eventPT atomic.Uint32
-	owner   atomic.Pointer[Relay]
+	owner   atomic.Pointer[Relay] // the running relay, or listening
 	tx      output
 }
 
@@ -26,10 +27,11 @@ type Leg struct {
 // continuous sequence numbers and timestamps) when its leg is bridged to
 // another leg, as in a transfer.
 type output struct {
-	mu        sync.Mutex // guards st and injecting
+	mu        sync.Mutex // guards st, injecting and gen
 	st        stream
 	injecting bool
-	injectMu  sync.Mutex // one InjectDTMF at a time
+	gen       generatedAudio // see send.go
+	injectMu  sync.Mutex     // one InjectDTMF at a time
 }
 
 func (o *output) setRate(hz uint32) {

@@ -3,9 +3,8 @@ package rtpsession
 import (
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
-
-	"github.com/pion/rtp"
 
 	"github.com/switchboard-pbx/switchboard/media/codec"
 )
@@ -16,6 +15,15 @@ type Source interface {
 	Read(pcm []int16)
 }
 
+// FiniteSource is a Source that ends, such as a prompt (codec.Clip): a
+// Player stops by itself once Done reports true, after the frames read
+// before have gone out.
+type FiniteSource interface {
+	Source
+	// Done reports whether the source has nothing more to play.
+	Done() bool
+}
+
 // ErrBridged means the leg is in a running relay and cannot play.
 var ErrBridged = errors.New("rtpsession: leg is bridged by a running relay")
 
@@ -24,18 +32,21 @@ var ErrBridged = errors.New("rtpsession: leg is bridged by a running relay")
 // sequence numbers and timestamps that follow what the relay sent before,
 // so the phone hears one stream.
 type Player struct {
-	leg  *Leg
-	src  Source
-	pt   uint8
-	stop chan struct{}
-	done chan struct{}
-	once sync.Once
+	leg       *Leg
+	src       Source
+	pt        uint8
+	stop      chan struct{}
+	done      chan struct{}
+	once      sync.Once
+	completed atomic.Bool
 }
 
 // Play starts sending src to the leg, encoded for payload type pt (PCMU
-// or PCMA), every 20 ms until Stop. The leg must not be in a running relay.
+// or PCMA), every 20 ms until Stop or, for a FiniteSource, until the
+// source is done. The leg must not be in a running relay; a leg listened
+// to by an Endpoint can play.
 func (l *Leg) Play(src Source, pt uint8) (*Player, error) {
-	if l.owner.Load() != nil {
+	if l.bridged() {
 		return nil, ErrBridged
 	}
 	if pt != codec.PayloadPCMU && pt != codec.PayloadPCMA {
@@ -52,48 +63,49 @@ func (p *Player) Stop() {
 	<-p.done
 }
 
+// Done returns a channel closed when the player has stopped: by Stop, or
+// by itself at the end of a FiniteSource.
+func (p *Player) Done() <-chan struct{} { return p.done }
+
+// Completed reports whether the player stopped because its source was
+// done, rather than by Stop (false while it plays).
+func (p *Player) Completed() bool { return p.completed.Load() }
+
 func (p *Player) run() {
 	defer close(p.done)
+	fin, finite := p.src.(FiniteSource)
 	pcm := make([]int16, codec.ToneBlock)
-	buf := make([]byte, 12+codec.ToneBlock)
+	buf := make([]byte, rtpHeaderSize+codec.ToneBlock)
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	first := true
 	for {
 		select {
 		case <-p.stop:
-			p.leg.tx.mu.Lock()
-			p.leg.tx.st.mark = true
-			p.leg.tx.mu.Unlock()
+			p.end()
 			return
 		case <-tick.C:
 		}
+		if finite && fin.Done() {
+			p.completed.Store(true)
+			p.end()
+			return
+		}
 		p.src.Read(pcm)
 		if p.pt == codec.PayloadPCMA {
-			codec.EncodeALaw(buf[12:], pcm)
+			codec.EncodeALaw(buf[rtpHeaderSize:], pcm)
 		} else {
-			codec.EncodeULaw(buf[12:], pcm)
+			codec.EncodeULaw(buf[rtpHeaderSize:], pcm)
 		}
-		p.send(buf, first)
-		first = false
+		if p.leg.sendGenerated(buf, p.pt, codec.ToneBlock, first) == nil {
+			first = false
+		}
 	}
 }
 
-// send stamps and sends one frame already encoded after the header room.
-func (p *Player) send(buf []byte, first bool) {
-	dest, ok := p.leg.rtp.dest()
-	if !ok {
-		return
-	}
-	tx := &p.leg.tx
-	tx.mu.Lock()
-	t := now()
-	ts := tx.st.eventTimestamp(t)
-	seq := tx.st.generated(ts, t)
-	tx.mu.Unlock()
-	h := rtp.Header{Version: 2, Marker: first, PayloadType: p.pt, SequenceNumber: seq, Timestamp: ts, SSRC: tx.st.ssrc}
-	if _, err := h.MarshalTo(buf[:12]); err != nil {
-		return
-	}
-	_, _ = p.leg.ports.RTP.WriteToUDPAddrPort(buf, dest)
+// end makes whatever the leg's output carries next start a talkspurt.
+func (p *Player) end() {
+	p.leg.tx.mu.Lock()
+	p.leg.tx.st.mark = true
+	p.leg.tx.mu.Unlock()
 }

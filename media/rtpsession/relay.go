@@ -33,6 +33,7 @@ type Relay struct {
 	countFrom atomic.Int64 // clock when the timeout count (re)started
 	timeoutOn atomic.Bool
 	fired     atomic.Bool
+	tap       atomic.Pointer[PacketTap] // see relaytap.go; nil when not tapped
 
 	mu      sync.Mutex // guards state and timer
 	state   relayState

@@ -22,7 +22,14 @@
 //
 // Per leg, the relay runs one goroutine reading RTP and one reading RTCP
 // (plus one per relay for the OnDTMF callback); the forwarding path
-// allocates nothing.
+// allocates nothing. A relay can be tapped (Relay.Tap) to record the call.
+//
+// A leg can also end in the switch (Leg.Listen), for route points,
+// conferences and recording: an Endpoint decodes what the phone sends into
+// 20 ms frames for its taps and reports its DTMF digits, while Leg.Play and
+// Leg.SendAudio send to the phone on the same output stream a relay uses.
+// A FrameQueue carries frames from a tap to a consumer on its own 20 ms
+// clock, such as a mixer (package mixer) or a recorder (package recorder).
 package rtpsession
 
 import (
@@ -61,8 +68,9 @@ const PayloadNone uint8 = 0xFF
 var (
 	// ErrNoPorts means every RTP/RTCP port pair of a PortPool is taken.
 	ErrNoPorts = errors.New("rtpsession: no free RTP port pair")
-	// ErrLegInUse means a leg is already part of another running relay.
-	ErrLegInUse = errors.New("rtpsession: leg already in a running relay")
+	// ErrLegInUse means a leg is already part of another running relay, or
+	// listened to by an Endpoint.
+	ErrLegInUse = errors.New("rtpsession: leg already in a running relay or listened to")
 	// ErrClosed means the relay has been closed.
 	ErrClosed = errors.New("rtpsession: relay closed")
 	// ErrNotInRelay means a leg passed to a relay method is neither of its legs.

@@ -19,10 +19,11 @@ const (
 // numbers and timestamps that stay continuous whatever the input does.
 // Input packets are mapped with offsets (output = input + offset), which
 // keeps the input's own gaps and reordering visible to the receiver. The
-// offsets are recomputed (re-based) when the input restarts: a new SSRC or
-// a sequence jump. Then the next output sequence number is the last one + 1
-// and the timestamp advances by the wall-clock time since the last output
-// packet, at least one frame. A re-based stream sets the marker bit, as at
+// offsets are recomputed (re-based) when the input restarts (a new SSRC or
+// a sequence jump) and after the switch generated audio on the stream
+// (SendAudio, Player). Then the next output sequence number is the last
+// one + 1 and the timestamp advances by the wall-clock time since the last
+// output packet, at least one frame. A re-based stream sets the marker bit, as at
 // the start of a talkspurt. The caller serialises access.
 type stream struct {
 	rate uint32 // RTP clock rate
@@ -44,6 +45,7 @@ type stream struct {
 	lastTS  uint32 // and its timestamp
 	lastAt  int64  // clock (now) of the newest output packet
 	mark    bool   // set the marker on the next output packet
+	resync  bool   // generated audio was sent (send.go): re-base the next input packet
 }
 
 // epoch anchors the package's clock: now returns monotonic nanoseconds
@@ -70,6 +72,8 @@ func (s *stream) admit(ssrc uint32, seq uint16, ts uint32, now int64) bool {
 		}
 		s.prevSSRC, s.inSSRC, s.changedAt = s.inSSRC, ssrc, now
 		s.rebase(seq, ts, now)
+	case s.resync: // the input's timeline is not the generated one's
+		s.rebase(seq, ts, now)
 	default:
 		delta := int16(seq - s.lastInSeq)
 		switch {
@@ -95,6 +99,7 @@ func (s *stream) rebase(seq uint16, ts uint32, now int64) {
 	s.seqOff = s.lastSeq + 1 - seq
 	s.tsOff = s.lastTS + s.advance(now) - ts
 	s.mark = true
+	s.resync = false
 }
 
 func (s *stream) begin(now int64) {

@@ -122,15 +122,16 @@ func (c *call) onAnswer(f *leg, res *sip.Response) bool {
 	}
 	c.setState(f, LegAnswered)
 	c.releaseLosers()
+	caller, respond := c.a.server, !c.aAnswered
 	c.mu.Unlock()
 	c.ua.calls.addDialog(f.client.ID, c)
 	if err := f.client.Ack(c.ctx); err != nil {
 		c.ua.log.Debug("sip: ACK to callee failed", "error", err)
 	}
-	if c.a.server == nil || c.aAnswered {
+	if caller == nil || !respond {
 		return true
 	}
-	if err := c.a.server.RespondSDP(answer); err != nil {
+	if err := caller.RespondSDP(answer); err != nil {
 		c.ua.log.Warn("sip: 200 OK to caller failed", "error", err)
 		c.hangup(EndFailed)
 	}
@@ -259,17 +260,32 @@ func (c *call) hangup(why EndReason) {
 			c.drop(f, why)
 		}
 	}
-	var needBye []*leg
+	var needBye, handOver []*leg
+	var consults []*call
+	kept := legs[:0]
 	for _, l := range legs {
-		if l.info.State == LegAnswered && !l.byeIn {
+		switch {
+		case l.consult != nil && !l.byeIn:
+			handOver = append(handOver, l) // the phone goes on in its consultation
+			continue
+		case l.consult != nil:
+			consults = append(consults, l.consult) // the phone hung up: end both calls
+		case l.alias != nil:
+			// Borrows the phone's dialog: no BYE; its call keeps the phone.
+		case l.info.State == LegAnswered && !l.byeIn:
 			needBye = append(needBye, l)
 		}
+		kept = append(kept, l)
 	}
-	relay, player := c.relay, c.player
+	legs = kept
+	relay, player, conf := c.relay, c.player, c.conf
 	c.mu.Unlock()
 	c.cancel() // stops ringing forks: sipgo sends CANCEL
 	if relay != nil {
 		relay.Close()
+	}
+	if conf != nil {
+		conf.Close()
 	}
 	if player != nil {
 		player.Stop()
@@ -285,8 +301,19 @@ func (c *call) hangup(why EndReason) {
 		c.ua.cfg.ports.Release(l.ports)
 		c.setState(l, LegEnded)
 	}
+	for _, l := range handOver {
+		l.info.End = why
+		c.setState(l, LegEnded)
+	}
 	c.mu.Unlock()
 	c.ua.calls.remove(c)
+	for _, l := range handOver {
+		c.handOver(l)
+	}
+	for _, c2 := range consults {
+		c2.hangup(EndNormal)
+	}
+	c.consultEnded()
 }
 
 // bye sends BYE on an answered leg.

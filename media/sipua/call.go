@@ -9,6 +9,7 @@ import (
 	"github.com/emiago/sipgo/sip"
 	"github.com/google/uuid"
 
+	"github.com/switchboard-pbx/switchboard/media/mixer"
 	"github.com/switchboard-pbx/switchboard/media/rtpsession"
 	"github.com/switchboard-pbx/switchboard/media/sdpneg"
 )
@@ -62,8 +63,11 @@ type LegInfo struct {
 	End       EndReason
 	SIPStatus int
 	Held      bool
-	Calling   bool // the party on this leg placed the call
-	Holding   bool // this leg's user put the other party on hold
+	Calling   bool   // the party on this leg placed the call
+	Holding   bool   // this leg's user put the other party on hold
+	Related   string // the other call of a consultation (see Consult)
+	// Conferenced is set while the leg is a member of a conference.
+	Conferenced bool
 }
 
 // leg is one side of a call.
@@ -82,6 +86,9 @@ type leg struct {
 	// (ACK, BYE) by whoever gave up on the fork; see claim and drop.
 	answered bool // its 2xx was claimed for the ringing loop
 	dropped  bool // the ringing loop gave up on it
+
+	consult *call // the consultation call this leg's user placed (Consult)
+	alias   *leg  // in a consultation call: the phone's leg it borrows dialog and media from
 }
 
 // call is two legs bridged by the switch: a (the caller's inbound leg) and
@@ -113,6 +120,9 @@ type call struct {
 	player     *rtpsession.Player // music on hold while holdBy holds the call
 	holdBy     *leg
 	ended      bool
+	consultOf  *call        // the call this consultation call was made from
+	conf       *mixer.Mixer // set when the call is a conference (conference.go)
+	members    []*leg       // the conference's members
 }
 
 func newCall(u *UA) *call {
@@ -228,6 +238,15 @@ func (u *UA) Hangup(legID string) bool {
 	if c == nil {
 		return false
 	}
+	if c.conferenced() {
+		c.mu.Lock()
+		l := c.member(legID)
+		c.mu.Unlock()
+		if l != nil {
+			c.leave(l, EndCommanded)
+			return true
+		}
+	}
 	c.hangup(EndCommanded)
 	return true
 }
@@ -244,6 +263,11 @@ func (c *call) legs() []*leg {
 	for _, f := range c.forks {
 		if f != c.b {
 			out = append(out, f)
+		}
+	}
+	for _, m := range c.members {
+		if m != c.a && m != c.b {
+			out = append(out, m)
 		}
 	}
 	return out

@@ -41,7 +41,7 @@ func (u *UA) legByDialog(id string, match func(*leg) bool) (*call, *leg) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, l := range []*leg{c.a, c.b} {
+	for _, l := range append([]*leg{c.a, c.b}, c.members...) {
 		if l != nil && match(l) {
 			return c, l
 		}
@@ -88,6 +88,10 @@ func (u *UA) handleBye(req *sip.Request, tx sip.ServerTransaction) {
 	l.byeIn = true
 	l.info.End = EndNormal
 	c.mu.Unlock()
+	if c.conferenced() {
+		c.leave(l, EndNormal)
+		return
+	}
 	c.hangup(EndNormal)
 }
 
@@ -113,6 +117,10 @@ func (u *UA) handleReinvite(req *sip.Request, tx sip.ServerTransaction) {
 	}
 	c.reinviteMu.Lock()
 	defer c.reinviteMu.Unlock()
+	if c.conferenced() {
+		c.answerLocally(req, tx, l, offer)
+		return
+	}
 	other := c.other(l)
 	if other == nil {
 		u.respond(tx, req, 491, "Request Pending")
@@ -256,4 +264,28 @@ func parseDTMFInfo(req *sip.Request) (rune, time.Duration, bool) {
 		return 0, 0, false
 	}
 	return []rune(strings.ToUpper(sig))[0], dur, true
+}
+
+// answerLocally answers a re-INVITE the switch itself is the far end of
+// (a conference member's hold or new address): the offer is accepted with
+// the codec the leg already uses.
+func (c *call) answerLocally(req *sip.Request, tx sip.ServerTransaction, l *leg, offer *sdpneg.Media) {
+	c.mu.Lock()
+	chosen, _ := l.remote.AudioCodec()
+	l.local.NextVersion()
+	body, _, err := sdpneg.Answer(&l.local, offer, agreed(chosen, offer), offer.Direction.Reverse())
+	if err == nil {
+		l.remote = offer
+		l.rtp.SetRemote(udpAddr(offer.Addr, offer.Port))
+	}
+	c.mu.Unlock()
+	if err != nil {
+		c.ua.respond(tx, req, 488, "Not Acceptable Here ("+err.Error()+")")
+		return
+	}
+	res := sip.NewSDPResponseFromRequest(req, body)
+	res.AppendHeader(sip.HeaderClone(&c.ua.contact))
+	if err := tx.Respond(res); err != nil {
+		c.ua.log.Debug("sip: re-INVITE answer failed", "error", err)
+	}
 }

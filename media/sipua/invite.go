@@ -67,6 +67,12 @@ func (u *UA) targets(r routing.Route, caller *routing.Device) ([]Binding, int, s
 		return nil, 404, "Not Found"
 	case routing.External:
 		return nil, 403, "Forbidden (no trunk serves external numbers)"
+	case routing.ToUser:
+	default:
+		// routing.ToRoutePoint (and any kind added later): this switch
+		// does not hand such calls to an application yet, so nobody can
+		// take them.
+		return nil, 480, "Temporarily Unavailable (no application serves this number)"
 	}
 	var out []Binding
 	now := time.Now()

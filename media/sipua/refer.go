@@ -3,6 +3,8 @@ package sipua
 import (
 	"context"
 	"errors"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/emiago/sipgo/sip"
@@ -11,8 +13,8 @@ import (
 // handleRefer carries out a blind transfer a phone asked for with REFER
 // (RFC 3515): the party it talks to is called through to the Refer-To
 // number, the phone gets 202 Accepted and a NOTIFY with the outcome, and
-// its leg is hung up. (Attended transfer with Replaces is not supported
-// yet and is refused with 501.)
+// its leg is hung up. A Refer-To with Replaces (RFC 3891) is an attended
+// transfer: see referReplaces.
 func (u *UA) handleRefer(req *sip.Request, tx sip.ServerTransaction) {
 	c, l := u.findLeg(req)
 	if c == nil {
@@ -25,7 +27,8 @@ func (u *UA) handleRefer(req *sip.Request, tx sip.ServerTransaction) {
 		return
 	}
 	if rt.Address.Headers != nil && rt.Address.Headers.Has("Replaces") {
-		u.respond(tx, req, 501, "Not Implemented (attended transfer with Replaces)")
+		v, _ := rt.Address.Headers.Get("Replaces")
+		u.referReplaces(req, tx, c, l, v)
 		return
 	}
 	_, _, _, err := u.transferTargets(l.info.ID, rt.Address.User)
@@ -71,4 +74,67 @@ func (u *UA) notifyReferDone(l *leg) {
 	if err != nil {
 		u.log.Debug("sip: NOTIFY after REFER failed", "error", err)
 	}
+}
+
+// referReplaces carries out an attended transfer a phone asked for: it
+// talks to one party on l and has a second call (the dialog named by
+// replaces) with another; the two parties are connected, the phone gets
+// 202 and a NOTIFY, and both of its calls are hung up.
+func (u *UA) referReplaces(req *sip.Request, tx sip.ServerTransaction, c *call, l *leg, replaces string) {
+	callID, toTag, fromTag, ok := parseReplaces(replaces)
+	if !ok {
+		u.respond(tx, req, 400, "Bad Request (Replaces needs a Call-ID, to-tag and from-tag)")
+		return
+	}
+	c2, y := u.dialogLeg(sip.DialogIDMake(callID, toTag, fromTag))
+	if c2 == nil {
+		c2, y = u.dialogLeg(sip.DialogIDMake(callID, fromTag, toTag))
+	}
+	switch {
+	case c2 == nil:
+		u.respond(tx, req, 481, "Call/Transaction Does Not Exist (the call named in Replaces)")
+		return
+	case c2 == c || y.info.UserID != l.info.UserID:
+		u.respond(tx, req, 403, "Forbidden (Replaces must name another call of the same user)")
+		return
+	}
+	d := c2.other(y)
+	c.mu.Lock()
+	_, p := c.pair(l.info.ID)
+	c.mu.Unlock()
+	if d == nil || p == nil {
+		u.respond(tx, req, 403, "Forbidden (both calls must be connected)")
+		return
+	}
+	u.respond(tx, req, 202, "Accepted")
+	u.notifyReferDone(l)
+	if err := u.join(c, l, c2, d, EndTransferred); err != nil {
+		u.log.Debug("sip: attended transfer failed after 202", "error", err)
+	}
+}
+
+// dialogLeg finds a call and its leg by sipgo dialog id.
+func (u *UA) dialogLeg(id string) (*call, *leg) {
+	return u.legByDialog(id, func(l *leg) bool { return dialogID(l) == id })
+}
+
+// parseReplaces reads a Replaces value (RFC 3891), escaped as a URI header
+// in Refer-To: "call-id;to-tag=…;from-tag=…".
+func parseReplaces(v string) (callID, toTag, fromTag string, ok bool) {
+	v, err := url.PathUnescape(v)
+	if err != nil {
+		return "", "", "", false
+	}
+	parts := strings.Split(v, ";")
+	callID = strings.TrimSpace(parts[0])
+	for _, p := range parts[1:] {
+		k, val, _ := strings.Cut(strings.TrimSpace(p), "=")
+		switch strings.ToLower(k) {
+		case "to-tag":
+			toTag = val
+		case "from-tag":
+			fromTag = val
+		}
+	}
+	return callID, toTag, fromTag, callID != "" && toTag != "" && fromTag != ""
 }

@@ -44,13 +44,9 @@ func (u *UA) transferTargets(legID, dest string) (*call, routing.Route, []Bindin
 	if c == nil {
 		return nil, routing.Route{}, nil, ErrUnknownLeg
 	}
-	route := u.table.Load().Resolve(dest)
-	if route.Kind != routing.ToUser {
-		return nil, route, nil, ErrUnknownDestination
-	}
-	targets, code, _ := u.targets(route, nil)
-	if code != 0 {
-		return nil, route, nil, ErrNotRegistered
+	route, targets, err := u.destTargets(dest)
+	if err != nil {
+		return nil, route, nil, err
 	}
 	c.mu.Lock()
 	l, _ := c.pair(legID)
@@ -59,6 +55,19 @@ func (u *UA) transferTargets(legID, dest string) (*call, routing.Route, []Bindin
 		return nil, route, nil, ErrNotConnected
 	}
 	return c, route, targets, nil
+}
+
+// destTargets resolves a user's number to the devices to ring.
+func (u *UA) destTargets(dest string) (routing.Route, []Binding, error) {
+	route := u.table.Load().Resolve(dest)
+	if route.Kind != routing.ToUser {
+		return route, nil, ErrUnknownDestination
+	}
+	targets, code, _ := u.targets(route, nil)
+	if code != 0 {
+		return route, nil, ErrNotRegistered
+	}
+	return route, targets, nil
 }
 
 // stayNumber is the extension shown for the transferred party.

@@ -692,3 +692,61 @@ func TestReferFromPhone(t *testing.T) {
 		t.Fatal("carol does not hear bob after the phone's transfer")
 	}
 }
+
+// TestAttendedReferFromPhone: alice talks to bob, holds him, calls carol,
+// then presses transfer (REFER with Replaces naming the call to carol):
+// bob and carol talk, and both of alice's calls end.
+func TestAttendedReferFromPhone(t *testing.T) {
+	t.Parallel()
+	sw := startSwitch(t, switchsvcConfig(), user{Ext: "1001", Devices: []string{"alice"}},
+		user{Ext: "1002", Devices: []string{"bob"}}, user{Ext: "1003", Devices: []string{"carol"}})
+	alice := sw.phone(t, "alice", phonetest.AutoAnswer)
+	bob := sw.phone(t, "bob", phonetest.AutoAnswer)
+	carol := sw.phone(t, "carol", phonetest.AutoAnswer)
+	toBob, err := alice.Dial(ctxT(t), "1002")
+	if err != nil {
+		t.Fatal(err)
+	}
+	atBob := <-bob.Incoming
+	if err := toBob.Hold(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "bob held", atBob.Held)
+	toCarol, err := alice.Dial(ctxT(t), "1003")
+	if err != nil {
+		t.Fatal(err)
+	}
+	atCarol := <-carol.Incoming
+	if code, err := toBob.ReferReplaces(ctxT(t), toCarol); err != nil || code != 202 {
+		t.Fatalf("REFER with Replaces: %d %v", code, err)
+	}
+	for _, c := range []*phonetest.Call{toBob, toCarol} {
+		select {
+		case <-c.Ended():
+		case <-time.After(10 * time.Second):
+			t.Fatal("one of alice's calls stayed up after the transfer")
+		}
+	}
+	waitFor(t, "bob off hold", func() bool { return !atBob.Held() })
+	atBob.PlayTone(1000)
+	if err := atCarol.WaitTone(ctxT(t), 1000); err != nil {
+		t.Fatal("carol does not hear bob after the attended transfer")
+	}
+	atCarol.PlayTone(1500)
+	if err := atBob.WaitTone(ctxT(t), 1500); err != nil {
+		t.Fatal("bob does not hear carol after the attended transfer")
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for len(sw.UA().Legs()) != 2 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if legs := sw.UA().Legs(); len(legs) != 2 {
+		t.Fatalf("legs after the transfer: %+v", legs)
+	}
+
+	for _, l := range sw.UA().Legs() {
+		if l.CallID != sw.UA().Legs()[0].CallID {
+			t.Fatal("bob and carol are not in one call")
+		}
+	}
+}

@@ -250,6 +250,24 @@ func (s *Switch) UnparkCall(_ context.Context, req *switchv1.UnparkCallRequest) 
 	return &switchv1.UnparkCallResponse{}, legError("", err)
 }
 
+// ConsultLeg starts a consultation from a leg's user.
+func (s *Switch) ConsultLeg(_ context.Context, req *switchv1.ConsultLegRequest) (*switchv1.ConsultLegResponse, error) {
+	callID, legID, err := s.ua.Consult(req.GetLegId(), req.GetDestination())
+	if errors.Is(err, sipua.ErrNotRegistered) {
+		return nil, connect.Errorf(connect.CodeFailedPrecondition, "destination %s has no registered device", req.GetDestination())
+	}
+	if err != nil {
+		return nil, legError(req.GetLegId(), err)
+	}
+	return &switchv1.ConsultLegResponse{CallId: callID, LegId: legID}, nil
+}
+
+// CompleteTransferLeg completes a consultation as a transfer or conference.
+func (s *Switch) CompleteTransferLeg(_ context.Context, req *switchv1.CompleteTransferLegRequest) (*switchv1.CompleteTransferLegResponse, error) {
+	err := s.ua.CompleteTransfer(req.GetLegId(), req.GetConference())
+	return &switchv1.CompleteTransferLegResponse{}, legError(req.GetLegId(), err)
+}
+
 // legError maps sipua's leg operation errors to Connect codes.
 func legError(legID string, err error) error {
 	switch {
@@ -258,7 +276,9 @@ func legError(legID string, err error) error {
 	case errors.Is(err, sipua.ErrUnknownLeg):
 		return connect.Errorf(connect.CodeNotFound, "leg %s is not in progress", legID)
 	case errors.Is(err, sipua.ErrNotConnected), errors.Is(err, sipua.ErrAlreadyHeld), errors.Is(err, sipua.ErrNotHeld),
-		errors.Is(err, sipua.ErrNotRinging), errors.Is(err, sipua.ErrNotRegistered):
+		errors.Is(err, sipua.ErrNotRinging), errors.Is(err, sipua.ErrNotRegistered),
+		errors.Is(err, sipua.ErrConsulting), errors.Is(err, sipua.ErrNoConsult), errors.Is(err, sipua.ErrConsultNotUp),
+		errors.Is(err, sipua.ErrNotTwoParties), errors.Is(err, sipua.ErrConferenceFull):
 		return connect.Errorf(connect.CodeFailedPrecondition, "leg %s: %v", legID, err)
 	case errors.Is(err, sipua.ErrUnknownDestination):
 		return connect.Errorf(connect.CodeInvalidArgument, "destination: %v", err)
@@ -319,9 +339,15 @@ func tableFromProto(t *switchv1.RoutingTable) *routing.Table {
 		}
 		users = append(users, ru)
 	}
+	points := make([]*routing.RoutePoint, 0, len(t.GetRoutePoints()))
+	for _, r := range t.GetRoutePoints() {
+		points = append(points, &routing.RoutePoint{ID: r.GetId(), Extension: r.GetExtension(), Name: r.GetName(),
+			FallbackExtension: r.GetFallbackExtension(),
+			AnswerTimeout:     time.Duration(r.GetAnswerTimeoutSeconds()) * time.Second})
+	}
 	return routing.New(routing.Plan{Revision: t.GetRevision(), Realm: t.GetRealm(),
 		ExtensionLength: int(t.GetExtensionLength()), TrunkAccessCode: t.GetTrunkAccessCode(),
-		OperatorExtension: t.GetOperatorExtension()}, users)
+		OperatorExtension: t.GetOperatorExtension()}, users, points...)
 }
 
 func bindingToProto(b sipua.Binding) *switchv1.Registration {
@@ -334,8 +360,9 @@ func legToProto(l sipua.LegInfo) *switchv1.Leg {
 	out := &switchv1.Leg{Id: l.ID, CallId: l.CallID, State: switchv1.LegState(l.State),
 		UserId: l.UserID, DeviceId: l.DeviceID, Dialed: l.Dialed, Caller: l.Caller, SipCallId: l.SIPCallID,
 		Codec: l.Codec, StartTime: timestamppb.New(l.Start), EndReason: switchv1.EndReason(l.End),
-		SipStatus: int32(l.SIPStatus), Held: l.Held, Calling: l.Calling, Holding: l.Holding,
-		Direction: switchv1.LegDirection_LEG_DIRECTION_OUTBOUND}
+		SipStatus: int32(l.SIPStatus), Held: l.Held, Calling: l.Calling, Holding: l.Holding, RelatedCallId: l.Related,
+		Conferenced: l.Conferenced,
+		Direction:   switchv1.LegDirection_LEG_DIRECTION_OUTBOUND}
 	if l.Inbound {
 		out.Direction = switchv1.LegDirection_LEG_DIRECTION_INBOUND
 	}

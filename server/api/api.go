@@ -54,7 +54,7 @@ func NewServer(d Deps) *connect.Server {
 	systemv1connect.RegisterSystemServiceHandler(srv, &systemHandler{id: d.Identity, cfg: d.Config, switches: d.Switches})
 	authv1connect.RegisterTokenServiceHandler(srv, &tokenHandler{svc: d.Tokens})
 	switchv1connect.RegisterSwitchRegistryServiceHandler(srv, &registryHandler{switches: d.Switches})
-	callcontrolv1connect.RegisterCallControlServiceHandler(srv, &callControlHandler{svc: d.Calls})
+	callcontrolv1connect.RegisterCallControlServiceHandler(srv, &callControlHandler{svc: d.Calls, cfg: d.Config})
 	grpcreflect.Register(srv)
 	return srv
 }

@@ -18,6 +18,13 @@ import (
 // scopes is the scope each procedure needs. A procedure missing here is
 // refused (fail closed); a test checks that every registered procedure is
 // listed or open.
+//
+// User and application tokens pass only NeedLines and NeedLinesRead: call
+// control, limited by the handler to their own lines (callcontrol_scope.go).
+// Application tokens get no configuration access at all, not even to read
+// their own route points: that would need a per-resource check in the
+// config handlers, and an application learns its route points' extensions
+// from whoever issues its token.
 var scopes = map[string]auth.Need{
 	systemv1connect.SystemServiceGetInfoProcedure:           auth.NeedRead,
 	systemv1connect.SystemServiceListRegistrationsProcedure: auth.NeedRead,
@@ -25,19 +32,21 @@ var scopes = map[string]auth.Need{
 
 	switchv1connect.SwitchRegistryServiceAttachSwitchProcedure: auth.NeedAdmin,
 
-	callcontrolv1connect.CallControlServiceMakeCallProcedure:      auth.NeedLines,
-	callcontrolv1connect.CallControlServiceDropProcedure:          auth.NeedLines,
-	callcontrolv1connect.CallControlServiceSendDigitsProcedure:    auth.NeedLines,
-	callcontrolv1connect.CallControlServiceHoldProcedure:          auth.NeedLines,
-	callcontrolv1connect.CallControlServiceRetrieveProcedure:      auth.NeedLines,
-	callcontrolv1connect.CallControlServiceBlindTransferProcedure: auth.NeedLines,
-	callcontrolv1connect.CallControlServiceRedirectProcedure:      auth.NeedLines,
-	callcontrolv1connect.CallControlServicePickupProcedure:        auth.NeedLines,
-	callcontrolv1connect.CallControlServiceParkProcedure:          auth.NeedLines,
-	callcontrolv1connect.CallControlServiceUnparkProcedure:        auth.NeedLines,
-	callcontrolv1connect.CallControlServiceGetCallProcedure:       auth.NeedLinesRead,
-	callcontrolv1connect.CallControlServiceListCallsProcedure:     auth.NeedLinesRead,
-	callcontrolv1connect.CallControlServiceWatchEventsProcedure:   auth.NeedLinesRead,
+	callcontrolv1connect.CallControlServiceMakeCallProcedure:         auth.NeedLines,
+	callcontrolv1connect.CallControlServiceDropProcedure:             auth.NeedLines,
+	callcontrolv1connect.CallControlServiceSendDigitsProcedure:       auth.NeedLines,
+	callcontrolv1connect.CallControlServiceHoldProcedure:             auth.NeedLines,
+	callcontrolv1connect.CallControlServiceRetrieveProcedure:         auth.NeedLines,
+	callcontrolv1connect.CallControlServiceBlindTransferProcedure:    auth.NeedLines,
+	callcontrolv1connect.CallControlServiceRedirectProcedure:         auth.NeedLines,
+	callcontrolv1connect.CallControlServicePickupProcedure:           auth.NeedLines,
+	callcontrolv1connect.CallControlServiceParkProcedure:             auth.NeedLines,
+	callcontrolv1connect.CallControlServiceUnparkProcedure:           auth.NeedLines,
+	callcontrolv1connect.CallControlServiceConsultTransferProcedure:  auth.NeedLines,
+	callcontrolv1connect.CallControlServiceCompleteTransferProcedure: auth.NeedLines,
+	callcontrolv1connect.CallControlServiceGetCallProcedure:          auth.NeedLinesRead,
+	callcontrolv1connect.CallControlServiceListCallsProcedure:        auth.NeedLinesRead,
+	callcontrolv1connect.CallControlServiceWatchEventsProcedure:      auth.NeedLinesRead,
 
 	authv1connect.TokenServiceCreateTokenProcedure: auth.NeedAdmin,
 	authv1connect.TokenServiceListTokensProcedure:  auth.NeedAdmin,
@@ -66,6 +75,11 @@ var scopes = map[string]auth.Need{
 	configv1connect.ConfigServiceCreateDeviceProcedure:         auth.NeedAdmin,
 	configv1connect.ConfigServiceUpdateDeviceProcedure:         auth.NeedAdmin,
 	configv1connect.ConfigServiceDeleteDeviceProcedure:         auth.NeedAdmin,
+	configv1connect.ConfigServiceGetRoutePointProcedure:        auth.NeedRead,
+	configv1connect.ConfigServiceListRoutePointsProcedure:      auth.NeedRead,
+	configv1connect.ConfigServiceCreateRoutePointProcedure:     auth.NeedAdmin,
+	configv1connect.ConfigServiceUpdateRoutePointProcedure:     auth.NeedAdmin,
+	configv1connect.ConfigServiceDeleteRoutePointProcedure:     auth.NeedAdmin,
 	configv1connect.ConfigServiceGetDialPlanProcedure:          auth.NeedRead,
 	configv1connect.ConfigServiceUpdateDialPlanProcedure:       auth.NeedAdmin,
 	configv1connect.ConfigServiceWatchChangesProcedure:         auth.NeedRead,

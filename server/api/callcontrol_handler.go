@@ -6,6 +6,7 @@ import (
 	callcontrolv1 "github.com/switchboard-pbx/switchboard/gen/switchboard/callcontrol/v1"
 	"github.com/switchboard-pbx/switchboard/gen/switchboard/callcontrol/v1/callcontrolv1connect"
 	"github.com/switchboard-pbx/switchboard/server/callcontrol"
+	"github.com/switchboard-pbx/switchboard/server/config"
 	"github.com/switchboard-pbx/switchboard/server/derrors"
 )
 
@@ -13,6 +14,7 @@ import (
 type callControlHandler struct {
 	callcontrolv1connect.UnimplementedCallControlServiceHandler
 	svc *callcontrol.Service
+	cfg *config.Service // resolves application tokens' route points (callcontrol_scope.go)
 }
 
 func (h *callControlHandler) ready() error {
@@ -179,7 +181,7 @@ func (h *callControlHandler) WatchEvents(ctx context.Context, req *callcontrolv1
 func callToProto(c callcontrol.Call) *callcontrolv1.Call {
 	out := &callcontrolv1.Call{Id: c.ID, Line: c.Line, State: callcontrolv1.CallState(c.State),
 		Direction: callcontrolv1.Direction_DIRECTION_INCOMING, DisconnectReason: callcontrolv1.DisconnectReason(c.Reason),
-		StartTime: ts(c.Start), AnswerTime: ts(c.Answer), Version: c.Version, Dialed: c.Dialed}
+		StartTime: ts(c.Start), AnswerTime: ts(c.Answer), Version: c.Version, Dialed: c.Dialed, RelatedCallId: c.Related}
 	if c.Outgoing {
 		out.Direction = callcontrolv1.Direction_DIRECTION_OUTGOING
 	}

@@ -19,6 +19,7 @@ type configHandler struct {
 	classes resource[*config.ClassOfService, *configv1.ClassOfService]
 	users   resource[*config.User, *configv1.User]
 	devices resource[*config.Device, *configv1.Device]
+	points  resource[*config.RoutePoint, *configv1.RoutePoint]
 	plan    resource[*config.DialPlan, *configv1.DialPlan]
 }
 
@@ -45,6 +46,10 @@ func newConfigHandler(svc *config.Service) *configHandler {
 			writable: []string{"sip_username", "password", "label"},
 			get:      svc.GetDevice, toProto: deviceToProto, fromProto: deviceFromProto,
 			meta: func(v *config.Device) *config.Meta { return &v.Meta }},
+		points: resource[*config.RoutePoint, *configv1.RoutePoint]{field: "route_point", number: 1,
+			writable: []string{"name", "extension", "site_id", "fallback_extension", "answer_timeout_seconds"},
+			get:      svc.GetRoutePoint, toProto: routePointToProto, fromProto: routePointFromProto,
+			meta: func(v *config.RoutePoint) *config.Meta { return &v.Meta }},
 		plan: resource[*config.DialPlan, *configv1.DialPlan]{field: "dial_plan", number: 1,
 			writable: []string{"extension_length", "trunk_access_code", "operator_extension", "default_class_of_service_id"},
 			get:      func(ctx context.Context, _ string) (*config.DialPlan, error) { return svc.GetDialPlan(ctx) },

@@ -98,6 +98,18 @@ func deviceFromProto(p *configv1.Device) *config.Device {
 		SIPUsername: p.GetSipUsername(), Label: p.GetLabel()}
 }
 
+func routePointToProto(v *config.RoutePoint) *configv1.RoutePoint {
+	return &configv1.RoutePoint{Id: v.ID, Name: v.Name, Extension: v.Extension, SiteId: v.SiteID,
+		FallbackExtension: v.FallbackExtension, AnswerTimeoutSeconds: int32(v.AnswerTimeoutSeconds),
+		Etag: etag(v.Version), CreateTime: ts(v.Created), UpdateTime: ts(v.Updated)}
+}
+
+func routePointFromProto(p *configv1.RoutePoint) *config.RoutePoint {
+	return &config.RoutePoint{Meta: config.Meta{ID: p.GetId()}, Name: p.GetName(), Extension: p.GetExtension(),
+		SiteID: p.GetSiteId(), FallbackExtension: p.GetFallbackExtension(),
+		AnswerTimeoutSeconds: int(p.GetAnswerTimeoutSeconds())}
+}
+
 func dialPlanToProto(v *config.DialPlan) *configv1.DialPlan {
 	return &configv1.DialPlan{ExtensionLength: int32(v.ExtensionLength), TrunkAccessCode: v.TrunkAccessCode,
 		OperatorExtension: v.OperatorExtension, SipRealm: v.SIPRealm,
@@ -127,6 +139,8 @@ func changeToProto(c config.Change) *configv1.Change {
 		out.Resource = &configv1.Change_Device{Device: deviceToProto(r)}
 	case *config.DialPlan:
 		out.Resource = &configv1.Change_DialPlan{DialPlan: dialPlanToProto(r)}
+	case *config.RoutePoint:
+		out.Resource = &configv1.Change_RoutePoint{RoutePoint: routePointToProto(r)}
 	}
 	return out
 }

@@ -15,11 +15,13 @@ type tokenHandler struct {
 }
 
 func tokenToProto(t *auth.Token) *authv1.Token {
-	return &authv1.Token{Id: t.ID, Name: t.Name, Scope: authv1.Scope(t.Scope), UserId: t.UserID, CreateTime: ts(t.Created)}
+	return &authv1.Token{Id: t.ID, Name: t.Name, Scope: authv1.Scope(t.Scope), UserId: t.UserID,
+		RoutePointIds: t.RoutePointIDs, CreateTime: ts(t.Created)}
 }
 
 func (h *tokenHandler) CreateToken(ctx context.Context, req *authv1.CreateTokenRequest) (*authv1.CreateTokenResponse, error) {
-	t, secret, err := h.svc.Create(ctx, req.GetName(), auth.Scope(req.GetScope()), req.GetUserId())
+	t, secret, err := h.svc.Create(ctx, req.GetName(), auth.Grant{Scope: auth.Scope(req.GetScope()),
+		UserID: req.GetUserId(), RoutePointIDs: req.GetRoutePointIds()})
 	if err != nil {
 		return nil, err
 	}

@@ -148,6 +148,12 @@ func (a *App) openStore(ctx context.Context) error {
 			return derrors.New(derrors.NotFound, "user_id", "user %s does not exist", id)
 		}
 		return nil
+	}), auth.WithRoutePointCheck(func(ctx context.Context, id string) error {
+		_, err := a.Config.GetRoutePoint(ctx, id)
+		if derrors.Category(err) == derrors.NotFound {
+			return derrors.New(derrors.NotFound, "route_point_ids", "route point %s does not exist", id)
+		}
+		return err
 	}))
 	return nil
 }

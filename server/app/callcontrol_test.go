@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -37,8 +38,25 @@ func watch(ctx context.Context, t *testing.T, c apptest.Clients, after int64, li
 // line in state, reading more events as needed.
 func (w *watcher) until(t *testing.T, line string, state callcontrolv1.CallState) *callcontrolv1.Call {
 	t.Helper()
+	return w.match(t, fmt.Sprintf("%s on %s", state, line), func(ev *callcontrolv1.Event) bool {
+		return ev.GetLine() == line && ev.GetCall().GetState() == state
+	})
+}
+
+// untilID is until for one call handle.
+func (w *watcher) untilID(t *testing.T, id string, state callcontrolv1.CallState) *callcontrolv1.Call {
+	t.Helper()
+	return w.match(t, fmt.Sprintf("%s on call %s", state, id), func(ev *callcontrolv1.Event) bool {
+		return ev.GetCall().GetId() == id && ev.GetCall().GetState() == state
+	})
+}
+
+// match returns the call of the first event not returned before that
+// matches, reading more events as needed.
+func (w *watcher) match(t *testing.T, what string, ok func(*callcontrolv1.Event) bool) *callcontrolv1.Call {
+	t.Helper()
 	for _, ev := range w.seen {
-		if !w.used[ev.GetSequence()] && ev.GetLine() == line && ev.GetCall().GetState() == state {
+		if !w.used[ev.GetSequence()] && ok(ev) {
 			w.used[ev.GetSequence()] = true
 			return ev.GetCall()
 		}
@@ -47,13 +65,13 @@ func (w *watcher) until(t *testing.T, line string, state callcontrolv1.CallState
 		res, err := w.stream.Receive()
 		if err != nil {
 			for _, ev := range w.seen {
-				t.Logf("seen: %d %s %v %v", ev.GetSequence(), ev.GetLine(), ev.GetCall().GetState(), ev.GetCall().GetParties())
+				t.Logf("seen: %d %s %s %v %v", ev.GetSequence(), ev.GetLine(), ev.GetCall().GetId(), ev.GetCall().GetState(), ev.GetCall().GetParties())
 			}
-			t.Fatalf("waiting for %s on %s: %v (seen %d events)", state, line, err, len(w.seen))
+			t.Fatalf("waiting for %s: %v (seen %d events)", what, err, len(w.seen))
 		}
 		ev := res.GetEvent()
 		w.seen = append(w.seen, ev)
-		if ev.GetLine() == line && ev.GetCall().GetState() == state {
+		if ok(ev) {
 			w.used[ev.GetSequence()] = true
 			return ev.GetCall()
 		}

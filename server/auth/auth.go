@@ -8,7 +8,10 @@ package auth
 
 import (
 	"context"
+	"slices"
 	"time"
+
+	"github.com/switchboard-pbx/switchboard/server/derrors"
 )
 
 // Scope is what a token may do.
@@ -19,6 +22,9 @@ const (
 	ScopeAdmin Scope = 1 // everything
 	ScopeRead  Scope = 2 // read configuration and state
 	ScopeUser  Scope = 3 // call control on one user's own lines
+	// ScopeApplication is call control on the lines of the token's route
+	// points, for the application serving them; no configuration access.
+	ScopeApplication Scope = 4
 )
 
 // Need is what a procedure requires of a token.
@@ -27,8 +33,8 @@ type Need int
 // Needs, from the most open.
 const (
 	NeedRead      Need = iota + 1 // admin or read tokens
-	NeedLines                     // admin tokens, or user tokens for their own lines (the handler checks which)
-	NeedLinesRead                 // admin, read, or user tokens (user tokens see their own lines only)
+	NeedLines                     // admin tokens, or user and application tokens for their own lines (the handler checks which)
+	NeedLinesRead                 // admin, read, user or application tokens (the last two see their own lines only)
 	NeedAdmin                     // admin tokens only
 )
 
@@ -38,9 +44,9 @@ func (n Need) String() string {
 	case NeedRead:
 		return "a read or admin token"
 	case NeedLines:
-		return "an admin token, or a user token for its own lines"
+		return "an admin token, or a user or application token for its own lines"
 	case NeedLinesRead:
-		return "a read, admin or user token"
+		return "a read, admin, user or application token"
 	default:
 		return "an admin token"
 	}
@@ -54,7 +60,7 @@ func (s Scope) Allows(n Need) bool {
 		return true
 	case ScopeRead:
 		return n == NeedRead || n == NeedLinesRead
-	case ScopeUser:
+	case ScopeUser, ScopeApplication:
 		return n == NeedLines || n == NeedLinesRead
 	default:
 		return false
@@ -70,6 +76,8 @@ func (s Scope) String() string {
 		return "read"
 	case ScopeUser:
 		return "user"
+	case ScopeApplication:
+		return "application"
 	default:
 		return "unknown"
 	}
@@ -77,12 +85,38 @@ func (s Scope) String() string {
 
 // Token is an API token without its secret.
 type Token struct {
-	ID      string
-	Name    string
-	Scope   Scope
-	Hash    string // hex SHA-256 of the secret
-	UserID  string // the user of a ScopeUser token
-	Created time.Time
+	ID            string
+	Name          string
+	Scope         Scope
+	Hash          string   // hex SHA-256 of the secret
+	UserID        string   // the user of a ScopeUser token
+	RoutePointIDs []string // the route points of a ScopeApplication token
+	Created       time.Time
+}
+
+// OwnLinesOnly reports whether the token acts on some lines only (its
+// user's, or its route points'), not on every line: user and application
+// tokens. Call control resolves those lines and guards every operation.
+func (t *Token) OwnLinesOnly() bool {
+	return t.Scope == ScopeUser || t.Scope == ScopeApplication
+}
+
+// GuardRoutePoint answers PermissionDenied unless the token may act for
+// route point id: admin tokens for every route point, application tokens
+// for the ones they name, other tokens for none.
+func (t *Token) GuardRoutePoint(id string) error {
+	switch {
+	case t.Scope == ScopeAdmin:
+		return nil
+	case t.Scope == ScopeApplication && slices.Contains(t.RoutePointIDs, id):
+		return nil
+	case t.Scope == ScopeApplication:
+		return derrors.New(derrors.PermissionDenied, "route_point_id",
+			"token %q does not serve route point %s", t.Name, id)
+	default:
+		return derrors.New(derrors.PermissionDenied, "route_point_id",
+			"token %q has scope %s; only admin and application tokens act for route points", t.Name, t.Scope)
+	}
 }
 
 // Store is the persistence port for tokens, implemented by server/store.

@@ -21,19 +21,25 @@ type State int
 
 // Call states.
 const (
-	Idle         State = 1
-	Dialing      State = 2
-	Proceeding   State = 3
-	Ringback     State = 4
-	Offering     State = 5
-	Connected    State = 6
-	OnHold       State = 7
-	Disconnected State = 11
+	Idle       State = 1
+	Dialing    State = 2
+	Proceeding State = 3
+	Ringback   State = 4
+	Offering   State = 5
+	Connected  State = 6
+	OnHold     State = 7
+	// OnHoldPendingTransfer is a held call whose line is consulting.
+	OnHoldPendingTransfer State = 8
+	// OnHoldPendingConference is a conference member consulting someone.
+	OnHoldPendingConference State = 9
+	Conferenced             State = 10
+	Disconnected            State = 11
 )
 
 var stateNames = map[State]string{Idle: "IDLE", Dialing: "DIALING", Proceeding: "PROCEEDING",
 	Ringback: "RINGBACK", Offering: "OFFERING", Connected: "CONNECTED", OnHold: "ON_HOLD",
-	Disconnected: "DISCONNECTED"}
+	OnHoldPendingTransfer: "ON_HOLD_PENDING_TRANSFER", OnHoldPendingConference: "ON_HOLD_PENDING_CONFERENCE",
+	Conferenced: "CONFERENCED", Disconnected: "DISCONNECTED"}
 
 // String names the state as the API does.
 func (s State) String() string { return stateNames[s] }
@@ -67,6 +73,8 @@ const (
 	ActionRedirect   Action = 6
 	ActionPickup     Action = 7
 	ActionPark       Action = 8
+	ActionConsult    Action = 9
+	ActionComplete   Action = 10
 )
 
 // Party is another party of a call.
@@ -85,6 +93,7 @@ type Call struct {
 	Outgoing bool
 	Reason   Reason
 	Dialed   string
+	Related  string // the handle of the other call of a consultation
 	Start    time.Time
 	Answer   time.Time
 	Version  int64
@@ -94,9 +103,16 @@ type Call struct {
 func (c Call) Allowed() []Action {
 	switch c.State {
 	case Connected:
-		return []Action{ActionDrop, ActionSendDigits, ActionHold, ActionTransfer, ActionPark}
+		if c.Related != "" { // a consultation call
+			return []Action{ActionDrop, ActionSendDigits, ActionComplete}
+		}
+		return []Action{ActionDrop, ActionSendDigits, ActionHold, ActionTransfer, ActionPark, ActionConsult}
 	case OnHold:
 		return []Action{ActionDrop, ActionRetrieve, ActionTransfer, ActionPark}
+	case OnHoldPendingTransfer, OnHoldPendingConference:
+		return []Action{ActionDrop, ActionComplete}
+	case Conferenced:
+		return []Action{ActionDrop, ActionSendDigits, ActionConsult}
 	case Disconnected, Idle:
 		return nil
 	case Offering:

@@ -300,3 +300,47 @@ func (s *Service) LineOf(ctx context.Context, userID string) (string, error) {
 	}
 	return u.Extension, nil
 }
+
+// ConsultTransfer holds a CONNECTED call's other party and places a
+// consultation call from the same line to dest; it returns that call.
+func (s *Service) ConsultTransfer(ctx context.Context, id, dest string, expected int64, key string) (Call, error) {
+	if c, ok := s.byKey(key); ok {
+		return c, nil
+	}
+	legID, sw, err := s.actOn(id, expected, ActionConsult, true)
+	if err != nil {
+		return Call{}, err
+	}
+	s.mu.Lock()
+	userID := s.legs[legID].userID
+	s.mu.Unlock()
+	res, err := sw.ConsultLeg(ctx, &switchv1.ConsultLegRequest{LegId: legID, Destination: dest})
+	if err != nil {
+		return Call{}, s.switchError(err, dest, dest+" has no registered phone")
+	}
+	return s.placed(res.GetCallId(), userID, dest, key, sw), nil
+}
+
+// CompleteTransfer finishes the consultation id belongs to, as a transfer
+// or as a conference; for a conference it returns the line's conference
+// call (the call that was held).
+func (s *Service) CompleteTransfer(ctx context.Context, id string, conference bool) (Call, error) {
+	legID, sw, err := s.actOn(id, 0, ActionComplete, true)
+	if err != nil {
+		return Call{}, err
+	}
+	s.mu.Lock()
+	held := id
+	if lc := s.calls[id]; lc != nil && lc.snap.State == Connected {
+		held = lc.snap.Related // id is the consultation call
+	}
+	s.mu.Unlock()
+	_, err = sw.CompleteTransferLeg(ctx, &switchv1.CompleteTransferLegRequest{LegId: legID, Conference: conference})
+	if err := s.switchError(err, id, "call "+id+": the consulted party has not answered yet"); err != nil {
+		return Call{}, err
+	}
+	if !conference {
+		return Call{}, nil
+	}
+	return s.GetCall(held)
+}

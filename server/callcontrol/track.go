@@ -86,6 +86,16 @@ func (s *Service) onLeg(ctx context.Context, sw switchv1connect.SwitchServiceCli
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.owners[l.GetCallId()] = sw
+	if ref, ok := s.legs[l.GetId()]; ok && ref.switchID != l.GetCallId() {
+		// The leg moved to another call (a completed transfer): the line's
+		// view of the old call loses it.
+		if old := s.byCall[ref.switchID][ref.userID]; old != nil {
+			delete(old.legs, l.GetId())
+			for _, other := range s.byCall[ref.switchID] {
+				s.refreshLocked(other)
+			}
+		}
+	}
 	lc := s.lineCallLocked(l.GetCallId(), l.GetUserId())
 	lc.legs[l.GetId()] = l
 	s.legs[l.GetId()] = legRef{switchID: l.GetCallId(), userID: l.GetUserId()}
@@ -146,11 +156,17 @@ func (s *Service) derive(lc *lineCall) Call {
 		}
 	}
 	c.Parties = s.parties(lc, others)
-	calling, answered, live, holding := false, false, false, false
+	calling, answered, live, holding, conferenced := false, false, false, false, false
 	var endReason switchv1.EndReason
+	c.Related = ""
 	for _, l := range mine {
+		up := l.GetState() == switchv1.LegState_LEG_STATE_ANSWERED
 		calling = calling || l.GetCalling()
-		holding = holding || (l.GetHolding() && l.GetState() == switchv1.LegState_LEG_STATE_ANSWERED)
+		holding = holding || (l.GetHolding() && up)
+		conferenced = conferenced || (l.GetConferenced() && up)
+		if r := l.GetRelatedCallId(); r != "" && up {
+			c.Related = r + "." + c.Line
+		}
 		c.Dialed = l.GetDialed()
 		switch l.GetState() {
 		case switchv1.LegState_LEG_STATE_ANSWERED:
@@ -169,7 +185,13 @@ func (s *Service) derive(lc *lineCall) Call {
 	c.Outgoing = calling
 	switch {
 	case !live:
-		c.State, c.Reason = Disconnected, reasonFor(endReason)
+		c.State, c.Reason, c.Related = Disconnected, reasonFor(endReason), ""
+	case conferenced && holding:
+		c.State = OnHoldPendingConference
+	case conferenced:
+		c.State = Conferenced
+	case holding && c.Related != "":
+		c.State = OnHoldPendingTransfer
 	case holding:
 		c.State = OnHold
 	case calling:
@@ -232,7 +254,8 @@ func (s *Service) parties(lc *lineCall, others []*switchv1.Leg) []Party {
 }
 
 func sameView(a, b Call) bool {
-	if a.State != b.State || a.Reason != b.Reason || a.Outgoing != b.Outgoing || len(a.Parties) != len(b.Parties) {
+	if a.State != b.State || a.Reason != b.Reason || a.Outgoing != b.Outgoing || a.Related != b.Related ||
+		len(a.Parties) != len(b.Parties) {
 		return false
 	}
 	for i := range a.Parties {

@@ -1,7 +1,7 @@
 // Package config is the configuration domain: sites, servers, classes of
-// service, users, devices and the dial plan, with the rules that tie them
-// together (extension length, trunk access code, references) and the change
-// feed that every other part of the system follows.
+// service, users, devices, route points and the dial plan, with the rules
+// that tie them together (extension length, trunk access code, references)
+// and the change feed that every other part of the system follows.
 //
 // Service is the entry point. It depends on a Store (port.go), implemented
 // by server/store on ent. Every write goes through the Store, which records
@@ -102,6 +102,29 @@ type Device struct {
 	HA1SHA256   string // hex SHA-256(username:realm:password)
 }
 
+// RoutePoint is an extension served by an application (IVR, contact
+// centre, recorder) instead of a person. Its extension is unique among
+// users' and route points' extensions.
+type RoutePoint struct {
+	Meta
+	Name      string
+	Extension string
+	SiteID    string
+	// FallbackExtension takes the calls no application answers; "" rejects
+	// them. It need not exist.
+	FallbackExtension string
+	// AnswerTimeoutSeconds is how long an offered call waits for the
+	// application, MinAnswerTimeoutSeconds to MaxAnswerTimeoutSeconds.
+	AnswerTimeoutSeconds int
+}
+
+// Bounds and default of RoutePoint.AnswerTimeoutSeconds.
+const (
+	DefaultAnswerTimeoutSeconds = 10
+	MinAnswerTimeoutSeconds     = 1
+	MaxAnswerTimeoutSeconds     = 300
+)
+
 // DialPlan is the system numbering plan; there is exactly one. Its Meta.ID
 // is always empty.
 type DialPlan struct {
@@ -125,6 +148,7 @@ const (
 	KindUser           Kind = 4
 	KindDevice         Kind = 5
 	KindDialPlan       Kind = 6
+	KindRoutePoint     Kind = 7
 )
 
 // Op is what a change did.
@@ -146,6 +170,6 @@ type Change struct {
 	Op         Op
 	// Resource is the resource after the change (before it, for a
 	// deletion): one of *Site, *Server, *ClassOfService, *User, *Device,
-	// *DialPlan.
+	// *DialPlan, *RoutePoint.
 	Resource any
 }

@@ -13,8 +13,9 @@ func (s *Service) GetDialPlan(ctx context.Context) (*DialPlan, error) {
 }
 
 // UpdateDialPlan stores v, which carries the version it was read at. The
-// extension length changes only while every user's extension has the new
-// length; the trunk access code only while no extension starts with it.
+// extension length changes only while every user's and route point's
+// extension has the new length; the trunk access code only while no
+// extension starts with it.
 func (s *Service) UpdateDialPlan(ctx context.Context, v *DialPlan) (*DialPlan, error) {
 	cur, err := s.store.GetDialPlan(ctx)
 	if err != nil {
@@ -32,22 +33,12 @@ func (s *Service) UpdateDialPlan(ctx context.Context, v *DialPlan) (*DialPlan, e
 
 func (s *Service) checkDialPlan(ctx context.Context, cur, v *DialPlan) error {
 	if v.ExtensionLength != cur.ExtensionLength {
-		n, err := s.store.CountUsersWithExtensionLengthNot(ctx, v.ExtensionLength)
-		if err != nil {
+		if err := s.checkExtensionLength(ctx, v.ExtensionLength); err != nil {
 			return err
-		}
-		if n > 0 {
-			return derrors.New(derrors.FailedPrecondition, "dial_plan.extension_length",
-				"%d users have extensions that are not %d digits long; renumber them first", n, v.ExtensionLength)
 		}
 	}
 	if v.TrunkAccessCode != "" && v.TrunkAccessCode != cur.TrunkAccessCode {
-		u, err := s.store.FindUserByExtensionPrefix(ctx, v.TrunkAccessCode)
-		if err == nil {
-			return derrors.New(derrors.FailedPrecondition, "dial_plan.trunk_access_code",
-				"extension %s starts with %q", u.Extension, v.TrunkAccessCode)
-		}
-		if derrors.Category(err) != derrors.NotFound {
+		if err := s.checkTrunkAccessCode(ctx, v.TrunkAccessCode); err != nil {
 			return err
 		}
 	}
@@ -58,4 +49,50 @@ func (s *Service) checkDialPlan(ctx context.Context, cur, v *DialPlan) error {
 		}
 	}
 	return s.classExists(ctx, "dial_plan.default_class_of_service_id", v.DefaultClassOfServiceID)
+}
+
+// checkExtensionLength fails unless every user and route point has an
+// extension n digits long.
+func (s *Service) checkExtensionLength(ctx context.Context, n int) error {
+	users, err := s.store.CountUsersWithExtensionLengthNot(ctx, n)
+	if err != nil {
+		return err
+	}
+	if users > 0 {
+		return derrors.New(derrors.FailedPrecondition, "dial_plan.extension_length",
+			"%d users have extensions that are not %d digits long; renumber them first", users, n)
+	}
+	points, err := s.store.CountRoutePointsWithExtensionLengthNot(ctx, n)
+	if err != nil {
+		return err
+	}
+	if points > 0 {
+		return derrors.New(derrors.FailedPrecondition, "dial_plan.extension_length",
+			"%d route points have extensions that are not %d digits long; renumber them first", points, n)
+	}
+	return nil
+}
+
+// checkTrunkAccessCode fails when a user's or route point's extension
+// starts with code.
+func (s *Service) checkTrunkAccessCode(ctx context.Context, code string) error {
+	taken := func(ext string) error {
+		return derrors.New(derrors.FailedPrecondition, "dial_plan.trunk_access_code",
+			"extension %s starts with %q", ext, code)
+	}
+	u, err := s.store.FindUserByExtensionPrefix(ctx, code)
+	switch {
+	case err == nil:
+		return taken(u.Extension)
+	case derrors.Category(err) != derrors.NotFound:
+		return err
+	}
+	r, err := s.store.FindRoutePointByExtensionPrefix(ctx, code)
+	switch {
+	case err == nil:
+		return taken(r.Extension)
+	case derrors.Category(err) != derrors.NotFound:
+		return err
+	}
+	return nil
 }

@@ -10,7 +10,7 @@ type Page struct {
 
 // Filter narrows a list. Empty fields do not filter.
 type Filter struct {
-	SiteID           string // users, servers
+	SiteID           string // users, servers, route points
 	ClassOfServiceID string // users
 	UserID           string // devices
 }
@@ -23,14 +23,16 @@ type Filter struct {
 // Errors are derrors categories:
 //   - NotFound: no resource with that id.
 //   - AlreadyExists: a unique field is taken (site, server and class of
-//     service names, user extensions, device SIP user names); the message
-//     names the field, e.g. "extension 1001 is already in use".
+//     service names, extensions of users and route points, which share one
+//     number space, device SIP user names); the message names the field,
+//     e.g. "extension 1001 is already in use".
 //   - Aborted: an update or delete gave a version (> 0) that is not the
 //     current one.
 //   - FailedPrecondition: a delete would leave references dangling (a site
-//     with users or servers, a class of service with users, a user with
-//     devices is fine: its devices are deleted with it, each with a change;
-//     the dial plan's default class of service cannot be deleted).
+//     with users, route points or servers, a class of service with users;
+//     a user with devices is fine: its devices are deleted with it, each
+//     with a change; the dial plan's default class of service cannot be
+//     deleted).
 //   - OutOfRange: Changes asked for history older than what is retained.
 //
 // Create methods assign ID (UUIDv7), Version 1, Created and Updated; the
@@ -84,6 +86,21 @@ type Store interface {
 	CreateDevice(ctx context.Context, d *Device) (*Device, error)
 	UpdateDevice(ctx context.Context, d *Device) (*Device, error)
 	DeleteDevice(ctx context.Context, id string, version int64) error
+
+	GetRoutePoint(ctx context.Context, id string) (*RoutePoint, error)
+	ListRoutePoints(ctx context.Context, p Page, f Filter) ([]*RoutePoint, error)
+	// CountRoutePointsWithExtensionLengthNot is
+	// CountUsersWithExtensionLengthNot for route points.
+	CountRoutePointsWithExtensionLengthNot(ctx context.Context, n int) (int, error)
+	// FindRoutePointByExtensionPrefix returns one route point whose
+	// extension starts with prefix, or NotFound.
+	FindRoutePointByExtensionPrefix(ctx context.Context, prefix string) (*RoutePoint, error)
+	// CreateRoutePoint and UpdateRoutePoint answer AlreadyExists naming
+	// "extension" when a user or another route point has the extension
+	// (CreateUser and UpdateUser do the same for route points' extensions).
+	CreateRoutePoint(ctx context.Context, r *RoutePoint) (*RoutePoint, error)
+	UpdateRoutePoint(ctx context.Context, r *RoutePoint) (*RoutePoint, error)
+	DeleteRoutePoint(ctx context.Context, id string, version int64) error
 
 	GetDialPlan(ctx context.Context) (*DialPlan, error)
 	// UpdateDialPlan requires Version like the other updates.

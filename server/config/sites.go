@@ -37,8 +37,8 @@ func (s *Service) UpdateSite(ctx context.Context, v *Site) (*Site, error) {
 	return out, s.wrote(derrors.Qualify("site", err))
 }
 
-// DeleteSite removes a site that has no users and no servers. version 0
-// deletes whatever the current version is.
+// DeleteSite removes a site that has no users, route points or servers.
+// version 0 deletes whatever the current version is.
 func (s *Service) DeleteSite(ctx context.Context, id string, version int64) error {
 	return s.wrote(s.store.DeleteSite(ctx, id, version))
 }

@@ -73,6 +73,8 @@ func decodeResource(kind config.Kind, data []byte) (any, error) {
 		v = new(config.Device)
 	case config.KindDialPlan:
 		v = new(config.DialPlan)
+	case config.KindRoutePoint:
+		v = new(config.RoutePoint)
 	default:
 		return nil, fmt.Errorf("unknown kind %d", kind)
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/switchboard-pbx/switchboard/server/config"
 	"github.com/switchboard-pbx/switchboard/server/store/ent"
+	"github.com/switchboard-pbx/switchboard/server/store/ent/routepoint"
 	"github.com/switchboard-pbx/switchboard/server/store/ent/server"
 	"github.com/switchboard-pbx/switchboard/server/store/ent/site"
 	"github.com/switchboard-pbx/switchboard/server/store/ent/user"
@@ -95,7 +96,7 @@ func (s *Store) UpdateSite(ctx context.Context, in *config.Site) (*config.Site, 
 	return &out, nil
 }
 
-// DeleteSite deletes a site that no user or server refers to.
+// DeleteSite deletes a site that no user, route point or server refers to.
 func (s *Store) DeleteSite(ctx context.Context, id string, version int64) error {
 	return s.write(ctx, func(w *writeTx) error {
 		cur, err := w.Site.Get(ctx, id)
@@ -111,6 +112,13 @@ func (s *Store) DeleteSite(ctx context.Context, id string, version int64) error 
 		}
 		if users > 0 {
 			return inUse("site %s still has %s", cur.Name, count(users, "user"))
+		}
+		points, err := w.RoutePoint.Query().Where(routepoint.SiteID(id)).Count(ctx)
+		if err != nil {
+			return mapReadErr(err, "route points of site "+id)
+		}
+		if points > 0 {
+			return inUse("site %s still has %s", cur.Name, count(points, "route point"))
 		}
 		servers, err := w.Server.Query().Where(server.SiteID(id)).Count(ctx)
 		if err != nil {

@@ -57,9 +57,13 @@ func runSuite(t *testing.T, open backend) {
 		{"Changes", testChanges},
 		{"ChangesPaging", testChangesPaging},
 		{"ChangesRetention", testChangesRetention},
+		{"RoutePoints", testRoutePoints},
+		{"RoutePointRules", testRoutePointRules},
+		{"ExtensionSpace", testExtensionSpace},
 		{"Tokens", testTokens},
 		{"ConcurrentSameExtension", testConcurrentSameExtension},
 		{"ConcurrentDistinctUsers", testConcurrentDistinctUsers},
+		{"ConcurrentUserAndRoutePoint", testConcurrentUserAndRoutePoint},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 
 	"github.com/switchboard-pbx/switchboard/server/auth"
 	"github.com/switchboard-pbx/switchboard/server/store/ent"
@@ -20,10 +21,14 @@ func (s *Store) CreateToken(ctx context.Context, in *auth.Token) (*auth.Token, e
 	}
 	out := *in
 	out.ID, out.Created = id, now()
-	err = s.client.Token.Create().
+	create := s.client.Token.Create().
 		SetID(out.ID).SetName(out.Name).SetScope(int(out.Scope)).SetHash(out.Hash).SetCreated(out.Created).
-		SetUserID(out.UserID).
-		Exec(ctx)
+		SetUserID(out.UserID)
+	if len(out.RoutePointIDs) > 0 {
+		out.RoutePointIDs = slices.Clone(out.RoutePointIDs)
+		create.SetRoutePointIds(out.RoutePointIDs)
+	}
+	err = create.Exec(ctx)
 	if err != nil {
 		return nil, mapWriteErr(err, "token "+out.Name,
 			unique{token.Table, token.FieldName, "name", "token name " + out.Name + " is already in use"},
@@ -72,7 +77,7 @@ func (s *Store) CountTokens(ctx context.Context) (int, error) {
 }
 
 func tokenFromEnt(e *ent.Token) *auth.Token {
-	return &auth.Token{
+	t := &auth.Token{
 		ID:      e.ID,
 		Name:    e.Name,
 		Scope:   auth.Scope(e.Scope),
@@ -80,4 +85,8 @@ func tokenFromEnt(e *ent.Token) *auth.Token {
 		UserID:  e.UserID,
 		Created: e.Created.UTC(),
 	}
+	if len(e.RoutePointIds) > 0 {
+		t.RoutePointIDs = e.RoutePointIds
+	}
+	return t
 }

@@ -52,6 +52,20 @@ func testTokens(t *testing.T, open backend) {
 	if err != nil || !cmp.Equal(reader, got) {
 		t.Fatalf("TokenByHash = %+v, %v; want %+v", got, err, reader)
 	}
+	ids := []string{"0190d7a2-0000-7000-8000-000000000001", "0190d7a2-0000-7000-8000-000000000002"}
+	app, err := s.CreateToken(ctx, &auth.Token{Name: "ivr", Scope: auth.ScopeApplication, Hash: hashOf("i"),
+		RoutePointIDs: ids})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids[0] = "changed by the caller"
+	if got, err := s.TokenByHash(ctx, hashOf("i")); err != nil || !cmp.Equal(app, got) ||
+		len(got.RoutePointIDs) != 2 || got.RoutePointIDs[0] != "0190d7a2-0000-7000-8000-000000000001" {
+		t.Fatalf("application TokenByHash = %+v, %v; want %+v", got, err, app)
+	}
+	if err := s.DeleteToken(ctx, app.ID); err != nil {
+		t.Fatal(err)
+	}
 	_, err = s.TokenByHash(ctx, hashOf("unknown"))
 	wantCategory(t, err, derrors.NotFound)
 	list, err := s.ListTokens(ctx)

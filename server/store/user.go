@@ -48,16 +48,20 @@ func (s *Store) ListUsers(ctx context.Context, p config.Page, f config.Filter) (
 // CountUsersWithExtensionLengthNot counts users whose extension is not n
 // characters long.
 func (s *Store) CountUsersWithExtensionLengthNot(ctx context.Context, n int) (int, error) {
-	lengthNot := predicate.User(func(sel *entsql.Selector) {
-		sel.Where(entsql.P(func(b *entsql.Builder) {
-			b.WriteString("LENGTH(").Ident(sel.C(user.FieldExtension)).WriteString(") <> ").Arg(n)
-		}))
-	})
-	c, err := s.client.User.Query().Where(lengthNot).Count(ctx)
+	c, err := s.client.User.Query().Where(predicate.User(lengthNot(user.FieldExtension, n))).Count(ctx)
 	if err != nil {
 		return 0, mapReadErr(err, "users")
 	}
 	return c, nil
+}
+
+// lengthNot selects the rows whose column is not n characters long.
+func lengthNot(column string, n int) func(*entsql.Selector) {
+	return func(sel *entsql.Selector) {
+		sel.Where(entsql.P(func(b *entsql.Builder) {
+			b.WriteString("LENGTH(").Ident(sel.C(column)).WriteString(") <> ").Arg(n)
+		}))
+	}
 }
 
 // FindUserByExtensionPrefix returns the first user, in id order, whose
@@ -135,7 +139,8 @@ func (s *Store) UpdateUser(ctx context.Context, in *config.User) (*config.User, 
 }
 
 // checkUserRefs fills in the default class of service and checks that the
-// user's site and class of service exist.
+// user's site and class of service exist and that no route point has the
+// user's extension.
 func (w *writeTx) checkUserRefs(ctx context.Context, u *config.User) error {
 	if u.ClassOfServiceID == "" {
 		ids, err := w.DialPlan.Query().Select(dialplan.FieldDefaultClassOfServiceID).Strings(ctx)
@@ -149,7 +154,10 @@ func (w *writeTx) checkUserRefs(ctx context.Context, u *config.User) error {
 	if err := w.requireSite(ctx, u.SiteID); err != nil {
 		return err
 	}
-	return w.requireClassOfService(ctx, "class_of_service_id", u.ClassOfServiceID)
+	if err := w.requireClassOfService(ctx, "class_of_service_id", u.ClassOfServiceID); err != nil {
+		return err
+	}
+	return w.requireNoRoutePointExtension(ctx, u.Extension)
 }
 
 // DeleteUser deletes a user and its devices, recording a change for each

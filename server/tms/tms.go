@@ -35,7 +35,7 @@ func New(cfg *config.Service, sw switchv1connect.SwitchServiceClient, log *slog.
 func (t *TMS) Switch() switchv1connect.SwitchServiceClient { return t.sw }
 
 // Run pushes the routing table now and after every change to users,
-// devices or the dial plan, until ctx ends. Bursts of changes are
+// devices, route points or the dial plan, until ctx ends. Bursts of changes are
 // coalesced into one push.
 func (t *TMS) Run(ctx context.Context) error {
 	rev, err := t.pushWithRetry(ctx)
@@ -44,7 +44,7 @@ func (t *TMS) Run(ctx context.Context) error {
 	}
 	go func() {
 		err := t.cfg.Watch(ctx, rev, func(c config.Change) error {
-			if c.Kind == config.KindUser || c.Kind == config.KindDevice || c.Kind == config.KindDialPlan {
+			if routed(c.Kind) {
 				select {
 				case t.dirty <- struct{}{}:
 				default:
@@ -66,6 +66,15 @@ func (t *TMS) Run(ctx context.Context) error {
 			}
 		}
 	}
+}
+
+// routed reports whether changes of kind alter the routing table.
+func routed(kind config.Kind) bool {
+	switch kind {
+	case config.KindUser, config.KindDevice, config.KindRoutePoint, config.KindDialPlan:
+		return true
+	}
+	return false
 }
 
 // pushWithRetry pushes the table, retrying with backoff while the switch
@@ -100,8 +109,9 @@ func (t *TMS) Push(ctx context.Context) (int64, error) {
 	return table.GetRevision(), nil
 }
 
-// BuildTable reads users, devices and the dial plan into a routing table.
-// The revision is read first, so the table is at least that new.
+// BuildTable reads users, devices, route points and the dial plan into a
+// routing table. The revision is read first, so the table is at least that
+// new.
 func BuildTable(ctx context.Context, cfg *config.Service) (*switchv1.RoutingTable, error) {
 	rev, err := cfg.Revision(ctx)
 	if err != nil {
@@ -123,6 +133,12 @@ func BuildTable(ctx context.Context, cfg *config.Service) (*switchv1.RoutingTabl
 	if err != nil {
 		return nil, err
 	}
+	points, err := all(func(p config.PageRequest) ([]*config.RoutePoint, string, error) {
+		return cfg.ListRoutePoints(ctx, p, config.Filter{})
+	})
+	if err != nil {
+		return nil, err
+	}
 	byUser := make(map[string][]*switchv1.RoutingDevice)
 	for _, d := range devices {
 		byUser[d.UserID] = append(byUser[d.UserID], &switchv1.RoutingDevice{Id: d.ID, SipUsername: d.SIPUsername,
@@ -133,6 +149,10 @@ func BuildTable(ctx context.Context, cfg *config.Service) (*switchv1.RoutingTabl
 	for _, u := range users {
 		out.Users = append(out.Users, &switchv1.RoutingUser{Id: u.ID, Extension: u.Extension,
 			DisplayName: strings.TrimSpace(u.FirstName + " " + u.LastName), Virtual: u.Virtual, Devices: byUser[u.ID]})
+	}
+	for _, r := range points {
+		out.RoutePoints = append(out.RoutePoints, &switchv1.RoutingRoutePoint{Id: r.ID, Extension: r.Extension,
+			Name: r.Name, FallbackExtension: r.FallbackExtension, AnswerTimeoutSeconds: int32(r.AnswerTimeoutSeconds)})
 	}
 	return out, nil
 }

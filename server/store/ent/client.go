@@ -19,6 +19,7 @@ import (
 	"github.com/switchboard-pbx/switchboard/server/store/ent/classofservice"
 	"github.com/switchboard-pbx/switchboard/server/store/ent/device"
 	"github.com/switchboard-pbx/switchboard/server/store/ent/dialplan"
+	"github.com/switchboard-pbx/switchboard/server/store/ent/routepoint"
 	"github.com/switchboard-pbx/switchboard/server/store/ent/server"
 	"github.com/switchboard-pbx/switchboard/server/store/ent/site"
 	"github.com/switchboard-pbx/switchboard/server/store/ent/token"
@@ -40,6 +41,8 @@ type Client struct {
 	Device *DeviceClient
 	// DialPlan is the client for interacting with the DialPlan builders.
 	DialPlan *DialPlanClient
+	// RoutePoint is the client for interacting with the RoutePoint builders.
+	RoutePoint *RoutePointClient
 	// Server is the client for interacting with the Server builders.
 	Server *ServerClient
 	// Site is the client for interacting with the Site builders.
@@ -63,6 +66,7 @@ func (c *Client) init() {
 	c.ClassOfService = NewClassOfServiceClient(c.config)
 	c.Device = NewDeviceClient(c.config)
 	c.DialPlan = NewDialPlanClient(c.config)
+	c.RoutePoint = NewRoutePointClient(c.config)
 	c.Server = NewServerClient(c.config)
 	c.Site = NewSiteClient(c.config)
 	c.Token = NewTokenClient(c.config)
@@ -163,6 +167,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		ClassOfService: NewClassOfServiceClient(cfg),
 		Device:         NewDeviceClient(cfg),
 		DialPlan:       NewDialPlanClient(cfg),
+		RoutePoint:     NewRoutePointClient(cfg),
 		Server:         NewServerClient(cfg),
 		Site:           NewSiteClient(cfg),
 		Token:          NewTokenClient(cfg),
@@ -190,6 +195,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		ClassOfService: NewClassOfServiceClient(cfg),
 		Device:         NewDeviceClient(cfg),
 		DialPlan:       NewDialPlanClient(cfg),
+		RoutePoint:     NewRoutePointClient(cfg),
 		Server:         NewServerClient(cfg),
 		Site:           NewSiteClient(cfg),
 		Token:          NewTokenClient(cfg),
@@ -223,8 +229,8 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Change, c.ClassOfService, c.Device, c.DialPlan, c.Server, c.Site, c.Token,
-		c.User,
+		c.Change, c.ClassOfService, c.Device, c.DialPlan, c.RoutePoint, c.Server,
+		c.Site, c.Token, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -234,8 +240,8 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Change, c.ClassOfService, c.Device, c.DialPlan, c.Server, c.Site, c.Token,
-		c.User,
+		c.Change, c.ClassOfService, c.Device, c.DialPlan, c.RoutePoint, c.Server,
+		c.Site, c.Token, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -252,6 +258,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Device.mutate(ctx, m)
 	case *DialPlanMutation:
 		return c.DialPlan.mutate(ctx, m)
+	case *RoutePointMutation:
+		return c.RoutePoint.mutate(ctx, m)
 	case *ServerMutation:
 		return c.Server.mutate(ctx, m)
 	case *SiteMutation:
@@ -861,6 +869,155 @@ func (c *DialPlanClient) mutate(ctx context.Context, m *DialPlanMutation) (Value
 	}
 }
 
+// RoutePointClient is a client for the RoutePoint schema.
+type RoutePointClient struct {
+	config
+}
+
+// NewRoutePointClient returns a client for the RoutePoint from the given config.
+func NewRoutePointClient(c config) *RoutePointClient {
+	return &RoutePointClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `routepoint.Hooks(f(g(h())))`.
+func (c *RoutePointClient) Use(hooks ...Hook) {
+	c.hooks.RoutePoint = append(c.hooks.RoutePoint, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `routepoint.Intercept(f(g(h())))`.
+func (c *RoutePointClient) Intercept(interceptors ...Interceptor) {
+	c.inters.RoutePoint = append(c.inters.RoutePoint, interceptors...)
+}
+
+// Create returns a builder for creating a RoutePoint entity.
+func (c *RoutePointClient) Create() *RoutePointCreate {
+	mutation := newRoutePointMutation(c.config, OpCreate)
+	return &RoutePointCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of RoutePoint entities.
+func (c *RoutePointClient) CreateBulk(builders ...*RoutePointCreate) *RoutePointCreateBulk {
+	return &RoutePointCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *RoutePointClient) MapCreateBulk(slice any, setFunc func(*RoutePointCreate, int)) *RoutePointCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &RoutePointCreateBulk{err: fmt.Errorf("calling to RoutePointClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*RoutePointCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &RoutePointCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for RoutePoint.
+func (c *RoutePointClient) Update() *RoutePointUpdate {
+	mutation := newRoutePointMutation(c.config, OpUpdate)
+	return &RoutePointUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *RoutePointClient) UpdateOne(_m *RoutePoint) *RoutePointUpdateOne {
+	mutation := newRoutePointMutation(c.config, OpUpdateOne, withRoutePoint(_m))
+	return &RoutePointUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *RoutePointClient) UpdateOneID(id string) *RoutePointUpdateOne {
+	mutation := newRoutePointMutation(c.config, OpUpdateOne, withRoutePointID(id))
+	return &RoutePointUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for RoutePoint.
+func (c *RoutePointClient) Delete() *RoutePointDelete {
+	mutation := newRoutePointMutation(c.config, OpDelete)
+	return &RoutePointDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *RoutePointClient) DeleteOne(_m *RoutePoint) *RoutePointDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *RoutePointClient) DeleteOneID(id string) *RoutePointDeleteOne {
+	builder := c.Delete().Where(routepoint.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &RoutePointDeleteOne{builder}
+}
+
+// Query returns a query builder for RoutePoint.
+func (c *RoutePointClient) Query() *RoutePointQuery {
+	return &RoutePointQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeRoutePoint},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a RoutePoint entity by its id.
+func (c *RoutePointClient) Get(ctx context.Context, id string) (*RoutePoint, error) {
+	return c.Query().Where(routepoint.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *RoutePointClient) GetX(ctx context.Context, id string) *RoutePoint {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QuerySite queries the site edge of a RoutePoint.
+func (c *RoutePointClient) QuerySite(_m *RoutePoint) *SiteQuery {
+	query := (&SiteClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(routepoint.Table, routepoint.FieldID, id),
+			sqlgraph.To(site.Table, site.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, routepoint.SiteTable, routepoint.SiteColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *RoutePointClient) Hooks() []Hook {
+	return c.hooks.RoutePoint
+}
+
+// Interceptors returns the client interceptors.
+func (c *RoutePointClient) Interceptors() []Interceptor {
+	return c.inters.RoutePoint
+}
+
+func (c *RoutePointClient) mutate(ctx context.Context, m *RoutePointMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&RoutePointCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&RoutePointUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&RoutePointUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&RoutePointDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown RoutePoint mutation op: %q", m.Op())
+	}
+}
+
 // ServerClient is a client for the Server schema.
 type ServerClient struct {
 	config
@@ -1143,6 +1300,22 @@ func (c *SiteClient) QueryServers(_m *Site) *ServerQuery {
 			sqlgraph.From(site.Table, site.FieldID, id),
 			sqlgraph.To(server.Table, server.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, site.ServersTable, site.ServersColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryRoutePoints queries the route_points edge of a Site.
+func (c *SiteClient) QueryRoutePoints(_m *Site) *RoutePointQuery {
+	query := (&RoutePointClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(site.Table, site.FieldID, id),
+			sqlgraph.To(routepoint.Table, routepoint.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, site.RoutePointsTable, site.RoutePointsColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -1492,10 +1665,11 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Change, ClassOfService, Device, DialPlan, Server, Site, Token, User []ent.Hook
+		Change, ClassOfService, Device, DialPlan, RoutePoint, Server, Site, Token,
+		User []ent.Hook
 	}
 	inters struct {
-		Change, ClassOfService, Device, DialPlan, Server, Site, Token,
+		Change, ClassOfService, Device, DialPlan, RoutePoint, Server, Site, Token,
 		User []ent.Interceptor
 	}
 )

@@ -16,6 +16,7 @@ import (
 	"github.com/switchboard-pbx/switchboard/server/store/ent/classofservice"
 	"github.com/switchboard-pbx/switchboard/server/store/ent/device"
 	"github.com/switchboard-pbx/switchboard/server/store/ent/dialplan"
+	"github.com/switchboard-pbx/switchboard/server/store/ent/routepoint"
 	"github.com/switchboard-pbx/switchboard/server/store/ent/server"
 	"github.com/switchboard-pbx/switchboard/server/store/ent/site"
 	"github.com/switchboard-pbx/switchboard/server/store/ent/token"
@@ -84,6 +85,7 @@ func checkColumn(t, c string) error {
 			classofservice.Table: classofservice.ValidColumn,
 			device.Table:         device.ValidColumn,
 			dialplan.Table:       dialplan.ValidColumn,
+			routepoint.Table:     routepoint.ValidColumn,
 			server.Table:         server.ValidColumn,
 			site.Table:           site.ValidColumn,
 			token.Table:          token.ValidColumn,

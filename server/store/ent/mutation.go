@@ -17,6 +17,7 @@ import (
 	"github.com/switchboard-pbx/switchboard/server/store/ent/device"
 	"github.com/switchboard-pbx/switchboard/server/store/ent/dialplan"
 	"github.com/switchboard-pbx/switchboard/server/store/ent/predicate"
+	"github.com/switchboard-pbx/switchboard/server/store/ent/routepoint"
 	"github.com/switchboard-pbx/switchboard/server/store/ent/server"
 	"github.com/switchboard-pbx/switchboard/server/store/ent/site"
 	"github.com/switchboard-pbx/switchboard/server/store/ent/token"
@@ -36,6 +37,7 @@ const (
 	TypeClassOfService = "ClassOfService"
 	TypeDevice         = "Device"
 	TypeDialPlan       = "DialPlan"
+	TypeRoutePoint     = "RoutePoint"
 	TypeServer         = "Server"
 	TypeSite           = "Site"
 	TypeToken          = "Token"
@@ -3668,6 +3670,839 @@ func (m *DialPlanMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown DialPlan edge %s", name)
 }
 
+// RoutePointMutation represents an operation that mutates the RoutePoint nodes in the graph.
+type RoutePointMutation struct {
+	config
+	op                        Op
+	typ                       string
+	id                        *string
+	version                   *int64
+	addversion                *int64
+	created                   *time.Time
+	updated                   *time.Time
+	name                      *string
+	extension                 *string
+	fallback_extension        *string
+	answer_timeout_seconds    *int
+	addanswer_timeout_seconds *int
+	clearedFields             map[string]struct{}
+	site                      *string
+	clearedsite               bool
+	done                      bool
+	oldValue                  func(context.Context) (*RoutePoint, error)
+	predicates                []predicate.RoutePoint
+}
+
+var _ ent.Mutation = (*RoutePointMutation)(nil)
+
+// routepointOption allows management of the mutation configuration using functional options.
+type routepointOption func(*RoutePointMutation)
+
+// newRoutePointMutation creates new mutation for the RoutePoint entity.
+func newRoutePointMutation(c config, op Op, opts ...routepointOption) *RoutePointMutation {
+	m := &RoutePointMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeRoutePoint,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withRoutePointID sets the ID field of the mutation.
+func withRoutePointID(id string) routepointOption {
+	return func(m *RoutePointMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *RoutePoint
+		)
+		m.oldValue = func(ctx context.Context) (*RoutePoint, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().RoutePoint.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withRoutePoint sets the old RoutePoint of the mutation.
+func withRoutePoint(node *RoutePoint) routepointOption {
+	return func(m *RoutePointMutation) {
+		m.oldValue = func(context.Context) (*RoutePoint, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m RoutePointMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m RoutePointMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of RoutePoint entities.
+func (m *RoutePointMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *RoutePointMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *RoutePointMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().RoutePoint.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetVersion sets the "version" field.
+func (m *RoutePointMutation) SetVersion(i int64) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *RoutePointMutation) Version() (r int64, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the RoutePoint entity.
+// If the RoutePoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RoutePointMutation) OldVersion(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *RoutePointMutation) AddVersion(i int64) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *RoutePointMutation) AddedVersion() (r int64, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *RoutePointMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetCreated sets the "created" field.
+func (m *RoutePointMutation) SetCreated(t time.Time) {
+	m.created = &t
+}
+
+// Created returns the value of the "created" field in the mutation.
+func (m *RoutePointMutation) Created() (r time.Time, exists bool) {
+	v := m.created
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreated returns the old "created" field's value of the RoutePoint entity.
+// If the RoutePoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RoutePointMutation) OldCreated(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreated is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreated requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreated: %w", err)
+	}
+	return oldValue.Created, nil
+}
+
+// ResetCreated resets all changes to the "created" field.
+func (m *RoutePointMutation) ResetCreated() {
+	m.created = nil
+}
+
+// SetUpdated sets the "updated" field.
+func (m *RoutePointMutation) SetUpdated(t time.Time) {
+	m.updated = &t
+}
+
+// Updated returns the value of the "updated" field in the mutation.
+func (m *RoutePointMutation) Updated() (r time.Time, exists bool) {
+	v := m.updated
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdated returns the old "updated" field's value of the RoutePoint entity.
+// If the RoutePoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RoutePointMutation) OldUpdated(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdated is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdated requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdated: %w", err)
+	}
+	return oldValue.Updated, nil
+}
+
+// ResetUpdated resets all changes to the "updated" field.
+func (m *RoutePointMutation) ResetUpdated() {
+	m.updated = nil
+}
+
+// SetName sets the "name" field.
+func (m *RoutePointMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *RoutePointMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the RoutePoint entity.
+// If the RoutePoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RoutePointMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *RoutePointMutation) ResetName() {
+	m.name = nil
+}
+
+// SetExtension sets the "extension" field.
+func (m *RoutePointMutation) SetExtension(s string) {
+	m.extension = &s
+}
+
+// Extension returns the value of the "extension" field in the mutation.
+func (m *RoutePointMutation) Extension() (r string, exists bool) {
+	v := m.extension
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExtension returns the old "extension" field's value of the RoutePoint entity.
+// If the RoutePoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RoutePointMutation) OldExtension(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExtension is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExtension requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExtension: %w", err)
+	}
+	return oldValue.Extension, nil
+}
+
+// ResetExtension resets all changes to the "extension" field.
+func (m *RoutePointMutation) ResetExtension() {
+	m.extension = nil
+}
+
+// SetSiteID sets the "site_id" field.
+func (m *RoutePointMutation) SetSiteID(s string) {
+	m.site = &s
+}
+
+// SiteID returns the value of the "site_id" field in the mutation.
+func (m *RoutePointMutation) SiteID() (r string, exists bool) {
+	v := m.site
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSiteID returns the old "site_id" field's value of the RoutePoint entity.
+// If the RoutePoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RoutePointMutation) OldSiteID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSiteID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSiteID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSiteID: %w", err)
+	}
+	return oldValue.SiteID, nil
+}
+
+// ResetSiteID resets all changes to the "site_id" field.
+func (m *RoutePointMutation) ResetSiteID() {
+	m.site = nil
+}
+
+// SetFallbackExtension sets the "fallback_extension" field.
+func (m *RoutePointMutation) SetFallbackExtension(s string) {
+	m.fallback_extension = &s
+}
+
+// FallbackExtension returns the value of the "fallback_extension" field in the mutation.
+func (m *RoutePointMutation) FallbackExtension() (r string, exists bool) {
+	v := m.fallback_extension
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFallbackExtension returns the old "fallback_extension" field's value of the RoutePoint entity.
+// If the RoutePoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RoutePointMutation) OldFallbackExtension(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFallbackExtension is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFallbackExtension requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFallbackExtension: %w", err)
+	}
+	return oldValue.FallbackExtension, nil
+}
+
+// ResetFallbackExtension resets all changes to the "fallback_extension" field.
+func (m *RoutePointMutation) ResetFallbackExtension() {
+	m.fallback_extension = nil
+}
+
+// SetAnswerTimeoutSeconds sets the "answer_timeout_seconds" field.
+func (m *RoutePointMutation) SetAnswerTimeoutSeconds(i int) {
+	m.answer_timeout_seconds = &i
+	m.addanswer_timeout_seconds = nil
+}
+
+// AnswerTimeoutSeconds returns the value of the "answer_timeout_seconds" field in the mutation.
+func (m *RoutePointMutation) AnswerTimeoutSeconds() (r int, exists bool) {
+	v := m.answer_timeout_seconds
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAnswerTimeoutSeconds returns the old "answer_timeout_seconds" field's value of the RoutePoint entity.
+// If the RoutePoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RoutePointMutation) OldAnswerTimeoutSeconds(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAnswerTimeoutSeconds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAnswerTimeoutSeconds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAnswerTimeoutSeconds: %w", err)
+	}
+	return oldValue.AnswerTimeoutSeconds, nil
+}
+
+// AddAnswerTimeoutSeconds adds i to the "answer_timeout_seconds" field.
+func (m *RoutePointMutation) AddAnswerTimeoutSeconds(i int) {
+	if m.addanswer_timeout_seconds != nil {
+		*m.addanswer_timeout_seconds += i
+	} else {
+		m.addanswer_timeout_seconds = &i
+	}
+}
+
+// AddedAnswerTimeoutSeconds returns the value that was added to the "answer_timeout_seconds" field in this mutation.
+func (m *RoutePointMutation) AddedAnswerTimeoutSeconds() (r int, exists bool) {
+	v := m.addanswer_timeout_seconds
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAnswerTimeoutSeconds resets all changes to the "answer_timeout_seconds" field.
+func (m *RoutePointMutation) ResetAnswerTimeoutSeconds() {
+	m.answer_timeout_seconds = nil
+	m.addanswer_timeout_seconds = nil
+}
+
+// ClearSite clears the "site" edge to the Site entity.
+func (m *RoutePointMutation) ClearSite() {
+	m.clearedsite = true
+	m.clearedFields[routepoint.FieldSiteID] = struct{}{}
+}
+
+// SiteCleared reports if the "site" edge to the Site entity was cleared.
+func (m *RoutePointMutation) SiteCleared() bool {
+	return m.clearedsite
+}
+
+// SiteIDs returns the "site" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// SiteID instead. It exists only for internal usage by the builders.
+func (m *RoutePointMutation) SiteIDs() (ids []string) {
+	if id := m.site; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetSite resets all changes to the "site" edge.
+func (m *RoutePointMutation) ResetSite() {
+	m.site = nil
+	m.clearedsite = false
+}
+
+// Where appends a list predicates to the RoutePointMutation builder.
+func (m *RoutePointMutation) Where(ps ...predicate.RoutePoint) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the RoutePointMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *RoutePointMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.RoutePoint, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *RoutePointMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *RoutePointMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (RoutePoint).
+func (m *RoutePointMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *RoutePointMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.version != nil {
+		fields = append(fields, routepoint.FieldVersion)
+	}
+	if m.created != nil {
+		fields = append(fields, routepoint.FieldCreated)
+	}
+	if m.updated != nil {
+		fields = append(fields, routepoint.FieldUpdated)
+	}
+	if m.name != nil {
+		fields = append(fields, routepoint.FieldName)
+	}
+	if m.extension != nil {
+		fields = append(fields, routepoint.FieldExtension)
+	}
+	if m.site != nil {
+		fields = append(fields, routepoint.FieldSiteID)
+	}
+	if m.fallback_extension != nil {
+		fields = append(fields, routepoint.FieldFallbackExtension)
+	}
+	if m.answer_timeout_seconds != nil {
+		fields = append(fields, routepoint.FieldAnswerTimeoutSeconds)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *RoutePointMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case routepoint.FieldVersion:
+		return m.Version()
+	case routepoint.FieldCreated:
+		return m.Created()
+	case routepoint.FieldUpdated:
+		return m.Updated()
+	case routepoint.FieldName:
+		return m.Name()
+	case routepoint.FieldExtension:
+		return m.Extension()
+	case routepoint.FieldSiteID:
+		return m.SiteID()
+	case routepoint.FieldFallbackExtension:
+		return m.FallbackExtension()
+	case routepoint.FieldAnswerTimeoutSeconds:
+		return m.AnswerTimeoutSeconds()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *RoutePointMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case routepoint.FieldVersion:
+		return m.OldVersion(ctx)
+	case routepoint.FieldCreated:
+		return m.OldCreated(ctx)
+	case routepoint.FieldUpdated:
+		return m.OldUpdated(ctx)
+	case routepoint.FieldName:
+		return m.OldName(ctx)
+	case routepoint.FieldExtension:
+		return m.OldExtension(ctx)
+	case routepoint.FieldSiteID:
+		return m.OldSiteID(ctx)
+	case routepoint.FieldFallbackExtension:
+		return m.OldFallbackExtension(ctx)
+	case routepoint.FieldAnswerTimeoutSeconds:
+		return m.OldAnswerTimeoutSeconds(ctx)
+	}
+	return nil, fmt.Errorf("unknown RoutePoint field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *RoutePointMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case routepoint.FieldVersion:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case routepoint.FieldCreated:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreated(v)
+		return nil
+	case routepoint.FieldUpdated:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdated(v)
+		return nil
+	case routepoint.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case routepoint.FieldExtension:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExtension(v)
+		return nil
+	case routepoint.FieldSiteID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSiteID(v)
+		return nil
+	case routepoint.FieldFallbackExtension:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFallbackExtension(v)
+		return nil
+	case routepoint.FieldAnswerTimeoutSeconds:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAnswerTimeoutSeconds(v)
+		return nil
+	}
+	return fmt.Errorf("unknown RoutePoint field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *RoutePointMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, routepoint.FieldVersion)
+	}
+	if m.addanswer_timeout_seconds != nil {
+		fields = append(fields, routepoint.FieldAnswerTimeoutSeconds)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *RoutePointMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case routepoint.FieldVersion:
+		return m.AddedVersion()
+	case routepoint.FieldAnswerTimeoutSeconds:
+		return m.AddedAnswerTimeoutSeconds()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *RoutePointMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case routepoint.FieldVersion:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case routepoint.FieldAnswerTimeoutSeconds:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAnswerTimeoutSeconds(v)
+		return nil
+	}
+	return fmt.Errorf("unknown RoutePoint numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *RoutePointMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *RoutePointMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *RoutePointMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown RoutePoint nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *RoutePointMutation) ResetField(name string) error {
+	switch name {
+	case routepoint.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case routepoint.FieldCreated:
+		m.ResetCreated()
+		return nil
+	case routepoint.FieldUpdated:
+		m.ResetUpdated()
+		return nil
+	case routepoint.FieldName:
+		m.ResetName()
+		return nil
+	case routepoint.FieldExtension:
+		m.ResetExtension()
+		return nil
+	case routepoint.FieldSiteID:
+		m.ResetSiteID()
+		return nil
+	case routepoint.FieldFallbackExtension:
+		m.ResetFallbackExtension()
+		return nil
+	case routepoint.FieldAnswerTimeoutSeconds:
+		m.ResetAnswerTimeoutSeconds()
+		return nil
+	}
+	return fmt.Errorf("unknown RoutePoint field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *RoutePointMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.site != nil {
+		edges = append(edges, routepoint.EdgeSite)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *RoutePointMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case routepoint.EdgeSite:
+		if id := m.site; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *RoutePointMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *RoutePointMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *RoutePointMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedsite {
+		edges = append(edges, routepoint.EdgeSite)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *RoutePointMutation) EdgeCleared(name string) bool {
+	switch name {
+	case routepoint.EdgeSite:
+		return m.clearedsite
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *RoutePointMutation) ClearEdge(name string) error {
+	switch name {
+	case routepoint.EdgeSite:
+		m.ClearSite()
+		return nil
+	}
+	return fmt.Errorf("unknown RoutePoint unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *RoutePointMutation) ResetEdge(name string) error {
+	switch name {
+	case routepoint.EdgeSite:
+		m.ResetSite()
+		return nil
+	}
+	return fmt.Errorf("unknown RoutePoint edge %s", name)
+}
+
 // ServerMutation represents an operation that mutates the Server nodes in the graph.
 type ServerMutation struct {
 	config
@@ -4450,26 +5285,29 @@ func (m *ServerMutation) ResetEdge(name string) error {
 // SiteMutation represents an operation that mutates the Site nodes in the graph.
 type SiteMutation struct {
 	config
-	op             Op
-	typ            string
-	id             *string
-	version        *int64
-	addversion     *int64
-	created        *time.Time
-	updated        *time.Time
-	name           *string
-	description    *string
-	time_zone      *string
-	clearedFields  map[string]struct{}
-	users          map[string]struct{}
-	removedusers   map[string]struct{}
-	clearedusers   bool
-	servers        map[string]struct{}
-	removedservers map[string]struct{}
-	clearedservers bool
-	done           bool
-	oldValue       func(context.Context) (*Site, error)
-	predicates     []predicate.Site
+	op                  Op
+	typ                 string
+	id                  *string
+	version             *int64
+	addversion          *int64
+	created             *time.Time
+	updated             *time.Time
+	name                *string
+	description         *string
+	time_zone           *string
+	clearedFields       map[string]struct{}
+	users               map[string]struct{}
+	removedusers        map[string]struct{}
+	clearedusers        bool
+	servers             map[string]struct{}
+	removedservers      map[string]struct{}
+	clearedservers      bool
+	route_points        map[string]struct{}
+	removedroute_points map[string]struct{}
+	clearedroute_points bool
+	done                bool
+	oldValue            func(context.Context) (*Site, error)
+	predicates          []predicate.Site
 }
 
 var _ ent.Mutation = (*SiteMutation)(nil)
@@ -4920,6 +5758,60 @@ func (m *SiteMutation) ResetServers() {
 	m.removedservers = nil
 }
 
+// AddRoutePointIDs adds the "route_points" edge to the RoutePoint entity by ids.
+func (m *SiteMutation) AddRoutePointIDs(ids ...string) {
+	if m.route_points == nil {
+		m.route_points = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.route_points[ids[i]] = struct{}{}
+	}
+}
+
+// ClearRoutePoints clears the "route_points" edge to the RoutePoint entity.
+func (m *SiteMutation) ClearRoutePoints() {
+	m.clearedroute_points = true
+}
+
+// RoutePointsCleared reports if the "route_points" edge to the RoutePoint entity was cleared.
+func (m *SiteMutation) RoutePointsCleared() bool {
+	return m.clearedroute_points
+}
+
+// RemoveRoutePointIDs removes the "route_points" edge to the RoutePoint entity by IDs.
+func (m *SiteMutation) RemoveRoutePointIDs(ids ...string) {
+	if m.removedroute_points == nil {
+		m.removedroute_points = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.route_points, ids[i])
+		m.removedroute_points[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedRoutePoints returns the removed IDs of the "route_points" edge to the RoutePoint entity.
+func (m *SiteMutation) RemovedRoutePointsIDs() (ids []string) {
+	for id := range m.removedroute_points {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// RoutePointsIDs returns the "route_points" edge IDs in the mutation.
+func (m *SiteMutation) RoutePointsIDs() (ids []string) {
+	for id := range m.route_points {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetRoutePoints resets all changes to the "route_points" edge.
+func (m *SiteMutation) ResetRoutePoints() {
+	m.route_points = nil
+	m.clearedroute_points = false
+	m.removedroute_points = nil
+}
+
 // Where appends a list predicates to the SiteMutation builder.
 func (m *SiteMutation) Where(ps ...predicate.Site) {
 	m.predicates = append(m.predicates, ps...)
@@ -5153,12 +6045,15 @@ func (m *SiteMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *SiteMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.users != nil {
 		edges = append(edges, site.EdgeUsers)
 	}
 	if m.servers != nil {
 		edges = append(edges, site.EdgeServers)
+	}
+	if m.route_points != nil {
+		edges = append(edges, site.EdgeRoutePoints)
 	}
 	return edges
 }
@@ -5179,18 +6074,27 @@ func (m *SiteMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case site.EdgeRoutePoints:
+		ids := make([]ent.Value, 0, len(m.route_points))
+		for id := range m.route_points {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *SiteMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.removedusers != nil {
 		edges = append(edges, site.EdgeUsers)
 	}
 	if m.removedservers != nil {
 		edges = append(edges, site.EdgeServers)
+	}
+	if m.removedroute_points != nil {
+		edges = append(edges, site.EdgeRoutePoints)
 	}
 	return edges
 }
@@ -5211,18 +6115,27 @@ func (m *SiteMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case site.EdgeRoutePoints:
+		ids := make([]ent.Value, 0, len(m.removedroute_points))
+		for id := range m.removedroute_points {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *SiteMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.clearedusers {
 		edges = append(edges, site.EdgeUsers)
 	}
 	if m.clearedservers {
 		edges = append(edges, site.EdgeServers)
+	}
+	if m.clearedroute_points {
+		edges = append(edges, site.EdgeRoutePoints)
 	}
 	return edges
 }
@@ -5235,6 +6148,8 @@ func (m *SiteMutation) EdgeCleared(name string) bool {
 		return m.clearedusers
 	case site.EdgeServers:
 		return m.clearedservers
+	case site.EdgeRoutePoints:
+		return m.clearedroute_points
 	}
 	return false
 }
@@ -5257,6 +6172,9 @@ func (m *SiteMutation) ResetEdge(name string) error {
 	case site.EdgeServers:
 		m.ResetServers()
 		return nil
+	case site.EdgeRoutePoints:
+		m.ResetRoutePoints()
+		return nil
 	}
 	return fmt.Errorf("unknown Site edge %s", name)
 }
@@ -5264,19 +6182,21 @@ func (m *SiteMutation) ResetEdge(name string) error {
 // TokenMutation represents an operation that mutates the Token nodes in the graph.
 type TokenMutation struct {
 	config
-	op            Op
-	typ           string
-	id            *string
-	name          *string
-	scope         *int
-	addscope      *int
-	user_id       *string
-	hash          *string
-	created       *time.Time
-	clearedFields map[string]struct{}
-	done          bool
-	oldValue      func(context.Context) (*Token, error)
-	predicates    []predicate.Token
+	op                    Op
+	typ                   string
+	id                    *string
+	name                  *string
+	scope                 *int
+	addscope              *int
+	user_id               *string
+	route_point_ids       *[]string
+	appendroute_point_ids []string
+	hash                  *string
+	created               *time.Time
+	clearedFields         map[string]struct{}
+	done                  bool
+	oldValue              func(context.Context) (*Token, error)
+	predicates            []predicate.Token
 }
 
 var _ ent.Mutation = (*TokenMutation)(nil)
@@ -5524,6 +6444,71 @@ func (m *TokenMutation) ResetUserID() {
 	delete(m.clearedFields, token.FieldUserID)
 }
 
+// SetRoutePointIds sets the "route_point_ids" field.
+func (m *TokenMutation) SetRoutePointIds(s []string) {
+	m.route_point_ids = &s
+	m.appendroute_point_ids = nil
+}
+
+// RoutePointIds returns the value of the "route_point_ids" field in the mutation.
+func (m *TokenMutation) RoutePointIds() (r []string, exists bool) {
+	v := m.route_point_ids
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRoutePointIds returns the old "route_point_ids" field's value of the Token entity.
+// If the Token object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TokenMutation) OldRoutePointIds(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRoutePointIds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRoutePointIds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRoutePointIds: %w", err)
+	}
+	return oldValue.RoutePointIds, nil
+}
+
+// AppendRoutePointIds adds s to the "route_point_ids" field.
+func (m *TokenMutation) AppendRoutePointIds(s []string) {
+	m.appendroute_point_ids = append(m.appendroute_point_ids, s...)
+}
+
+// AppendedRoutePointIds returns the list of values that were appended to the "route_point_ids" field in this mutation.
+func (m *TokenMutation) AppendedRoutePointIds() ([]string, bool) {
+	if len(m.appendroute_point_ids) == 0 {
+		return nil, false
+	}
+	return m.appendroute_point_ids, true
+}
+
+// ClearRoutePointIds clears the value of the "route_point_ids" field.
+func (m *TokenMutation) ClearRoutePointIds() {
+	m.route_point_ids = nil
+	m.appendroute_point_ids = nil
+	m.clearedFields[token.FieldRoutePointIds] = struct{}{}
+}
+
+// RoutePointIdsCleared returns if the "route_point_ids" field was cleared in this mutation.
+func (m *TokenMutation) RoutePointIdsCleared() bool {
+	_, ok := m.clearedFields[token.FieldRoutePointIds]
+	return ok
+}
+
+// ResetRoutePointIds resets all changes to the "route_point_ids" field.
+func (m *TokenMutation) ResetRoutePointIds() {
+	m.route_point_ids = nil
+	m.appendroute_point_ids = nil
+	delete(m.clearedFields, token.FieldRoutePointIds)
+}
+
 // SetHash sets the "hash" field.
 func (m *TokenMutation) SetHash(s string) {
 	m.hash = &s
@@ -5630,7 +6615,7 @@ func (m *TokenMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *TokenMutation) Fields() []string {
-	fields := make([]string, 0, 5)
+	fields := make([]string, 0, 6)
 	if m.name != nil {
 		fields = append(fields, token.FieldName)
 	}
@@ -5639,6 +6624,9 @@ func (m *TokenMutation) Fields() []string {
 	}
 	if m.user_id != nil {
 		fields = append(fields, token.FieldUserID)
+	}
+	if m.route_point_ids != nil {
+		fields = append(fields, token.FieldRoutePointIds)
 	}
 	if m.hash != nil {
 		fields = append(fields, token.FieldHash)
@@ -5660,6 +6648,8 @@ func (m *TokenMutation) Field(name string) (ent.Value, bool) {
 		return m.Scope()
 	case token.FieldUserID:
 		return m.UserID()
+	case token.FieldRoutePointIds:
+		return m.RoutePointIds()
 	case token.FieldHash:
 		return m.Hash()
 	case token.FieldCreated:
@@ -5679,6 +6669,8 @@ func (m *TokenMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldScope(ctx)
 	case token.FieldUserID:
 		return m.OldUserID(ctx)
+	case token.FieldRoutePointIds:
+		return m.OldRoutePointIds(ctx)
 	case token.FieldHash:
 		return m.OldHash(ctx)
 	case token.FieldCreated:
@@ -5712,6 +6704,13 @@ func (m *TokenMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUserID(v)
+		return nil
+	case token.FieldRoutePointIds:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRoutePointIds(v)
 		return nil
 	case token.FieldHash:
 		v, ok := value.(string)
@@ -5775,6 +6774,9 @@ func (m *TokenMutation) ClearedFields() []string {
 	if m.FieldCleared(token.FieldUserID) {
 		fields = append(fields, token.FieldUserID)
 	}
+	if m.FieldCleared(token.FieldRoutePointIds) {
+		fields = append(fields, token.FieldRoutePointIds)
+	}
 	return fields
 }
 
@@ -5792,6 +6794,9 @@ func (m *TokenMutation) ClearField(name string) error {
 	case token.FieldUserID:
 		m.ClearUserID()
 		return nil
+	case token.FieldRoutePointIds:
+		m.ClearRoutePointIds()
+		return nil
 	}
 	return fmt.Errorf("unknown Token nullable field %s", name)
 }
@@ -5808,6 +6813,9 @@ func (m *TokenMutation) ResetField(name string) error {
 		return nil
 	case token.FieldUserID:
 		m.ResetUserID()
+		return nil
+	case token.FieldRoutePointIds:
+		m.ResetRoutePointIds()
 		return nil
 	case token.FieldHash:
 		m.ResetHash()

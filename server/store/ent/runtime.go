@@ -7,6 +7,7 @@ import (
 	"github.com/switchboard-pbx/switchboard/server/store/ent/classofservice"
 	"github.com/switchboard-pbx/switchboard/server/store/ent/device"
 	"github.com/switchboard-pbx/switchboard/server/store/ent/dialplan"
+	"github.com/switchboard-pbx/switchboard/server/store/ent/routepoint"
 	"github.com/switchboard-pbx/switchboard/server/store/ent/schema"
 	"github.com/switchboard-pbx/switchboard/server/store/ent/server"
 	"github.com/switchboard-pbx/switchboard/server/store/ent/site"
@@ -131,6 +132,35 @@ func init() {
 	dialplanDescID := dialplanMixinFields0[0].Descriptor()
 	// dialplan.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	dialplan.IDValidator = dialplanDescID.Validators[0].(func(string) error)
+	routepointMixin := schema.RoutePoint{}.Mixin()
+	routepointMixinFields0 := routepointMixin[0].Fields()
+	_ = routepointMixinFields0
+	routepointFields := schema.RoutePoint{}.Fields()
+	_ = routepointFields
+	// routepointDescVersion is the schema descriptor for version field.
+	routepointDescVersion := routepointMixinFields0[1].Descriptor()
+	// routepoint.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	routepoint.VersionValidator = routepointDescVersion.Validators[0].(func(int64) error)
+	// routepointDescName is the schema descriptor for name field.
+	routepointDescName := routepointFields[0].Descriptor()
+	// routepoint.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	routepoint.NameValidator = routepointDescName.Validators[0].(func(string) error)
+	// routepointDescExtension is the schema descriptor for extension field.
+	routepointDescExtension := routepointFields[1].Descriptor()
+	// routepoint.ExtensionValidator is a validator for the "extension" field. It is called by the builders before save.
+	routepoint.ExtensionValidator = routepointDescExtension.Validators[0].(func(string) error)
+	// routepointDescFallbackExtension is the schema descriptor for fallback_extension field.
+	routepointDescFallbackExtension := routepointFields[3].Descriptor()
+	// routepoint.DefaultFallbackExtension holds the default value on creation for the fallback_extension field.
+	routepoint.DefaultFallbackExtension = routepointDescFallbackExtension.Default.(string)
+	// routepointDescAnswerTimeoutSeconds is the schema descriptor for answer_timeout_seconds field.
+	routepointDescAnswerTimeoutSeconds := routepointFields[4].Descriptor()
+	// routepoint.AnswerTimeoutSecondsValidator is a validator for the "answer_timeout_seconds" field. It is called by the builders before save.
+	routepoint.AnswerTimeoutSecondsValidator = routepointDescAnswerTimeoutSeconds.Validators[0].(func(int) error)
+	// routepointDescID is the schema descriptor for id field.
+	routepointDescID := routepointMixinFields0[0].Descriptor()
+	// routepoint.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	routepoint.IDValidator = routepointDescID.Validators[0].(func(string) error)
 	serverMixin := schema.Server{}.Mixin()
 	serverMixinFields0 := serverMixin[0].Fields()
 	_ = serverMixinFields0
@@ -184,7 +214,7 @@ func init() {
 	// token.NameValidator is a validator for the "name" field. It is called by the builders before save.
 	token.NameValidator = tokenDescName.Validators[0].(func(string) error)
 	// tokenDescHash is the schema descriptor for hash field.
-	tokenDescHash := tokenFields[4].Descriptor()
+	tokenDescHash := tokenFields[5].Descriptor()
 	// token.HashValidator is a validator for the "hash" field. It is called by the builders before save.
 	token.HashValidator = tokenDescHash.Validators[0].(func(string) error)
 	// tokenDescID is the schema descriptor for id field.

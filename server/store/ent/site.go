@@ -41,9 +41,11 @@ type SiteEdges struct {
 	Users []*User `json:"users,omitempty"`
 	// Servers holds the value of the servers edge.
 	Servers []*Server `json:"servers,omitempty"`
+	// RoutePoints holds the value of the route_points edge.
+	RoutePoints []*RoutePoint `json:"route_points,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 }
 
 // UsersOrErr returns the Users value or an error if the edge
@@ -62,6 +64,15 @@ func (e SiteEdges) ServersOrErr() ([]*Server, error) {
 		return e.Servers, nil
 	}
 	return nil, &NotLoadedError{edge: "servers"}
+}
+
+// RoutePointsOrErr returns the RoutePoints value or an error if the edge
+// was not loaded in eager-loading.
+func (e SiteEdges) RoutePointsOrErr() ([]*RoutePoint, error) {
+	if e.loadedTypes[2] {
+		return e.RoutePoints, nil
+	}
+	return nil, &NotLoadedError{edge: "route_points"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -153,6 +164,11 @@ func (_m *Site) QueryUsers() *UserQuery {
 // QueryServers queries the "servers" edge of the Site entity.
 func (_m *Site) QueryServers() *ServerQuery {
 	return NewSiteClient(_m.config).QueryServers(_m)
+}
+
+// QueryRoutePoints queries the "route_points" edge of the Site entity.
+func (_m *Site) QueryRoutePoints() *RoutePointQuery {
+	return NewSiteClient(_m.config).QueryRoutePoints(_m)
 }
 
 // Update returns a builder for updating this Site.

@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/switchboard-pbx/switchboard/server/store/ent/routepoint"
 	"github.com/switchboard-pbx/switchboard/server/store/ent/server"
 	"github.com/switchboard-pbx/switchboard/server/store/ent/site"
 	"github.com/switchboard-pbx/switchboard/server/store/ent/user"
@@ -108,6 +109,21 @@ func (_c *SiteCreate) AddServers(v ...*Server) *SiteCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddServerIDs(ids...)
+}
+
+// AddRoutePointIDs adds the "route_points" edge to the RoutePoint entity by IDs.
+func (_c *SiteCreate) AddRoutePointIDs(ids ...string) *SiteCreate {
+	_c.mutation.AddRoutePointIDs(ids...)
+	return _c
+}
+
+// AddRoutePoints adds the "route_points" edges to the RoutePoint entity.
+func (_c *SiteCreate) AddRoutePoints(v ...*RoutePoint) *SiteCreate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddRoutePointIDs(ids...)
 }
 
 // Mutation returns the SiteMutation object of the builder.
@@ -274,6 +290,22 @@ func (_c *SiteCreate) createSpec() (*Site, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(server.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.RoutePointsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   site.RoutePointsTable,
+			Columns: []string{site.RoutePointsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(routepoint.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

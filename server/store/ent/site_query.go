@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/switchboard-pbx/switchboard/server/store/ent/predicate"
+	"github.com/switchboard-pbx/switchboard/server/store/ent/routepoint"
 	"github.com/switchboard-pbx/switchboard/server/store/ent/server"
 	"github.com/switchboard-pbx/switchboard/server/store/ent/site"
 	"github.com/switchboard-pbx/switchboard/server/store/ent/user"
@@ -21,12 +22,13 @@ import (
 // SiteQuery is the builder for querying Site entities.
 type SiteQuery struct {
 	config
-	ctx         *QueryContext
-	order       []site.OrderOption
-	inters      []Interceptor
-	predicates  []predicate.Site
-	withUsers   *UserQuery
-	withServers *ServerQuery
+	ctx             *QueryContext
+	order           []site.OrderOption
+	inters          []Interceptor
+	predicates      []predicate.Site
+	withUsers       *UserQuery
+	withServers     *ServerQuery
+	withRoutePoints *RoutePointQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -100,6 +102,28 @@ func (_q *SiteQuery) QueryServers() *ServerQuery {
 			sqlgraph.From(site.Table, site.FieldID, selector),
 			sqlgraph.To(server.Table, server.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, site.ServersTable, site.ServersColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryRoutePoints chains the current query on the "route_points" edge.
+func (_q *SiteQuery) QueryRoutePoints() *RoutePointQuery {
+	query := (&RoutePointClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(site.Table, site.FieldID, selector),
+			sqlgraph.To(routepoint.Table, routepoint.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, site.RoutePointsTable, site.RoutePointsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -294,13 +318,14 @@ func (_q *SiteQuery) Clone() *SiteQuery {
 		return nil
 	}
 	return &SiteQuery{
-		config:      _q.config,
-		ctx:         _q.ctx.Clone(),
-		order:       append([]site.OrderOption{}, _q.order...),
-		inters:      append([]Interceptor{}, _q.inters...),
-		predicates:  append([]predicate.Site{}, _q.predicates...),
-		withUsers:   _q.withUsers.Clone(),
-		withServers: _q.withServers.Clone(),
+		config:          _q.config,
+		ctx:             _q.ctx.Clone(),
+		order:           append([]site.OrderOption{}, _q.order...),
+		inters:          append([]Interceptor{}, _q.inters...),
+		predicates:      append([]predicate.Site{}, _q.predicates...),
+		withUsers:       _q.withUsers.Clone(),
+		withServers:     _q.withServers.Clone(),
+		withRoutePoints: _q.withRoutePoints.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -326,6 +351,17 @@ func (_q *SiteQuery) WithServers(opts ...func(*ServerQuery)) *SiteQuery {
 		opt(query)
 	}
 	_q.withServers = query
+	return _q
+}
+
+// WithRoutePoints tells the query-builder to eager-load the nodes that are connected to
+// the "route_points" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *SiteQuery) WithRoutePoints(opts ...func(*RoutePointQuery)) *SiteQuery {
+	query := (&RoutePointClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withRoutePoints = query
 	return _q
 }
 
@@ -407,9 +443,10 @@ func (_q *SiteQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Site, e
 	var (
 		nodes       = []*Site{}
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [3]bool{
 			_q.withUsers != nil,
 			_q.withServers != nil,
+			_q.withRoutePoints != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -441,6 +478,13 @@ func (_q *SiteQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Site, e
 		if err := _q.loadServers(ctx, query, nodes,
 			func(n *Site) { n.Edges.Servers = []*Server{} },
 			func(n *Site, e *Server) { n.Edges.Servers = append(n.Edges.Servers, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withRoutePoints; query != nil {
+		if err := _q.loadRoutePoints(ctx, query, nodes,
+			func(n *Site) { n.Edges.RoutePoints = []*RoutePoint{} },
+			func(n *Site, e *RoutePoint) { n.Edges.RoutePoints = append(n.Edges.RoutePoints, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -492,6 +536,36 @@ func (_q *SiteQuery) loadServers(ctx context.Context, query *ServerQuery, nodes 
 	}
 	query.Where(predicate.Server(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(site.ServersColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.SiteID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "site_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *SiteQuery) loadRoutePoints(ctx context.Context, query *RoutePointQuery, nodes []*Site, init func(*Site), assign func(*Site, *RoutePoint)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[string]*Site)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(routepoint.FieldSiteID)
+	}
+	query.Where(predicate.RoutePoint(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(site.RoutePointsColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/switchboard-pbx/switchboard/server/store/ent/predicate"
+	"github.com/switchboard-pbx/switchboard/server/store/ent/routepoint"
 	"github.com/switchboard-pbx/switchboard/server/store/ent/server"
 	"github.com/switchboard-pbx/switchboard/server/store/ent/site"
 	"github.com/switchboard-pbx/switchboard/server/store/ent/user"
@@ -137,6 +138,21 @@ func (_u *SiteUpdate) AddServers(v ...*Server) *SiteUpdate {
 	return _u.AddServerIDs(ids...)
 }
 
+// AddRoutePointIDs adds the "route_points" edge to the RoutePoint entity by IDs.
+func (_u *SiteUpdate) AddRoutePointIDs(ids ...string) *SiteUpdate {
+	_u.mutation.AddRoutePointIDs(ids...)
+	return _u
+}
+
+// AddRoutePoints adds the "route_points" edges to the RoutePoint entity.
+func (_u *SiteUpdate) AddRoutePoints(v ...*RoutePoint) *SiteUpdate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddRoutePointIDs(ids...)
+}
+
 // Mutation returns the SiteMutation object of the builder.
 func (_u *SiteUpdate) Mutation() *SiteMutation {
 	return _u.mutation
@@ -182,6 +198,27 @@ func (_u *SiteUpdate) RemoveServers(v ...*Server) *SiteUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveServerIDs(ids...)
+}
+
+// ClearRoutePoints clears all "route_points" edges to the RoutePoint entity.
+func (_u *SiteUpdate) ClearRoutePoints() *SiteUpdate {
+	_u.mutation.ClearRoutePoints()
+	return _u
+}
+
+// RemoveRoutePointIDs removes the "route_points" edge to RoutePoint entities by IDs.
+func (_u *SiteUpdate) RemoveRoutePointIDs(ids ...string) *SiteUpdate {
+	_u.mutation.RemoveRoutePointIDs(ids...)
+	return _u
+}
+
+// RemoveRoutePoints removes "route_points" edges to RoutePoint entities.
+func (_u *SiteUpdate) RemoveRoutePoints(v ...*RoutePoint) *SiteUpdate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveRoutePointIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -346,6 +383,51 @@ func (_u *SiteUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.RoutePointsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   site.RoutePointsTable,
+			Columns: []string{site.RoutePointsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(routepoint.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedRoutePointsIDs(); len(nodes) > 0 && !_u.mutation.RoutePointsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   site.RoutePointsTable,
+			Columns: []string{site.RoutePointsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(routepoint.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RoutePointsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   site.RoutePointsTable,
+			Columns: []string{site.RoutePointsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(routepoint.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{site.Label}
@@ -473,6 +555,21 @@ func (_u *SiteUpdateOne) AddServers(v ...*Server) *SiteUpdateOne {
 	return _u.AddServerIDs(ids...)
 }
 
+// AddRoutePointIDs adds the "route_points" edge to the RoutePoint entity by IDs.
+func (_u *SiteUpdateOne) AddRoutePointIDs(ids ...string) *SiteUpdateOne {
+	_u.mutation.AddRoutePointIDs(ids...)
+	return _u
+}
+
+// AddRoutePoints adds the "route_points" edges to the RoutePoint entity.
+func (_u *SiteUpdateOne) AddRoutePoints(v ...*RoutePoint) *SiteUpdateOne {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddRoutePointIDs(ids...)
+}
+
 // Mutation returns the SiteMutation object of the builder.
 func (_u *SiteUpdateOne) Mutation() *SiteMutation {
 	return _u.mutation
@@ -518,6 +615,27 @@ func (_u *SiteUpdateOne) RemoveServers(v ...*Server) *SiteUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveServerIDs(ids...)
+}
+
+// ClearRoutePoints clears all "route_points" edges to the RoutePoint entity.
+func (_u *SiteUpdateOne) ClearRoutePoints() *SiteUpdateOne {
+	_u.mutation.ClearRoutePoints()
+	return _u
+}
+
+// RemoveRoutePointIDs removes the "route_points" edge to RoutePoint entities by IDs.
+func (_u *SiteUpdateOne) RemoveRoutePointIDs(ids ...string) *SiteUpdateOne {
+	_u.mutation.RemoveRoutePointIDs(ids...)
+	return _u
+}
+
+// RemoveRoutePoints removes "route_points" edges to RoutePoint entities.
+func (_u *SiteUpdateOne) RemoveRoutePoints(v ...*RoutePoint) *SiteUpdateOne {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveRoutePointIDs(ids...)
 }
 
 // Where appends a list predicates to the SiteUpdate builder.
@@ -705,6 +823,51 @@ func (_u *SiteUpdateOne) sqlSave(ctx context.Context) (_node *Site, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(server.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.RoutePointsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   site.RoutePointsTable,
+			Columns: []string{site.RoutePointsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(routepoint.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedRoutePointsIDs(); len(nodes) > 0 && !_u.mutation.RoutePointsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   site.RoutePointsTable,
+			Columns: []string{site.RoutePointsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(routepoint.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RoutePointsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   site.RoutePointsTable,
+			Columns: []string{site.RoutePointsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(routepoint.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

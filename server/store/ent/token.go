@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -23,6 +24,8 @@ type Token struct {
 	Scope int `json:"scope,omitempty"`
 	// UserID holds the value of the "user_id" field.
 	UserID string `json:"user_id,omitempty"`
+	// RoutePointIds holds the value of the "route_point_ids" field.
+	RoutePointIds []string `json:"route_point_ids,omitempty"`
 	// Hash holds the value of the "hash" field.
 	Hash string `json:"hash,omitempty"`
 	// Created holds the value of the "created" field.
@@ -35,6 +38,8 @@ func (*Token) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case token.FieldRoutePointIds:
+			values[i] = new([]byte)
 		case token.FieldScope:
 			values[i] = new(sql.NullInt64)
 		case token.FieldID, token.FieldName, token.FieldUserID, token.FieldHash:
@@ -79,6 +84,14 @@ func (_m *Token) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field user_id", values[i])
 			} else if value.Valid {
 				_m.UserID = value.String
+			}
+		case token.FieldRoutePointIds:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field route_point_ids", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.RoutePointIds); err != nil {
+					return fmt.Errorf("unmarshal field route_point_ids: %w", err)
+				}
 			}
 		case token.FieldHash:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -136,6 +149,9 @@ func (_m *Token) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("user_id=")
 	builder.WriteString(_m.UserID)
+	builder.WriteString(", ")
+	builder.WriteString("route_point_ids=")
+	builder.WriteString(fmt.Sprintf("%v", _m.RoutePointIds))
 	builder.WriteString(", ")
 	builder.WriteString("hash=")
 	builder.WriteString(_m.Hash)

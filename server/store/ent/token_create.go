@@ -46,6 +46,12 @@ func (_c *TokenCreate) SetNillableUserID(v *string) *TokenCreate {
 	return _c
 }
 
+// SetRoutePointIds sets the "route_point_ids" field.
+func (_c *TokenCreate) SetRoutePointIds(v []string) *TokenCreate {
+	_c.mutation.SetRoutePointIds(v)
+	return _c
+}
+
 // SetHash sets the "hash" field.
 func (_c *TokenCreate) SetHash(v string) *TokenCreate {
 	_c.mutation.SetHash(v)
@@ -171,6 +177,10 @@ func (_c *TokenCreate) createSpec() (*Token, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UserID(); ok {
 		_spec.SetField(token.FieldUserID, field.TypeString, value)
 		_node.UserID = value
+	}
+	if value, ok := _c.mutation.RoutePointIds(); ok {
+		_spec.SetField(token.FieldRoutePointIds, field.TypeJSON, value)
+		_node.RoutePointIds = value
 	}
 	if value, ok := _c.mutation.Hash(); ok {
 		_spec.SetField(token.FieldHash, field.TypeString, value)

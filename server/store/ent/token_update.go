@@ -128,6 +128,9 @@ func (_u *TokenUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.UserIDCleared() {
 		_spec.ClearField(token.FieldUserID, field.TypeString)
 	}
+	if _u.mutation.RoutePointIdsCleared() {
+		_spec.ClearField(token.FieldRoutePointIds, field.TypeJSON)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{token.Label}
@@ -278,6 +281,9 @@ func (_u *TokenUpdateOne) sqlSave(ctx context.Context) (_node *Token, err error)
 	}
 	if _u.mutation.UserIDCleared() {
 		_spec.ClearField(token.FieldUserID, field.TypeString)
+	}
+	if _u.mutation.RoutePointIdsCleared() {
+		_spec.ClearField(token.FieldRoutePointIds, field.TypeJSON)
 	}
 	_node = &Token{config: _u.config}
 	_spec.Assign = _node.assignValues

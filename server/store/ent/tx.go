@@ -22,6 +22,8 @@ type Tx struct {
 	Device *DeviceClient
 	// DialPlan is the client for interacting with the DialPlan builders.
 	DialPlan *DialPlanClient
+	// RoutePoint is the client for interacting with the RoutePoint builders.
+	RoutePoint *RoutePointClient
 	// Server is the client for interacting with the Server builders.
 	Server *ServerClient
 	// Site is the client for interacting with the Site builders.
@@ -165,6 +167,7 @@ func (tx *Tx) init() {
 	tx.ClassOfService = NewClassOfServiceClient(tx.config)
 	tx.Device = NewDeviceClient(tx.config)
 	tx.DialPlan = NewDialPlanClient(tx.config)
+	tx.RoutePoint = NewRoutePointClient(tx.config)
 	tx.Server = NewServerClient(tx.config)
 	tx.Site = NewSiteClient(tx.config)
 	tx.Token = NewTokenClient(tx.config)

@@ -37,6 +37,12 @@ const (
 	// acting for that user): make, answer and handle that user's calls and
 	// watch that user's events. Needs user_id.
 	Scope_SCOPE_USER Scope = 3
+	// An application (IVR, contact centre, recorder) serving route points:
+	// call control on the lines of the route points named in
+	// route_point_ids only, and their events. No access to the
+	// configuration or to other lines; the route points' extensions are
+	// known to whoever creates the token. Needs route_point_ids.
+	Scope_SCOPE_APPLICATION Scope = 4
 )
 
 // Enum value maps for Scope.
@@ -46,12 +52,14 @@ var (
 		1: "SCOPE_ADMIN",
 		2: "SCOPE_READ",
 		3: "SCOPE_USER",
+		4: "SCOPE_APPLICATION",
 	}
 	Scope_value = map[string]int32{
 		"SCOPE_UNSPECIFIED": 0,
 		"SCOPE_ADMIN":       1,
 		"SCOPE_READ":        2,
 		"SCOPE_USER":        3,
+		"SCOPE_APPLICATION": 4,
 	}
 )
 
@@ -94,7 +102,10 @@ type Token struct {
 	// When the token was issued.
 	CreateTime *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
 	// The user of a SCOPE_USER token.
-	UserId        string `protobuf:"bytes,5,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	UserId string `protobuf:"bytes,5,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	// The route points of a SCOPE_APPLICATION token (ids of
+	// switchboard.config.v1.RoutePoint).
+	RoutePointIds []string `protobuf:"bytes,6,rep,name=route_point_ids,json=routePointIds,proto3" json:"route_point_ids,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -164,6 +175,13 @@ func (x *Token) GetUserId() string {
 	return ""
 }
 
+func (x *Token) GetRoutePointIds() []string {
+	if x != nil {
+		return x.RoutePointIds
+	}
+	return nil
+}
+
 // CreateTokenRequest describes the token to issue.
 type CreateTokenRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -172,7 +190,11 @@ type CreateTokenRequest struct {
 	// What the token may do.
 	Scope Scope `protobuf:"varint,2,opt,name=scope,proto3,enum=switchboard.auth.v1.Scope" json:"scope,omitempty"`
 	// The user a SCOPE_USER token acts for; empty for other scopes.
-	UserId        string `protobuf:"bytes,3,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	UserId string `protobuf:"bytes,3,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	// The route points a SCOPE_APPLICATION token serves, by id: at least
+	// one, each existing, none twice. Empty for other scopes. The token keeps
+	// them when a route point is deleted, but loses that route point's line.
+	RoutePointIds []string `protobuf:"bytes,4,rep,name=route_point_ids,json=routePointIds,proto3" json:"route_point_ids,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -226,6 +248,13 @@ func (x *CreateTokenRequest) GetUserId() string {
 		return x.UserId
 	}
 	return ""
+}
+
+func (x *CreateTokenRequest) GetRoutePointIds() []string {
+	if x != nil {
+		return x.RoutePointIds
+	}
+	return nil
 }
 
 // CreateTokenResponse carries the token and its secret.
@@ -453,19 +482,21 @@ var File_switchboard_auth_v1_token_service_proto protoreflect.FileDescriptor
 
 const file_switchboard_auth_v1_token_service_proto_rawDesc = "" +
 	"\n" +
-	"'switchboard/auth/v1/token_service.proto\x12\x13switchboard.auth.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb3\x01\n" +
+	"'switchboard/auth/v1/token_service.proto\x12\x13switchboard.auth.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xdb\x01\n" +
 	"\x05Token\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x120\n" +
 	"\x05scope\x18\x03 \x01(\x0e2\x1a.switchboard.auth.v1.ScopeR\x05scope\x12;\n" +
 	"\vcreate_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"createTime\x12\x17\n" +
-	"\auser_id\x18\x05 \x01(\tR\x06userId\"\xa8\x01\n" +
+	"\auser_id\x18\x05 \x01(\tR\x06userId\x12&\n" +
+	"\x0froute_point_ids\x18\x06 \x03(\tR\rroutePointIds\"\xe3\x01\n" +
 	"\x12CreateTokenRequest\x12.\n" +
 	"\x04name\x18\x01 \x01(\tB\x1a\xbaH\x17r\x15\x10\x01\x18@2\x0f^[^\\x00-\\x1f]+$R\x04name\x12<\n" +
 	"\x05scope\x18\x02 \x01(\x0e2\x1a.switchboard.auth.v1.ScopeB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x05scope\x12$\n" +
-	"\auser_id\x18\x03 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\x06userId\"_\n" +
+	"\auser_id\x18\x03 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\x06userId\x129\n" +
+	"\x0froute_point_ids\x18\x04 \x03(\tB\x11\xbaH\x0e\x92\x01\v\x10d\x18\x01\"\x05r\x03\xb0\x01\x01R\rroutePointIds\"_\n" +
 	"\x13CreateTokenResponse\x120\n" +
 	"\x05token\x18\x01 \x01(\v2\x1a.switchboard.auth.v1.TokenR\x05token\x12\x16\n" +
 	"\x06secret\x18\x02 \x01(\tR\x06secret\"\x13\n" +
@@ -474,14 +505,15 @@ const file_switchboard_auth_v1_token_service_proto_rawDesc = "" +
 	"\x06tokens\x18\x01 \x03(\v2\x1a.switchboard.auth.v1.TokenR\x06tokens\".\n" +
 	"\x12DeleteTokenRequest\x12\x18\n" +
 	"\x02id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x02id\"\x15\n" +
-	"\x13DeleteTokenResponse*O\n" +
+	"\x13DeleteTokenResponse*f\n" +
 	"\x05Scope\x12\x15\n" +
 	"\x11SCOPE_UNSPECIFIED\x10\x00\x12\x0f\n" +
 	"\vSCOPE_ADMIN\x10\x01\x12\x0e\n" +
 	"\n" +
 	"SCOPE_READ\x10\x02\x12\x0e\n" +
 	"\n" +
-	"SCOPE_USER\x10\x032\xb6\x02\n" +
+	"SCOPE_USER\x10\x03\x12\x15\n" +
+	"\x11SCOPE_APPLICATION\x10\x042\xb6\x02\n" +
 	"\fTokenService\x12`\n" +
 	"\vCreateToken\x12'.switchboard.auth.v1.CreateTokenRequest\x1a(.switchboard.auth.v1.CreateTokenResponse\x12b\n" +
 	"\n" +

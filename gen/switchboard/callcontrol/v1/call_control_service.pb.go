@@ -264,31 +264,39 @@ const (
 	Action_ACTION_PICKUP Action = 7
 	// Park.
 	Action_ACTION_PARK Action = 8
+	// ConsultTransfer.
+	Action_ACTION_CONSULT_TRANSFER Action = 9
+	// CompleteTransfer.
+	Action_ACTION_COMPLETE_TRANSFER Action = 10
 )
 
 // Enum value maps for Action.
 var (
 	Action_name = map[int32]string{
-		0: "ACTION_UNSPECIFIED",
-		1: "ACTION_DROP",
-		2: "ACTION_SEND_DIGITS",
-		3: "ACTION_HOLD",
-		4: "ACTION_RETRIEVE",
-		5: "ACTION_BLIND_TRANSFER",
-		6: "ACTION_REDIRECT",
-		7: "ACTION_PICKUP",
-		8: "ACTION_PARK",
+		0:  "ACTION_UNSPECIFIED",
+		1:  "ACTION_DROP",
+		2:  "ACTION_SEND_DIGITS",
+		3:  "ACTION_HOLD",
+		4:  "ACTION_RETRIEVE",
+		5:  "ACTION_BLIND_TRANSFER",
+		6:  "ACTION_REDIRECT",
+		7:  "ACTION_PICKUP",
+		8:  "ACTION_PARK",
+		9:  "ACTION_CONSULT_TRANSFER",
+		10: "ACTION_COMPLETE_TRANSFER",
 	}
 	Action_value = map[string]int32{
-		"ACTION_UNSPECIFIED":    0,
-		"ACTION_DROP":           1,
-		"ACTION_SEND_DIGITS":    2,
-		"ACTION_HOLD":           3,
-		"ACTION_RETRIEVE":       4,
-		"ACTION_BLIND_TRANSFER": 5,
-		"ACTION_REDIRECT":       6,
-		"ACTION_PICKUP":         7,
-		"ACTION_PARK":           8,
+		"ACTION_UNSPECIFIED":       0,
+		"ACTION_DROP":              1,
+		"ACTION_SEND_DIGITS":       2,
+		"ACTION_HOLD":              3,
+		"ACTION_RETRIEVE":          4,
+		"ACTION_BLIND_TRANSFER":    5,
+		"ACTION_REDIRECT":          6,
+		"ACTION_PICKUP":            7,
+		"ACTION_PARK":              8,
+		"ACTION_CONSULT_TRANSFER":  9,
+		"ACTION_COMPLETE_TRANSFER": 10,
 	}
 )
 
@@ -317,6 +325,59 @@ func (x Action) Number() protoreflect.EnumNumber {
 // Deprecated: Use Action.Descriptor instead.
 func (Action) EnumDescriptor() ([]byte, []int) {
 	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{3}
+}
+
+// CompleteMode is how a consultation is completed.
+type CompleteMode int32
+
+const (
+	// Not set: TRANSFER.
+	CompleteMode_COMPLETE_MODE_UNSPECIFIED CompleteMode = 0
+	// Connect the held and the consulted parties; this line leaves.
+	CompleteMode_COMPLETE_MODE_TRANSFER CompleteMode = 1
+	// Mix the three parties.
+	CompleteMode_COMPLETE_MODE_CONFERENCE CompleteMode = 2
+)
+
+// Enum value maps for CompleteMode.
+var (
+	CompleteMode_name = map[int32]string{
+		0: "COMPLETE_MODE_UNSPECIFIED",
+		1: "COMPLETE_MODE_TRANSFER",
+		2: "COMPLETE_MODE_CONFERENCE",
+	}
+	CompleteMode_value = map[string]int32{
+		"COMPLETE_MODE_UNSPECIFIED": 0,
+		"COMPLETE_MODE_TRANSFER":    1,
+		"COMPLETE_MODE_CONFERENCE":  2,
+	}
+)
+
+func (x CompleteMode) Enum() *CompleteMode {
+	p := new(CompleteMode)
+	*p = x
+	return p
+}
+
+func (x CompleteMode) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (CompleteMode) Descriptor() protoreflect.EnumDescriptor {
+	return file_switchboard_callcontrol_v1_call_control_service_proto_enumTypes[4].Descriptor()
+}
+
+func (CompleteMode) Type() protoreflect.EnumType {
+	return &file_switchboard_callcontrol_v1_call_control_service_proto_enumTypes[4]
+}
+
+func (x CompleteMode) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use CompleteMode.Descriptor instead.
+func (CompleteMode) EnumDescriptor() ([]byte, []int) {
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{4}
 }
 
 // Party is someone else in a call.
@@ -1476,6 +1537,228 @@ func (*UnparkResponse) Descriptor() ([]byte, []int) {
 	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{21}
 }
 
+// ConsultTransferRequest names the call and whom to consult.
+type ConsultTransferRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The handle of the CONNECTED call whose other party is to be held.
+	CallId string `protobuf:"bytes,1,opt,name=call_id,json=callId,proto3" json:"call_id,omitempty"`
+	// The number to consult.
+	Destination string `protobuf:"bytes,2,opt,name=destination,proto3" json:"destination,omitempty"`
+	// When set, the call's current version; a stale one fails with ABORTED.
+	ExpectedVersion int64 `protobuf:"varint,3,opt,name=expected_version,json=expectedVersion,proto3" json:"expected_version,omitempty"`
+	// Optional key making retries safe: the same key returns the same
+	// consultation call.
+	IdempotencyKey string `protobuf:"bytes,4,opt,name=idempotency_key,json=idempotencyKey,proto3" json:"idempotency_key,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *ConsultTransferRequest) Reset() {
+	*x = ConsultTransferRequest{}
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConsultTransferRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConsultTransferRequest) ProtoMessage() {}
+
+func (x *ConsultTransferRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConsultTransferRequest.ProtoReflect.Descriptor instead.
+func (*ConsultTransferRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *ConsultTransferRequest) GetCallId() string {
+	if x != nil {
+		return x.CallId
+	}
+	return ""
+}
+
+func (x *ConsultTransferRequest) GetDestination() string {
+	if x != nil {
+		return x.Destination
+	}
+	return ""
+}
+
+func (x *ConsultTransferRequest) GetExpectedVersion() int64 {
+	if x != nil {
+		return x.ExpectedVersion
+	}
+	return 0
+}
+
+func (x *ConsultTransferRequest) GetIdempotencyKey() string {
+	if x != nil {
+		return x.IdempotencyKey
+	}
+	return ""
+}
+
+// ConsultTransferResponse carries the consultation call.
+type ConsultTransferResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The consultation call on the same line.
+	Call          *Call `protobuf:"bytes,1,opt,name=call,proto3" json:"call,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ConsultTransferResponse) Reset() {
+	*x = ConsultTransferResponse{}
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConsultTransferResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConsultTransferResponse) ProtoMessage() {}
+
+func (x *ConsultTransferResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConsultTransferResponse.ProtoReflect.Descriptor instead.
+func (*ConsultTransferResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *ConsultTransferResponse) GetCall() *Call {
+	if x != nil {
+		return x.Call
+	}
+	return nil
+}
+
+// CompleteTransferRequest names the consultation and how to complete it.
+type CompleteTransferRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The handle of either call of the consultation on the consulting line.
+	CallId string `protobuf:"bytes,1,opt,name=call_id,json=callId,proto3" json:"call_id,omitempty"`
+	// Transfer (default) or conference.
+	Mode          CompleteMode `protobuf:"varint,2,opt,name=mode,proto3,enum=switchboard.callcontrol.v1.CompleteMode" json:"mode,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CompleteTransferRequest) Reset() {
+	*x = CompleteTransferRequest{}
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CompleteTransferRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CompleteTransferRequest) ProtoMessage() {}
+
+func (x *CompleteTransferRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CompleteTransferRequest.ProtoReflect.Descriptor instead.
+func (*CompleteTransferRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *CompleteTransferRequest) GetCallId() string {
+	if x != nil {
+		return x.CallId
+	}
+	return ""
+}
+
+func (x *CompleteTransferRequest) GetMode() CompleteMode {
+	if x != nil {
+		return x.Mode
+	}
+	return CompleteMode_COMPLETE_MODE_UNSPECIFIED
+}
+
+// CompleteTransferResponse carries the resulting call on this line (the
+// conference; nothing for a transfer).
+type CompleteTransferResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The conference call on this line (CONFERENCE mode only).
+	Call          *Call `protobuf:"bytes,1,opt,name=call,proto3" json:"call,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CompleteTransferResponse) Reset() {
+	*x = CompleteTransferResponse{}
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[25]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CompleteTransferResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CompleteTransferResponse) ProtoMessage() {}
+
+func (x *CompleteTransferResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[25]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CompleteTransferResponse.ProtoReflect.Descriptor instead.
+func (*CompleteTransferResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{25}
+}
+
+func (x *CompleteTransferResponse) GetCall() *Call {
+	if x != nil {
+		return x.Call
+	}
+	return nil
+}
+
 // GetCallRequest names a call.
 type GetCallRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1487,7 +1770,7 @@ type GetCallRequest struct {
 
 func (x *GetCallRequest) Reset() {
 	*x = GetCallRequest{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[22]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1499,7 +1782,7 @@ func (x *GetCallRequest) String() string {
 func (*GetCallRequest) ProtoMessage() {}
 
 func (x *GetCallRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[22]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1512,7 +1795,7 @@ func (x *GetCallRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCallRequest.ProtoReflect.Descriptor instead.
 func (*GetCallRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{22}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *GetCallRequest) GetCallId() string {
@@ -1533,7 +1816,7 @@ type GetCallResponse struct {
 
 func (x *GetCallResponse) Reset() {
 	*x = GetCallResponse{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[23]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1545,7 +1828,7 @@ func (x *GetCallResponse) String() string {
 func (*GetCallResponse) ProtoMessage() {}
 
 func (x *GetCallResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[23]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1558,7 +1841,7 @@ func (x *GetCallResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCallResponse.ProtoReflect.Descriptor instead.
 func (*GetCallResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{23}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *GetCallResponse) GetCall() *Call {
@@ -1579,7 +1862,7 @@ type ListCallsRequest struct {
 
 func (x *ListCallsRequest) Reset() {
 	*x = ListCallsRequest{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[24]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1591,7 +1874,7 @@ func (x *ListCallsRequest) String() string {
 func (*ListCallsRequest) ProtoMessage() {}
 
 func (x *ListCallsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[24]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1604,7 +1887,7 @@ func (x *ListCallsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCallsRequest.ProtoReflect.Descriptor instead.
 func (*ListCallsRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{24}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *ListCallsRequest) GetLines() []string {
@@ -1627,7 +1910,7 @@ type ListCallsResponse struct {
 
 func (x *ListCallsResponse) Reset() {
 	*x = ListCallsResponse{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[25]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1639,7 +1922,7 @@ func (x *ListCallsResponse) String() string {
 func (*ListCallsResponse) ProtoMessage() {}
 
 func (x *ListCallsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[25]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1652,7 +1935,7 @@ func (x *ListCallsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCallsResponse.ProtoReflect.Descriptor instead.
 func (*ListCallsResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{25}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *ListCallsResponse) GetCalls() []*Call {
@@ -1683,7 +1966,7 @@ type WatchEventsRequest struct {
 
 func (x *WatchEventsRequest) Reset() {
 	*x = WatchEventsRequest{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[26]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1695,7 +1978,7 @@ func (x *WatchEventsRequest) String() string {
 func (*WatchEventsRequest) ProtoMessage() {}
 
 func (x *WatchEventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[26]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1708,7 +1991,7 @@ func (x *WatchEventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchEventsRequest.ProtoReflect.Descriptor instead.
 func (*WatchEventsRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{26}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *WatchEventsRequest) GetLines() []string {
@@ -1736,7 +2019,7 @@ type WatchEventsResponse struct {
 
 func (x *WatchEventsResponse) Reset() {
 	*x = WatchEventsResponse{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[27]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1748,7 +2031,7 @@ func (x *WatchEventsResponse) String() string {
 func (*WatchEventsResponse) ProtoMessage() {}
 
 func (x *WatchEventsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[27]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1761,7 +2044,7 @@ func (x *WatchEventsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchEventsResponse.ProtoReflect.Descriptor instead.
 func (*WatchEventsResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{27}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *WatchEventsResponse) GetEvent() *Event {
@@ -1793,7 +2076,7 @@ type Event struct {
 
 func (x *Event) Reset() {
 	*x = Event{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[28]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1805,7 +2088,7 @@ func (x *Event) String() string {
 func (*Event) ProtoMessage() {}
 
 func (x *Event) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[28]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1818,7 +2101,7 @@ func (x *Event) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Event.ProtoReflect.Descriptor instead.
 func (*Event) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{28}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *Event) GetSequence() int64 {
@@ -1898,7 +2181,7 @@ type DigitEvent struct {
 
 func (x *DigitEvent) Reset() {
 	*x = DigitEvent{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[29]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1910,7 +2193,7 @@ func (x *DigitEvent) String() string {
 func (*DigitEvent) ProtoMessage() {}
 
 func (x *DigitEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[29]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1923,7 +2206,7 @@ func (x *DigitEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DigitEvent.ProtoReflect.Descriptor instead.
 func (*DigitEvent) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{29}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *DigitEvent) GetCallId() string {
@@ -2007,7 +2290,19 @@ const file_switchboard_callcontrol_v1_call_control_service_proto_rawDesc = "" +
 	"\rUnparkRequest\x12'\n" +
 	"\x04line\x18\x01 \x01(\tB\x13\xbaH\x10r\x0e2\f^[0-9]{2,8}$R\x04line\x12*\n" +
 	"\x05orbit\x18\x02 \x01(\tB\x14\xbaH\x11r\x0f2\r^\\*8[0-9]{2}$R\x05orbit\"\x10\n" +
-	"\x0eUnparkResponse\"2\n" +
+	"\x0eUnparkResponse\"\xdb\x01\n" +
+	"\x16ConsultTransferRequest\x12 \n" +
+	"\acall_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06callId\x129\n" +
+	"\vdestination\x18\x02 \x01(\tB\x17\xbaH\x14r\x122\x10^[0-9*#+]{1,32}$R\vdestination\x122\n" +
+	"\x10expected_version\x18\x03 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\x0fexpectedVersion\x120\n" +
+	"\x0fidempotency_key\x18\x04 \x01(\tB\a\xbaH\x04r\x02\x18@R\x0eidempotencyKey\"O\n" +
+	"\x17ConsultTransferResponse\x124\n" +
+	"\x04call\x18\x01 \x01(\v2 .switchboard.callcontrol.v1.CallR\x04call\"\x83\x01\n" +
+	"\x17CompleteTransferRequest\x12 \n" +
+	"\acall_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06callId\x12F\n" +
+	"\x04mode\x18\x02 \x01(\x0e2(.switchboard.callcontrol.v1.CompleteModeB\b\xbaH\x05\x82\x01\x02\x10\x01R\x04mode\"P\n" +
+	"\x18CompleteTransferResponse\x124\n" +
+	"\x04call\x18\x01 \x01(\v2 .switchboard.callcontrol.v1.CallR\x04call\"2\n" +
 	"\x0eGetCallRequest\x12 \n" +
 	"\acall_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06callId\"G\n" +
 	"\x0fGetCallResponse\x124\n" +
@@ -2061,7 +2356,7 @@ const file_switchboard_callcontrol_v1_call_control_service_proto_rawDesc = "" +
 	"\tDirection\x12\x19\n" +
 	"\x15DIRECTION_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12DIRECTION_INCOMING\x10\x01\x12\x16\n" +
-	"\x12DIRECTION_OUTGOING\x10\x02*\xc3\x01\n" +
+	"\x12DIRECTION_OUTGOING\x10\x02*\xfe\x01\n" +
 	"\x06Action\x12\x16\n" +
 	"\x12ACTION_UNSPECIFIED\x10\x00\x12\x0f\n" +
 	"\vACTION_DROP\x10\x01\x12\x16\n" +
@@ -2071,8 +2366,14 @@ const file_switchboard_callcontrol_v1_call_control_service_proto_rawDesc = "" +
 	"\x15ACTION_BLIND_TRANSFER\x10\x05\x12\x13\n" +
 	"\x0fACTION_REDIRECT\x10\x06\x12\x11\n" +
 	"\rACTION_PICKUP\x10\a\x12\x0f\n" +
-	"\vACTION_PARK\x10\b2\xc9\n" +
-	"\n" +
+	"\vACTION_PARK\x10\b\x12\x1b\n" +
+	"\x17ACTION_CONSULT_TRANSFER\x10\t\x12\x1c\n" +
+	"\x18ACTION_COMPLETE_TRANSFER\x10\n" +
+	"*g\n" +
+	"\fCompleteMode\x12\x1d\n" +
+	"\x19COMPLETE_MODE_UNSPECIFIED\x10\x00\x12\x1a\n" +
+	"\x16COMPLETE_MODE_TRANSFER\x10\x01\x12\x1c\n" +
+	"\x18COMPLETE_MODE_CONFERENCE\x10\x022\xc4\f\n" +
 	"\x12CallControlService\x12e\n" +
 	"\bMakeCall\x12+.switchboard.callcontrol.v1.MakeCallRequest\x1a,.switchboard.callcontrol.v1.MakeCallResponse\x12Y\n" +
 	"\x04Drop\x12'.switchboard.callcontrol.v1.DropRequest\x1a(.switchboard.callcontrol.v1.DropResponse\x12k\n" +
@@ -2084,7 +2385,9 @@ const file_switchboard_callcontrol_v1_call_control_service_proto_rawDesc = "" +
 	"\bRedirect\x12+.switchboard.callcontrol.v1.RedirectRequest\x1a,.switchboard.callcontrol.v1.RedirectResponse\x12_\n" +
 	"\x06Pickup\x12).switchboard.callcontrol.v1.PickupRequest\x1a*.switchboard.callcontrol.v1.PickupResponse\x12Y\n" +
 	"\x04Park\x12'.switchboard.callcontrol.v1.ParkRequest\x1a(.switchboard.callcontrol.v1.ParkResponse\x12_\n" +
-	"\x06Unpark\x12).switchboard.callcontrol.v1.UnparkRequest\x1a*.switchboard.callcontrol.v1.UnparkResponse\x12g\n" +
+	"\x06Unpark\x12).switchboard.callcontrol.v1.UnparkRequest\x1a*.switchboard.callcontrol.v1.UnparkResponse\x12z\n" +
+	"\x0fConsultTransfer\x122.switchboard.callcontrol.v1.ConsultTransferRequest\x1a3.switchboard.callcontrol.v1.ConsultTransferResponse\x12}\n" +
+	"\x10CompleteTransfer\x123.switchboard.callcontrol.v1.CompleteTransferRequest\x1a4.switchboard.callcontrol.v1.CompleteTransferResponse\x12g\n" +
 	"\aGetCall\x12*.switchboard.callcontrol.v1.GetCallRequest\x1a+.switchboard.callcontrol.v1.GetCallResponse\"\x03\x90\x02\x01\x12m\n" +
 	"\tListCalls\x12,.switchboard.callcontrol.v1.ListCallsRequest\x1a-.switchboard.callcontrol.v1.ListCallsResponse\"\x03\x90\x02\x01\x12p\n" +
 	"\vWatchEvents\x12..switchboard.callcontrol.v1.WatchEventsRequest\x1a/.switchboard.callcontrol.v1.WatchEventsResponse0\x01BUZSgithub.com/switchboard-pbx/switchboard/gen/switchboard/callcontrol/v1;callcontrolv1b\x06proto3"
@@ -2101,91 +2404,103 @@ func file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP() []
 	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescData
 }
 
-var file_switchboard_callcontrol_v1_call_control_service_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes = make([]protoimpl.MessageInfo, 30)
+var file_switchboard_callcontrol_v1_call_control_service_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
+var file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes = make([]protoimpl.MessageInfo, 34)
 var file_switchboard_callcontrol_v1_call_control_service_proto_goTypes = []any{
-	(CallState)(0),                // 0: switchboard.callcontrol.v1.CallState
-	(DisconnectReason)(0),         // 1: switchboard.callcontrol.v1.DisconnectReason
-	(Direction)(0),                // 2: switchboard.callcontrol.v1.Direction
-	(Action)(0),                   // 3: switchboard.callcontrol.v1.Action
-	(*Party)(nil),                 // 4: switchboard.callcontrol.v1.Party
-	(*Call)(nil),                  // 5: switchboard.callcontrol.v1.Call
-	(*MakeCallRequest)(nil),       // 6: switchboard.callcontrol.v1.MakeCallRequest
-	(*MakeCallResponse)(nil),      // 7: switchboard.callcontrol.v1.MakeCallResponse
-	(*DropRequest)(nil),           // 8: switchboard.callcontrol.v1.DropRequest
-	(*DropResponse)(nil),          // 9: switchboard.callcontrol.v1.DropResponse
-	(*SendDigitsRequest)(nil),     // 10: switchboard.callcontrol.v1.SendDigitsRequest
-	(*SendDigitsResponse)(nil),    // 11: switchboard.callcontrol.v1.SendDigitsResponse
-	(*HoldRequest)(nil),           // 12: switchboard.callcontrol.v1.HoldRequest
-	(*HoldResponse)(nil),          // 13: switchboard.callcontrol.v1.HoldResponse
-	(*RetrieveRequest)(nil),       // 14: switchboard.callcontrol.v1.RetrieveRequest
-	(*RetrieveResponse)(nil),      // 15: switchboard.callcontrol.v1.RetrieveResponse
-	(*BlindTransferRequest)(nil),  // 16: switchboard.callcontrol.v1.BlindTransferRequest
-	(*BlindTransferResponse)(nil), // 17: switchboard.callcontrol.v1.BlindTransferResponse
-	(*RedirectRequest)(nil),       // 18: switchboard.callcontrol.v1.RedirectRequest
-	(*RedirectResponse)(nil),      // 19: switchboard.callcontrol.v1.RedirectResponse
-	(*PickupRequest)(nil),         // 20: switchboard.callcontrol.v1.PickupRequest
-	(*PickupResponse)(nil),        // 21: switchboard.callcontrol.v1.PickupResponse
-	(*ParkRequest)(nil),           // 22: switchboard.callcontrol.v1.ParkRequest
-	(*ParkResponse)(nil),          // 23: switchboard.callcontrol.v1.ParkResponse
-	(*UnparkRequest)(nil),         // 24: switchboard.callcontrol.v1.UnparkRequest
-	(*UnparkResponse)(nil),        // 25: switchboard.callcontrol.v1.UnparkResponse
-	(*GetCallRequest)(nil),        // 26: switchboard.callcontrol.v1.GetCallRequest
-	(*GetCallResponse)(nil),       // 27: switchboard.callcontrol.v1.GetCallResponse
-	(*ListCallsRequest)(nil),      // 28: switchboard.callcontrol.v1.ListCallsRequest
-	(*ListCallsResponse)(nil),     // 29: switchboard.callcontrol.v1.ListCallsResponse
-	(*WatchEventsRequest)(nil),    // 30: switchboard.callcontrol.v1.WatchEventsRequest
-	(*WatchEventsResponse)(nil),   // 31: switchboard.callcontrol.v1.WatchEventsResponse
-	(*Event)(nil),                 // 32: switchboard.callcontrol.v1.Event
-	(*DigitEvent)(nil),            // 33: switchboard.callcontrol.v1.DigitEvent
-	(*timestamppb.Timestamp)(nil), // 34: google.protobuf.Timestamp
+	(CallState)(0),                   // 0: switchboard.callcontrol.v1.CallState
+	(DisconnectReason)(0),            // 1: switchboard.callcontrol.v1.DisconnectReason
+	(Direction)(0),                   // 2: switchboard.callcontrol.v1.Direction
+	(Action)(0),                      // 3: switchboard.callcontrol.v1.Action
+	(CompleteMode)(0),                // 4: switchboard.callcontrol.v1.CompleteMode
+	(*Party)(nil),                    // 5: switchboard.callcontrol.v1.Party
+	(*Call)(nil),                     // 6: switchboard.callcontrol.v1.Call
+	(*MakeCallRequest)(nil),          // 7: switchboard.callcontrol.v1.MakeCallRequest
+	(*MakeCallResponse)(nil),         // 8: switchboard.callcontrol.v1.MakeCallResponse
+	(*DropRequest)(nil),              // 9: switchboard.callcontrol.v1.DropRequest
+	(*DropResponse)(nil),             // 10: switchboard.callcontrol.v1.DropResponse
+	(*SendDigitsRequest)(nil),        // 11: switchboard.callcontrol.v1.SendDigitsRequest
+	(*SendDigitsResponse)(nil),       // 12: switchboard.callcontrol.v1.SendDigitsResponse
+	(*HoldRequest)(nil),              // 13: switchboard.callcontrol.v1.HoldRequest
+	(*HoldResponse)(nil),             // 14: switchboard.callcontrol.v1.HoldResponse
+	(*RetrieveRequest)(nil),          // 15: switchboard.callcontrol.v1.RetrieveRequest
+	(*RetrieveResponse)(nil),         // 16: switchboard.callcontrol.v1.RetrieveResponse
+	(*BlindTransferRequest)(nil),     // 17: switchboard.callcontrol.v1.BlindTransferRequest
+	(*BlindTransferResponse)(nil),    // 18: switchboard.callcontrol.v1.BlindTransferResponse
+	(*RedirectRequest)(nil),          // 19: switchboard.callcontrol.v1.RedirectRequest
+	(*RedirectResponse)(nil),         // 20: switchboard.callcontrol.v1.RedirectResponse
+	(*PickupRequest)(nil),            // 21: switchboard.callcontrol.v1.PickupRequest
+	(*PickupResponse)(nil),           // 22: switchboard.callcontrol.v1.PickupResponse
+	(*ParkRequest)(nil),              // 23: switchboard.callcontrol.v1.ParkRequest
+	(*ParkResponse)(nil),             // 24: switchboard.callcontrol.v1.ParkResponse
+	(*UnparkRequest)(nil),            // 25: switchboard.callcontrol.v1.UnparkRequest
+	(*UnparkResponse)(nil),           // 26: switchboard.callcontrol.v1.UnparkResponse
+	(*ConsultTransferRequest)(nil),   // 27: switchboard.callcontrol.v1.ConsultTransferRequest
+	(*ConsultTransferResponse)(nil),  // 28: switchboard.callcontrol.v1.ConsultTransferResponse
+	(*CompleteTransferRequest)(nil),  // 29: switchboard.callcontrol.v1.CompleteTransferRequest
+	(*CompleteTransferResponse)(nil), // 30: switchboard.callcontrol.v1.CompleteTransferResponse
+	(*GetCallRequest)(nil),           // 31: switchboard.callcontrol.v1.GetCallRequest
+	(*GetCallResponse)(nil),          // 32: switchboard.callcontrol.v1.GetCallResponse
+	(*ListCallsRequest)(nil),         // 33: switchboard.callcontrol.v1.ListCallsRequest
+	(*ListCallsResponse)(nil),        // 34: switchboard.callcontrol.v1.ListCallsResponse
+	(*WatchEventsRequest)(nil),       // 35: switchboard.callcontrol.v1.WatchEventsRequest
+	(*WatchEventsResponse)(nil),      // 36: switchboard.callcontrol.v1.WatchEventsResponse
+	(*Event)(nil),                    // 37: switchboard.callcontrol.v1.Event
+	(*DigitEvent)(nil),               // 38: switchboard.callcontrol.v1.DigitEvent
+	(*timestamppb.Timestamp)(nil),    // 39: google.protobuf.Timestamp
 }
 var file_switchboard_callcontrol_v1_call_control_service_proto_depIdxs = []int32{
 	0,  // 0: switchboard.callcontrol.v1.Call.state:type_name -> switchboard.callcontrol.v1.CallState
-	4,  // 1: switchboard.callcontrol.v1.Call.parties:type_name -> switchboard.callcontrol.v1.Party
+	5,  // 1: switchboard.callcontrol.v1.Call.parties:type_name -> switchboard.callcontrol.v1.Party
 	2,  // 2: switchboard.callcontrol.v1.Call.direction:type_name -> switchboard.callcontrol.v1.Direction
 	1,  // 3: switchboard.callcontrol.v1.Call.disconnect_reason:type_name -> switchboard.callcontrol.v1.DisconnectReason
-	34, // 4: switchboard.callcontrol.v1.Call.start_time:type_name -> google.protobuf.Timestamp
-	34, // 5: switchboard.callcontrol.v1.Call.answer_time:type_name -> google.protobuf.Timestamp
+	39, // 4: switchboard.callcontrol.v1.Call.start_time:type_name -> google.protobuf.Timestamp
+	39, // 5: switchboard.callcontrol.v1.Call.answer_time:type_name -> google.protobuf.Timestamp
 	3,  // 6: switchboard.callcontrol.v1.Call.allowed_actions:type_name -> switchboard.callcontrol.v1.Action
-	5,  // 7: switchboard.callcontrol.v1.MakeCallResponse.call:type_name -> switchboard.callcontrol.v1.Call
-	5,  // 8: switchboard.callcontrol.v1.GetCallResponse.call:type_name -> switchboard.callcontrol.v1.Call
-	5,  // 9: switchboard.callcontrol.v1.ListCallsResponse.calls:type_name -> switchboard.callcontrol.v1.Call
-	32, // 10: switchboard.callcontrol.v1.WatchEventsResponse.event:type_name -> switchboard.callcontrol.v1.Event
-	34, // 11: switchboard.callcontrol.v1.Event.time:type_name -> google.protobuf.Timestamp
-	5,  // 12: switchboard.callcontrol.v1.Event.call:type_name -> switchboard.callcontrol.v1.Call
-	33, // 13: switchboard.callcontrol.v1.Event.digit:type_name -> switchboard.callcontrol.v1.DigitEvent
-	6,  // 14: switchboard.callcontrol.v1.CallControlService.MakeCall:input_type -> switchboard.callcontrol.v1.MakeCallRequest
-	8,  // 15: switchboard.callcontrol.v1.CallControlService.Drop:input_type -> switchboard.callcontrol.v1.DropRequest
-	10, // 16: switchboard.callcontrol.v1.CallControlService.SendDigits:input_type -> switchboard.callcontrol.v1.SendDigitsRequest
-	12, // 17: switchboard.callcontrol.v1.CallControlService.Hold:input_type -> switchboard.callcontrol.v1.HoldRequest
-	14, // 18: switchboard.callcontrol.v1.CallControlService.Retrieve:input_type -> switchboard.callcontrol.v1.RetrieveRequest
-	16, // 19: switchboard.callcontrol.v1.CallControlService.BlindTransfer:input_type -> switchboard.callcontrol.v1.BlindTransferRequest
-	18, // 20: switchboard.callcontrol.v1.CallControlService.Redirect:input_type -> switchboard.callcontrol.v1.RedirectRequest
-	20, // 21: switchboard.callcontrol.v1.CallControlService.Pickup:input_type -> switchboard.callcontrol.v1.PickupRequest
-	22, // 22: switchboard.callcontrol.v1.CallControlService.Park:input_type -> switchboard.callcontrol.v1.ParkRequest
-	24, // 23: switchboard.callcontrol.v1.CallControlService.Unpark:input_type -> switchboard.callcontrol.v1.UnparkRequest
-	26, // 24: switchboard.callcontrol.v1.CallControlService.GetCall:input_type -> switchboard.callcontrol.v1.GetCallRequest
-	28, // 25: switchboard.callcontrol.v1.CallControlService.ListCalls:input_type -> switchboard.callcontrol.v1.ListCallsRequest
-	30, // 26: switchboard.callcontrol.v1.CallControlService.WatchEvents:input_type -> switchboard.callcontrol.v1.WatchEventsRequest
-	7,  // 27: switchboard.callcontrol.v1.CallControlService.MakeCall:output_type -> switchboard.callcontrol.v1.MakeCallResponse
-	9,  // 28: switchboard.callcontrol.v1.CallControlService.Drop:output_type -> switchboard.callcontrol.v1.DropResponse
-	11, // 29: switchboard.callcontrol.v1.CallControlService.SendDigits:output_type -> switchboard.callcontrol.v1.SendDigitsResponse
-	13, // 30: switchboard.callcontrol.v1.CallControlService.Hold:output_type -> switchboard.callcontrol.v1.HoldResponse
-	15, // 31: switchboard.callcontrol.v1.CallControlService.Retrieve:output_type -> switchboard.callcontrol.v1.RetrieveResponse
-	17, // 32: switchboard.callcontrol.v1.CallControlService.BlindTransfer:output_type -> switchboard.callcontrol.v1.BlindTransferResponse
-	19, // 33: switchboard.callcontrol.v1.CallControlService.Redirect:output_type -> switchboard.callcontrol.v1.RedirectResponse
-	21, // 34: switchboard.callcontrol.v1.CallControlService.Pickup:output_type -> switchboard.callcontrol.v1.PickupResponse
-	23, // 35: switchboard.callcontrol.v1.CallControlService.Park:output_type -> switchboard.callcontrol.v1.ParkResponse
-	25, // 36: switchboard.callcontrol.v1.CallControlService.Unpark:output_type -> switchboard.callcontrol.v1.UnparkResponse
-	27, // 37: switchboard.callcontrol.v1.CallControlService.GetCall:output_type -> switchboard.callcontrol.v1.GetCallResponse
-	29, // 38: switchboard.callcontrol.v1.CallControlService.ListCalls:output_type -> switchboard.callcontrol.v1.ListCallsResponse
-	31, // 39: switchboard.callcontrol.v1.CallControlService.WatchEvents:output_type -> switchboard.callcontrol.v1.WatchEventsResponse
-	27, // [27:40] is the sub-list for method output_type
-	14, // [14:27] is the sub-list for method input_type
-	14, // [14:14] is the sub-list for extension type_name
-	14, // [14:14] is the sub-list for extension extendee
-	0,  // [0:14] is the sub-list for field type_name
+	6,  // 7: switchboard.callcontrol.v1.MakeCallResponse.call:type_name -> switchboard.callcontrol.v1.Call
+	6,  // 8: switchboard.callcontrol.v1.ConsultTransferResponse.call:type_name -> switchboard.callcontrol.v1.Call
+	4,  // 9: switchboard.callcontrol.v1.CompleteTransferRequest.mode:type_name -> switchboard.callcontrol.v1.CompleteMode
+	6,  // 10: switchboard.callcontrol.v1.CompleteTransferResponse.call:type_name -> switchboard.callcontrol.v1.Call
+	6,  // 11: switchboard.callcontrol.v1.GetCallResponse.call:type_name -> switchboard.callcontrol.v1.Call
+	6,  // 12: switchboard.callcontrol.v1.ListCallsResponse.calls:type_name -> switchboard.callcontrol.v1.Call
+	37, // 13: switchboard.callcontrol.v1.WatchEventsResponse.event:type_name -> switchboard.callcontrol.v1.Event
+	39, // 14: switchboard.callcontrol.v1.Event.time:type_name -> google.protobuf.Timestamp
+	6,  // 15: switchboard.callcontrol.v1.Event.call:type_name -> switchboard.callcontrol.v1.Call
+	38, // 16: switchboard.callcontrol.v1.Event.digit:type_name -> switchboard.callcontrol.v1.DigitEvent
+	7,  // 17: switchboard.callcontrol.v1.CallControlService.MakeCall:input_type -> switchboard.callcontrol.v1.MakeCallRequest
+	9,  // 18: switchboard.callcontrol.v1.CallControlService.Drop:input_type -> switchboard.callcontrol.v1.DropRequest
+	11, // 19: switchboard.callcontrol.v1.CallControlService.SendDigits:input_type -> switchboard.callcontrol.v1.SendDigitsRequest
+	13, // 20: switchboard.callcontrol.v1.CallControlService.Hold:input_type -> switchboard.callcontrol.v1.HoldRequest
+	15, // 21: switchboard.callcontrol.v1.CallControlService.Retrieve:input_type -> switchboard.callcontrol.v1.RetrieveRequest
+	17, // 22: switchboard.callcontrol.v1.CallControlService.BlindTransfer:input_type -> switchboard.callcontrol.v1.BlindTransferRequest
+	19, // 23: switchboard.callcontrol.v1.CallControlService.Redirect:input_type -> switchboard.callcontrol.v1.RedirectRequest
+	21, // 24: switchboard.callcontrol.v1.CallControlService.Pickup:input_type -> switchboard.callcontrol.v1.PickupRequest
+	23, // 25: switchboard.callcontrol.v1.CallControlService.Park:input_type -> switchboard.callcontrol.v1.ParkRequest
+	25, // 26: switchboard.callcontrol.v1.CallControlService.Unpark:input_type -> switchboard.callcontrol.v1.UnparkRequest
+	27, // 27: switchboard.callcontrol.v1.CallControlService.ConsultTransfer:input_type -> switchboard.callcontrol.v1.ConsultTransferRequest
+	29, // 28: switchboard.callcontrol.v1.CallControlService.CompleteTransfer:input_type -> switchboard.callcontrol.v1.CompleteTransferRequest
+	31, // 29: switchboard.callcontrol.v1.CallControlService.GetCall:input_type -> switchboard.callcontrol.v1.GetCallRequest
+	33, // 30: switchboard.callcontrol.v1.CallControlService.ListCalls:input_type -> switchboard.callcontrol.v1.ListCallsRequest
+	35, // 31: switchboard.callcontrol.v1.CallControlService.WatchEvents:input_type -> switchboard.callcontrol.v1.WatchEventsRequest
+	8,  // 32: switchboard.callcontrol.v1.CallControlService.MakeCall:output_type -> switchboard.callcontrol.v1.MakeCallResponse
+	10, // 33: switchboard.callcontrol.v1.CallControlService.Drop:output_type -> switchboard.callcontrol.v1.DropResponse
+	12, // 34: switchboard.callcontrol.v1.CallControlService.SendDigits:output_type -> switchboard.callcontrol.v1.SendDigitsResponse
+	14, // 35: switchboard.callcontrol.v1.CallControlService.Hold:output_type -> switchboard.callcontrol.v1.HoldResponse
+	16, // 36: switchboard.callcontrol.v1.CallControlService.Retrieve:output_type -> switchboard.callcontrol.v1.RetrieveResponse
+	18, // 37: switchboard.callcontrol.v1.CallControlService.BlindTransfer:output_type -> switchboard.callcontrol.v1.BlindTransferResponse
+	20, // 38: switchboard.callcontrol.v1.CallControlService.Redirect:output_type -> switchboard.callcontrol.v1.RedirectResponse
+	22, // 39: switchboard.callcontrol.v1.CallControlService.Pickup:output_type -> switchboard.callcontrol.v1.PickupResponse
+	24, // 40: switchboard.callcontrol.v1.CallControlService.Park:output_type -> switchboard.callcontrol.v1.ParkResponse
+	26, // 41: switchboard.callcontrol.v1.CallControlService.Unpark:output_type -> switchboard.callcontrol.v1.UnparkResponse
+	28, // 42: switchboard.callcontrol.v1.CallControlService.ConsultTransfer:output_type -> switchboard.callcontrol.v1.ConsultTransferResponse
+	30, // 43: switchboard.callcontrol.v1.CallControlService.CompleteTransfer:output_type -> switchboard.callcontrol.v1.CompleteTransferResponse
+	32, // 44: switchboard.callcontrol.v1.CallControlService.GetCall:output_type -> switchboard.callcontrol.v1.GetCallResponse
+	34, // 45: switchboard.callcontrol.v1.CallControlService.ListCalls:output_type -> switchboard.callcontrol.v1.ListCallsResponse
+	36, // 46: switchboard.callcontrol.v1.CallControlService.WatchEvents:output_type -> switchboard.callcontrol.v1.WatchEventsResponse
+	32, // [32:47] is the sub-list for method output_type
+	17, // [17:32] is the sub-list for method input_type
+	17, // [17:17] is the sub-list for extension type_name
+	17, // [17:17] is the sub-list for extension extendee
+	0,  // [0:17] is the sub-list for field type_name
 }
 
 func init() { file_switchboard_callcontrol_v1_call_control_service_proto_init() }
@@ -2193,7 +2508,7 @@ func file_switchboard_callcontrol_v1_call_control_service_proto_init() {
 	if File_switchboard_callcontrol_v1_call_control_service_proto != nil {
 		return
 	}
-	file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[28].OneofWrappers = []any{
+	file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[32].OneofWrappers = []any{
 		(*Event_Call)(nil),
 		(*Event_Digit)(nil),
 	}
@@ -2202,8 +2517,8 @@ func file_switchboard_callcontrol_v1_call_control_service_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_switchboard_callcontrol_v1_call_control_service_proto_rawDesc), len(file_switchboard_callcontrol_v1_call_control_service_proto_rawDesc)),
-			NumEnums:      4,
-			NumMessages:   30,
+			NumEnums:      5,
+			NumMessages:   34,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -42,6 +42,8 @@ const (
 	ResourceType_RESOURCE_TYPE_DEVICE ResourceType = 5
 	// The DialPlan.
 	ResourceType_RESOURCE_TYPE_DIAL_PLAN ResourceType = 6
+	// A RoutePoint.
+	ResourceType_RESOURCE_TYPE_ROUTE_POINT ResourceType = 7
 )
 
 // Enum value maps for ResourceType.
@@ -54,6 +56,7 @@ var (
 		4: "RESOURCE_TYPE_USER",
 		5: "RESOURCE_TYPE_DEVICE",
 		6: "RESOURCE_TYPE_DIAL_PLAN",
+		7: "RESOURCE_TYPE_ROUTE_POINT",
 	}
 	ResourceType_value = map[string]int32{
 		"RESOURCE_TYPE_UNSPECIFIED":      0,
@@ -63,6 +66,7 @@ var (
 		"RESOURCE_TYPE_USER":             4,
 		"RESOURCE_TYPE_DEVICE":           5,
 		"RESOURCE_TYPE_DIAL_PLAN":        6,
+		"RESOURCE_TYPE_ROUTE_POINT":      7,
 	}
 )
 
@@ -2457,6 +2461,506 @@ func (*DeleteDeviceResponse) Descriptor() ([]byte, []int) {
 	return file_switchboard_config_v1_config_service_proto_rawDescGZIP(), []int{45}
 }
 
+// GetRoutePointRequest names the route point to return.
+type GetRoutePointRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The route point's id.
+	Id            string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetRoutePointRequest) Reset() {
+	*x = GetRoutePointRequest{}
+	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[46]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetRoutePointRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetRoutePointRequest) ProtoMessage() {}
+
+func (x *GetRoutePointRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[46]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetRoutePointRequest.ProtoReflect.Descriptor instead.
+func (*GetRoutePointRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_config_v1_config_service_proto_rawDescGZIP(), []int{46}
+}
+
+func (x *GetRoutePointRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+// GetRoutePointResponse carries the route point.
+type GetRoutePointResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The route point.
+	RoutePoint    *RoutePoint `protobuf:"bytes,1,opt,name=route_point,json=routePoint,proto3" json:"route_point,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetRoutePointResponse) Reset() {
+	*x = GetRoutePointResponse{}
+	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[47]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetRoutePointResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetRoutePointResponse) ProtoMessage() {}
+
+func (x *GetRoutePointResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[47]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetRoutePointResponse.ProtoReflect.Descriptor instead.
+func (*GetRoutePointResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_config_v1_config_service_proto_rawDescGZIP(), []int{47}
+}
+
+func (x *GetRoutePointResponse) GetRoutePoint() *RoutePoint {
+	if x != nil {
+		return x.RoutePoint
+	}
+	return nil
+}
+
+// ListRoutePointsRequest asks for one page of route points.
+type ListRoutePointsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Most route points to return, 1 to 1000; 0 means 50.
+	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// next_page_token from the previous response; empty for the first page.
+	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// Only route points of this site.
+	SiteId        string `protobuf:"bytes,3,opt,name=site_id,json=siteId,proto3" json:"site_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListRoutePointsRequest) Reset() {
+	*x = ListRoutePointsRequest{}
+	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[48]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListRoutePointsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListRoutePointsRequest) ProtoMessage() {}
+
+func (x *ListRoutePointsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[48]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListRoutePointsRequest.ProtoReflect.Descriptor instead.
+func (*ListRoutePointsRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_config_v1_config_service_proto_rawDescGZIP(), []int{48}
+}
+
+func (x *ListRoutePointsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListRoutePointsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+func (x *ListRoutePointsRequest) GetSiteId() string {
+	if x != nil {
+		return x.SiteId
+	}
+	return ""
+}
+
+// ListRoutePointsResponse is one page of route points.
+type ListRoutePointsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The route points on this page.
+	RoutePoints []*RoutePoint `protobuf:"bytes,1,rep,name=route_points,json=routePoints,proto3" json:"route_points,omitempty"`
+	// Token for the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListRoutePointsResponse) Reset() {
+	*x = ListRoutePointsResponse{}
+	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[49]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListRoutePointsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListRoutePointsResponse) ProtoMessage() {}
+
+func (x *ListRoutePointsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[49]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListRoutePointsResponse.ProtoReflect.Descriptor instead.
+func (*ListRoutePointsResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_config_v1_config_service_proto_rawDescGZIP(), []int{49}
+}
+
+func (x *ListRoutePointsResponse) GetRoutePoints() []*RoutePoint {
+	if x != nil {
+		return x.RoutePoints
+	}
+	return nil
+}
+
+func (x *ListRoutePointsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+// CreateRoutePointRequest carries the new route point.
+type CreateRoutePointRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The route point to create. Output-only fields are ignored.
+	RoutePoint    *RoutePoint `protobuf:"bytes,1,opt,name=route_point,json=routePoint,proto3" json:"route_point,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateRoutePointRequest) Reset() {
+	*x = CreateRoutePointRequest{}
+	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[50]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateRoutePointRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateRoutePointRequest) ProtoMessage() {}
+
+func (x *CreateRoutePointRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[50]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateRoutePointRequest.ProtoReflect.Descriptor instead.
+func (*CreateRoutePointRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_config_v1_config_service_proto_rawDescGZIP(), []int{50}
+}
+
+func (x *CreateRoutePointRequest) GetRoutePoint() *RoutePoint {
+	if x != nil {
+		return x.RoutePoint
+	}
+	return nil
+}
+
+// CreateRoutePointResponse carries the created route point.
+type CreateRoutePointResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The created route point, with its id and etag.
+	RoutePoint    *RoutePoint `protobuf:"bytes,1,opt,name=route_point,json=routePoint,proto3" json:"route_point,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateRoutePointResponse) Reset() {
+	*x = CreateRoutePointResponse{}
+	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[51]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateRoutePointResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateRoutePointResponse) ProtoMessage() {}
+
+func (x *CreateRoutePointResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[51]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateRoutePointResponse.ProtoReflect.Descriptor instead.
+func (*CreateRoutePointResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_config_v1_config_service_proto_rawDescGZIP(), []int{51}
+}
+
+func (x *CreateRoutePointResponse) GetRoutePoint() *RoutePoint {
+	if x != nil {
+		return x.RoutePoint
+	}
+	return nil
+}
+
+// UpdateRoutePointRequest carries the changes to a route point.
+type UpdateRoutePointRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The route point with its id set and the new values of the fields named
+	// in update_mask. When etag is set it must match the current one, else
+	// the update fails with ABORTED. Required. The merged result is validated
+	// as a whole.
+	RoutePoint *RoutePoint `protobuf:"bytes,1,opt,name=route_point,json=routePoint,proto3" json:"route_point,omitempty"`
+	// Fields to change, by their proto names. Empty means every writable
+	// field.
+	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateRoutePointRequest) Reset() {
+	*x = UpdateRoutePointRequest{}
+	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[52]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateRoutePointRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateRoutePointRequest) ProtoMessage() {}
+
+func (x *UpdateRoutePointRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[52]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateRoutePointRequest.ProtoReflect.Descriptor instead.
+func (*UpdateRoutePointRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_config_v1_config_service_proto_rawDescGZIP(), []int{52}
+}
+
+func (x *UpdateRoutePointRequest) GetRoutePoint() *RoutePoint {
+	if x != nil {
+		return x.RoutePoint
+	}
+	return nil
+}
+
+func (x *UpdateRoutePointRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
+	if x != nil {
+		return x.UpdateMask
+	}
+	return nil
+}
+
+// UpdateRoutePointResponse carries the updated route point.
+type UpdateRoutePointResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The route point after the update, with its new etag.
+	RoutePoint    *RoutePoint `protobuf:"bytes,1,opt,name=route_point,json=routePoint,proto3" json:"route_point,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateRoutePointResponse) Reset() {
+	*x = UpdateRoutePointResponse{}
+	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[53]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateRoutePointResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateRoutePointResponse) ProtoMessage() {}
+
+func (x *UpdateRoutePointResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[53]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateRoutePointResponse.ProtoReflect.Descriptor instead.
+func (*UpdateRoutePointResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_config_v1_config_service_proto_rawDescGZIP(), []int{53}
+}
+
+func (x *UpdateRoutePointResponse) GetRoutePoint() *RoutePoint {
+	if x != nil {
+		return x.RoutePoint
+	}
+	return nil
+}
+
+// DeleteRoutePointRequest names the route point to remove.
+type DeleteRoutePointRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The route point's id.
+	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// When set, the current etag; a stale one fails with ABORTED.
+	Etag          string `protobuf:"bytes,2,opt,name=etag,proto3" json:"etag,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteRoutePointRequest) Reset() {
+	*x = DeleteRoutePointRequest{}
+	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[54]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteRoutePointRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteRoutePointRequest) ProtoMessage() {}
+
+func (x *DeleteRoutePointRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[54]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteRoutePointRequest.ProtoReflect.Descriptor instead.
+func (*DeleteRoutePointRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_config_v1_config_service_proto_rawDescGZIP(), []int{54}
+}
+
+func (x *DeleteRoutePointRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *DeleteRoutePointRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
+// DeleteRoutePointResponse is empty.
+type DeleteRoutePointResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteRoutePointResponse) Reset() {
+	*x = DeleteRoutePointResponse{}
+	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[55]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteRoutePointResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteRoutePointResponse) ProtoMessage() {}
+
+func (x *DeleteRoutePointResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[55]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteRoutePointResponse.ProtoReflect.Descriptor instead.
+func (*DeleteRoutePointResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_config_v1_config_service_proto_rawDescGZIP(), []int{55}
+}
+
 // GetDialPlanRequest is empty.
 type GetDialPlanRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -2466,7 +2970,7 @@ type GetDialPlanRequest struct {
 
 func (x *GetDialPlanRequest) Reset() {
 	*x = GetDialPlanRequest{}
-	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[46]
+	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2478,7 +2982,7 @@ func (x *GetDialPlanRequest) String() string {
 func (*GetDialPlanRequest) ProtoMessage() {}
 
 func (x *GetDialPlanRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[46]
+	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2491,7 +2995,7 @@ func (x *GetDialPlanRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDialPlanRequest.ProtoReflect.Descriptor instead.
 func (*GetDialPlanRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_config_v1_config_service_proto_rawDescGZIP(), []int{46}
+	return file_switchboard_config_v1_config_service_proto_rawDescGZIP(), []int{56}
 }
 
 // GetDialPlanResponse carries the dial plan.
@@ -2505,7 +3009,7 @@ type GetDialPlanResponse struct {
 
 func (x *GetDialPlanResponse) Reset() {
 	*x = GetDialPlanResponse{}
-	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[47]
+	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2517,7 +3021,7 @@ func (x *GetDialPlanResponse) String() string {
 func (*GetDialPlanResponse) ProtoMessage() {}
 
 func (x *GetDialPlanResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[47]
+	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2530,7 +3034,7 @@ func (x *GetDialPlanResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDialPlanResponse.ProtoReflect.Descriptor instead.
 func (*GetDialPlanResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_config_v1_config_service_proto_rawDescGZIP(), []int{47}
+	return file_switchboard_config_v1_config_service_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *GetDialPlanResponse) GetDialPlan() *DialPlan {
@@ -2554,7 +3058,7 @@ type UpdateDialPlanRequest struct {
 
 func (x *UpdateDialPlanRequest) Reset() {
 	*x = UpdateDialPlanRequest{}
-	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[48]
+	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2566,7 +3070,7 @@ func (x *UpdateDialPlanRequest) String() string {
 func (*UpdateDialPlanRequest) ProtoMessage() {}
 
 func (x *UpdateDialPlanRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[48]
+	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2579,7 +3083,7 @@ func (x *UpdateDialPlanRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateDialPlanRequest.ProtoReflect.Descriptor instead.
 func (*UpdateDialPlanRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_config_v1_config_service_proto_rawDescGZIP(), []int{48}
+	return file_switchboard_config_v1_config_service_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *UpdateDialPlanRequest) GetDialPlan() *DialPlan {
@@ -2607,7 +3111,7 @@ type UpdateDialPlanResponse struct {
 
 func (x *UpdateDialPlanResponse) Reset() {
 	*x = UpdateDialPlanResponse{}
-	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[49]
+	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2619,7 +3123,7 @@ func (x *UpdateDialPlanResponse) String() string {
 func (*UpdateDialPlanResponse) ProtoMessage() {}
 
 func (x *UpdateDialPlanResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[49]
+	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2632,7 +3136,7 @@ func (x *UpdateDialPlanResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateDialPlanResponse.ProtoReflect.Descriptor instead.
 func (*UpdateDialPlanResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_config_v1_config_service_proto_rawDescGZIP(), []int{49}
+	return file_switchboard_config_v1_config_service_proto_rawDescGZIP(), []int{59}
 }
 
 func (x *UpdateDialPlanResponse) GetDialPlan() *DialPlan {
@@ -2654,7 +3158,7 @@ type WatchChangesRequest struct {
 
 func (x *WatchChangesRequest) Reset() {
 	*x = WatchChangesRequest{}
-	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[50]
+	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[60]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2666,7 +3170,7 @@ func (x *WatchChangesRequest) String() string {
 func (*WatchChangesRequest) ProtoMessage() {}
 
 func (x *WatchChangesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[50]
+	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[60]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2679,7 +3183,7 @@ func (x *WatchChangesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchChangesRequest.ProtoReflect.Descriptor instead.
 func (*WatchChangesRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_config_v1_config_service_proto_rawDescGZIP(), []int{50}
+	return file_switchboard_config_v1_config_service_proto_rawDescGZIP(), []int{60}
 }
 
 func (x *WatchChangesRequest) GetAfterRevision() int64 {
@@ -2700,7 +3204,7 @@ type WatchChangesResponse struct {
 
 func (x *WatchChangesResponse) Reset() {
 	*x = WatchChangesResponse{}
-	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[51]
+	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[61]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2712,7 +3216,7 @@ func (x *WatchChangesResponse) String() string {
 func (*WatchChangesResponse) ProtoMessage() {}
 
 func (x *WatchChangesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[51]
+	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[61]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2725,7 +3229,7 @@ func (x *WatchChangesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchChangesResponse.ProtoReflect.Descriptor instead.
 func (*WatchChangesResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_config_v1_config_service_proto_rawDescGZIP(), []int{51}
+	return file_switchboard_config_v1_config_service_proto_rawDescGZIP(), []int{61}
 }
 
 func (x *WatchChangesResponse) GetChange() *Change {
@@ -2759,6 +3263,7 @@ type Change struct {
 	//	*Change_User
 	//	*Change_Device
 	//	*Change_DialPlan
+	//	*Change_RoutePoint
 	Resource      isChange_Resource `protobuf_oneof:"resource"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -2766,7 +3271,7 @@ type Change struct {
 
 func (x *Change) Reset() {
 	*x = Change{}
-	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[52]
+	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[62]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2778,7 +3283,7 @@ func (x *Change) String() string {
 func (*Change) ProtoMessage() {}
 
 func (x *Change) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[52]
+	mi := &file_switchboard_config_v1_config_service_proto_msgTypes[62]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2791,7 +3296,7 @@ func (x *Change) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Change.ProtoReflect.Descriptor instead.
 func (*Change) Descriptor() ([]byte, []int) {
-	return file_switchboard_config_v1_config_service_proto_rawDescGZIP(), []int{52}
+	return file_switchboard_config_v1_config_service_proto_rawDescGZIP(), []int{62}
 }
 
 func (x *Change) GetRevision() int64 {
@@ -2890,6 +3395,15 @@ func (x *Change) GetDialPlan() *DialPlan {
 	return nil
 }
 
+func (x *Change) GetRoutePoint() *RoutePoint {
+	if x != nil {
+		if x, ok := x.Resource.(*Change_RoutePoint); ok {
+			return x.RoutePoint
+		}
+	}
+	return nil
+}
+
 type isChange_Resource interface {
 	isChange_Resource()
 }
@@ -2924,6 +3438,11 @@ type Change_DialPlan struct {
 	DialPlan *DialPlan `protobuf:"bytes,15,opt,name=dial_plan,json=dialPlan,proto3,oneof"`
 }
 
+type Change_RoutePoint struct {
+	// The route point.
+	RoutePoint *RoutePoint `protobuf:"bytes,16,opt,name=route_point,json=routePoint,proto3,oneof"`
+}
+
 func (*Change_Site) isChange_Resource() {}
 
 func (*Change_Server) isChange_Resource() {}
@@ -2936,11 +3455,13 @@ func (*Change_Device) isChange_Resource() {}
 
 func (*Change_DialPlan) isChange_Resource() {}
 
+func (*Change_RoutePoint) isChange_Resource() {}
+
 var File_switchboard_config_v1_config_service_proto protoreflect.FileDescriptor
 
 const file_switchboard_config_v1_config_service_proto_rawDesc = "" +
 	"\n" +
-	"*switchboard/config/v1/config_service.proto\x12\x15switchboard.config.v1\x1a\x1bbuf/validate/validate.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a,switchboard/config/v1/class_of_service.proto\x1a\"switchboard/config/v1/device.proto\x1a%switchboard/config/v1/dial_plan.proto\x1a\"switchboard/config/v1/server.proto\x1a switchboard/config/v1/site.proto\x1a switchboard/config/v1/user.proto\"*\n" +
+	"*switchboard/config/v1/config_service.proto\x12\x15switchboard.config.v1\x1a\x1bbuf/validate/validate.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a,switchboard/config/v1/class_of_service.proto\x1a\"switchboard/config/v1/device.proto\x1a%switchboard/config/v1/dial_plan.proto\x1a'switchboard/config/v1/route_point.proto\x1a\"switchboard/config/v1/server.proto\x1a switchboard/config/v1/site.proto\x1a switchboard/config/v1/user.proto\"*\n" +
 	"\x0eGetSiteRequest\x12\x18\n" +
 	"\x02id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x02id\"B\n" +
 	"\x0fGetSiteResponse\x12/\n" +
@@ -3066,7 +3587,39 @@ const file_switchboard_config_v1_config_service_proto_rawDesc = "" +
 	"\x13DeleteDeviceRequest\x12\x18\n" +
 	"\x02id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x02id\x12\x1b\n" +
 	"\x04etag\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\"\x16\n" +
-	"\x14DeleteDeviceResponse\"\x14\n" +
+	"\x14DeleteDeviceResponse\"0\n" +
+	"\x14GetRoutePointRequest\x12\x18\n" +
+	"\x02id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x02id\"[\n" +
+	"\x15GetRoutePointResponse\x12B\n" +
+	"\vroute_point\x18\x01 \x01(\v2!.switchboard.config.v1.RoutePointR\n" +
+	"routePoint\"\x90\x01\n" +
+	"\x16ListRoutePointsRequest\x12'\n" +
+	"\tpage_size\x18\x01 \x01(\x05B\n" +
+	"\xbaH\a\x1a\x05\x18\xe8\a(\x00R\bpageSize\x12'\n" +
+	"\n" +
+	"page_token\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x02R\tpageToken\x12$\n" +
+	"\asite_id\x18\x03 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\x06siteId\"\x87\x01\n" +
+	"\x17ListRoutePointsResponse\x12D\n" +
+	"\froute_points\x18\x01 \x03(\v2!.switchboard.config.v1.RoutePointR\vroutePoints\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"e\n" +
+	"\x17CreateRoutePointRequest\x12J\n" +
+	"\vroute_point\x18\x01 \x01(\v2!.switchboard.config.v1.RoutePointB\x06\xbaH\x03\xc8\x01\x01R\n" +
+	"routePoint\"^\n" +
+	"\x18CreateRoutePointResponse\x12B\n" +
+	"\vroute_point\x18\x01 \x01(\v2!.switchboard.config.v1.RoutePointR\n" +
+	"routePoint\"\xa2\x01\n" +
+	"\x17UpdateRoutePointRequest\x12J\n" +
+	"\vroute_point\x18\x01 \x01(\v2!.switchboard.config.v1.RoutePointB\x06\xbaH\x03\xd8\x01\x03R\n" +
+	"routePoint\x12;\n" +
+	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
+	"updateMask\"^\n" +
+	"\x18UpdateRoutePointResponse\x12B\n" +
+	"\vroute_point\x18\x01 \x01(\v2!.switchboard.config.v1.RoutePointR\n" +
+	"routePoint\"P\n" +
+	"\x17DeleteRoutePointRequest\x12\x18\n" +
+	"\x02id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x02id\x12\x1b\n" +
+	"\x04etag\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\"\x1a\n" +
+	"\x18DeleteRoutePointResponse\"\x14\n" +
 	"\x12GetDialPlanRequest\"S\n" +
 	"\x13GetDialPlanResponse\x12<\n" +
 	"\tdial_plan\x18\x01 \x01(\v2\x1f.switchboard.config.v1.DialPlanR\bdialPlan\"\x9a\x01\n" +
@@ -3079,7 +3632,7 @@ const file_switchboard_config_v1_config_service_proto_rawDesc = "" +
 	"\x13WatchChangesRequest\x12.\n" +
 	"\x0eafter_revision\x18\x01 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\rafterRevision\"M\n" +
 	"\x14WatchChangesResponse\x125\n" +
-	"\x06change\x18\x01 \x01(\v2\x1d.switchboard.config.v1.ChangeR\x06change\"\xf6\x04\n" +
+	"\x06change\x18\x01 \x01(\v2\x1d.switchboard.config.v1.ChangeR\x06change\"\xbc\x05\n" +
 	"\x06Change\x12\x1a\n" +
 	"\brevision\x18\x01 \x01(\x03R\brevision\x12.\n" +
 	"\x04time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x04time\x12H\n" +
@@ -3093,9 +3646,11 @@ const file_switchboard_config_v1_config_service_proto_rawDesc = "" +
 	"\x10class_of_service\x18\f \x01(\v2%.switchboard.config.v1.ClassOfServiceH\x00R\x0eclassOfService\x121\n" +
 	"\x04user\x18\r \x01(\v2\x1b.switchboard.config.v1.UserH\x00R\x04user\x127\n" +
 	"\x06device\x18\x0e \x01(\v2\x1d.switchboard.config.v1.DeviceH\x00R\x06device\x12>\n" +
-	"\tdial_plan\x18\x0f \x01(\v2\x1f.switchboard.config.v1.DialPlanH\x00R\bdialPlanB\n" +
+	"\tdial_plan\x18\x0f \x01(\v2\x1f.switchboard.config.v1.DialPlanH\x00R\bdialPlan\x12D\n" +
+	"\vroute_point\x18\x10 \x01(\v2!.switchboard.config.v1.RoutePointH\x00R\n" +
+	"routePointB\n" +
 	"\n" +
-	"\bresource*\xd2\x01\n" +
+	"\bresource*\xf1\x01\n" +
 	"\fResourceType\x12\x1d\n" +
 	"\x19RESOURCE_TYPE_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12RESOURCE_TYPE_SITE\x10\x01\x12\x18\n" +
@@ -3103,12 +3658,13 @@ const file_switchboard_config_v1_config_service_proto_rawDesc = "" +
 	"\x1eRESOURCE_TYPE_CLASS_OF_SERVICE\x10\x03\x12\x16\n" +
 	"\x12RESOURCE_TYPE_USER\x10\x04\x12\x18\n" +
 	"\x14RESOURCE_TYPE_DEVICE\x10\x05\x12\x1b\n" +
-	"\x17RESOURCE_TYPE_DIAL_PLAN\x10\x06*k\n" +
+	"\x17RESOURCE_TYPE_DIAL_PLAN\x10\x06\x12\x1d\n" +
+	"\x19RESOURCE_TYPE_ROUTE_POINT\x10\a*k\n" +
 	"\tOperation\x12\x19\n" +
 	"\x15OPERATION_UNSPECIFIED\x10\x00\x12\x15\n" +
 	"\x11OPERATION_CREATED\x10\x01\x12\x15\n" +
 	"\x11OPERATION_UPDATED\x10\x02\x12\x15\n" +
-	"\x11OPERATION_DELETED\x10\x032\xf9\x15\n" +
+	"\x11OPERATION_DELETED\x10\x032\xc0\x1a\n" +
 	"\rConfigService\x12]\n" +
 	"\aGetSite\x12%.switchboard.config.v1.GetSiteRequest\x1a&.switchboard.config.v1.GetSiteResponse\"\x03\x90\x02\x01\x12c\n" +
 	"\tListSites\x12'.switchboard.config.v1.ListSitesRequest\x1a(.switchboard.config.v1.ListSitesResponse\"\x03\x90\x02\x01\x12a\n" +
@@ -3138,7 +3694,12 @@ const file_switchboard_config_v1_config_service_proto_rawDesc = "" +
 	"\vListDevices\x12).switchboard.config.v1.ListDevicesRequest\x1a*.switchboard.config.v1.ListDevicesResponse\"\x03\x90\x02\x01\x12g\n" +
 	"\fCreateDevice\x12*.switchboard.config.v1.CreateDeviceRequest\x1a+.switchboard.config.v1.CreateDeviceResponse\x12g\n" +
 	"\fUpdateDevice\x12*.switchboard.config.v1.UpdateDeviceRequest\x1a+.switchboard.config.v1.UpdateDeviceResponse\x12g\n" +
-	"\fDeleteDevice\x12*.switchboard.config.v1.DeleteDeviceRequest\x1a+.switchboard.config.v1.DeleteDeviceResponse\x12i\n" +
+	"\fDeleteDevice\x12*.switchboard.config.v1.DeleteDeviceRequest\x1a+.switchboard.config.v1.DeleteDeviceResponse\x12o\n" +
+	"\rGetRoutePoint\x12+.switchboard.config.v1.GetRoutePointRequest\x1a,.switchboard.config.v1.GetRoutePointResponse\"\x03\x90\x02\x01\x12u\n" +
+	"\x0fListRoutePoints\x12-.switchboard.config.v1.ListRoutePointsRequest\x1a..switchboard.config.v1.ListRoutePointsResponse\"\x03\x90\x02\x01\x12s\n" +
+	"\x10CreateRoutePoint\x12..switchboard.config.v1.CreateRoutePointRequest\x1a/.switchboard.config.v1.CreateRoutePointResponse\x12s\n" +
+	"\x10UpdateRoutePoint\x12..switchboard.config.v1.UpdateRoutePointRequest\x1a/.switchboard.config.v1.UpdateRoutePointResponse\x12s\n" +
+	"\x10DeleteRoutePoint\x12..switchboard.config.v1.DeleteRoutePointRequest\x1a/.switchboard.config.v1.DeleteRoutePointResponse\x12i\n" +
 	"\vGetDialPlan\x12).switchboard.config.v1.GetDialPlanRequest\x1a*.switchboard.config.v1.GetDialPlanResponse\"\x03\x90\x02\x01\x12m\n" +
 	"\x0eUpdateDialPlan\x12,.switchboard.config.v1.UpdateDialPlanRequest\x1a-.switchboard.config.v1.UpdateDialPlanResponse\x12i\n" +
 	"\fWatchChanges\x12*.switchboard.config.v1.WatchChangesRequest\x1a+.switchboard.config.v1.WatchChangesResponse0\x01BKZIgithub.com/switchboard-pbx/switchboard/gen/switchboard/config/v1;configv1b\x06proto3"
@@ -3156,7 +3717,7 @@ func file_switchboard_config_v1_config_service_proto_rawDescGZIP() []byte {
 }
 
 var file_switchboard_config_v1_config_service_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_switchboard_config_v1_config_service_proto_msgTypes = make([]protoimpl.MessageInfo, 53)
+var file_switchboard_config_v1_config_service_proto_msgTypes = make([]protoimpl.MessageInfo, 63)
 var file_switchboard_config_v1_config_service_proto_goTypes = []any{
 	(ResourceType)(0),                    // 0: switchboard.config.v1.ResourceType
 	(Operation)(0),                       // 1: switchboard.config.v1.Operation
@@ -3206,127 +3767,156 @@ var file_switchboard_config_v1_config_service_proto_goTypes = []any{
 	(*UpdateDeviceResponse)(nil),         // 45: switchboard.config.v1.UpdateDeviceResponse
 	(*DeleteDeviceRequest)(nil),          // 46: switchboard.config.v1.DeleteDeviceRequest
 	(*DeleteDeviceResponse)(nil),         // 47: switchboard.config.v1.DeleteDeviceResponse
-	(*GetDialPlanRequest)(nil),           // 48: switchboard.config.v1.GetDialPlanRequest
-	(*GetDialPlanResponse)(nil),          // 49: switchboard.config.v1.GetDialPlanResponse
-	(*UpdateDialPlanRequest)(nil),        // 50: switchboard.config.v1.UpdateDialPlanRequest
-	(*UpdateDialPlanResponse)(nil),       // 51: switchboard.config.v1.UpdateDialPlanResponse
-	(*WatchChangesRequest)(nil),          // 52: switchboard.config.v1.WatchChangesRequest
-	(*WatchChangesResponse)(nil),         // 53: switchboard.config.v1.WatchChangesResponse
-	(*Change)(nil),                       // 54: switchboard.config.v1.Change
-	(*Site)(nil),                         // 55: switchboard.config.v1.Site
-	(*fieldmaskpb.FieldMask)(nil),        // 56: google.protobuf.FieldMask
-	(*Server)(nil),                       // 57: switchboard.config.v1.Server
-	(*ClassOfService)(nil),               // 58: switchboard.config.v1.ClassOfService
-	(*User)(nil),                         // 59: switchboard.config.v1.User
-	(*Device)(nil),                       // 60: switchboard.config.v1.Device
-	(*DialPlan)(nil),                     // 61: switchboard.config.v1.DialPlan
-	(*timestamppb.Timestamp)(nil),        // 62: google.protobuf.Timestamp
+	(*GetRoutePointRequest)(nil),         // 48: switchboard.config.v1.GetRoutePointRequest
+	(*GetRoutePointResponse)(nil),        // 49: switchboard.config.v1.GetRoutePointResponse
+	(*ListRoutePointsRequest)(nil),       // 50: switchboard.config.v1.ListRoutePointsRequest
+	(*ListRoutePointsResponse)(nil),      // 51: switchboard.config.v1.ListRoutePointsResponse
+	(*CreateRoutePointRequest)(nil),      // 52: switchboard.config.v1.CreateRoutePointRequest
+	(*CreateRoutePointResponse)(nil),     // 53: switchboard.config.v1.CreateRoutePointResponse
+	(*UpdateRoutePointRequest)(nil),      // 54: switchboard.config.v1.UpdateRoutePointRequest
+	(*UpdateRoutePointResponse)(nil),     // 55: switchboard.config.v1.UpdateRoutePointResponse
+	(*DeleteRoutePointRequest)(nil),      // 56: switchboard.config.v1.DeleteRoutePointRequest
+	(*DeleteRoutePointResponse)(nil),     // 57: switchboard.config.v1.DeleteRoutePointResponse
+	(*GetDialPlanRequest)(nil),           // 58: switchboard.config.v1.GetDialPlanRequest
+	(*GetDialPlanResponse)(nil),          // 59: switchboard.config.v1.GetDialPlanResponse
+	(*UpdateDialPlanRequest)(nil),        // 60: switchboard.config.v1.UpdateDialPlanRequest
+	(*UpdateDialPlanResponse)(nil),       // 61: switchboard.config.v1.UpdateDialPlanResponse
+	(*WatchChangesRequest)(nil),          // 62: switchboard.config.v1.WatchChangesRequest
+	(*WatchChangesResponse)(nil),         // 63: switchboard.config.v1.WatchChangesResponse
+	(*Change)(nil),                       // 64: switchboard.config.v1.Change
+	(*Site)(nil),                         // 65: switchboard.config.v1.Site
+	(*fieldmaskpb.FieldMask)(nil),        // 66: google.protobuf.FieldMask
+	(*Server)(nil),                       // 67: switchboard.config.v1.Server
+	(*ClassOfService)(nil),               // 68: switchboard.config.v1.ClassOfService
+	(*User)(nil),                         // 69: switchboard.config.v1.User
+	(*Device)(nil),                       // 70: switchboard.config.v1.Device
+	(*RoutePoint)(nil),                   // 71: switchboard.config.v1.RoutePoint
+	(*DialPlan)(nil),                     // 72: switchboard.config.v1.DialPlan
+	(*timestamppb.Timestamp)(nil),        // 73: google.protobuf.Timestamp
 }
 var file_switchboard_config_v1_config_service_proto_depIdxs = []int32{
-	55, // 0: switchboard.config.v1.GetSiteResponse.site:type_name -> switchboard.config.v1.Site
-	55, // 1: switchboard.config.v1.ListSitesResponse.sites:type_name -> switchboard.config.v1.Site
-	55, // 2: switchboard.config.v1.CreateSiteRequest.site:type_name -> switchboard.config.v1.Site
-	55, // 3: switchboard.config.v1.CreateSiteResponse.site:type_name -> switchboard.config.v1.Site
-	55, // 4: switchboard.config.v1.UpdateSiteRequest.site:type_name -> switchboard.config.v1.Site
-	56, // 5: switchboard.config.v1.UpdateSiteRequest.update_mask:type_name -> google.protobuf.FieldMask
-	55, // 6: switchboard.config.v1.UpdateSiteResponse.site:type_name -> switchboard.config.v1.Site
-	57, // 7: switchboard.config.v1.GetServerResponse.server:type_name -> switchboard.config.v1.Server
-	57, // 8: switchboard.config.v1.ListServersResponse.servers:type_name -> switchboard.config.v1.Server
-	57, // 9: switchboard.config.v1.UpdateServerRequest.server:type_name -> switchboard.config.v1.Server
-	56, // 10: switchboard.config.v1.UpdateServerRequest.update_mask:type_name -> google.protobuf.FieldMask
-	57, // 11: switchboard.config.v1.UpdateServerResponse.server:type_name -> switchboard.config.v1.Server
-	58, // 12: switchboard.config.v1.GetClassOfServiceResponse.class_of_service:type_name -> switchboard.config.v1.ClassOfService
-	58, // 13: switchboard.config.v1.ListClassesOfServiceResponse.classes_of_service:type_name -> switchboard.config.v1.ClassOfService
-	58, // 14: switchboard.config.v1.CreateClassOfServiceRequest.class_of_service:type_name -> switchboard.config.v1.ClassOfService
-	58, // 15: switchboard.config.v1.CreateClassOfServiceResponse.class_of_service:type_name -> switchboard.config.v1.ClassOfService
-	58, // 16: switchboard.config.v1.UpdateClassOfServiceRequest.class_of_service:type_name -> switchboard.config.v1.ClassOfService
-	56, // 17: switchboard.config.v1.UpdateClassOfServiceRequest.update_mask:type_name -> google.protobuf.FieldMask
-	58, // 18: switchboard.config.v1.UpdateClassOfServiceResponse.class_of_service:type_name -> switchboard.config.v1.ClassOfService
-	59, // 19: switchboard.config.v1.GetUserResponse.user:type_name -> switchboard.config.v1.User
-	59, // 20: switchboard.config.v1.ListUsersResponse.users:type_name -> switchboard.config.v1.User
-	59, // 21: switchboard.config.v1.CreateUserRequest.user:type_name -> switchboard.config.v1.User
-	59, // 22: switchboard.config.v1.CreateUserResponse.user:type_name -> switchboard.config.v1.User
-	59, // 23: switchboard.config.v1.UpdateUserRequest.user:type_name -> switchboard.config.v1.User
-	56, // 24: switchboard.config.v1.UpdateUserRequest.update_mask:type_name -> google.protobuf.FieldMask
-	59, // 25: switchboard.config.v1.UpdateUserResponse.user:type_name -> switchboard.config.v1.User
-	60, // 26: switchboard.config.v1.GetDeviceResponse.device:type_name -> switchboard.config.v1.Device
-	60, // 27: switchboard.config.v1.ListDevicesResponse.devices:type_name -> switchboard.config.v1.Device
-	60, // 28: switchboard.config.v1.CreateDeviceRequest.device:type_name -> switchboard.config.v1.Device
-	60, // 29: switchboard.config.v1.CreateDeviceResponse.device:type_name -> switchboard.config.v1.Device
-	60, // 30: switchboard.config.v1.UpdateDeviceRequest.device:type_name -> switchboard.config.v1.Device
-	56, // 31: switchboard.config.v1.UpdateDeviceRequest.update_mask:type_name -> google.protobuf.FieldMask
-	60, // 32: switchboard.config.v1.UpdateDeviceResponse.device:type_name -> switchboard.config.v1.Device
-	61, // 33: switchboard.config.v1.GetDialPlanResponse.dial_plan:type_name -> switchboard.config.v1.DialPlan
-	61, // 34: switchboard.config.v1.UpdateDialPlanRequest.dial_plan:type_name -> switchboard.config.v1.DialPlan
-	56, // 35: switchboard.config.v1.UpdateDialPlanRequest.update_mask:type_name -> google.protobuf.FieldMask
-	61, // 36: switchboard.config.v1.UpdateDialPlanResponse.dial_plan:type_name -> switchboard.config.v1.DialPlan
-	54, // 37: switchboard.config.v1.WatchChangesResponse.change:type_name -> switchboard.config.v1.Change
-	62, // 38: switchboard.config.v1.Change.time:type_name -> google.protobuf.Timestamp
-	0,  // 39: switchboard.config.v1.Change.resource_type:type_name -> switchboard.config.v1.ResourceType
-	1,  // 40: switchboard.config.v1.Change.operation:type_name -> switchboard.config.v1.Operation
-	55, // 41: switchboard.config.v1.Change.site:type_name -> switchboard.config.v1.Site
-	57, // 42: switchboard.config.v1.Change.server:type_name -> switchboard.config.v1.Server
-	58, // 43: switchboard.config.v1.Change.class_of_service:type_name -> switchboard.config.v1.ClassOfService
-	59, // 44: switchboard.config.v1.Change.user:type_name -> switchboard.config.v1.User
-	60, // 45: switchboard.config.v1.Change.device:type_name -> switchboard.config.v1.Device
-	61, // 46: switchboard.config.v1.Change.dial_plan:type_name -> switchboard.config.v1.DialPlan
-	2,  // 47: switchboard.config.v1.ConfigService.GetSite:input_type -> switchboard.config.v1.GetSiteRequest
-	4,  // 48: switchboard.config.v1.ConfigService.ListSites:input_type -> switchboard.config.v1.ListSitesRequest
-	6,  // 49: switchboard.config.v1.ConfigService.CreateSite:input_type -> switchboard.config.v1.CreateSiteRequest
-	8,  // 50: switchboard.config.v1.ConfigService.UpdateSite:input_type -> switchboard.config.v1.UpdateSiteRequest
-	10, // 51: switchboard.config.v1.ConfigService.DeleteSite:input_type -> switchboard.config.v1.DeleteSiteRequest
-	12, // 52: switchboard.config.v1.ConfigService.GetServer:input_type -> switchboard.config.v1.GetServerRequest
-	14, // 53: switchboard.config.v1.ConfigService.ListServers:input_type -> switchboard.config.v1.ListServersRequest
-	16, // 54: switchboard.config.v1.ConfigService.UpdateServer:input_type -> switchboard.config.v1.UpdateServerRequest
-	18, // 55: switchboard.config.v1.ConfigService.GetClassOfService:input_type -> switchboard.config.v1.GetClassOfServiceRequest
-	20, // 56: switchboard.config.v1.ConfigService.ListClassesOfService:input_type -> switchboard.config.v1.ListClassesOfServiceRequest
-	22, // 57: switchboard.config.v1.ConfigService.CreateClassOfService:input_type -> switchboard.config.v1.CreateClassOfServiceRequest
-	24, // 58: switchboard.config.v1.ConfigService.UpdateClassOfService:input_type -> switchboard.config.v1.UpdateClassOfServiceRequest
-	26, // 59: switchboard.config.v1.ConfigService.DeleteClassOfService:input_type -> switchboard.config.v1.DeleteClassOfServiceRequest
-	28, // 60: switchboard.config.v1.ConfigService.GetUser:input_type -> switchboard.config.v1.GetUserRequest
-	30, // 61: switchboard.config.v1.ConfigService.ListUsers:input_type -> switchboard.config.v1.ListUsersRequest
-	32, // 62: switchboard.config.v1.ConfigService.CreateUser:input_type -> switchboard.config.v1.CreateUserRequest
-	34, // 63: switchboard.config.v1.ConfigService.UpdateUser:input_type -> switchboard.config.v1.UpdateUserRequest
-	36, // 64: switchboard.config.v1.ConfigService.DeleteUser:input_type -> switchboard.config.v1.DeleteUserRequest
-	38, // 65: switchboard.config.v1.ConfigService.GetDevice:input_type -> switchboard.config.v1.GetDeviceRequest
-	40, // 66: switchboard.config.v1.ConfigService.ListDevices:input_type -> switchboard.config.v1.ListDevicesRequest
-	42, // 67: switchboard.config.v1.ConfigService.CreateDevice:input_type -> switchboard.config.v1.CreateDeviceRequest
-	44, // 68: switchboard.config.v1.ConfigService.UpdateDevice:input_type -> switchboard.config.v1.UpdateDeviceRequest
-	46, // 69: switchboard.config.v1.ConfigService.DeleteDevice:input_type -> switchboard.config.v1.DeleteDeviceRequest
-	48, // 70: switchboard.config.v1.ConfigService.GetDialPlan:input_type -> switchboard.config.v1.GetDialPlanRequest
-	50, // 71: switchboard.config.v1.ConfigService.UpdateDialPlan:input_type -> switchboard.config.v1.UpdateDialPlanRequest
-	52, // 72: switchboard.config.v1.ConfigService.WatchChanges:input_type -> switchboard.config.v1.WatchChangesRequest
-	3,  // 73: switchboard.config.v1.ConfigService.GetSite:output_type -> switchboard.config.v1.GetSiteResponse
-	5,  // 74: switchboard.config.v1.ConfigService.ListSites:output_type -> switchboard.config.v1.ListSitesResponse
-	7,  // 75: switchboard.config.v1.ConfigService.CreateSite:output_type -> switchboard.config.v1.CreateSiteResponse
-	9,  // 76: switchboard.config.v1.ConfigService.UpdateSite:output_type -> switchboard.config.v1.UpdateSiteResponse
-	11, // 77: switchboard.config.v1.ConfigService.DeleteSite:output_type -> switchboard.config.v1.DeleteSiteResponse
-	13, // 78: switchboard.config.v1.ConfigService.GetServer:output_type -> switchboard.config.v1.GetServerResponse
-	15, // 79: switchboard.config.v1.ConfigService.ListServers:output_type -> switchboard.config.v1.ListServersResponse
-	17, // 80: switchboard.config.v1.ConfigService.UpdateServer:output_type -> switchboard.config.v1.UpdateServerResponse
-	19, // 81: switchboard.config.v1.ConfigService.GetClassOfService:output_type -> switchboard.config.v1.GetClassOfServiceResponse
-	21, // 82: switchboard.config.v1.ConfigService.ListClassesOfService:output_type -> switchboard.config.v1.ListClassesOfServiceResponse
-	23, // 83: switchboard.config.v1.ConfigService.CreateClassOfService:output_type -> switchboard.config.v1.CreateClassOfServiceResponse
-	25, // 84: switchboard.config.v1.ConfigService.UpdateClassOfService:output_type -> switchboard.config.v1.UpdateClassOfServiceResponse
-	27, // 85: switchboard.config.v1.ConfigService.DeleteClassOfService:output_type -> switchboard.config.v1.DeleteClassOfServiceResponse
-	29, // 86: switchboard.config.v1.ConfigService.GetUser:output_type -> switchboard.config.v1.GetUserResponse
-	31, // 87: switchboard.config.v1.ConfigService.ListUsers:output_type -> switchboard.config.v1.ListUsersResponse
-	33, // 88: switchboard.config.v1.ConfigService.CreateUser:output_type -> switchboard.config.v1.CreateUserResponse
-	35, // 89: switchboard.config.v1.ConfigService.UpdateUser:output_type -> switchboard.config.v1.UpdateUserResponse
-	37, // 90: switchboard.config.v1.ConfigService.DeleteUser:output_type -> switchboard.config.v1.DeleteUserResponse
-	39, // 91: switchboard.config.v1.ConfigService.GetDevice:output_type -> switchboard.config.v1.GetDeviceResponse
-	41, // 92: switchboard.config.v1.ConfigService.ListDevices:output_type -> switchboard.config.v1.ListDevicesResponse
-	43, // 93: switchboard.config.v1.ConfigService.CreateDevice:output_type -> switchboard.config.v1.CreateDeviceResponse
-	45, // 94: switchboard.config.v1.ConfigService.UpdateDevice:output_type -> switchboard.config.v1.UpdateDeviceResponse
-	47, // 95: switchboard.config.v1.ConfigService.DeleteDevice:output_type -> switchboard.config.v1.DeleteDeviceResponse
-	49, // 96: switchboard.config.v1.ConfigService.GetDialPlan:output_type -> switchboard.config.v1.GetDialPlanResponse
-	51, // 97: switchboard.config.v1.ConfigService.UpdateDialPlan:output_type -> switchboard.config.v1.UpdateDialPlanResponse
-	53, // 98: switchboard.config.v1.ConfigService.WatchChanges:output_type -> switchboard.config.v1.WatchChangesResponse
-	73, // [73:99] is the sub-list for method output_type
-	47, // [47:73] is the sub-list for method input_type
-	47, // [47:47] is the sub-list for extension type_name
-	47, // [47:47] is the sub-list for extension extendee
-	0,  // [0:47] is the sub-list for field type_name
+	65, // 0: switchboard.config.v1.GetSiteResponse.site:type_name -> switchboard.config.v1.Site
+	65, // 1: switchboard.config.v1.ListSitesResponse.sites:type_name -> switchboard.config.v1.Site
+	65, // 2: switchboard.config.v1.CreateSiteRequest.site:type_name -> switchboard.config.v1.Site
+	65, // 3: switchboard.config.v1.CreateSiteResponse.site:type_name -> switchboard.config.v1.Site
+	65, // 4: switchboard.config.v1.UpdateSiteRequest.site:type_name -> switchboard.config.v1.Site
+	66, // 5: switchboard.config.v1.UpdateSiteRequest.update_mask:type_name -> google.protobuf.FieldMask
+	65, // 6: switchboard.config.v1.UpdateSiteResponse.site:type_name -> switchboard.config.v1.Site
+	67, // 7: switchboard.config.v1.GetServerResponse.server:type_name -> switchboard.config.v1.Server
+	67, // 8: switchboard.config.v1.ListServersResponse.servers:type_name -> switchboard.config.v1.Server
+	67, // 9: switchboard.config.v1.UpdateServerRequest.server:type_name -> switchboard.config.v1.Server
+	66, // 10: switchboard.config.v1.UpdateServerRequest.update_mask:type_name -> google.protobuf.FieldMask
+	67, // 11: switchboard.config.v1.UpdateServerResponse.server:type_name -> switchboard.config.v1.Server
+	68, // 12: switchboard.config.v1.GetClassOfServiceResponse.class_of_service:type_name -> switchboard.config.v1.ClassOfService
+	68, // 13: switchboard.config.v1.ListClassesOfServiceResponse.classes_of_service:type_name -> switchboard.config.v1.ClassOfService
+	68, // 14: switchboard.config.v1.CreateClassOfServiceRequest.class_of_service:type_name -> switchboard.config.v1.ClassOfService
+	68, // 15: switchboard.config.v1.CreateClassOfServiceResponse.class_of_service:type_name -> switchboard.config.v1.ClassOfService
+	68, // 16: switchboard.config.v1.UpdateClassOfServiceRequest.class_of_service:type_name -> switchboard.config.v1.ClassOfService
+	66, // 17: switchboard.config.v1.UpdateClassOfServiceRequest.update_mask:type_name -> google.protobuf.FieldMask
+	68, // 18: switchboard.config.v1.UpdateClassOfServiceResponse.class_of_service:type_name -> switchboard.config.v1.ClassOfService
+	69, // 19: switchboard.config.v1.GetUserResponse.user:type_name -> switchboard.config.v1.User
+	69, // 20: switchboard.config.v1.ListUsersResponse.users:type_name -> switchboard.config.v1.User
+	69, // 21: switchboard.config.v1.CreateUserRequest.user:type_name -> switchboard.config.v1.User
+	69, // 22: switchboard.config.v1.CreateUserResponse.user:type_name -> switchboard.config.v1.User
+	69, // 23: switchboard.config.v1.UpdateUserRequest.user:type_name -> switchboard.config.v1.User
+	66, // 24: switchboard.config.v1.UpdateUserRequest.update_mask:type_name -> google.protobuf.FieldMask
+	69, // 25: switchboard.config.v1.UpdateUserResponse.user:type_name -> switchboard.config.v1.User
+	70, // 26: switchboard.config.v1.GetDeviceResponse.device:type_name -> switchboard.config.v1.Device
+	70, // 27: switchboard.config.v1.ListDevicesResponse.devices:type_name -> switchboard.config.v1.Device
+	70, // 28: switchboard.config.v1.CreateDeviceRequest.device:type_name -> switchboard.config.v1.Device
+	70, // 29: switchboard.config.v1.CreateDeviceResponse.device:type_name -> switchboard.config.v1.Device
+	70, // 30: switchboard.config.v1.UpdateDeviceRequest.device:type_name -> switchboard.config.v1.Device
+	66, // 31: switchboard.config.v1.UpdateDeviceRequest.update_mask:type_name -> google.protobuf.FieldMask
+	70, // 32: switchboard.config.v1.UpdateDeviceResponse.device:type_name -> switchboard.config.v1.Device
+	71, // 33: switchboard.config.v1.GetRoutePointResponse.route_point:type_name -> switchboard.config.v1.RoutePoint
+	71, // 34: switchboard.config.v1.ListRoutePointsResponse.route_points:type_name -> switchboard.config.v1.RoutePoint
+	71, // 35: switchboard.config.v1.CreateRoutePointRequest.route_point:type_name -> switchboard.config.v1.RoutePoint
+	71, // 36: switchboard.config.v1.CreateRoutePointResponse.route_point:type_name -> switchboard.config.v1.RoutePoint
+	71, // 37: switchboard.config.v1.UpdateRoutePointRequest.route_point:type_name -> switchboard.config.v1.RoutePoint
+	66, // 38: switchboard.config.v1.UpdateRoutePointRequest.update_mask:type_name -> google.protobuf.FieldMask
+	71, // 39: switchboard.config.v1.UpdateRoutePointResponse.route_point:type_name -> switchboard.config.v1.RoutePoint
+	72, // 40: switchboard.config.v1.GetDialPlanResponse.dial_plan:type_name -> switchboard.config.v1.DialPlan
+	72, // 41: switchboard.config.v1.UpdateDialPlanRequest.dial_plan:type_name -> switchboard.config.v1.DialPlan
+	66, // 42: switchboard.config.v1.UpdateDialPlanRequest.update_mask:type_name -> google.protobuf.FieldMask
+	72, // 43: switchboard.config.v1.UpdateDialPlanResponse.dial_plan:type_name -> switchboard.config.v1.DialPlan
+	64, // 44: switchboard.config.v1.WatchChangesResponse.change:type_name -> switchboard.config.v1.Change
+	73, // 45: switchboard.config.v1.Change.time:type_name -> google.protobuf.Timestamp
+	0,  // 46: switchboard.config.v1.Change.resource_type:type_name -> switchboard.config.v1.ResourceType
+	1,  // 47: switchboard.config.v1.Change.operation:type_name -> switchboard.config.v1.Operation
+	65, // 48: switchboard.config.v1.Change.site:type_name -> switchboard.config.v1.Site
+	67, // 49: switchboard.config.v1.Change.server:type_name -> switchboard.config.v1.Server
+	68, // 50: switchboard.config.v1.Change.class_of_service:type_name -> switchboard.config.v1.ClassOfService
+	69, // 51: switchboard.config.v1.Change.user:type_name -> switchboard.config.v1.User
+	70, // 52: switchboard.config.v1.Change.device:type_name -> switchboard.config.v1.Device
+	72, // 53: switchboard.config.v1.Change.dial_plan:type_name -> switchboard.config.v1.DialPlan
+	71, // 54: switchboard.config.v1.Change.route_point:type_name -> switchboard.config.v1.RoutePoint
+	2,  // 55: switchboard.config.v1.ConfigService.GetSite:input_type -> switchboard.config.v1.GetSiteRequest
+	4,  // 56: switchboard.config.v1.ConfigService.ListSites:input_type -> switchboard.config.v1.ListSitesRequest
+	6,  // 57: switchboard.config.v1.ConfigService.CreateSite:input_type -> switchboard.config.v1.CreateSiteRequest
+	8,  // 58: switchboard.config.v1.ConfigService.UpdateSite:input_type -> switchboard.config.v1.UpdateSiteRequest
+	10, // 59: switchboard.config.v1.ConfigService.DeleteSite:input_type -> switchboard.config.v1.DeleteSiteRequest
+	12, // 60: switchboard.config.v1.ConfigService.GetServer:input_type -> switchboard.config.v1.GetServerRequest
+	14, // 61: switchboard.config.v1.ConfigService.ListServers:input_type -> switchboard.config.v1.ListServersRequest
+	16, // 62: switchboard.config.v1.ConfigService.UpdateServer:input_type -> switchboard.config.v1.UpdateServerRequest
+	18, // 63: switchboard.config.v1.ConfigService.GetClassOfService:input_type -> switchboard.config.v1.GetClassOfServiceRequest
+	20, // 64: switchboard.config.v1.ConfigService.ListClassesOfService:input_type -> switchboard.config.v1.ListClassesOfServiceRequest
+	22, // 65: switchboard.config.v1.ConfigService.CreateClassOfService:input_type -> switchboard.config.v1.CreateClassOfServiceRequest
+	24, // 66: switchboard.config.v1.ConfigService.UpdateClassOfService:input_type -> switchboard.config.v1.UpdateClassOfServiceRequest
+	26, // 67: switchboard.config.v1.ConfigService.DeleteClassOfService:input_type -> switchboard.config.v1.DeleteClassOfServiceRequest
+	28, // 68: switchboard.config.v1.ConfigService.GetUser:input_type -> switchboard.config.v1.GetUserRequest
+	30, // 69: switchboard.config.v1.ConfigService.ListUsers:input_type -> switchboard.config.v1.ListUsersRequest
+	32, // 70: switchboard.config.v1.ConfigService.CreateUser:input_type -> switchboard.config.v1.CreateUserRequest
+	34, // 71: switchboard.config.v1.ConfigService.UpdateUser:input_type -> switchboard.config.v1.UpdateUserRequest
+	36, // 72: switchboard.config.v1.ConfigService.DeleteUser:input_type -> switchboard.config.v1.DeleteUserRequest
+	38, // 73: switchboard.config.v1.ConfigService.GetDevice:input_type -> switchboard.config.v1.GetDeviceRequest
+	40, // 74: switchboard.config.v1.ConfigService.ListDevices:input_type -> switchboard.config.v1.ListDevicesRequest
+	42, // 75: switchboard.config.v1.ConfigService.CreateDevice:input_type -> switchboard.config.v1.CreateDeviceRequest
+	44, // 76: switchboard.config.v1.ConfigService.UpdateDevice:input_type -> switchboard.config.v1.UpdateDeviceRequest
+	46, // 77: switchboard.config.v1.ConfigService.DeleteDevice:input_type -> switchboard.config.v1.DeleteDeviceRequest
+	48, // 78: switchboard.config.v1.ConfigService.GetRoutePoint:input_type -> switchboard.config.v1.GetRoutePointRequest
+	50, // 79: switchboard.config.v1.ConfigService.ListRoutePoints:input_type -> switchboard.config.v1.ListRoutePointsRequest
+	52, // 80: switchboard.config.v1.ConfigService.CreateRoutePoint:input_type -> switchboard.config.v1.CreateRoutePointRequest
+	54, // 81: switchboard.config.v1.ConfigService.UpdateRoutePoint:input_type -> switchboard.config.v1.UpdateRoutePointRequest
+	56, // 82: switchboard.config.v1.ConfigService.DeleteRoutePoint:input_type -> switchboard.config.v1.DeleteRoutePointRequest
+	58, // 83: switchboard.config.v1.ConfigService.GetDialPlan:input_type -> switchboard.config.v1.GetDialPlanRequest
+	60, // 84: switchboard.config.v1.ConfigService.UpdateDialPlan:input_type -> switchboard.config.v1.UpdateDialPlanRequest
+	62, // 85: switchboard.config.v1.ConfigService.WatchChanges:input_type -> switchboard.config.v1.WatchChangesRequest
+	3,  // 86: switchboard.config.v1.ConfigService.GetSite:output_type -> switchboard.config.v1.GetSiteResponse
+	5,  // 87: switchboard.config.v1.ConfigService.ListSites:output_type -> switchboard.config.v1.ListSitesResponse
+	7,  // 88: switchboard.config.v1.ConfigService.CreateSite:output_type -> switchboard.config.v1.CreateSiteResponse
+	9,  // 89: switchboard.config.v1.ConfigService.UpdateSite:output_type -> switchboard.config.v1.UpdateSiteResponse
+	11, // 90: switchboard.config.v1.ConfigService.DeleteSite:output_type -> switchboard.config.v1.DeleteSiteResponse
+	13, // 91: switchboard.config.v1.ConfigService.GetServer:output_type -> switchboard.config.v1.GetServerResponse
+	15, // 92: switchboard.config.v1.ConfigService.ListServers:output_type -> switchboard.config.v1.ListServersResponse
+	17, // 93: switchboard.config.v1.ConfigService.UpdateServer:output_type -> switchboard.config.v1.UpdateServerResponse
+	19, // 94: switchboard.config.v1.ConfigService.GetClassOfService:output_type -> switchboard.config.v1.GetClassOfServiceResponse
+	21, // 95: switchboard.config.v1.ConfigService.ListClassesOfService:output_type -> switchboard.config.v1.ListClassesOfServiceResponse
+	23, // 96: switchboard.config.v1.ConfigService.CreateClassOfService:output_type -> switchboard.config.v1.CreateClassOfServiceResponse
+	25, // 97: switchboard.config.v1.ConfigService.UpdateClassOfService:output_type -> switchboard.config.v1.UpdateClassOfServiceResponse
+	27, // 98: switchboard.config.v1.ConfigService.DeleteClassOfService:output_type -> switchboard.config.v1.DeleteClassOfServiceResponse
+	29, // 99: switchboard.config.v1.ConfigService.GetUser:output_type -> switchboard.config.v1.GetUserResponse
+	31, // 100: switchboard.config.v1.ConfigService.ListUsers:output_type -> switchboard.config.v1.ListUsersResponse
+	33, // 101: switchboard.config.v1.ConfigService.CreateUser:output_type -> switchboard.config.v1.CreateUserResponse
+	35, // 102: switchboard.config.v1.ConfigService.UpdateUser:output_type -> switchboard.config.v1.UpdateUserResponse
+	37, // 103: switchboard.config.v1.ConfigService.DeleteUser:output_type -> switchboard.config.v1.DeleteUserResponse
+	39, // 104: switchboard.config.v1.ConfigService.GetDevice:output_type -> switchboard.config.v1.GetDeviceResponse
+	41, // 105: switchboard.config.v1.ConfigService.ListDevices:output_type -> switchboard.config.v1.ListDevicesResponse
+	43, // 106: switchboard.config.v1.ConfigService.CreateDevice:output_type -> switchboard.config.v1.CreateDeviceResponse
+	45, // 107: switchboard.config.v1.ConfigService.UpdateDevice:output_type -> switchboard.config.v1.UpdateDeviceResponse
+	47, // 108: switchboard.config.v1.ConfigService.DeleteDevice:output_type -> switchboard.config.v1.DeleteDeviceResponse
+	49, // 109: switchboard.config.v1.ConfigService.GetRoutePoint:output_type -> switchboard.config.v1.GetRoutePointResponse
+	51, // 110: switchboard.config.v1.ConfigService.ListRoutePoints:output_type -> switchboard.config.v1.ListRoutePointsResponse
+	53, // 111: switchboard.config.v1.ConfigService.CreateRoutePoint:output_type -> switchboard.config.v1.CreateRoutePointResponse
+	55, // 112: switchboard.config.v1.ConfigService.UpdateRoutePoint:output_type -> switchboard.config.v1.UpdateRoutePointResponse
+	57, // 113: switchboard.config.v1.ConfigService.DeleteRoutePoint:output_type -> switchboard.config.v1.DeleteRoutePointResponse
+	59, // 114: switchboard.config.v1.ConfigService.GetDialPlan:output_type -> switchboard.config.v1.GetDialPlanResponse
+	61, // 115: switchboard.config.v1.ConfigService.UpdateDialPlan:output_type -> switchboard.config.v1.UpdateDialPlanResponse
+	63, // 116: switchboard.config.v1.ConfigService.WatchChanges:output_type -> switchboard.config.v1.WatchChangesResponse
+	86, // [86:117] is the sub-list for method output_type
+	55, // [55:86] is the sub-list for method input_type
+	55, // [55:55] is the sub-list for extension type_name
+	55, // [55:55] is the sub-list for extension extendee
+	0,  // [0:55] is the sub-list for field type_name
 }
 
 func init() { file_switchboard_config_v1_config_service_proto_init() }
@@ -3337,16 +3927,18 @@ func file_switchboard_config_v1_config_service_proto_init() {
 	file_switchboard_config_v1_class_of_service_proto_init()
 	file_switchboard_config_v1_device_proto_init()
 	file_switchboard_config_v1_dial_plan_proto_init()
+	file_switchboard_config_v1_route_point_proto_init()
 	file_switchboard_config_v1_server_proto_init()
 	file_switchboard_config_v1_site_proto_init()
 	file_switchboard_config_v1_user_proto_init()
-	file_switchboard_config_v1_config_service_proto_msgTypes[52].OneofWrappers = []any{
+	file_switchboard_config_v1_config_service_proto_msgTypes[62].OneofWrappers = []any{
 		(*Change_Site)(nil),
 		(*Change_Server)(nil),
 		(*Change_ClassOfService)(nil),
 		(*Change_User)(nil),
 		(*Change_Device)(nil),
 		(*Change_DialPlan)(nil),
+		(*Change_RoutePoint)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -3354,7 +3946,7 @@ func file_switchboard_config_v1_config_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_switchboard_config_v1_config_service_proto_rawDesc), len(file_switchboard_config_v1_config_service_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   53,
+			NumMessages:   63,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -27,7 +27,7 @@ const (
 type DialPlan struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Number of digits in every extension, 2 to 8. It can only be changed
-	// while no user has an extension of another length.
+	// while no user and no route point has an extension of another length.
 	ExtensionLength int32 `protobuf:"varint,1,opt,name=extension_length,json=extensionLength,proto3" json:"extension_length,omitempty"`
 	// Digits dialled before an external number, for example "9". Empty
 	// disables trunk access. No extension may start with it.

@@ -240,7 +240,10 @@ type RoutingTable struct {
 	// Extension reached by dialling "0"; empty for none.
 	OperatorExtension string `protobuf:"bytes,5,opt,name=operator_extension,json=operatorExtension,proto3" json:"operator_extension,omitempty"`
 	// Every user with an extension.
-	Users         []*RoutingUser `protobuf:"bytes,6,rep,name=users,proto3" json:"users,omitempty"`
+	Users []*RoutingUser `protobuf:"bytes,6,rep,name=users,proto3" json:"users,omitempty"`
+	// Every route point: calls to their extensions are handed to the TMS
+	// for the application that serves them.
+	RoutePoints   []*RoutingRoutePoint `protobuf:"bytes,7,rep,name=route_points,json=routePoints,proto3" json:"route_points,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -313,6 +316,13 @@ func (x *RoutingTable) GetOperatorExtension() string {
 func (x *RoutingTable) GetUsers() []*RoutingUser {
 	if x != nil {
 		return x.Users
+	}
+	return nil
+}
+
+func (x *RoutingTable) GetRoutePoints() []*RoutingRoutePoint {
+	if x != nil {
+		return x.RoutePoints
 	}
 	return nil
 }
@@ -472,6 +482,90 @@ func (x *RoutingDevice) GetHa1Sha256() string {
 	return ""
 }
 
+// RoutingRoutePoint is a route point as the switch sees it: an extension
+// served by an application through the TMS.
+type RoutingRoutePoint struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The route point's configuration id.
+	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// The route point's extension.
+	Extension string `protobuf:"bytes,2,opt,name=extension,proto3" json:"extension,omitempty"`
+	// The route point's name.
+	Name string `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
+	// Extension that calls go to when no application takes them; empty
+	// rejects them with 480.
+	FallbackExtension string `protobuf:"bytes,4,opt,name=fallback_extension,json=fallbackExtension,proto3" json:"fallback_extension,omitempty"`
+	// Seconds an offered call waits for the application to answer.
+	AnswerTimeoutSeconds int32 `protobuf:"varint,5,opt,name=answer_timeout_seconds,json=answerTimeoutSeconds,proto3" json:"answer_timeout_seconds,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
+}
+
+func (x *RoutingRoutePoint) Reset() {
+	*x = RoutingRoutePoint{}
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RoutingRoutePoint) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RoutingRoutePoint) ProtoMessage() {}
+
+func (x *RoutingRoutePoint) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RoutingRoutePoint.ProtoReflect.Descriptor instead.
+func (*RoutingRoutePoint) Descriptor() ([]byte, []int) {
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *RoutingRoutePoint) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *RoutingRoutePoint) GetExtension() string {
+	if x != nil {
+		return x.Extension
+	}
+	return ""
+}
+
+func (x *RoutingRoutePoint) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *RoutingRoutePoint) GetFallbackExtension() string {
+	if x != nil {
+		return x.FallbackExtension
+	}
+	return ""
+}
+
+func (x *RoutingRoutePoint) GetAnswerTimeoutSeconds() int32 {
+	if x != nil {
+		return x.AnswerTimeoutSeconds
+	}
+	return 0
+}
+
 // ApplyRoutingTableRequest carries the new table.
 type ApplyRoutingTableRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -483,7 +577,7 @@ type ApplyRoutingTableRequest struct {
 
 func (x *ApplyRoutingTableRequest) Reset() {
 	*x = ApplyRoutingTableRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[3]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -495,7 +589,7 @@ func (x *ApplyRoutingTableRequest) String() string {
 func (*ApplyRoutingTableRequest) ProtoMessage() {}
 
 func (x *ApplyRoutingTableRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[3]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -508,7 +602,7 @@ func (x *ApplyRoutingTableRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ApplyRoutingTableRequest.ProtoReflect.Descriptor instead.
 func (*ApplyRoutingTableRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{3}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *ApplyRoutingTableRequest) GetTable() *RoutingTable {
@@ -529,7 +623,7 @@ type ApplyRoutingTableResponse struct {
 
 func (x *ApplyRoutingTableResponse) Reset() {
 	*x = ApplyRoutingTableResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[4]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -541,7 +635,7 @@ func (x *ApplyRoutingTableResponse) String() string {
 func (*ApplyRoutingTableResponse) ProtoMessage() {}
 
 func (x *ApplyRoutingTableResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[4]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -554,7 +648,7 @@ func (x *ApplyRoutingTableResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ApplyRoutingTableResponse.ProtoReflect.Descriptor instead.
 func (*ApplyRoutingTableResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{4}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *ApplyRoutingTableResponse) GetRevision() int64 {
@@ -589,7 +683,7 @@ type Registration struct {
 
 func (x *Registration) Reset() {
 	*x = Registration{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[5]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -601,7 +695,7 @@ func (x *Registration) String() string {
 func (*Registration) ProtoMessage() {}
 
 func (x *Registration) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[5]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -614,7 +708,7 @@ func (x *Registration) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Registration.ProtoReflect.Descriptor instead.
 func (*Registration) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{5}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *Registration) GetDeviceId() string {
@@ -682,7 +776,7 @@ type ListRegistrationsRequest struct {
 
 func (x *ListRegistrationsRequest) Reset() {
 	*x = ListRegistrationsRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[6]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -694,7 +788,7 @@ func (x *ListRegistrationsRequest) String() string {
 func (*ListRegistrationsRequest) ProtoMessage() {}
 
 func (x *ListRegistrationsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[6]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -707,7 +801,7 @@ func (x *ListRegistrationsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRegistrationsRequest.ProtoReflect.Descriptor instead.
 func (*ListRegistrationsRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{6}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{7}
 }
 
 // ListRegistrationsResponse lists every binding.
@@ -721,7 +815,7 @@ type ListRegistrationsResponse struct {
 
 func (x *ListRegistrationsResponse) Reset() {
 	*x = ListRegistrationsResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[7]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -733,7 +827,7 @@ func (x *ListRegistrationsResponse) String() string {
 func (*ListRegistrationsResponse) ProtoMessage() {}
 
 func (x *ListRegistrationsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[7]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -746,7 +840,7 @@ func (x *ListRegistrationsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRegistrationsResponse.ProtoReflect.Descriptor instead.
 func (*ListRegistrationsResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{7}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ListRegistrationsResponse) GetRegistrations() []*Registration {
@@ -793,14 +887,18 @@ type Leg struct {
 	// the INVITE, or the user an Originate rang first).
 	Calling bool `protobuf:"varint,16,opt,name=calling,proto3" json:"calling,omitempty"`
 	// True when this leg's user has put the other party on hold (HoldLeg).
-	Holding       bool `protobuf:"varint,17,opt,name=holding,proto3" json:"holding,omitempty"`
+	Holding bool `protobuf:"varint,17,opt,name=holding,proto3" json:"holding,omitempty"`
+	// The other call of a consultation this leg takes part in, if any.
+	RelatedCallId string `protobuf:"bytes,18,opt,name=related_call_id,json=relatedCallId,proto3" json:"related_call_id,omitempty"`
+	// True while the leg is a party of a conference (mixed with the others).
+	Conferenced   bool `protobuf:"varint,19,opt,name=conferenced,proto3" json:"conferenced,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Leg) Reset() {
 	*x = Leg{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[8]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -812,7 +910,7 @@ func (x *Leg) String() string {
 func (*Leg) ProtoMessage() {}
 
 func (x *Leg) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[8]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -825,7 +923,7 @@ func (x *Leg) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Leg.ProtoReflect.Descriptor instead.
 func (*Leg) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{8}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *Leg) GetId() string {
@@ -947,6 +1045,222 @@ func (x *Leg) GetHolding() bool {
 	return false
 }
 
+func (x *Leg) GetRelatedCallId() string {
+	if x != nil {
+		return x.RelatedCallId
+	}
+	return ""
+}
+
+func (x *Leg) GetConferenced() bool {
+	if x != nil {
+		return x.Conferenced
+	}
+	return false
+}
+
+// ConsultLegRequest names the consulting leg and whom it calls.
+type ConsultLegRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The leg of the user who consults.
+	LegId string `protobuf:"bytes,1,opt,name=leg_id,json=legId,proto3" json:"leg_id,omitempty"`
+	// The number to call.
+	Destination   string `protobuf:"bytes,2,opt,name=destination,proto3" json:"destination,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ConsultLegRequest) Reset() {
+	*x = ConsultLegRequest{}
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConsultLegRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConsultLegRequest) ProtoMessage() {}
+
+func (x *ConsultLegRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConsultLegRequest.ProtoReflect.Descriptor instead.
+func (*ConsultLegRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *ConsultLegRequest) GetLegId() string {
+	if x != nil {
+		return x.LegId
+	}
+	return ""
+}
+
+func (x *ConsultLegRequest) GetDestination() string {
+	if x != nil {
+		return x.Destination
+	}
+	return ""
+}
+
+// ConsultLegResponse names the consultation call.
+type ConsultLegResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The consultation call's id.
+	CallId string `protobuf:"bytes,1,opt,name=call_id,json=callId,proto3" json:"call_id,omitempty"`
+	// The consulting phone's leg in the consultation call.
+	LegId         string `protobuf:"bytes,2,opt,name=leg_id,json=legId,proto3" json:"leg_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ConsultLegResponse) Reset() {
+	*x = ConsultLegResponse{}
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConsultLegResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConsultLegResponse) ProtoMessage() {}
+
+func (x *ConsultLegResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConsultLegResponse.ProtoReflect.Descriptor instead.
+func (*ConsultLegResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *ConsultLegResponse) GetCallId() string {
+	if x != nil {
+		return x.CallId
+	}
+	return ""
+}
+
+func (x *ConsultLegResponse) GetLegId() string {
+	if x != nil {
+		return x.LegId
+	}
+	return ""
+}
+
+// CompleteTransferLegRequest names the consultation to complete.
+type CompleteTransferLegRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The consulting phone's leg, in the held call or the consultation.
+	LegId string `protobuf:"bytes,1,opt,name=leg_id,json=legId,proto3" json:"leg_id,omitempty"`
+	// Mix the three parties instead of transferring.
+	Conference    bool `protobuf:"varint,2,opt,name=conference,proto3" json:"conference,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CompleteTransferLegRequest) Reset() {
+	*x = CompleteTransferLegRequest{}
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CompleteTransferLegRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CompleteTransferLegRequest) ProtoMessage() {}
+
+func (x *CompleteTransferLegRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CompleteTransferLegRequest.ProtoReflect.Descriptor instead.
+func (*CompleteTransferLegRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *CompleteTransferLegRequest) GetLegId() string {
+	if x != nil {
+		return x.LegId
+	}
+	return ""
+}
+
+func (x *CompleteTransferLegRequest) GetConference() bool {
+	if x != nil {
+		return x.Conference
+	}
+	return false
+}
+
+// CompleteTransferLegResponse is empty.
+type CompleteTransferLegResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CompleteTransferLegResponse) Reset() {
+	*x = CompleteTransferLegResponse{}
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CompleteTransferLegResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CompleteTransferLegResponse) ProtoMessage() {}
+
+func (x *CompleteTransferLegResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CompleteTransferLegResponse.ProtoReflect.Descriptor instead.
+func (*CompleteTransferLegResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{13}
+}
+
 // HoldLegRequest names the holding leg.
 type HoldLegRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -958,7 +1272,7 @@ type HoldLegRequest struct {
 
 func (x *HoldLegRequest) Reset() {
 	*x = HoldLegRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[9]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -970,7 +1284,7 @@ func (x *HoldLegRequest) String() string {
 func (*HoldLegRequest) ProtoMessage() {}
 
 func (x *HoldLegRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[9]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -983,7 +1297,7 @@ func (x *HoldLegRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HoldLegRequest.ProtoReflect.Descriptor instead.
 func (*HoldLegRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{9}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *HoldLegRequest) GetLegId() string {
@@ -1002,7 +1316,7 @@ type HoldLegResponse struct {
 
 func (x *HoldLegResponse) Reset() {
 	*x = HoldLegResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[10]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1014,7 +1328,7 @@ func (x *HoldLegResponse) String() string {
 func (*HoldLegResponse) ProtoMessage() {}
 
 func (x *HoldLegResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[10]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1027,7 +1341,7 @@ func (x *HoldLegResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HoldLegResponse.ProtoReflect.Descriptor instead.
 func (*HoldLegResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{10}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{15}
 }
 
 // RetrieveLegRequest names the leg that held the call.
@@ -1041,7 +1355,7 @@ type RetrieveLegRequest struct {
 
 func (x *RetrieveLegRequest) Reset() {
 	*x = RetrieveLegRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[11]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1053,7 +1367,7 @@ func (x *RetrieveLegRequest) String() string {
 func (*RetrieveLegRequest) ProtoMessage() {}
 
 func (x *RetrieveLegRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[11]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1066,7 +1380,7 @@ func (x *RetrieveLegRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RetrieveLegRequest.ProtoReflect.Descriptor instead.
 func (*RetrieveLegRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{11}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *RetrieveLegRequest) GetLegId() string {
@@ -1085,7 +1399,7 @@ type RetrieveLegResponse struct {
 
 func (x *RetrieveLegResponse) Reset() {
 	*x = RetrieveLegResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[12]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1097,7 +1411,7 @@ func (x *RetrieveLegResponse) String() string {
 func (*RetrieveLegResponse) ProtoMessage() {}
 
 func (x *RetrieveLegResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[12]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1110,7 +1424,7 @@ func (x *RetrieveLegResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RetrieveLegResponse.ProtoReflect.Descriptor instead.
 func (*RetrieveLegResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{12}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{17}
 }
 
 // TransferLegRequest names the transferring leg and the destination.
@@ -1126,7 +1440,7 @@ type TransferLegRequest struct {
 
 func (x *TransferLegRequest) Reset() {
 	*x = TransferLegRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[13]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1138,7 +1452,7 @@ func (x *TransferLegRequest) String() string {
 func (*TransferLegRequest) ProtoMessage() {}
 
 func (x *TransferLegRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[13]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1151,7 +1465,7 @@ func (x *TransferLegRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransferLegRequest.ProtoReflect.Descriptor instead.
 func (*TransferLegRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{13}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *TransferLegRequest) GetLegId() string {
@@ -1177,7 +1491,7 @@ type TransferLegResponse struct {
 
 func (x *TransferLegResponse) Reset() {
 	*x = TransferLegResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[14]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1189,7 +1503,7 @@ func (x *TransferLegResponse) String() string {
 func (*TransferLegResponse) ProtoMessage() {}
 
 func (x *TransferLegResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[14]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1202,7 +1516,7 @@ func (x *TransferLegResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransferLegResponse.ProtoReflect.Descriptor instead.
 func (*TransferLegResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{14}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{19}
 }
 
 // RedirectLegRequest names the ringing leg and the new destination.
@@ -1218,7 +1532,7 @@ type RedirectLegRequest struct {
 
 func (x *RedirectLegRequest) Reset() {
 	*x = RedirectLegRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[15]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1230,7 +1544,7 @@ func (x *RedirectLegRequest) String() string {
 func (*RedirectLegRequest) ProtoMessage() {}
 
 func (x *RedirectLegRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[15]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1243,7 +1557,7 @@ func (x *RedirectLegRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RedirectLegRequest.ProtoReflect.Descriptor instead.
 func (*RedirectLegRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{15}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *RedirectLegRequest) GetLegId() string {
@@ -1269,7 +1583,7 @@ type RedirectLegResponse struct {
 
 func (x *RedirectLegResponse) Reset() {
 	*x = RedirectLegResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[16]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1281,7 +1595,7 @@ func (x *RedirectLegResponse) String() string {
 func (*RedirectLegResponse) ProtoMessage() {}
 
 func (x *RedirectLegResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[16]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1294,7 +1608,7 @@ func (x *RedirectLegResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RedirectLegResponse.ProtoReflect.Descriptor instead.
 func (*RedirectLegResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{16}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{21}
 }
 
 // PickupLegRequest names the ringing leg and who picks the call up.
@@ -1310,7 +1624,7 @@ type PickupLegRequest struct {
 
 func (x *PickupLegRequest) Reset() {
 	*x = PickupLegRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[17]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1322,7 +1636,7 @@ func (x *PickupLegRequest) String() string {
 func (*PickupLegRequest) ProtoMessage() {}
 
 func (x *PickupLegRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[17]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1335,7 +1649,7 @@ func (x *PickupLegRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PickupLegRequest.ProtoReflect.Descriptor instead.
 func (*PickupLegRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{17}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *PickupLegRequest) GetLegId() string {
@@ -1361,7 +1675,7 @@ type PickupLegResponse struct {
 
 func (x *PickupLegResponse) Reset() {
 	*x = PickupLegResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[18]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1373,7 +1687,7 @@ func (x *PickupLegResponse) String() string {
 func (*PickupLegResponse) ProtoMessage() {}
 
 func (x *PickupLegResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[18]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1386,7 +1700,7 @@ func (x *PickupLegResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PickupLegResponse.ProtoReflect.Descriptor instead.
 func (*PickupLegResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{18}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{23}
 }
 
 // ParkLegRequest names the parking leg.
@@ -1400,7 +1714,7 @@ type ParkLegRequest struct {
 
 func (x *ParkLegRequest) Reset() {
 	*x = ParkLegRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[19]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1412,7 +1726,7 @@ func (x *ParkLegRequest) String() string {
 func (*ParkLegRequest) ProtoMessage() {}
 
 func (x *ParkLegRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[19]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1425,7 +1739,7 @@ func (x *ParkLegRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ParkLegRequest.ProtoReflect.Descriptor instead.
 func (*ParkLegRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{19}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *ParkLegRequest) GetLegId() string {
@@ -1446,7 +1760,7 @@ type ParkLegResponse struct {
 
 func (x *ParkLegResponse) Reset() {
 	*x = ParkLegResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[20]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1458,7 +1772,7 @@ func (x *ParkLegResponse) String() string {
 func (*ParkLegResponse) ProtoMessage() {}
 
 func (x *ParkLegResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[20]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1471,7 +1785,7 @@ func (x *ParkLegResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ParkLegResponse.ProtoReflect.Descriptor instead.
 func (*ParkLegResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{20}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ParkLegResponse) GetOrbit() string {
@@ -1494,7 +1808,7 @@ type UnparkCallRequest struct {
 
 func (x *UnparkCallRequest) Reset() {
 	*x = UnparkCallRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[21]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1506,7 +1820,7 @@ func (x *UnparkCallRequest) String() string {
 func (*UnparkCallRequest) ProtoMessage() {}
 
 func (x *UnparkCallRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[21]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1519,7 +1833,7 @@ func (x *UnparkCallRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnparkCallRequest.ProtoReflect.Descriptor instead.
 func (*UnparkCallRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{21}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *UnparkCallRequest) GetOrbit() string {
@@ -1545,7 +1859,7 @@ type UnparkCallResponse struct {
 
 func (x *UnparkCallResponse) Reset() {
 	*x = UnparkCallResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[22]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1557,7 +1871,7 @@ func (x *UnparkCallResponse) String() string {
 func (*UnparkCallResponse) ProtoMessage() {}
 
 func (x *UnparkCallResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[22]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1570,7 +1884,7 @@ func (x *UnparkCallResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnparkCallResponse.ProtoReflect.Descriptor instead.
 func (*UnparkCallResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{22}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{27}
 }
 
 // OriginateRequest says who calls whom.
@@ -1586,7 +1900,7 @@ type OriginateRequest struct {
 
 func (x *OriginateRequest) Reset() {
 	*x = OriginateRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[23]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1598,7 +1912,7 @@ func (x *OriginateRequest) String() string {
 func (*OriginateRequest) ProtoMessage() {}
 
 func (x *OriginateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[23]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1611,7 +1925,7 @@ func (x *OriginateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OriginateRequest.ProtoReflect.Descriptor instead.
 func (*OriginateRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{23}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *OriginateRequest) GetUserId() string {
@@ -1639,7 +1953,7 @@ type OriginateResponse struct {
 
 func (x *OriginateResponse) Reset() {
 	*x = OriginateResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[24]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1651,7 +1965,7 @@ func (x *OriginateResponse) String() string {
 func (*OriginateResponse) ProtoMessage() {}
 
 func (x *OriginateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[24]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1664,7 +1978,7 @@ func (x *OriginateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OriginateResponse.ProtoReflect.Descriptor instead.
 func (*OriginateResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{24}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *OriginateResponse) GetCallId() string {
@@ -1689,7 +2003,7 @@ type SendDigitsRequest struct {
 
 func (x *SendDigitsRequest) Reset() {
 	*x = SendDigitsRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[25]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1701,7 +2015,7 @@ func (x *SendDigitsRequest) String() string {
 func (*SendDigitsRequest) ProtoMessage() {}
 
 func (x *SendDigitsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[25]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1714,7 +2028,7 @@ func (x *SendDigitsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SendDigitsRequest.ProtoReflect.Descriptor instead.
 func (*SendDigitsRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{25}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *SendDigitsRequest) GetLegId() string {
@@ -1747,7 +2061,7 @@ type SendDigitsResponse struct {
 
 func (x *SendDigitsResponse) Reset() {
 	*x = SendDigitsResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[26]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1759,7 +2073,7 @@ func (x *SendDigitsResponse) String() string {
 func (*SendDigitsResponse) ProtoMessage() {}
 
 func (x *SendDigitsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[26]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1772,7 +2086,7 @@ func (x *SendDigitsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SendDigitsResponse.ProtoReflect.Descriptor instead.
 func (*SendDigitsResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{26}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{31}
 }
 
 // ListLegsRequest is empty.
@@ -1784,7 +2098,7 @@ type ListLegsRequest struct {
 
 func (x *ListLegsRequest) Reset() {
 	*x = ListLegsRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[27]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1796,7 +2110,7 @@ func (x *ListLegsRequest) String() string {
 func (*ListLegsRequest) ProtoMessage() {}
 
 func (x *ListLegsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[27]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1809,7 +2123,7 @@ func (x *ListLegsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListLegsRequest.ProtoReflect.Descriptor instead.
 func (*ListLegsRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{27}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{32}
 }
 
 // ListLegsResponse lists the legs in progress.
@@ -1823,7 +2137,7 @@ type ListLegsResponse struct {
 
 func (x *ListLegsResponse) Reset() {
 	*x = ListLegsResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[28]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1835,7 +2149,7 @@ func (x *ListLegsResponse) String() string {
 func (*ListLegsResponse) ProtoMessage() {}
 
 func (x *ListLegsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[28]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1848,7 +2162,7 @@ func (x *ListLegsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListLegsResponse.ProtoReflect.Descriptor instead.
 func (*ListLegsResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{28}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *ListLegsResponse) GetLegs() []*Leg {
@@ -1869,7 +2183,7 @@ type HangupLegRequest struct {
 
 func (x *HangupLegRequest) Reset() {
 	*x = HangupLegRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[29]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1881,7 +2195,7 @@ func (x *HangupLegRequest) String() string {
 func (*HangupLegRequest) ProtoMessage() {}
 
 func (x *HangupLegRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[29]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1894,7 +2208,7 @@ func (x *HangupLegRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HangupLegRequest.ProtoReflect.Descriptor instead.
 func (*HangupLegRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{29}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *HangupLegRequest) GetLegId() string {
@@ -1913,7 +2227,7 @@ type HangupLegResponse struct {
 
 func (x *HangupLegResponse) Reset() {
 	*x = HangupLegResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[30]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1925,7 +2239,7 @@ func (x *HangupLegResponse) String() string {
 func (*HangupLegResponse) ProtoMessage() {}
 
 func (x *HangupLegResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[30]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1938,7 +2252,7 @@ func (x *HangupLegResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HangupLegResponse.ProtoReflect.Descriptor instead.
 func (*HangupLegResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{30}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{35}
 }
 
 // EventsRequest says where to start.
@@ -1953,7 +2267,7 @@ type EventsRequest struct {
 
 func (x *EventsRequest) Reset() {
 	*x = EventsRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[31]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1965,7 +2279,7 @@ func (x *EventsRequest) String() string {
 func (*EventsRequest) ProtoMessage() {}
 
 func (x *EventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[31]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1978,7 +2292,7 @@ func (x *EventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventsRequest.ProtoReflect.Descriptor instead.
 func (*EventsRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{31}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *EventsRequest) GetAfterSequence() int64 {
@@ -1999,7 +2313,7 @@ type EventsResponse struct {
 
 func (x *EventsResponse) Reset() {
 	*x = EventsResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[32]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2011,7 +2325,7 @@ func (x *EventsResponse) String() string {
 func (*EventsResponse) ProtoMessage() {}
 
 func (x *EventsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[32]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2024,7 +2338,7 @@ func (x *EventsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventsResponse.ProtoReflect.Descriptor instead.
 func (*EventsResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{32}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *EventsResponse) GetEvent() *Event {
@@ -2055,7 +2369,7 @@ type Event struct {
 
 func (x *Event) Reset() {
 	*x = Event{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[33]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2067,7 +2381,7 @@ func (x *Event) String() string {
 func (*Event) ProtoMessage() {}
 
 func (x *Event) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[33]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2080,7 +2394,7 @@ func (x *Event) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Event.ProtoReflect.Descriptor instead.
 func (*Event) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{33}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *Event) GetSequence() int64 {
@@ -2169,7 +2483,7 @@ type RegistrationEvent struct {
 
 func (x *RegistrationEvent) Reset() {
 	*x = RegistrationEvent{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[34]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2181,7 +2495,7 @@ func (x *RegistrationEvent) String() string {
 func (*RegistrationEvent) ProtoMessage() {}
 
 func (x *RegistrationEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[34]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2194,7 +2508,7 @@ func (x *RegistrationEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RegistrationEvent.ProtoReflect.Descriptor instead.
 func (*RegistrationEvent) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{34}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *RegistrationEvent) GetRegistration() *Registration {
@@ -2222,7 +2536,7 @@ type LegEvent struct {
 
 func (x *LegEvent) Reset() {
 	*x = LegEvent{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[35]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2234,7 +2548,7 @@ func (x *LegEvent) String() string {
 func (*LegEvent) ProtoMessage() {}
 
 func (x *LegEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[35]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2247,7 +2561,7 @@ func (x *LegEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LegEvent.ProtoReflect.Descriptor instead.
 func (*LegEvent) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{35}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *LegEvent) GetLeg() *Leg {
@@ -2270,7 +2584,7 @@ type DtmfEvent struct {
 
 func (x *DtmfEvent) Reset() {
 	*x = DtmfEvent{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[36]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2282,7 +2596,7 @@ func (x *DtmfEvent) String() string {
 func (*DtmfEvent) ProtoMessage() {}
 
 func (x *DtmfEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[36]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2295,7 +2609,7 @@ func (x *DtmfEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DtmfEvent.ProtoReflect.Descriptor instead.
 func (*DtmfEvent) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{36}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *DtmfEvent) GetLegId() string {
@@ -2327,7 +2641,7 @@ type AttachSwitchRequest struct {
 
 func (x *AttachSwitchRequest) Reset() {
 	*x = AttachSwitchRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[37]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2339,7 +2653,7 @@ func (x *AttachSwitchRequest) String() string {
 func (*AttachSwitchRequest) ProtoMessage() {}
 
 func (x *AttachSwitchRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[37]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2352,7 +2666,7 @@ func (x *AttachSwitchRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AttachSwitchRequest.ProtoReflect.Descriptor instead.
 func (*AttachSwitchRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{37}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *AttachSwitchRequest) GetName() string {
@@ -2387,7 +2701,7 @@ type AttachSwitchResponse struct {
 
 func (x *AttachSwitchResponse) Reset() {
 	*x = AttachSwitchResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[38]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2399,7 +2713,7 @@ func (x *AttachSwitchResponse) String() string {
 func (*AttachSwitchResponse) ProtoMessage() {}
 
 func (x *AttachSwitchResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[38]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2412,7 +2726,7 @@ func (x *AttachSwitchResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AttachSwitchResponse.ProtoReflect.Descriptor instead.
 func (*AttachSwitchResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{38}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *AttachSwitchResponse) GetHeartbeatSeconds() int32 {
@@ -2426,14 +2740,15 @@ var File_switchboard_switch_v1_switch_service_proto protoreflect.FileDescriptor
 
 const file_switchboard_switch_v1_switch_service_proto_rawDesc = "" +
 	"\n" +
-	"*switchboard/switch/v1/switch_service.proto\x12\x15switchboard.switch.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9d\x02\n" +
+	"*switchboard/switch/v1/switch_service.proto\x12\x15switchboard.switch.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xea\x02\n" +
 	"\fRoutingTable\x12#\n" +
 	"\brevision\x18\x01 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\brevision\x12\x1d\n" +
 	"\x05realm\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x05realm\x124\n" +
 	"\x10extension_length\x18\x03 \x01(\x05B\t\xbaH\x06\x1a\x04\x18\b(\x02R\x0fextensionLength\x12*\n" +
 	"\x11trunk_access_code\x18\x04 \x01(\tR\x0ftrunkAccessCode\x12-\n" +
 	"\x12operator_extension\x18\x05 \x01(\tR\x11operatorExtension\x128\n" +
-	"\x05users\x18\x06 \x03(\v2\".switchboard.switch.v1.RoutingUserR\x05users\"\xd6\x01\n" +
+	"\x05users\x18\x06 \x03(\v2\".switchboard.switch.v1.RoutingUserR\x05users\x12K\n" +
+	"\froute_points\x18\a \x03(\v2(.switchboard.switch.v1.RoutingRoutePointR\vroutePoints\"\xd6\x01\n" +
 	"\vRoutingUser\x12\x17\n" +
 	"\x02id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x02id\x121\n" +
 	"\textension\x18\x02 \x01(\tB\x13\xbaH\x10r\x0e2\f^[0-9]{2,8}$R\textension\x12!\n" +
@@ -2445,7 +2760,14 @@ const file_switchboard_switch_v1_switch_service_proto_rawDesc = "" +
 	"\fsip_username\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\vsipUsername\x12!\n" +
 	"\aha1_md5\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x98\x01 R\x06ha1Md5\x12'\n" +
 	"\n" +
-	"ha1_sha256\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x98\x01@R\tha1Sha256\"]\n" +
+	"ha1_sha256\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x98\x01@R\tha1Sha256\"\xfc\x01\n" +
+	"\x11RoutingRoutePoint\x12\x17\n" +
+	"\x02id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x02id\x121\n" +
+	"\textension\x18\x02 \x01(\tB\x13\xbaH\x10r\x0e2\f^[0-9]{2,8}$R\textension\x12\x12\n" +
+	"\x04name\x18\x03 \x01(\tR\x04name\x12E\n" +
+	"\x12fallback_extension\x18\x04 \x01(\tB\x16\xbaH\x13r\x112\x0f^$|^[0-9]{2,8}$R\x11fallbackExtension\x12@\n" +
+	"\x16answer_timeout_seconds\x18\x05 \x01(\x05B\n" +
+	"\xbaH\a\x1a\x05\x18\xac\x02(\x01R\x14answerTimeoutSeconds\"]\n" +
 	"\x18ApplyRoutingTableRequest\x12A\n" +
 	"\x05table\x18\x01 \x01(\v2#.switchboard.switch.v1.RoutingTableB\x06\xbaH\x03\xc8\x01\x01R\x05table\"7\n" +
 	"\x19ApplyRoutingTableResponse\x12\x1a\n" +
@@ -2463,7 +2785,7 @@ const file_switchboard_switch_v1_switch_service_proto_rawDesc = "" +
 	"expireTime\"\x1a\n" +
 	"\x18ListRegistrationsRequest\"f\n" +
 	"\x19ListRegistrationsResponse\x12I\n" +
-	"\rregistrations\x18\x01 \x03(\v2#.switchboard.switch.v1.RegistrationR\rregistrations\"\xe4\x04\n" +
+	"\rregistrations\x18\x01 \x03(\v2#.switchboard.switch.v1.RegistrationR\rregistrations\"\xae\x05\n" +
 	"\x03Leg\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x17\n" +
 	"\acall_id\x18\x02 \x01(\tR\x06callId\x125\n" +
@@ -2486,7 +2808,21 @@ const file_switchboard_switch_v1_switch_service_proto_rawDesc = "" +
 	"sip_status\x18\x0e \x01(\x05R\tsipStatus\x12\x12\n" +
 	"\x04held\x18\x0f \x01(\bR\x04held\x12\x18\n" +
 	"\acalling\x18\x10 \x01(\bR\acalling\x12\x18\n" +
-	"\aholding\x18\x11 \x01(\bR\aholding\"0\n" +
+	"\aholding\x18\x11 \x01(\bR\aholding\x12&\n" +
+	"\x0frelated_call_id\x18\x12 \x01(\tR\rrelatedCallId\x12 \n" +
+	"\vconferenced\x18\x13 \x01(\bR\vconferenced\"n\n" +
+	"\x11ConsultLegRequest\x12\x1e\n" +
+	"\x06leg_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x05legId\x129\n" +
+	"\vdestination\x18\x02 \x01(\tB\x17\xbaH\x14r\x122\x10^[0-9*#+]{1,32}$R\vdestination\"D\n" +
+	"\x12ConsultLegResponse\x12\x17\n" +
+	"\acall_id\x18\x01 \x01(\tR\x06callId\x12\x15\n" +
+	"\x06leg_id\x18\x02 \x01(\tR\x05legId\"\\\n" +
+	"\x1aCompleteTransferLegRequest\x12\x1e\n" +
+	"\x06leg_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x05legId\x12\x1e\n" +
+	"\n" +
+	"conference\x18\x02 \x01(\bR\n" +
+	"conference\"\x1d\n" +
+	"\x1bCompleteTransferLegResponse\"0\n" +
 	"\x0eHoldLegRequest\x12\x1e\n" +
 	"\x06leg_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x05legId\"\x11\n" +
 	"\x0fHoldLegResponse\"4\n" +
@@ -2581,7 +2917,7 @@ const file_switchboard_switch_v1_switch_service_proto_rawDesc = "" +
 	"\x11END_REASON_FAILED\x10\t\x12\x1a\n" +
 	"\x16END_REASON_TRANSFERRED\x10\n" +
 	"\x12\x15\n" +
-	"\x11END_REASON_PARKED\x10\v2\x8b\v\n" +
+	"\x11END_REASON_PARKED\x10\v2\xec\f\n" +
 	"\rSwitchService\x12v\n" +
 	"\x11ApplyRoutingTable\x12/.switchboard.switch.v1.ApplyRoutingTableRequest\x1a0.switchboard.switch.v1.ApplyRoutingTableResponse\x12{\n" +
 	"\x11ListRegistrations\x12/.switchboard.switch.v1.ListRegistrationsRequest\x1a0.switchboard.switch.v1.ListRegistrationsResponse\"\x03\x90\x02\x01\x12`\n" +
@@ -2597,7 +2933,10 @@ const file_switchboard_switch_v1_switch_service_proto_rawDesc = "" +
 	"\tPickupLeg\x12'.switchboard.switch.v1.PickupLegRequest\x1a(.switchboard.switch.v1.PickupLegResponse\x12X\n" +
 	"\aParkLeg\x12%.switchboard.switch.v1.ParkLegRequest\x1a&.switchboard.switch.v1.ParkLegResponse\x12a\n" +
 	"\n" +
-	"UnparkCall\x12(.switchboard.switch.v1.UnparkCallRequest\x1a).switchboard.switch.v1.UnparkCallResponse\x12W\n" +
+	"UnparkCall\x12(.switchboard.switch.v1.UnparkCallRequest\x1a).switchboard.switch.v1.UnparkCallResponse\x12a\n" +
+	"\n" +
+	"ConsultLeg\x12(.switchboard.switch.v1.ConsultLegRequest\x1a).switchboard.switch.v1.ConsultLegResponse\x12|\n" +
+	"\x13CompleteTransferLeg\x121.switchboard.switch.v1.CompleteTransferLegRequest\x1a2.switchboard.switch.v1.CompleteTransferLegResponse\x12W\n" +
 	"\x06Events\x12$.switchboard.switch.v1.EventsRequest\x1a%.switchboard.switch.v1.EventsResponse0\x012\x80\x01\n" +
 	"\x15SwitchRegistryService\x12g\n" +
 	"\fAttachSwitch\x12*.switchboard.switch.v1.AttachSwitchRequest\x1a+.switchboard.switch.v1.AttachSwitchResponseBKZIgithub.com/switchboard-pbx/switchboard/gen/switchboard/switch/v1;switchv1b\x06proto3"
@@ -2615,106 +2954,116 @@ func file_switchboard_switch_v1_switch_service_proto_rawDescGZIP() []byte {
 }
 
 var file_switchboard_switch_v1_switch_service_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_switchboard_switch_v1_switch_service_proto_msgTypes = make([]protoimpl.MessageInfo, 39)
+var file_switchboard_switch_v1_switch_service_proto_msgTypes = make([]protoimpl.MessageInfo, 44)
 var file_switchboard_switch_v1_switch_service_proto_goTypes = []any{
-	(LegState)(0),                     // 0: switchboard.switch.v1.LegState
-	(LegDirection)(0),                 // 1: switchboard.switch.v1.LegDirection
-	(EndReason)(0),                    // 2: switchboard.switch.v1.EndReason
-	(*RoutingTable)(nil),              // 3: switchboard.switch.v1.RoutingTable
-	(*RoutingUser)(nil),               // 4: switchboard.switch.v1.RoutingUser
-	(*RoutingDevice)(nil),             // 5: switchboard.switch.v1.RoutingDevice
-	(*ApplyRoutingTableRequest)(nil),  // 6: switchboard.switch.v1.ApplyRoutingTableRequest
-	(*ApplyRoutingTableResponse)(nil), // 7: switchboard.switch.v1.ApplyRoutingTableResponse
-	(*Registration)(nil),              // 8: switchboard.switch.v1.Registration
-	(*ListRegistrationsRequest)(nil),  // 9: switchboard.switch.v1.ListRegistrationsRequest
-	(*ListRegistrationsResponse)(nil), // 10: switchboard.switch.v1.ListRegistrationsResponse
-	(*Leg)(nil),                       // 11: switchboard.switch.v1.Leg
-	(*HoldLegRequest)(nil),            // 12: switchboard.switch.v1.HoldLegRequest
-	(*HoldLegResponse)(nil),           // 13: switchboard.switch.v1.HoldLegResponse
-	(*RetrieveLegRequest)(nil),        // 14: switchboard.switch.v1.RetrieveLegRequest
-	(*RetrieveLegResponse)(nil),       // 15: switchboard.switch.v1.RetrieveLegResponse
-	(*TransferLegRequest)(nil),        // 16: switchboard.switch.v1.TransferLegRequest
-	(*TransferLegResponse)(nil),       // 17: switchboard.switch.v1.TransferLegResponse
-	(*RedirectLegRequest)(nil),        // 18: switchboard.switch.v1.RedirectLegRequest
-	(*RedirectLegResponse)(nil),       // 19: switchboard.switch.v1.RedirectLegResponse
-	(*PickupLegRequest)(nil),          // 20: switchboard.switch.v1.PickupLegRequest
-	(*PickupLegResponse)(nil),         // 21: switchboard.switch.v1.PickupLegResponse
-	(*ParkLegRequest)(nil),            // 22: switchboard.switch.v1.ParkLegRequest
-	(*ParkLegResponse)(nil),           // 23: switchboard.switch.v1.ParkLegResponse
-	(*UnparkCallRequest)(nil),         // 24: switchboard.switch.v1.UnparkCallRequest
-	(*UnparkCallResponse)(nil),        // 25: switchboard.switch.v1.UnparkCallResponse
-	(*OriginateRequest)(nil),          // 26: switchboard.switch.v1.OriginateRequest
-	(*OriginateResponse)(nil),         // 27: switchboard.switch.v1.OriginateResponse
-	(*SendDigitsRequest)(nil),         // 28: switchboard.switch.v1.SendDigitsRequest
-	(*SendDigitsResponse)(nil),        // 29: switchboard.switch.v1.SendDigitsResponse
-	(*ListLegsRequest)(nil),           // 30: switchboard.switch.v1.ListLegsRequest
-	(*ListLegsResponse)(nil),          // 31: switchboard.switch.v1.ListLegsResponse
-	(*HangupLegRequest)(nil),          // 32: switchboard.switch.v1.HangupLegRequest
-	(*HangupLegResponse)(nil),         // 33: switchboard.switch.v1.HangupLegResponse
-	(*EventsRequest)(nil),             // 34: switchboard.switch.v1.EventsRequest
-	(*EventsResponse)(nil),            // 35: switchboard.switch.v1.EventsResponse
-	(*Event)(nil),                     // 36: switchboard.switch.v1.Event
-	(*RegistrationEvent)(nil),         // 37: switchboard.switch.v1.RegistrationEvent
-	(*LegEvent)(nil),                  // 38: switchboard.switch.v1.LegEvent
-	(*DtmfEvent)(nil),                 // 39: switchboard.switch.v1.DtmfEvent
-	(*AttachSwitchRequest)(nil),       // 40: switchboard.switch.v1.AttachSwitchRequest
-	(*AttachSwitchResponse)(nil),      // 41: switchboard.switch.v1.AttachSwitchResponse
-	(*timestamppb.Timestamp)(nil),     // 42: google.protobuf.Timestamp
+	(LegState)(0),                       // 0: switchboard.switch.v1.LegState
+	(LegDirection)(0),                   // 1: switchboard.switch.v1.LegDirection
+	(EndReason)(0),                      // 2: switchboard.switch.v1.EndReason
+	(*RoutingTable)(nil),                // 3: switchboard.switch.v1.RoutingTable
+	(*RoutingUser)(nil),                 // 4: switchboard.switch.v1.RoutingUser
+	(*RoutingDevice)(nil),               // 5: switchboard.switch.v1.RoutingDevice
+	(*RoutingRoutePoint)(nil),           // 6: switchboard.switch.v1.RoutingRoutePoint
+	(*ApplyRoutingTableRequest)(nil),    // 7: switchboard.switch.v1.ApplyRoutingTableRequest
+	(*ApplyRoutingTableResponse)(nil),   // 8: switchboard.switch.v1.ApplyRoutingTableResponse
+	(*Registration)(nil),                // 9: switchboard.switch.v1.Registration
+	(*ListRegistrationsRequest)(nil),    // 10: switchboard.switch.v1.ListRegistrationsRequest
+	(*ListRegistrationsResponse)(nil),   // 11: switchboard.switch.v1.ListRegistrationsResponse
+	(*Leg)(nil),                         // 12: switchboard.switch.v1.Leg
+	(*ConsultLegRequest)(nil),           // 13: switchboard.switch.v1.ConsultLegRequest
+	(*ConsultLegResponse)(nil),          // 14: switchboard.switch.v1.ConsultLegResponse
+	(*CompleteTransferLegRequest)(nil),  // 15: switchboard.switch.v1.CompleteTransferLegRequest
+	(*CompleteTransferLegResponse)(nil), // 16: switchboard.switch.v1.CompleteTransferLegResponse
+	(*HoldLegRequest)(nil),              // 17: switchboard.switch.v1.HoldLegRequest
+	(*HoldLegResponse)(nil),             // 18: switchboard.switch.v1.HoldLegResponse
+	(*RetrieveLegRequest)(nil),          // 19: switchboard.switch.v1.RetrieveLegRequest
+	(*RetrieveLegResponse)(nil),         // 20: switchboard.switch.v1.RetrieveLegResponse
+	(*TransferLegRequest)(nil),          // 21: switchboard.switch.v1.TransferLegRequest
+	(*TransferLegResponse)(nil),         // 22: switchboard.switch.v1.TransferLegResponse
+	(*RedirectLegRequest)(nil),          // 23: switchboard.switch.v1.RedirectLegRequest
+	(*RedirectLegResponse)(nil),         // 24: switchboard.switch.v1.RedirectLegResponse
+	(*PickupLegRequest)(nil),            // 25: switchboard.switch.v1.PickupLegRequest
+	(*PickupLegResponse)(nil),           // 26: switchboard.switch.v1.PickupLegResponse
+	(*ParkLegRequest)(nil),              // 27: switchboard.switch.v1.ParkLegRequest
+	(*ParkLegResponse)(nil),             // 28: switchboard.switch.v1.ParkLegResponse
+	(*UnparkCallRequest)(nil),           // 29: switchboard.switch.v1.UnparkCallRequest
+	(*UnparkCallResponse)(nil),          // 30: switchboard.switch.v1.UnparkCallResponse
+	(*OriginateRequest)(nil),            // 31: switchboard.switch.v1.OriginateRequest
+	(*OriginateResponse)(nil),           // 32: switchboard.switch.v1.OriginateResponse
+	(*SendDigitsRequest)(nil),           // 33: switchboard.switch.v1.SendDigitsRequest
+	(*SendDigitsResponse)(nil),          // 34: switchboard.switch.v1.SendDigitsResponse
+	(*ListLegsRequest)(nil),             // 35: switchboard.switch.v1.ListLegsRequest
+	(*ListLegsResponse)(nil),            // 36: switchboard.switch.v1.ListLegsResponse
+	(*HangupLegRequest)(nil),            // 37: switchboard.switch.v1.HangupLegRequest
+	(*HangupLegResponse)(nil),           // 38: switchboard.switch.v1.HangupLegResponse
+	(*EventsRequest)(nil),               // 39: switchboard.switch.v1.EventsRequest
+	(*EventsResponse)(nil),              // 40: switchboard.switch.v1.EventsResponse
+	(*Event)(nil),                       // 41: switchboard.switch.v1.Event
+	(*RegistrationEvent)(nil),           // 42: switchboard.switch.v1.RegistrationEvent
+	(*LegEvent)(nil),                    // 43: switchboard.switch.v1.LegEvent
+	(*DtmfEvent)(nil),                   // 44: switchboard.switch.v1.DtmfEvent
+	(*AttachSwitchRequest)(nil),         // 45: switchboard.switch.v1.AttachSwitchRequest
+	(*AttachSwitchResponse)(nil),        // 46: switchboard.switch.v1.AttachSwitchResponse
+	(*timestamppb.Timestamp)(nil),       // 47: google.protobuf.Timestamp
 }
 var file_switchboard_switch_v1_switch_service_proto_depIdxs = []int32{
 	4,  // 0: switchboard.switch.v1.RoutingTable.users:type_name -> switchboard.switch.v1.RoutingUser
-	5,  // 1: switchboard.switch.v1.RoutingUser.devices:type_name -> switchboard.switch.v1.RoutingDevice
-	3,  // 2: switchboard.switch.v1.ApplyRoutingTableRequest.table:type_name -> switchboard.switch.v1.RoutingTable
-	42, // 3: switchboard.switch.v1.Registration.expire_time:type_name -> google.protobuf.Timestamp
-	8,  // 4: switchboard.switch.v1.ListRegistrationsResponse.registrations:type_name -> switchboard.switch.v1.Registration
-	0,  // 5: switchboard.switch.v1.Leg.state:type_name -> switchboard.switch.v1.LegState
-	1,  // 6: switchboard.switch.v1.Leg.direction:type_name -> switchboard.switch.v1.LegDirection
-	42, // 7: switchboard.switch.v1.Leg.start_time:type_name -> google.protobuf.Timestamp
-	42, // 8: switchboard.switch.v1.Leg.answer_time:type_name -> google.protobuf.Timestamp
-	2,  // 9: switchboard.switch.v1.Leg.end_reason:type_name -> switchboard.switch.v1.EndReason
-	11, // 10: switchboard.switch.v1.ListLegsResponse.legs:type_name -> switchboard.switch.v1.Leg
-	36, // 11: switchboard.switch.v1.EventsResponse.event:type_name -> switchboard.switch.v1.Event
-	42, // 12: switchboard.switch.v1.Event.time:type_name -> google.protobuf.Timestamp
-	37, // 13: switchboard.switch.v1.Event.registration:type_name -> switchboard.switch.v1.RegistrationEvent
-	38, // 14: switchboard.switch.v1.Event.leg:type_name -> switchboard.switch.v1.LegEvent
-	39, // 15: switchboard.switch.v1.Event.dtmf:type_name -> switchboard.switch.v1.DtmfEvent
-	8,  // 16: switchboard.switch.v1.RegistrationEvent.registration:type_name -> switchboard.switch.v1.Registration
-	11, // 17: switchboard.switch.v1.LegEvent.leg:type_name -> switchboard.switch.v1.Leg
-	6,  // 18: switchboard.switch.v1.SwitchService.ApplyRoutingTable:input_type -> switchboard.switch.v1.ApplyRoutingTableRequest
-	9,  // 19: switchboard.switch.v1.SwitchService.ListRegistrations:input_type -> switchboard.switch.v1.ListRegistrationsRequest
-	30, // 20: switchboard.switch.v1.SwitchService.ListLegs:input_type -> switchboard.switch.v1.ListLegsRequest
-	32, // 21: switchboard.switch.v1.SwitchService.HangupLeg:input_type -> switchboard.switch.v1.HangupLegRequest
-	26, // 22: switchboard.switch.v1.SwitchService.Originate:input_type -> switchboard.switch.v1.OriginateRequest
-	28, // 23: switchboard.switch.v1.SwitchService.SendDigits:input_type -> switchboard.switch.v1.SendDigitsRequest
-	12, // 24: switchboard.switch.v1.SwitchService.HoldLeg:input_type -> switchboard.switch.v1.HoldLegRequest
-	14, // 25: switchboard.switch.v1.SwitchService.RetrieveLeg:input_type -> switchboard.switch.v1.RetrieveLegRequest
-	16, // 26: switchboard.switch.v1.SwitchService.TransferLeg:input_type -> switchboard.switch.v1.TransferLegRequest
-	18, // 27: switchboard.switch.v1.SwitchService.RedirectLeg:input_type -> switchboard.switch.v1.RedirectLegRequest
-	20, // 28: switchboard.switch.v1.SwitchService.PickupLeg:input_type -> switchboard.switch.v1.PickupLegRequest
-	22, // 29: switchboard.switch.v1.SwitchService.ParkLeg:input_type -> switchboard.switch.v1.ParkLegRequest
-	24, // 30: switchboard.switch.v1.SwitchService.UnparkCall:input_type -> switchboard.switch.v1.UnparkCallRequest
-	34, // 31: switchboard.switch.v1.SwitchService.Events:input_type -> switchboard.switch.v1.EventsRequest
-	40, // 32: switchboard.switch.v1.SwitchRegistryService.AttachSwitch:input_type -> switchboard.switch.v1.AttachSwitchRequest
-	7,  // 33: switchboard.switch.v1.SwitchService.ApplyRoutingTable:output_type -> switchboard.switch.v1.ApplyRoutingTableResponse
-	10, // 34: switchboard.switch.v1.SwitchService.ListRegistrations:output_type -> switchboard.switch.v1.ListRegistrationsResponse
-	31, // 35: switchboard.switch.v1.SwitchService.ListLegs:output_type -> switchboard.switch.v1.ListLegsResponse
-	33, // 36: switchboard.switch.v1.SwitchService.HangupLeg:output_type -> switchboard.switch.v1.HangupLegResponse
-	27, // 37: switchboard.switch.v1.SwitchService.Originate:output_type -> switchboard.switch.v1.OriginateResponse
-	29, // 38: switchboard.switch.v1.SwitchService.SendDigits:output_type -> switchboard.switch.v1.SendDigitsResponse
-	13, // 39: switchboard.switch.v1.SwitchService.HoldLeg:output_type -> switchboard.switch.v1.HoldLegResponse
-	15, // 40: switchboard.switch.v1.SwitchService.RetrieveLeg:output_type -> switchboard.switch.v1.RetrieveLegResponse
-	17, // 41: switchboard.switch.v1.SwitchService.TransferLeg:output_type -> switchboard.switch.v1.TransferLegResponse
-	19, // 42: switchboard.switch.v1.SwitchService.RedirectLeg:output_type -> switchboard.switch.v1.RedirectLegResponse
-	21, // 43: switchboard.switch.v1.SwitchService.PickupLeg:output_type -> switchboard.switch.v1.PickupLegResponse
-	23, // 44: switchboard.switch.v1.SwitchService.ParkLeg:output_type -> switchboard.switch.v1.ParkLegResponse
-	25, // 45: switchboard.switch.v1.SwitchService.UnparkCall:output_type -> switchboard.switch.v1.UnparkCallResponse
-	35, // 46: switchboard.switch.v1.SwitchService.Events:output_type -> switchboard.switch.v1.EventsResponse
-	41, // 47: switchboard.switch.v1.SwitchRegistryService.AttachSwitch:output_type -> switchboard.switch.v1.AttachSwitchResponse
-	33, // [33:48] is the sub-list for method output_type
-	18, // [18:33] is the sub-list for method input_type
-	18, // [18:18] is the sub-list for extension type_name
-	18, // [18:18] is the sub-list for extension extendee
-	0,  // [0:18] is the sub-list for field type_name
+	6,  // 1: switchboard.switch.v1.RoutingTable.route_points:type_name -> switchboard.switch.v1.RoutingRoutePoint
+	5,  // 2: switchboard.switch.v1.RoutingUser.devices:type_name -> switchboard.switch.v1.RoutingDevice
+	3,  // 3: switchboard.switch.v1.ApplyRoutingTableRequest.table:type_name -> switchboard.switch.v1.RoutingTable
+	47, // 4: switchboard.switch.v1.Registration.expire_time:type_name -> google.protobuf.Timestamp
+	9,  // 5: switchboard.switch.v1.ListRegistrationsResponse.registrations:type_name -> switchboard.switch.v1.Registration
+	0,  // 6: switchboard.switch.v1.Leg.state:type_name -> switchboard.switch.v1.LegState
+	1,  // 7: switchboard.switch.v1.Leg.direction:type_name -> switchboard.switch.v1.LegDirection
+	47, // 8: switchboard.switch.v1.Leg.start_time:type_name -> google.protobuf.Timestamp
+	47, // 9: switchboard.switch.v1.Leg.answer_time:type_name -> google.protobuf.Timestamp
+	2,  // 10: switchboard.switch.v1.Leg.end_reason:type_name -> switchboard.switch.v1.EndReason
+	12, // 11: switchboard.switch.v1.ListLegsResponse.legs:type_name -> switchboard.switch.v1.Leg
+	41, // 12: switchboard.switch.v1.EventsResponse.event:type_name -> switchboard.switch.v1.Event
+	47, // 13: switchboard.switch.v1.Event.time:type_name -> google.protobuf.Timestamp
+	42, // 14: switchboard.switch.v1.Event.registration:type_name -> switchboard.switch.v1.RegistrationEvent
+	43, // 15: switchboard.switch.v1.Event.leg:type_name -> switchboard.switch.v1.LegEvent
+	44, // 16: switchboard.switch.v1.Event.dtmf:type_name -> switchboard.switch.v1.DtmfEvent
+	9,  // 17: switchboard.switch.v1.RegistrationEvent.registration:type_name -> switchboard.switch.v1.Registration
+	12, // 18: switchboard.switch.v1.LegEvent.leg:type_name -> switchboard.switch.v1.Leg
+	7,  // 19: switchboard.switch.v1.SwitchService.ApplyRoutingTable:input_type -> switchboard.switch.v1.ApplyRoutingTableRequest
+	10, // 20: switchboard.switch.v1.SwitchService.ListRegistrations:input_type -> switchboard.switch.v1.ListRegistrationsRequest
+	35, // 21: switchboard.switch.v1.SwitchService.ListLegs:input_type -> switchboard.switch.v1.ListLegsRequest
+	37, // 22: switchboard.switch.v1.SwitchService.HangupLeg:input_type -> switchboard.switch.v1.HangupLegRequest
+	31, // 23: switchboard.switch.v1.SwitchService.Originate:input_type -> switchboard.switch.v1.OriginateRequest
+	33, // 24: switchboard.switch.v1.SwitchService.SendDigits:input_type -> switchboard.switch.v1.SendDigitsRequest
+	17, // 25: switchboard.switch.v1.SwitchService.HoldLeg:input_type -> switchboard.switch.v1.HoldLegRequest
+	19, // 26: switchboard.switch.v1.SwitchService.RetrieveLeg:input_type -> switchboard.switch.v1.RetrieveLegRequest
+	21, // 27: switchboard.switch.v1.SwitchService.TransferLeg:input_type -> switchboard.switch.v1.TransferLegRequest
+	23, // 28: switchboard.switch.v1.SwitchService.RedirectLeg:input_type -> switchboard.switch.v1.RedirectLegRequest
+	25, // 29: switchboard.switch.v1.SwitchService.PickupLeg:input_type -> switchboard.switch.v1.PickupLegRequest
+	27, // 30: switchboard.switch.v1.SwitchService.ParkLeg:input_type -> switchboard.switch.v1.ParkLegRequest
+	29, // 31: switchboard.switch.v1.SwitchService.UnparkCall:input_type -> switchboard.switch.v1.UnparkCallRequest
+	13, // 32: switchboard.switch.v1.SwitchService.ConsultLeg:input_type -> switchboard.switch.v1.ConsultLegRequest
+	15, // 33: switchboard.switch.v1.SwitchService.CompleteTransferLeg:input_type -> switchboard.switch.v1.CompleteTransferLegRequest
+	39, // 34: switchboard.switch.v1.SwitchService.Events:input_type -> switchboard.switch.v1.EventsRequest
+	45, // 35: switchboard.switch.v1.SwitchRegistryService.AttachSwitch:input_type -> switchboard.switch.v1.AttachSwitchRequest
+	8,  // 36: switchboard.switch.v1.SwitchService.ApplyRoutingTable:output_type -> switchboard.switch.v1.ApplyRoutingTableResponse
+	11, // 37: switchboard.switch.v1.SwitchService.ListRegistrations:output_type -> switchboard.switch.v1.ListRegistrationsResponse
+	36, // 38: switchboard.switch.v1.SwitchService.ListLegs:output_type -> switchboard.switch.v1.ListLegsResponse
+	38, // 39: switchboard.switch.v1.SwitchService.HangupLeg:output_type -> switchboard.switch.v1.HangupLegResponse
+	32, // 40: switchboard.switch.v1.SwitchService.Originate:output_type -> switchboard.switch.v1.OriginateResponse
+	34, // 41: switchboard.switch.v1.SwitchService.SendDigits:output_type -> switchboard.switch.v1.SendDigitsResponse
+	18, // 42: switchboard.switch.v1.SwitchService.HoldLeg:output_type -> switchboard.switch.v1.HoldLegResponse
+	20, // 43: switchboard.switch.v1.SwitchService.RetrieveLeg:output_type -> switchboard.switch.v1.RetrieveLegResponse
+	22, // 44: switchboard.switch.v1.SwitchService.TransferLeg:output_type -> switchboard.switch.v1.TransferLegResponse
+	24, // 45: switchboard.switch.v1.SwitchService.RedirectLeg:output_type -> switchboard.switch.v1.RedirectLegResponse
+	26, // 46: switchboard.switch.v1.SwitchService.PickupLeg:output_type -> switchboard.switch.v1.PickupLegResponse
+	28, // 47: switchboard.switch.v1.SwitchService.ParkLeg:output_type -> switchboard.switch.v1.ParkLegResponse
+	30, // 48: switchboard.switch.v1.SwitchService.UnparkCall:output_type -> switchboard.switch.v1.UnparkCallResponse
+	14, // 49: switchboard.switch.v1.SwitchService.ConsultLeg:output_type -> switchboard.switch.v1.ConsultLegResponse
+	16, // 50: switchboard.switch.v1.SwitchService.CompleteTransferLeg:output_type -> switchboard.switch.v1.CompleteTransferLegResponse
+	40, // 51: switchboard.switch.v1.SwitchService.Events:output_type -> switchboard.switch.v1.EventsResponse
+	46, // 52: switchboard.switch.v1.SwitchRegistryService.AttachSwitch:output_type -> switchboard.switch.v1.AttachSwitchResponse
+	36, // [36:53] is the sub-list for method output_type
+	19, // [19:36] is the sub-list for method input_type
+	19, // [19:19] is the sub-list for extension type_name
+	19, // [19:19] is the sub-list for extension extendee
+	0,  // [0:19] is the sub-list for field type_name
 }
 
 func init() { file_switchboard_switch_v1_switch_service_proto_init() }
@@ -2722,7 +3071,7 @@ func file_switchboard_switch_v1_switch_service_proto_init() {
 	if File_switchboard_switch_v1_switch_service_proto != nil {
 		return
 	}
-	file_switchboard_switch_v1_switch_service_proto_msgTypes[33].OneofWrappers = []any{
+	file_switchboard_switch_v1_switch_service_proto_msgTypes[38].OneofWrappers = []any{
 		(*Event_Registration)(nil),
 		(*Event_Leg)(nil),
 		(*Event_Dtmf)(nil),
@@ -2733,7 +3082,7 @@ func file_switchboard_switch_v1_switch_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_switchboard_switch_v1_switch_service_proto_rawDesc), len(file_switchboard_switch_v1_switch_service_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   39,
+			NumMessages:   44,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

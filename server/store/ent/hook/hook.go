@@ -57,6 +57,18 @@ func (f DialPlanFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, er
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.DialPlanMutation", m)
 }
 
+// The RoutePointFunc type is an adapter to allow the use of ordinary
+// function as RoutePoint mutator.
+type RoutePointFunc func(context.Context, *ent.RoutePointMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f RoutePointFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.RoutePointMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.RoutePointMutation", m)
+}
+
 // The ServerFunc type is an adapter to allow the use of ordinary
 // function as Server mutator.
 type ServerFunc func(context.Context, *ent.ServerMutation) (ent.Value, error)

@@ -100,6 +100,32 @@ var (
 			},
 		},
 	}
+	// RoutePointsColumns holds the columns for the "route_points" table.
+	RoutePointsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "version", Type: field.TypeInt64},
+		{Name: "created", Type: field.TypeTime},
+		{Name: "updated", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString},
+		{Name: "extension", Type: field.TypeString, Unique: true},
+		{Name: "fallback_extension", Type: field.TypeString, Default: ""},
+		{Name: "answer_timeout_seconds", Type: field.TypeInt},
+		{Name: "site_id", Type: field.TypeString},
+	}
+	// RoutePointsTable holds the schema information for the "route_points" table.
+	RoutePointsTable = &schema.Table{
+		Name:       "route_points",
+		Columns:    RoutePointsColumns,
+		PrimaryKey: []*schema.Column{RoutePointsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "route_points_sites_route_points",
+				Columns:    []*schema.Column{RoutePointsColumns[8]},
+				RefColumns: []*schema.Column{SitesColumns[0]},
+				OnDelete:   schema.Restrict,
+			},
+		},
+	}
 	// ServersColumns holds the columns for the "servers" table.
 	ServersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -147,6 +173,7 @@ var (
 		{Name: "name", Type: field.TypeString, Unique: true},
 		{Name: "scope", Type: field.TypeInt},
 		{Name: "user_id", Type: field.TypeString, Nullable: true},
+		{Name: "route_point_ids", Type: field.TypeJSON, Nullable: true},
 		{Name: "hash", Type: field.TypeString, Unique: true},
 		{Name: "created", Type: field.TypeTime},
 	}
@@ -196,6 +223,7 @@ var (
 		ClassOfServicesTable,
 		DevicesTable,
 		DialPlansTable,
+		RoutePointsTable,
 		ServersTable,
 		SitesTable,
 		TokensTable,
@@ -206,6 +234,7 @@ var (
 func init() {
 	DevicesTable.ForeignKeys[0].RefTable = UsersTable
 	DialPlansTable.ForeignKeys[0].RefTable = ClassOfServicesTable
+	RoutePointsTable.ForeignKeys[0].RefTable = SitesTable
 	ServersTable.ForeignKeys[0].RefTable = SitesTable
 	UsersTable.ForeignKeys[0].RefTable = ClassOfServicesTable
 	UsersTable.ForeignKeys[1].RefTable = SitesTable

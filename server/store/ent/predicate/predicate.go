@@ -18,6 +18,9 @@ type Device func(*sql.Selector)
 // DialPlan is the predicate function for dialplan builders.
 type DialPlan func(*sql.Selector)
 
+// RoutePoint is the predicate function for routepoint builders.
+type RoutePoint func(*sql.Selector)
+
 // Server is the predicate function for server builders.
 type Server func(*sql.Selector)
 

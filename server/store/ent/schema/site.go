@@ -28,5 +28,6 @@ func (Site) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("users", User.Type).Annotations(restrict()),
 		edge.To("servers", Server.Type).Annotations(restrict()),
+		edge.To("route_points", RoutePoint.Type).Annotations(restrict()),
 	}
 }

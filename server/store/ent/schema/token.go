@@ -17,6 +17,8 @@ func (Token) Fields() []ent.Field {
 		field.String("name").NotEmpty().Unique(),
 		field.Int("scope"),
 		field.String("user_id").Optional().Immutable(), // the user of a user-scoped token
+		// the route points of an application token
+		field.Strings("route_point_ids").Optional().Immutable(),
 		field.String("hash").NotEmpty().Unique().Immutable(),
 		field.Time("created").Immutable(),
 	}

@@ -28,6 +28,8 @@ const (
 	EdgeUsers = "users"
 	// EdgeServers holds the string denoting the servers edge name in mutations.
 	EdgeServers = "servers"
+	// EdgeRoutePoints holds the string denoting the route_points edge name in mutations.
+	EdgeRoutePoints = "route_points"
 	// Table holds the table name of the site in the database.
 	Table = "sites"
 	// UsersTable is the table that holds the users relation/edge.
@@ -44,6 +46,13 @@ const (
 	ServersInverseTable = "servers"
 	// ServersColumn is the table column denoting the servers relation/edge.
 	ServersColumn = "site_id"
+	// RoutePointsTable is the table that holds the route_points relation/edge.
+	RoutePointsTable = "route_points"
+	// RoutePointsInverseTable is the table name for the RoutePoint entity.
+	// It exists in this package in order to avoid circular dependency with the "routepoint" package.
+	RoutePointsInverseTable = "route_points"
+	// RoutePointsColumn is the table column denoting the route_points relation/edge.
+	RoutePointsColumn = "site_id"
 )
 
 // Columns holds all SQL columns for site fields.
@@ -145,6 +154,20 @@ func ByServers(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newServersStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByRoutePointsCount orders the results by route_points count.
+func ByRoutePointsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newRoutePointsStep(), opts...)
+	}
+}
+
+// ByRoutePoints orders the results by route_points terms.
+func ByRoutePoints(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newRoutePointsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newUsersStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -157,5 +180,12 @@ func newServersStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ServersInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, ServersTable, ServersColumn),
+	)
+}
+func newRoutePointsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(RoutePointsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, RoutePointsTable, RoutePointsColumn),
 	)
 }

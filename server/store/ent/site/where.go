@@ -456,6 +456,29 @@ func HasServersWith(preds ...predicate.Server) predicate.Site {
 	})
 }
 
+// HasRoutePoints applies the HasEdge predicate on the "route_points" edge.
+func HasRoutePoints() predicate.Site {
+	return predicate.Site(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, RoutePointsTable, RoutePointsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasRoutePointsWith applies the HasEdge predicate on the "route_points" edge with a given conditions (other predicates).
+func HasRoutePointsWith(preds ...predicate.RoutePoint) predicate.Site {
+	return predicate.Site(func(s *sql.Selector) {
+		step := newRoutePointsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Site) predicate.Site {
 	return predicate.Site(sql.AndPredicates(predicates...))

@@ -17,6 +17,8 @@ const (
 	FieldScope = "scope"
 	// FieldUserID holds the string denoting the user_id field in the database.
 	FieldUserID = "user_id"
+	// FieldRoutePointIds holds the string denoting the route_point_ids field in the database.
+	FieldRoutePointIds = "route_point_ids"
 	// FieldHash holds the string denoting the hash field in the database.
 	FieldHash = "hash"
 	// FieldCreated holds the string denoting the created field in the database.
@@ -31,6 +33,7 @@ var Columns = []string{
 	FieldName,
 	FieldScope,
 	FieldUserID,
+	FieldRoutePointIds,
 	FieldHash,
 	FieldCreated,
 }

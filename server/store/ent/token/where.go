@@ -269,6 +269,16 @@ func UserIDContainsFold(v string) predicate.Token {
 	return predicate.Token(sql.FieldContainsFold(FieldUserID, v))
 }
 
+// RoutePointIdsIsNil applies the IsNil predicate on the "route_point_ids" field.
+func RoutePointIdsIsNil() predicate.Token {
+	return predicate.Token(sql.FieldIsNull(FieldRoutePointIds))
+}
+
+// RoutePointIdsNotNil applies the NotNil predicate on the "route_point_ids" field.
+func RoutePointIdsNotNil() predicate.Token {
+	return predicate.Token(sql.FieldNotNull(FieldRoutePointIds))
+}
+
 // HashEQ applies the EQ predicate on the "hash" field.
 func HashEQ(v string) predicate.Token {
 	return predicate.Token(sql.FieldEQ(FieldHash, v))

@@ -49,6 +49,12 @@ const (
 	CallControlServiceParkProcedure = "/switchboard.callcontrol.v1.CallControlService/Park"
 	// CallControlServiceUnparkProcedure is the procedure name of the CallControlService's Unpark RPC.
 	CallControlServiceUnparkProcedure = "/switchboard.callcontrol.v1.CallControlService/Unpark"
+	// CallControlServiceConsultTransferProcedure is the procedure name of the CallControlService's
+	// ConsultTransfer RPC.
+	CallControlServiceConsultTransferProcedure = "/switchboard.callcontrol.v1.CallControlService/ConsultTransfer"
+	// CallControlServiceCompleteTransferProcedure is the procedure name of the CallControlService's
+	// CompleteTransfer RPC.
+	CallControlServiceCompleteTransferProcedure = "/switchboard.callcontrol.v1.CallControlService/CompleteTransfer"
 	// CallControlServiceGetCallProcedure is the procedure name of the CallControlService's GetCall RPC.
 	CallControlServiceGetCallProcedure = "/switchboard.callcontrol.v1.CallControlService/GetCall"
 	// CallControlServiceListCallsProcedure is the procedure name of the CallControlService's ListCalls
@@ -130,6 +136,20 @@ var (
 			Procedure:  CallControlServiceUnparkProcedure,
 		}
 	})
+	callControlServiceConsultTransferSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_switchboard_callcontrol_v1_call_control_service_proto.Services().ByName("CallControlService").Methods().ByName("ConsultTransfer"),
+			Procedure:  CallControlServiceConsultTransferProcedure,
+		}
+	})
+	callControlServiceCompleteTransferSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_switchboard_callcontrol_v1_call_control_service_proto.Services().ByName("CallControlService").Methods().ByName("CompleteTransfer"),
+			Procedure:  CallControlServiceCompleteTransferProcedure,
+		}
+	})
 	callControlServiceGetCallSpec = sync.OnceValue(func() connect.Spec {
 		return connect.Spec{
 			StreamType:       connect.StreamTypeUnary,
@@ -198,6 +218,21 @@ type CallControlServiceClient interface {
 	// Unpark rings a line's phones to take the call parked in an orbit.
 	// NOT_FOUND when the orbit is empty.
 	Unpark(context.Context, *v1.UnparkRequest) (*v1.UnparkResponse, error)
+	// ConsultTransfer starts an attended transfer or a conference from a
+	// CONNECTED call: the other party is held (music on hold) and the call
+	// becomes ON_HOLD_PENDING_TRANSFER on this line, while a consultation
+	// call from the same line rings the destination. It returns the
+	// consultation call; both calls name each other in related_call_id.
+	// Finish with CompleteTransfer, or Drop the consultation call and
+	// Retrieve the held one.
+	ConsultTransfer(context.Context, *v1.ConsultTransferRequest) (*v1.ConsultTransferResponse, error)
+	// CompleteTransfer finishes a consultation (pass either call of it): as
+	// a TRANSFER the held party and the consulted party are connected and
+	// this line is DISCONNECTED with reason TRANSFERRED; as a CONFERENCE the
+	// three parties are mixed (each hears the other two) and the call is
+	// CONFERENCED on every line. FAILED_PRECONDITION when the consulted party
+	// has not answered yet.
+	CompleteTransfer(context.Context, *v1.CompleteTransferRequest) (*v1.CompleteTransferResponse, error)
 	// GetCall returns one call by its handle, including calls disconnected
 	// in the last minutes.
 	GetCall(context.Context, *v1.GetCallRequest) (*v1.GetCallResponse, error)
@@ -282,6 +317,21 @@ type CallControlServiceHandler interface {
 	// Unpark rings a line's phones to take the call parked in an orbit.
 	// NOT_FOUND when the orbit is empty.
 	Unpark(context.Context, *v1.UnparkRequest) (*v1.UnparkResponse, error)
+	// ConsultTransfer starts an attended transfer or a conference from a
+	// CONNECTED call: the other party is held (music on hold) and the call
+	// becomes ON_HOLD_PENDING_TRANSFER on this line, while a consultation
+	// call from the same line rings the destination. It returns the
+	// consultation call; both calls name each other in related_call_id.
+	// Finish with CompleteTransfer, or Drop the consultation call and
+	// Retrieve the held one.
+	ConsultTransfer(context.Context, *v1.ConsultTransferRequest) (*v1.ConsultTransferResponse, error)
+	// CompleteTransfer finishes a consultation (pass either call of it): as
+	// a TRANSFER the held party and the consulted party are connected and
+	// this line is DISCONNECTED with reason TRANSFERRED; as a CONFERENCE the
+	// three parties are mixed (each hears the other two) and the call is
+	// CONFERENCED on every line. FAILED_PRECONDITION when the consulted party
+	// has not answered yet.
+	CompleteTransfer(context.Context, *v1.CompleteTransferRequest) (*v1.CompleteTransferResponse, error)
 	// GetCall returns one call by its handle, including calls disconnected
 	// in the last minutes.
 	GetCall(context.Context, *v1.GetCallRequest) (*v1.GetCallResponse, error)
@@ -310,6 +360,8 @@ func RegisterCallControlServiceHandler(server *connect.Server, svc CallControlSe
 		connect.Method{Spec: callControlServicePickupSpec(), Handler: adapter.pickup},
 		connect.Method{Spec: callControlServiceParkSpec(), Handler: adapter.park},
 		connect.Method{Spec: callControlServiceUnparkSpec(), Handler: adapter.unpark},
+		connect.Method{Spec: callControlServiceConsultTransferSpec(), Handler: adapter.consultTransfer},
+		connect.Method{Spec: callControlServiceCompleteTransferSpec(), Handler: adapter.completeTransfer},
 		connect.Method{Spec: callControlServiceGetCallSpec(), Handler: adapter.getCall},
 		connect.Method{Spec: callControlServiceListCallsSpec(), Handler: adapter.listCalls},
 		connect.Method{Spec: callControlServiceWatchEventsSpec(), Handler: adapter.watchEvents},
@@ -373,6 +425,14 @@ func (UnimplementedCallControlServiceHandler) Park(context.Context, *v1.ParkRequ
 
 func (UnimplementedCallControlServiceHandler) Unpark(context.Context, *v1.UnparkRequest) (*v1.UnparkResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.callcontrol.v1.CallControlService.Unpark is not implemented")
+}
+
+func (UnimplementedCallControlServiceHandler) ConsultTransfer(context.Context, *v1.ConsultTransferRequest) (*v1.ConsultTransferResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.callcontrol.v1.CallControlService.ConsultTransfer is not implemented")
+}
+
+func (UnimplementedCallControlServiceHandler) CompleteTransfer(context.Context, *v1.CompleteTransferRequest) (*v1.CompleteTransferResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.callcontrol.v1.CallControlService.CompleteTransfer is not implemented")
 }
 
 func (UnimplementedCallControlServiceHandler) GetCall(context.Context, *v1.GetCallRequest) (*v1.GetCallResponse, error) {
@@ -466,6 +526,22 @@ func (c *callControlServiceClient) Park(ctx context.Context, req *v1.ParkRequest
 func (c *callControlServiceClient) Unpark(ctx context.Context, req *v1.UnparkRequest) (*v1.UnparkResponse, error) {
 	var res v1.UnparkResponse
 	if err := c.client.CallUnary(ctx, callControlServiceUnparkSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *callControlServiceClient) ConsultTransfer(ctx context.Context, req *v1.ConsultTransferRequest) (*v1.ConsultTransferResponse, error) {
+	var res v1.ConsultTransferResponse
+	if err := c.client.CallUnary(ctx, callControlServiceConsultTransferSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *callControlServiceClient) CompleteTransfer(ctx context.Context, req *v1.CompleteTransferRequest) (*v1.CompleteTransferResponse, error) {
+	var res v1.CompleteTransferResponse
+	if err := c.client.CallUnary(ctx, callControlServiceCompleteTransferSpec(), req, &res); err != nil {
 		return nil, err
 	}
 	return &res, nil
@@ -611,6 +687,30 @@ func (h callControlServiceHandler) unpark(ctx context.Context, _ connect.Spec, s
 		return err
 	}
 	res, err := h.svc.Unpark(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h callControlServiceHandler) consultTransfer(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.ConsultTransferRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.ConsultTransfer(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h callControlServiceHandler) completeTransfer(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.CompleteTransferRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.CompleteTransfer(ctx, &req)
 	if err != nil {
 		return err
 	}

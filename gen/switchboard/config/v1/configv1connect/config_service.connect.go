@@ -75,6 +75,21 @@ const (
 	ConfigServiceUpdateDeviceProcedure = "/switchboard.config.v1.ConfigService/UpdateDevice"
 	// ConfigServiceDeleteDeviceProcedure is the procedure name of the ConfigService's DeleteDevice RPC.
 	ConfigServiceDeleteDeviceProcedure = "/switchboard.config.v1.ConfigService/DeleteDevice"
+	// ConfigServiceGetRoutePointProcedure is the procedure name of the ConfigService's GetRoutePoint
+	// RPC.
+	ConfigServiceGetRoutePointProcedure = "/switchboard.config.v1.ConfigService/GetRoutePoint"
+	// ConfigServiceListRoutePointsProcedure is the procedure name of the ConfigService's
+	// ListRoutePoints RPC.
+	ConfigServiceListRoutePointsProcedure = "/switchboard.config.v1.ConfigService/ListRoutePoints"
+	// ConfigServiceCreateRoutePointProcedure is the procedure name of the ConfigService's
+	// CreateRoutePoint RPC.
+	ConfigServiceCreateRoutePointProcedure = "/switchboard.config.v1.ConfigService/CreateRoutePoint"
+	// ConfigServiceUpdateRoutePointProcedure is the procedure name of the ConfigService's
+	// UpdateRoutePoint RPC.
+	ConfigServiceUpdateRoutePointProcedure = "/switchboard.config.v1.ConfigService/UpdateRoutePoint"
+	// ConfigServiceDeleteRoutePointProcedure is the procedure name of the ConfigService's
+	// DeleteRoutePoint RPC.
+	ConfigServiceDeleteRoutePointProcedure = "/switchboard.config.v1.ConfigService/DeleteRoutePoint"
 	// ConfigServiceGetDialPlanProcedure is the procedure name of the ConfigService's GetDialPlan RPC.
 	ConfigServiceGetDialPlanProcedure = "/switchboard.config.v1.ConfigService/GetDialPlan"
 	// ConfigServiceUpdateDialPlanProcedure is the procedure name of the ConfigService's UpdateDialPlan
@@ -256,6 +271,43 @@ var (
 			Procedure:  ConfigServiceDeleteDeviceProcedure,
 		}
 	})
+	configServiceGetRoutePointSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType:       connect.StreamTypeUnary,
+			Schema:           v1.File_switchboard_config_v1_config_service_proto.Services().ByName("ConfigService").Methods().ByName("GetRoutePoint"),
+			Procedure:        ConfigServiceGetRoutePointProcedure,
+			IdempotencyLevel: connect.IdempotencyNoSideEffects,
+		}
+	})
+	configServiceListRoutePointsSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType:       connect.StreamTypeUnary,
+			Schema:           v1.File_switchboard_config_v1_config_service_proto.Services().ByName("ConfigService").Methods().ByName("ListRoutePoints"),
+			Procedure:        ConfigServiceListRoutePointsProcedure,
+			IdempotencyLevel: connect.IdempotencyNoSideEffects,
+		}
+	})
+	configServiceCreateRoutePointSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_switchboard_config_v1_config_service_proto.Services().ByName("ConfigService").Methods().ByName("CreateRoutePoint"),
+			Procedure:  ConfigServiceCreateRoutePointProcedure,
+		}
+	})
+	configServiceUpdateRoutePointSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_switchboard_config_v1_config_service_proto.Services().ByName("ConfigService").Methods().ByName("UpdateRoutePoint"),
+			Procedure:  ConfigServiceUpdateRoutePointProcedure,
+		}
+	})
+	configServiceDeleteRoutePointSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_switchboard_config_v1_config_service_proto.Services().ByName("ConfigService").Methods().ByName("DeleteRoutePoint"),
+			Procedure:  ConfigServiceDeleteRoutePointProcedure,
+		}
+	})
 	configServiceGetDialPlanSpec = sync.OnceValue(func() connect.Spec {
 		return connect.Spec{
 			StreamType:       connect.StreamTypeUnary,
@@ -333,6 +385,21 @@ type ConfigServiceClient interface {
 	UpdateDevice(context.Context, *v1.UpdateDeviceRequest) (*v1.UpdateDeviceResponse, error)
 	// DeleteDevice removes a device. ABORTED if the etag given is stale.
 	DeleteDevice(context.Context, *v1.DeleteDeviceRequest) (*v1.DeleteDeviceResponse, error)
+	// GetRoutePoint returns one route point by id. NOT_FOUND if there is none.
+	GetRoutePoint(context.Context, *v1.GetRoutePointRequest) (*v1.GetRoutePointResponse, error)
+	// ListRoutePoints returns route points in creation order, one page at a
+	// time.
+	ListRoutePoints(context.Context, *v1.ListRoutePointsRequest) (*v1.ListRoutePointsResponse, error)
+	// CreateRoutePoint adds a route point. ALREADY_EXISTS if its extension is
+	// taken by a user or another route point; INVALID_ARGUMENT if the
+	// extension or fallback_extension does not fit the dial plan.
+	CreateRoutePoint(context.Context, *v1.CreateRoutePointRequest) (*v1.CreateRoutePointResponse, error)
+	// UpdateRoutePoint changes the fields named in update_mask. ABORTED if
+	// the etag given is stale.
+	UpdateRoutePoint(context.Context, *v1.UpdateRoutePointRequest) (*v1.UpdateRoutePointResponse, error)
+	// DeleteRoutePoint removes a route point. ABORTED if the etag given is
+	// stale. Application tokens that name it are kept but lose its line.
+	DeleteRoutePoint(context.Context, *v1.DeleteRoutePointRequest) (*v1.DeleteRoutePointResponse, error)
 	// GetDialPlan returns the system dial plan.
 	GetDialPlan(context.Context, *v1.GetDialPlanRequest) (*v1.GetDialPlanResponse, error)
 	// UpdateDialPlan changes the fields of the dial plan named in update_mask.
@@ -425,6 +492,21 @@ type ConfigServiceHandler interface {
 	UpdateDevice(context.Context, *v1.UpdateDeviceRequest) (*v1.UpdateDeviceResponse, error)
 	// DeleteDevice removes a device. ABORTED if the etag given is stale.
 	DeleteDevice(context.Context, *v1.DeleteDeviceRequest) (*v1.DeleteDeviceResponse, error)
+	// GetRoutePoint returns one route point by id. NOT_FOUND if there is none.
+	GetRoutePoint(context.Context, *v1.GetRoutePointRequest) (*v1.GetRoutePointResponse, error)
+	// ListRoutePoints returns route points in creation order, one page at a
+	// time.
+	ListRoutePoints(context.Context, *v1.ListRoutePointsRequest) (*v1.ListRoutePointsResponse, error)
+	// CreateRoutePoint adds a route point. ALREADY_EXISTS if its extension is
+	// taken by a user or another route point; INVALID_ARGUMENT if the
+	// extension or fallback_extension does not fit the dial plan.
+	CreateRoutePoint(context.Context, *v1.CreateRoutePointRequest) (*v1.CreateRoutePointResponse, error)
+	// UpdateRoutePoint changes the fields named in update_mask. ABORTED if
+	// the etag given is stale.
+	UpdateRoutePoint(context.Context, *v1.UpdateRoutePointRequest) (*v1.UpdateRoutePointResponse, error)
+	// DeleteRoutePoint removes a route point. ABORTED if the etag given is
+	// stale. Application tokens that name it are kept but lose its line.
+	DeleteRoutePoint(context.Context, *v1.DeleteRoutePointRequest) (*v1.DeleteRoutePointResponse, error)
 	// GetDialPlan returns the system dial plan.
 	GetDialPlan(context.Context, *v1.GetDialPlanRequest) (*v1.GetDialPlanResponse, error)
 	// UpdateDialPlan changes the fields of the dial plan named in update_mask.
@@ -465,6 +547,11 @@ func RegisterConfigServiceHandler(server *connect.Server, svc ConfigServiceHandl
 		connect.Method{Spec: configServiceCreateDeviceSpec(), Handler: adapter.createDevice},
 		connect.Method{Spec: configServiceUpdateDeviceSpec(), Handler: adapter.updateDevice},
 		connect.Method{Spec: configServiceDeleteDeviceSpec(), Handler: adapter.deleteDevice},
+		connect.Method{Spec: configServiceGetRoutePointSpec(), Handler: adapter.getRoutePoint},
+		connect.Method{Spec: configServiceListRoutePointsSpec(), Handler: adapter.listRoutePoints},
+		connect.Method{Spec: configServiceCreateRoutePointSpec(), Handler: adapter.createRoutePoint},
+		connect.Method{Spec: configServiceUpdateRoutePointSpec(), Handler: adapter.updateRoutePoint},
+		connect.Method{Spec: configServiceDeleteRoutePointSpec(), Handler: adapter.deleteRoutePoint},
 		connect.Method{Spec: configServiceGetDialPlanSpec(), Handler: adapter.getDialPlan},
 		connect.Method{Spec: configServiceUpdateDialPlanSpec(), Handler: adapter.updateDialPlan},
 		connect.Method{Spec: configServiceWatchChangesSpec(), Handler: adapter.watchChanges},
@@ -580,6 +667,26 @@ func (UnimplementedConfigServiceHandler) UpdateDevice(context.Context, *v1.Updat
 
 func (UnimplementedConfigServiceHandler) DeleteDevice(context.Context, *v1.DeleteDeviceRequest) (*v1.DeleteDeviceResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.config.v1.ConfigService.DeleteDevice is not implemented")
+}
+
+func (UnimplementedConfigServiceHandler) GetRoutePoint(context.Context, *v1.GetRoutePointRequest) (*v1.GetRoutePointResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.config.v1.ConfigService.GetRoutePoint is not implemented")
+}
+
+func (UnimplementedConfigServiceHandler) ListRoutePoints(context.Context, *v1.ListRoutePointsRequest) (*v1.ListRoutePointsResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.config.v1.ConfigService.ListRoutePoints is not implemented")
+}
+
+func (UnimplementedConfigServiceHandler) CreateRoutePoint(context.Context, *v1.CreateRoutePointRequest) (*v1.CreateRoutePointResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.config.v1.ConfigService.CreateRoutePoint is not implemented")
+}
+
+func (UnimplementedConfigServiceHandler) UpdateRoutePoint(context.Context, *v1.UpdateRoutePointRequest) (*v1.UpdateRoutePointResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.config.v1.ConfigService.UpdateRoutePoint is not implemented")
+}
+
+func (UnimplementedConfigServiceHandler) DeleteRoutePoint(context.Context, *v1.DeleteRoutePointRequest) (*v1.DeleteRoutePointResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.config.v1.ConfigService.DeleteRoutePoint is not implemented")
 }
 
 func (UnimplementedConfigServiceHandler) GetDialPlan(context.Context, *v1.GetDialPlanRequest) (*v1.GetDialPlanResponse, error) {
@@ -777,6 +884,46 @@ func (c *configServiceClient) UpdateDevice(ctx context.Context, req *v1.UpdateDe
 func (c *configServiceClient) DeleteDevice(ctx context.Context, req *v1.DeleteDeviceRequest) (*v1.DeleteDeviceResponse, error) {
 	var res v1.DeleteDeviceResponse
 	if err := c.client.CallUnary(ctx, configServiceDeleteDeviceSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *configServiceClient) GetRoutePoint(ctx context.Context, req *v1.GetRoutePointRequest) (*v1.GetRoutePointResponse, error) {
+	var res v1.GetRoutePointResponse
+	if err := c.client.CallUnary(ctx, configServiceGetRoutePointSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *configServiceClient) ListRoutePoints(ctx context.Context, req *v1.ListRoutePointsRequest) (*v1.ListRoutePointsResponse, error) {
+	var res v1.ListRoutePointsResponse
+	if err := c.client.CallUnary(ctx, configServiceListRoutePointsSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *configServiceClient) CreateRoutePoint(ctx context.Context, req *v1.CreateRoutePointRequest) (*v1.CreateRoutePointResponse, error) {
+	var res v1.CreateRoutePointResponse
+	if err := c.client.CallUnary(ctx, configServiceCreateRoutePointSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *configServiceClient) UpdateRoutePoint(ctx context.Context, req *v1.UpdateRoutePointRequest) (*v1.UpdateRoutePointResponse, error) {
+	var res v1.UpdateRoutePointResponse
+	if err := c.client.CallUnary(ctx, configServiceUpdateRoutePointSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *configServiceClient) DeleteRoutePoint(ctx context.Context, req *v1.DeleteRoutePointRequest) (*v1.DeleteRoutePointResponse, error) {
+	var res v1.DeleteRoutePointResponse
+	if err := c.client.CallUnary(ctx, configServiceDeleteRoutePointSpec(), req, &res); err != nil {
 		return nil, err
 	}
 	return &res, nil
@@ -1078,6 +1225,66 @@ func (h configServiceHandler) deleteDevice(ctx context.Context, _ connect.Spec, 
 		return err
 	}
 	res, err := h.svc.DeleteDevice(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h configServiceHandler) getRoutePoint(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.GetRoutePointRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.GetRoutePoint(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h configServiceHandler) listRoutePoints(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.ListRoutePointsRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.ListRoutePoints(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h configServiceHandler) createRoutePoint(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.CreateRoutePointRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.CreateRoutePoint(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h configServiceHandler) updateRoutePoint(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.UpdateRoutePointRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.UpdateRoutePoint(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h configServiceHandler) deleteRoutePoint(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.DeleteRoutePointRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.DeleteRoutePoint(ctx, &req)
 	if err != nil {
 		return err
 	}

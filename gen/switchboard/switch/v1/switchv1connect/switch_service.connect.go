@@ -54,6 +54,11 @@ const (
 	SwitchServiceParkLegProcedure = "/switchboard.switch.v1.SwitchService/ParkLeg"
 	// SwitchServiceUnparkCallProcedure is the procedure name of the SwitchService's UnparkCall RPC.
 	SwitchServiceUnparkCallProcedure = "/switchboard.switch.v1.SwitchService/UnparkCall"
+	// SwitchServiceConsultLegProcedure is the procedure name of the SwitchService's ConsultLeg RPC.
+	SwitchServiceConsultLegProcedure = "/switchboard.switch.v1.SwitchService/ConsultLeg"
+	// SwitchServiceCompleteTransferLegProcedure is the procedure name of the SwitchService's
+	// CompleteTransferLeg RPC.
+	SwitchServiceCompleteTransferLegProcedure = "/switchboard.switch.v1.SwitchService/CompleteTransferLeg"
 	// SwitchServiceEventsProcedure is the procedure name of the SwitchService's Events RPC.
 	SwitchServiceEventsProcedure = "/switchboard.switch.v1.SwitchService/Events"
 	// SwitchRegistryServiceAttachSwitchProcedure is the procedure name of the SwitchRegistryService's
@@ -155,6 +160,20 @@ var (
 			Procedure:  SwitchServiceUnparkCallProcedure,
 		}
 	})
+	switchServiceConsultLegSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_switchboard_switch_v1_switch_service_proto.Services().ByName("SwitchService").Methods().ByName("ConsultLeg"),
+			Procedure:  SwitchServiceConsultLegProcedure,
+		}
+	})
+	switchServiceCompleteTransferLegSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_switchboard_switch_v1_switch_service_proto.Services().ByName("SwitchService").Methods().ByName("CompleteTransferLeg"),
+			Procedure:  SwitchServiceCompleteTransferLegProcedure,
+		}
+	})
 	switchServiceEventsSpec = sync.OnceValue(func() connect.Spec {
 		return connect.Spec{
 			StreamType: connect.StreamTypeServer,
@@ -216,6 +235,18 @@ type SwitchServiceClient interface {
 	// UnparkCall rings a user's phones to take the call parked in an orbit.
 	// NOT_FOUND when the orbit is empty.
 	UnparkCall(context.Context, *v1.UnparkCallRequest) (*v1.UnparkCallResponse, error)
+	// ConsultLeg starts a consultation from a leg's user: the party bridged
+	// to the leg is held (music) and a new call from the same phone rings
+	// destination. The new call has its own call id and a leg for the phone
+	// (sharing the phone's SIP dialog); both legs carry related_call_id.
+	// FAILED_PRECONDITION when the leg is not connected or already consulting.
+	ConsultLeg(context.Context, *v1.ConsultLegRequest) (*v1.ConsultLegResponse, error)
+	// CompleteTransferLeg joins the held party of a consultation with the
+	// consulted party: as a transfer (the consulting phone is hung up with
+	// END_REASON_TRANSFERRED) or as a conference of the three. leg_id is the
+	// consulting phone's leg in either call. FAILED_PRECONDITION when the leg
+	// has no consultation or the consulted party has not answered.
+	CompleteTransferLeg(context.Context, *v1.CompleteTransferLegRequest) (*v1.CompleteTransferLegResponse, error)
 	// Events streams what happens on the switch, in sequence order, starting
 	// after after_sequence. Events older than the switch retains answer
 	// OUT_OF_RANGE.
@@ -300,6 +331,18 @@ type SwitchServiceHandler interface {
 	// UnparkCall rings a user's phones to take the call parked in an orbit.
 	// NOT_FOUND when the orbit is empty.
 	UnparkCall(context.Context, *v1.UnparkCallRequest) (*v1.UnparkCallResponse, error)
+	// ConsultLeg starts a consultation from a leg's user: the party bridged
+	// to the leg is held (music) and a new call from the same phone rings
+	// destination. The new call has its own call id and a leg for the phone
+	// (sharing the phone's SIP dialog); both legs carry related_call_id.
+	// FAILED_PRECONDITION when the leg is not connected or already consulting.
+	ConsultLeg(context.Context, *v1.ConsultLegRequest) (*v1.ConsultLegResponse, error)
+	// CompleteTransferLeg joins the held party of a consultation with the
+	// consulted party: as a transfer (the consulting phone is hung up with
+	// END_REASON_TRANSFERRED) or as a conference of the three. leg_id is the
+	// consulting phone's leg in either call. FAILED_PRECONDITION when the leg
+	// has no consultation or the consulted party has not answered.
+	CompleteTransferLeg(context.Context, *v1.CompleteTransferLegRequest) (*v1.CompleteTransferLegResponse, error)
 	// Events streams what happens on the switch, in sequence order, starting
 	// after after_sequence. Events older than the switch retains answer
 	// OUT_OF_RANGE.
@@ -324,6 +367,8 @@ func RegisterSwitchServiceHandler(server *connect.Server, svc SwitchServiceHandl
 		connect.Method{Spec: switchServicePickupLegSpec(), Handler: adapter.pickupLeg},
 		connect.Method{Spec: switchServiceParkLegSpec(), Handler: adapter.parkLeg},
 		connect.Method{Spec: switchServiceUnparkCallSpec(), Handler: adapter.unparkCall},
+		connect.Method{Spec: switchServiceConsultLegSpec(), Handler: adapter.consultLeg},
+		connect.Method{Spec: switchServiceCompleteTransferLegSpec(), Handler: adapter.completeTransferLeg},
 		connect.Method{Spec: switchServiceEventsSpec(), Handler: adapter.events},
 	)
 }
@@ -396,6 +441,14 @@ func (UnimplementedSwitchServiceHandler) ParkLeg(context.Context, *v1.ParkLegReq
 
 func (UnimplementedSwitchServiceHandler) UnparkCall(context.Context, *v1.UnparkCallRequest) (*v1.UnparkCallResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.switch.v1.SwitchService.UnparkCall is not implemented")
+}
+
+func (UnimplementedSwitchServiceHandler) ConsultLeg(context.Context, *v1.ConsultLegRequest) (*v1.ConsultLegResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.switch.v1.SwitchService.ConsultLeg is not implemented")
+}
+
+func (UnimplementedSwitchServiceHandler) CompleteTransferLeg(context.Context, *v1.CompleteTransferLegRequest) (*v1.CompleteTransferLegResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.switch.v1.SwitchService.CompleteTransferLeg is not implemented")
 }
 
 func (UnimplementedSwitchServiceHandler) Events(context.Context, *v1.EventsRequest, SwitchServiceEventsServerStream) error {
@@ -505,6 +558,22 @@ func (c *switchServiceClient) ParkLeg(ctx context.Context, req *v1.ParkLegReques
 func (c *switchServiceClient) UnparkCall(ctx context.Context, req *v1.UnparkCallRequest) (*v1.UnparkCallResponse, error) {
 	var res v1.UnparkCallResponse
 	if err := c.client.CallUnary(ctx, switchServiceUnparkCallSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *switchServiceClient) ConsultLeg(ctx context.Context, req *v1.ConsultLegRequest) (*v1.ConsultLegResponse, error) {
+	var res v1.ConsultLegResponse
+	if err := c.client.CallUnary(ctx, switchServiceConsultLegSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *switchServiceClient) CompleteTransferLeg(ctx context.Context, req *v1.CompleteTransferLegRequest) (*v1.CompleteTransferLegResponse, error) {
+	var res v1.CompleteTransferLegResponse
+	if err := c.client.CallUnary(ctx, switchServiceCompleteTransferLegSpec(), req, &res); err != nil {
 		return nil, err
 	}
 	return &res, nil
@@ -670,6 +739,30 @@ func (h switchServiceHandler) unparkCall(ctx context.Context, _ connect.Spec, st
 		return err
 	}
 	res, err := h.svc.UnparkCall(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h switchServiceHandler) consultLeg(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.ConsultLegRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.ConsultLeg(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h switchServiceHandler) completeTransferLeg(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.CompleteTransferLegRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.CompleteTransferLeg(ctx, &req)
 	if err != nil {
 		return err
 	}

@@ -26,7 +26,7 @@ from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'switchboard/auth/v1/token_service.proto\x12\x13switchboard.auth.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb3\x01\n\x05Token\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n\x04name\x18\x02 \x01(\tR\x04name\x12\x30\n\x05scope\x18\x03 \x01(\x0e\x32\x1a.switchboard.auth.v1.ScopeR\x05scope\x12;\n\x0b\x63reate_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\ncreateTime\x12\x17\n\x07user_id\x18\x05 \x01(\tR\x06userId\"\xa8\x01\n\x12\x43reateTokenRequest\x12.\n\x04name\x18\x01 \x01(\tB\x1a\xbaH\x17r\x15\x10\x01\x18@2\x0f^[^\\x00-\\x1f]+$R\x04name\x12<\n\x05scope\x18\x02 \x01(\x0e\x32\x1a.switchboard.auth.v1.ScopeB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x05scope\x12$\n\x07user_id\x18\x03 \x01(\tB\x0b\xbaH\x08r\x03\xb0\x01\x01\xd8\x01\x01R\x06userId\"_\n\x13\x43reateTokenResponse\x12\x30\n\x05token\x18\x01 \x01(\x0b\x32\x1a.switchboard.auth.v1.TokenR\x05token\x12\x16\n\x06secret\x18\x02 \x01(\tR\x06secret\"\x13\n\x11ListTokensRequest\"H\n\x12ListTokensResponse\x12\x32\n\x06tokens\x18\x01 \x03(\x0b\x32\x1a.switchboard.auth.v1.TokenR\x06tokens\".\n\x12\x44\x65leteTokenRequest\x12\x18\n\x02id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01R\x02id\"\x15\n\x13\x44\x65leteTokenResponse*O\n\x05Scope\x12\x15\n\x11SCOPE_UNSPECIFIED\x10\x00\x12\x0f\n\x0bSCOPE_ADMIN\x10\x01\x12\x0e\n\nSCOPE_READ\x10\x02\x12\x0e\n\nSCOPE_USER\x10\x03\x32\xb6\x02\n\x0cTokenService\x12`\n\x0b\x43reateToken\x12\'.switchboard.auth.v1.CreateTokenRequest\x1a(.switchboard.auth.v1.CreateTokenResponse\x12\x62\n\nListTokens\x12&.switchboard.auth.v1.ListTokensRequest\x1a\'.switchboard.auth.v1.ListTokensResponse\"\x03\x90\x02\x01\x12`\n\x0b\x44\x65leteToken\x12\'.switchboard.auth.v1.DeleteTokenRequest\x1a(.switchboard.auth.v1.DeleteTokenResponseBGZEgithub.com/switchboard-pbx/switchboard/gen/switchboard/auth/v1;authv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'switchboard/auth/v1/token_service.proto\x12\x13switchboard.auth.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xdb\x01\n\x05Token\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n\x04name\x18\x02 \x01(\tR\x04name\x12\x30\n\x05scope\x18\x03 \x01(\x0e\x32\x1a.switchboard.auth.v1.ScopeR\x05scope\x12;\n\x0b\x63reate_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\ncreateTime\x12\x17\n\x07user_id\x18\x05 \x01(\tR\x06userId\x12&\n\x0froute_point_ids\x18\x06 \x03(\tR\rroutePointIds\"\xe3\x01\n\x12\x43reateTokenRequest\x12.\n\x04name\x18\x01 \x01(\tB\x1a\xbaH\x17r\x15\x10\x01\x18@2\x0f^[^\\x00-\\x1f]+$R\x04name\x12<\n\x05scope\x18\x02 \x01(\x0e\x32\x1a.switchboard.auth.v1.ScopeB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00R\x05scope\x12$\n\x07user_id\x18\x03 \x01(\tB\x0b\xbaH\x08r\x03\xb0\x01\x01\xd8\x01\x01R\x06userId\x12\x39\n\x0froute_point_ids\x18\x04 \x03(\tB\x11\xbaH\x0e\x92\x01\x0b\x10\x64\x18\x01\"\x05r\x03\xb0\x01\x01R\rroutePointIds\"_\n\x13\x43reateTokenResponse\x12\x30\n\x05token\x18\x01 \x01(\x0b\x32\x1a.switchboard.auth.v1.TokenR\x05token\x12\x16\n\x06secret\x18\x02 \x01(\tR\x06secret\"\x13\n\x11ListTokensRequest\"H\n\x12ListTokensResponse\x12\x32\n\x06tokens\x18\x01 \x03(\x0b\x32\x1a.switchboard.auth.v1.TokenR\x06tokens\".\n\x12\x44\x65leteTokenRequest\x12\x18\n\x02id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01R\x02id\"\x15\n\x13\x44\x65leteTokenResponse*f\n\x05Scope\x12\x15\n\x11SCOPE_UNSPECIFIED\x10\x00\x12\x0f\n\x0bSCOPE_ADMIN\x10\x01\x12\x0e\n\nSCOPE_READ\x10\x02\x12\x0e\n\nSCOPE_USER\x10\x03\x12\x15\n\x11SCOPE_APPLICATION\x10\x04\x32\xb6\x02\n\x0cTokenService\x12`\n\x0b\x43reateToken\x12\'.switchboard.auth.v1.CreateTokenRequest\x1a(.switchboard.auth.v1.CreateTokenResponse\x12\x62\n\nListTokens\x12&.switchboard.auth.v1.ListTokensRequest\x1a\'.switchboard.auth.v1.ListTokensResponse\"\x03\x90\x02\x01\x12`\n\x0b\x44\x65leteToken\x12\'.switchboard.auth.v1.DeleteTokenRequest\x1a(.switchboard.auth.v1.DeleteTokenResponseBGZEgithub.com/switchboard-pbx/switchboard/gen/switchboard/auth/v1;authv1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -40,26 +40,28 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CREATETOKENREQUEST'].fields_by_name['scope']._serialized_options = b'\272H\007\202\001\004\020\001 \000'
   _globals['_CREATETOKENREQUEST'].fields_by_name['user_id']._loaded_options = None
   _globals['_CREATETOKENREQUEST'].fields_by_name['user_id']._serialized_options = b'\272H\010r\003\260\001\001\330\001\001'
+  _globals['_CREATETOKENREQUEST'].fields_by_name['route_point_ids']._loaded_options = None
+  _globals['_CREATETOKENREQUEST'].fields_by_name['route_point_ids']._serialized_options = b'\272H\016\222\001\013\020d\030\001\"\005r\003\260\001\001'
   _globals['_DELETETOKENREQUEST'].fields_by_name['id']._loaded_options = None
   _globals['_DELETETOKENREQUEST'].fields_by_name['id']._serialized_options = b'\272H\005r\003\260\001\001'
   _globals['_TOKENSERVICE'].methods_by_name['ListTokens']._loaded_options = None
   _globals['_TOKENSERVICE'].methods_by_name['ListTokens']._serialized_options = b'\220\002\001'
-  _globals['_SCOPE']._serialized_start=742
-  _globals['_SCOPE']._serialized_end=821
+  _globals['_SCOPE']._serialized_start=841
+  _globals['_SCOPE']._serialized_end=943
   _globals['_TOKEN']._serialized_start=127
-  _globals['_TOKEN']._serialized_end=306
-  _globals['_CREATETOKENREQUEST']._serialized_start=309
-  _globals['_CREATETOKENREQUEST']._serialized_end=477
-  _globals['_CREATETOKENRESPONSE']._serialized_start=479
-  _globals['_CREATETOKENRESPONSE']._serialized_end=574
-  _globals['_LISTTOKENSREQUEST']._serialized_start=576
-  _globals['_LISTTOKENSREQUEST']._serialized_end=595
-  _globals['_LISTTOKENSRESPONSE']._serialized_start=597
-  _globals['_LISTTOKENSRESPONSE']._serialized_end=669
-  _globals['_DELETETOKENREQUEST']._serialized_start=671
-  _globals['_DELETETOKENREQUEST']._serialized_end=717
-  _globals['_DELETETOKENRESPONSE']._serialized_start=719
-  _globals['_DELETETOKENRESPONSE']._serialized_end=740
-  _globals['_TOKENSERVICE']._serialized_start=824
-  _globals['_TOKENSERVICE']._serialized_end=1134
+  _globals['_TOKEN']._serialized_end=346
+  _globals['_CREATETOKENREQUEST']._serialized_start=349
+  _globals['_CREATETOKENREQUEST']._serialized_end=576
+  _globals['_CREATETOKENRESPONSE']._serialized_start=578
+  _globals['_CREATETOKENRESPONSE']._serialized_end=673
+  _globals['_LISTTOKENSREQUEST']._serialized_start=675
+  _globals['_LISTTOKENSREQUEST']._serialized_end=694
+  _globals['_LISTTOKENSRESPONSE']._serialized_start=696
+  _globals['_LISTTOKENSRESPONSE']._serialized_end=768
+  _globals['_DELETETOKENREQUEST']._serialized_start=770
+  _globals['_DELETETOKENREQUEST']._serialized_end=816
+  _globals['_DELETETOKENRESPONSE']._serialized_start=818
+  _globals['_DELETETOKENRESPONSE']._serialized_end=839
+  _globals['_TOKENSERVICE']._serialized_start=946
+  _globals['_TOKENSERVICE']._serialized_end=1256
 # @@protoc_insertion_point(module_scope)

@@ -17,34 +17,40 @@ class Scope(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     SCOPE_ADMIN: _ClassVar[Scope]
     SCOPE_READ: _ClassVar[Scope]
     SCOPE_USER: _ClassVar[Scope]
+    SCOPE_APPLICATION: _ClassVar[Scope]
 SCOPE_UNSPECIFIED: Scope
 SCOPE_ADMIN: Scope
 SCOPE_READ: Scope
 SCOPE_USER: Scope
+SCOPE_APPLICATION: Scope
 
 class Token(_message.Message):
-    __slots__ = ("id", "name", "scope", "create_time", "user_id")
+    __slots__ = ("id", "name", "scope", "create_time", "user_id", "route_point_ids")
     ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     SCOPE_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     USER_ID_FIELD_NUMBER: _ClassVar[int]
+    ROUTE_POINT_IDS_FIELD_NUMBER: _ClassVar[int]
     id: str
     name: str
     scope: Scope
     create_time: _timestamp_pb2.Timestamp
     user_id: str
-    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., scope: _Optional[_Union[Scope, str]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., user_id: _Optional[str] = ...) -> None: ...
+    route_point_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., scope: _Optional[_Union[Scope, str]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., user_id: _Optional[str] = ..., route_point_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class CreateTokenRequest(_message.Message):
-    __slots__ = ("name", "scope", "user_id")
+    __slots__ = ("name", "scope", "user_id", "route_point_ids")
     NAME_FIELD_NUMBER: _ClassVar[int]
     SCOPE_FIELD_NUMBER: _ClassVar[int]
     USER_ID_FIELD_NUMBER: _ClassVar[int]
+    ROUTE_POINT_IDS_FIELD_NUMBER: _ClassVar[int]
     name: str
     scope: Scope
     user_id: str
-    def __init__(self, name: _Optional[str] = ..., scope: _Optional[_Union[Scope, str]] = ..., user_id: _Optional[str] = ...) -> None: ...
+    route_point_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, name: _Optional[str] = ..., scope: _Optional[_Union[Scope, str]] = ..., user_id: _Optional[str] = ..., route_point_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class CreateTokenResponse(_message.Message):
     __slots__ = ("token", "secret")

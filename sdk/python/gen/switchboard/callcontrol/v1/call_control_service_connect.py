@@ -21,7 +21,7 @@ from connectrpc.protocol import ProtocolType
 from connectrpc.server import ConnectASGIApplication, ConnectWSGIApplication, DEFAULT_READ_MAX_BYTES, Endpoint, EndpointSync
 from pyqwest import Client, SyncClient
 
-from .call_control_service_pb2 import BlindTransferRequest, BlindTransferResponse, DropRequest, DropResponse, GetCallRequest, GetCallResponse, HoldRequest, HoldResponse, ListCallsRequest, ListCallsResponse, MakeCallRequest, MakeCallResponse, ParkRequest, ParkResponse, PickupRequest, PickupResponse, RedirectRequest, RedirectResponse, RetrieveRequest, RetrieveResponse, SendDigitsRequest, SendDigitsResponse, UnparkRequest, UnparkResponse, WatchEventsRequest, WatchEventsResponse
+from .call_control_service_pb2 import BlindTransferRequest, BlindTransferResponse, CompleteTransferRequest, CompleteTransferResponse, ConsultTransferRequest, ConsultTransferResponse, DropRequest, DropResponse, GetCallRequest, GetCallResponse, HoldRequest, HoldResponse, ListCallsRequest, ListCallsResponse, MakeCallRequest, MakeCallResponse, ParkRequest, ParkResponse, PickupRequest, PickupResponse, RedirectRequest, RedirectResponse, RetrieveRequest, RetrieveResponse, SendDigitsRequest, SendDigitsResponse, UnparkRequest, UnparkResponse, WatchEventsRequest, WatchEventsResponse
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator, Mapping
@@ -122,6 +122,29 @@ class CallControlService(Protocol):
         """
         Unpark rings a line's phones to take the call parked in an orbit.
         NOT_FOUND when the orbit is empty.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def consult_transfer(self, request: ConsultTransferRequest, ctx: RequestContext[ConsultTransferRequest, ConsultTransferResponse], /) -> ConsultTransferResponse:
+        """
+        ConsultTransfer starts an attended transfer or a conference from a
+        CONNECTED call: the other party is held (music on hold) and the call
+        becomes ON_HOLD_PENDING_TRANSFER on this line, while a consultation
+        call from the same line rings the destination. It returns the
+        consultation call; both calls name each other in related_call_id.
+        Finish with CompleteTransfer, or Drop the consultation call and
+        Retrieve the held one.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def complete_transfer(self, request: CompleteTransferRequest, ctx: RequestContext[CompleteTransferRequest, CompleteTransferResponse], /) -> CompleteTransferResponse:
+        """
+        CompleteTransfer finishes a consultation (pass either call of it): as
+        a TRANSFER the held party and the consulted party are connected and
+        this line is DISCONNECTED with reason TRANSFERRED; as a CONFERENCE the
+        three parties are mixed (each hears the other two) and the call is
+        CONFERENCED on every line. FAILED_PRECONDITION when the consulted party
+        has not answered yet.
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -271,6 +294,28 @@ class CallControlServiceASGIApplication(ConnectASGIApplication[CallControlServic
                         stream_type=StreamType.UNARY,
                     ),
                     function=svc.unpark,
+                ),
+                "/switchboard.callcontrol.v1.CallControlService/ConsultTransfer": Endpoint.unary(
+                    method=MethodInfo(
+                        name="ConsultTransfer",
+                        service_name="switchboard.callcontrol.v1.CallControlService",
+                        input=ConsultTransferRequest,
+                        output=ConsultTransferResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.consult_transfer,
+                ),
+                "/switchboard.callcontrol.v1.CallControlService/CompleteTransfer": Endpoint.unary(
+                    method=MethodInfo(
+                        name="CompleteTransfer",
+                        service_name="switchboard.callcontrol.v1.CallControlService",
+                        input=CompleteTransferRequest,
+                        output=CompleteTransferResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.complete_transfer,
                 ),
                 "/switchboard.callcontrol.v1.CallControlService/GetCall": Endpoint.unary(
                     method=MethodInfo(
@@ -600,6 +645,63 @@ class CallControlServiceClient(ConnectClient):
             headers=headers,
             timeout_ms=timeout_ms,
         )
+    async def consult_transfer(
+        self,
+        request: ConsultTransferRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> ConsultTransferResponse:
+        """
+        ConsultTransfer starts an attended transfer or a conference from a
+        CONNECTED call: the other party is held (music on hold) and the call
+        becomes ON_HOLD_PENDING_TRANSFER on this line, while a consultation
+        call from the same line rings the destination. It returns the
+        consultation call; both calls name each other in related_call_id.
+        Finish with CompleteTransfer, or Drop the consultation call and
+        Retrieve the held one.
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="ConsultTransfer",
+                service_name="switchboard.callcontrol.v1.CallControlService",
+                input=ConsultTransferRequest,
+                output=ConsultTransferResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    async def complete_transfer(
+        self,
+        request: CompleteTransferRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> CompleteTransferResponse:
+        """
+        CompleteTransfer finishes a consultation (pass either call of it): as
+        a TRANSFER the held party and the consulted party are connected and
+        this line is DISCONNECTED with reason TRANSFERRED; as a CONFERENCE the
+        three parties are mixed (each hears the other two) and the call is
+        CONFERENCED on every line. FAILED_PRECONDITION when the consulted party
+        has not answered yet.
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="CompleteTransfer",
+                service_name="switchboard.callcontrol.v1.CallControlService",
+                input=CompleteTransferRequest,
+                output=CompleteTransferResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
     async def get_call(
         self,
         request: GetCallRequest,
@@ -767,6 +869,29 @@ class CallControlServiceSync(Protocol):
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
+    def consult_transfer(self, request: ConsultTransferRequest, ctx: RequestContext[ConsultTransferRequest, ConsultTransferResponse], /) -> ConsultTransferResponse:
+        """
+        ConsultTransfer starts an attended transfer or a conference from a
+        CONNECTED call: the other party is held (music on hold) and the call
+        becomes ON_HOLD_PENDING_TRANSFER on this line, while a consultation
+        call from the same line rings the destination. It returns the
+        consultation call; both calls name each other in related_call_id.
+        Finish with CompleteTransfer, or Drop the consultation call and
+        Retrieve the held one.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def complete_transfer(self, request: CompleteTransferRequest, ctx: RequestContext[CompleteTransferRequest, CompleteTransferResponse], /) -> CompleteTransferResponse:
+        """
+        CompleteTransfer finishes a consultation (pass either call of it): as
+        a TRANSFER the held party and the consulted party are connected and
+        this line is DISCONNECTED with reason TRANSFERRED; as a CONFERENCE the
+        three parties are mixed (each hears the other two) and the call is
+        CONFERENCED on every line. FAILED_PRECONDITION when the consulted party
+        has not answered yet.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
     def get_call(self, request: GetCallRequest, ctx: RequestContext[GetCallRequest, GetCallResponse], /) -> GetCallResponse:
         """
         GetCall returns one call by its handle, including calls disconnected
@@ -911,6 +1036,28 @@ class CallControlServiceWSGIApplication(ConnectWSGIApplication):
                         stream_type=StreamType.UNARY,
                     ),
                     function=service.unpark,
+                ),
+                "/switchboard.callcontrol.v1.CallControlService/ConsultTransfer": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="ConsultTransfer",
+                        service_name="switchboard.callcontrol.v1.CallControlService",
+                        input=ConsultTransferRequest,
+                        output=ConsultTransferResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.consult_transfer,
+                ),
+                "/switchboard.callcontrol.v1.CallControlService/CompleteTransfer": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="CompleteTransfer",
+                        service_name="switchboard.callcontrol.v1.CallControlService",
+                        input=CompleteTransferRequest,
+                        output=CompleteTransferResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.complete_transfer,
                 ),
                 "/switchboard.callcontrol.v1.CallControlService/GetCall": EndpointSync.unary(
                     method=MethodInfo(
@@ -1234,6 +1381,63 @@ class CallControlServiceClientSync(ConnectClientSync):
                 service_name="switchboard.callcontrol.v1.CallControlService",
                 input=UnparkRequest,
                 output=UnparkResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def consult_transfer(
+        self,
+        request: ConsultTransferRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> ConsultTransferResponse:
+        """
+        ConsultTransfer starts an attended transfer or a conference from a
+        CONNECTED call: the other party is held (music on hold) and the call
+        becomes ON_HOLD_PENDING_TRANSFER on this line, while a consultation
+        call from the same line rings the destination. It returns the
+        consultation call; both calls name each other in related_call_id.
+        Finish with CompleteTransfer, or Drop the consultation call and
+        Retrieve the held one.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="ConsultTransfer",
+                service_name="switchboard.callcontrol.v1.CallControlService",
+                input=ConsultTransferRequest,
+                output=ConsultTransferResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def complete_transfer(
+        self,
+        request: CompleteTransferRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> CompleteTransferResponse:
+        """
+        CompleteTransfer finishes a consultation (pass either call of it): as
+        a TRANSFER the held party and the consulted party are connected and
+        this line is DISCONNECTED with reason TRANSFERRED; as a CONFERENCE the
+        three parties are mixed (each hears the other two) and the call is
+        CONFERENCED on every line. FAILED_PRECONDITION when the consulted party
+        has not answered yet.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="CompleteTransfer",
+                service_name="switchboard.callcontrol.v1.CallControlService",
+                input=CompleteTransferRequest,
+                output=CompleteTransferResponse,
                 idempotency_level=IdempotencyLevel.UNKNOWN,
                 stream_type=StreamType.UNARY,
             ),

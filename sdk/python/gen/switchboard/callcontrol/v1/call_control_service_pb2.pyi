@@ -55,6 +55,14 @@ class Action(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ACTION_REDIRECT: _ClassVar[Action]
     ACTION_PICKUP: _ClassVar[Action]
     ACTION_PARK: _ClassVar[Action]
+    ACTION_CONSULT_TRANSFER: _ClassVar[Action]
+    ACTION_COMPLETE_TRANSFER: _ClassVar[Action]
+
+class CompleteMode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    COMPLETE_MODE_UNSPECIFIED: _ClassVar[CompleteMode]
+    COMPLETE_MODE_TRANSFER: _ClassVar[CompleteMode]
+    COMPLETE_MODE_CONFERENCE: _ClassVar[CompleteMode]
 CALL_STATE_UNSPECIFIED: CallState
 CALL_STATE_IDLE: CallState
 CALL_STATE_DIALING: CallState
@@ -88,6 +96,11 @@ ACTION_BLIND_TRANSFER: Action
 ACTION_REDIRECT: Action
 ACTION_PICKUP: Action
 ACTION_PARK: Action
+ACTION_CONSULT_TRANSFER: Action
+ACTION_COMPLETE_TRANSFER: Action
+COMPLETE_MODE_UNSPECIFIED: CompleteMode
+COMPLETE_MODE_TRANSFER: CompleteMode
+COMPLETE_MODE_CONFERENCE: CompleteMode
 
 class Party(_message.Message):
     __slots__ = ("number", "name")
@@ -252,6 +265,38 @@ class UnparkRequest(_message.Message):
 class UnparkResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class ConsultTransferRequest(_message.Message):
+    __slots__ = ("call_id", "destination", "expected_version", "idempotency_key")
+    CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    DESTINATION_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_VERSION_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    call_id: str
+    destination: str
+    expected_version: int
+    idempotency_key: str
+    def __init__(self, call_id: _Optional[str] = ..., destination: _Optional[str] = ..., expected_version: _Optional[int] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+
+class ConsultTransferResponse(_message.Message):
+    __slots__ = ("call",)
+    CALL_FIELD_NUMBER: _ClassVar[int]
+    call: Call
+    def __init__(self, call: _Optional[_Union[Call, _Mapping]] = ...) -> None: ...
+
+class CompleteTransferRequest(_message.Message):
+    __slots__ = ("call_id", "mode")
+    CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    MODE_FIELD_NUMBER: _ClassVar[int]
+    call_id: str
+    mode: CompleteMode
+    def __init__(self, call_id: _Optional[str] = ..., mode: _Optional[_Union[CompleteMode, str]] = ...) -> None: ...
+
+class CompleteTransferResponse(_message.Message):
+    __slots__ = ("call",)
+    CALL_FIELD_NUMBER: _ClassVar[int]
+    call: Call
+    def __init__(self, call: _Optional[_Union[Call, _Mapping]] = ...) -> None: ...
 
 class GetCallRequest(_message.Message):
     __slots__ = ("call_id",)

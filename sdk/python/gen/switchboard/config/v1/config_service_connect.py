@@ -21,7 +21,7 @@ from connectrpc.protocol import ProtocolType
 from connectrpc.server import ConnectASGIApplication, ConnectWSGIApplication, DEFAULT_READ_MAX_BYTES, Endpoint, EndpointSync
 from pyqwest import Client, SyncClient
 
-from .config_service_pb2 import CreateClassOfServiceRequest, CreateClassOfServiceResponse, CreateDeviceRequest, CreateDeviceResponse, CreateSiteRequest, CreateSiteResponse, CreateUserRequest, CreateUserResponse, DeleteClassOfServiceRequest, DeleteClassOfServiceResponse, DeleteDeviceRequest, DeleteDeviceResponse, DeleteSiteRequest, DeleteSiteResponse, DeleteUserRequest, DeleteUserResponse, GetClassOfServiceRequest, GetClassOfServiceResponse, GetDeviceRequest, GetDeviceResponse, GetDialPlanRequest, GetDialPlanResponse, GetServerRequest, GetServerResponse, GetSiteRequest, GetSiteResponse, GetUserRequest, GetUserResponse, ListClassesOfServiceRequest, ListClassesOfServiceResponse, ListDevicesRequest, ListDevicesResponse, ListServersRequest, ListServersResponse, ListSitesRequest, ListSitesResponse, ListUsersRequest, ListUsersResponse, UpdateClassOfServiceRequest, UpdateClassOfServiceResponse, UpdateDeviceRequest, UpdateDeviceResponse, UpdateDialPlanRequest, UpdateDialPlanResponse, UpdateServerRequest, UpdateServerResponse, UpdateSiteRequest, UpdateSiteResponse, UpdateUserRequest, UpdateUserResponse, WatchChangesRequest, WatchChangesResponse
+from .config_service_pb2 import CreateClassOfServiceRequest, CreateClassOfServiceResponse, CreateDeviceRequest, CreateDeviceResponse, CreateRoutePointRequest, CreateRoutePointResponse, CreateSiteRequest, CreateSiteResponse, CreateUserRequest, CreateUserResponse, DeleteClassOfServiceRequest, DeleteClassOfServiceResponse, DeleteDeviceRequest, DeleteDeviceResponse, DeleteRoutePointRequest, DeleteRoutePointResponse, DeleteSiteRequest, DeleteSiteResponse, DeleteUserRequest, DeleteUserResponse, GetClassOfServiceRequest, GetClassOfServiceResponse, GetDeviceRequest, GetDeviceResponse, GetDialPlanRequest, GetDialPlanResponse, GetRoutePointRequest, GetRoutePointResponse, GetServerRequest, GetServerResponse, GetSiteRequest, GetSiteResponse, GetUserRequest, GetUserResponse, ListClassesOfServiceRequest, ListClassesOfServiceResponse, ListDevicesRequest, ListDevicesResponse, ListRoutePointsRequest, ListRoutePointsResponse, ListServersRequest, ListServersResponse, ListSitesRequest, ListSitesResponse, ListUsersRequest, ListUsersResponse, UpdateClassOfServiceRequest, UpdateClassOfServiceResponse, UpdateDeviceRequest, UpdateDeviceResponse, UpdateDialPlanRequest, UpdateDialPlanResponse, UpdateRoutePointRequest, UpdateRoutePointResponse, UpdateServerRequest, UpdateServerResponse, UpdateSiteRequest, UpdateSiteResponse, UpdateUserRequest, UpdateUserResponse, WatchChangesRequest, WatchChangesResponse
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator, Mapping
@@ -40,8 +40,8 @@ _GZIP_COMPRESSION = GzipCompression()
 class ConfigService(Protocol):
     """
     ConfigService manages the system configuration: sites, servers, classes
-    of service, users, devices and the dial plan. Reads need a read or admin
-    token; writes need an admin token. Every write is recorded in the change
+    of service, users, devices, route points and the dial plan. Reads need a
+    read or admin token; writes need an admin token. Every write is recorded in the change
     feed (WatchChanges) under a new revision, in the same transaction.
     """
     async def get_site(self, request: GetSiteRequest, ctx: RequestContext[GetSiteRequest, GetSiteResponse], /) -> GetSiteResponse:
@@ -184,6 +184,41 @@ class ConfigService(Protocol):
     async def delete_device(self, request: DeleteDeviceRequest, ctx: RequestContext[DeleteDeviceRequest, DeleteDeviceResponse], /) -> DeleteDeviceResponse:
         """
         DeleteDevice removes a device. ABORTED if the etag given is stale.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def get_route_point(self, request: GetRoutePointRequest, ctx: RequestContext[GetRoutePointRequest, GetRoutePointResponse], /) -> GetRoutePointResponse:
+        """
+        GetRoutePoint returns one route point by id. NOT_FOUND if there is none.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def list_route_points(self, request: ListRoutePointsRequest, ctx: RequestContext[ListRoutePointsRequest, ListRoutePointsResponse], /) -> ListRoutePointsResponse:
+        """
+        ListRoutePoints returns route points in creation order, one page at a
+        time.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def create_route_point(self, request: CreateRoutePointRequest, ctx: RequestContext[CreateRoutePointRequest, CreateRoutePointResponse], /) -> CreateRoutePointResponse:
+        """
+        CreateRoutePoint adds a route point. ALREADY_EXISTS if its extension is
+        taken by a user or another route point; INVALID_ARGUMENT if the
+        extension or fallback_extension does not fit the dial plan.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def update_route_point(self, request: UpdateRoutePointRequest, ctx: RequestContext[UpdateRoutePointRequest, UpdateRoutePointResponse], /) -> UpdateRoutePointResponse:
+        """
+        UpdateRoutePoint changes the fields named in update_mask. ABORTED if
+        the etag given is stale.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def delete_route_point(self, request: DeleteRoutePointRequest, ctx: RequestContext[DeleteRoutePointRequest, DeleteRoutePointResponse], /) -> DeleteRoutePointResponse:
+        """
+        DeleteRoutePoint removes a route point. ABORTED if the etag given is
+        stale. Application tokens that name it are kept but lose its line.
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -476,6 +511,61 @@ class ConfigServiceASGIApplication(ConnectASGIApplication[ConfigService]):
                     ),
                     function=svc.delete_device,
                 ),
+                "/switchboard.config.v1.ConfigService/GetRoutePoint": Endpoint.unary(
+                    method=MethodInfo(
+                        name="GetRoutePoint",
+                        service_name="switchboard.config.v1.ConfigService",
+                        input=GetRoutePointRequest,
+                        output=GetRoutePointResponse,
+                        idempotency_level=IdempotencyLevel.NO_SIDE_EFFECTS,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.get_route_point,
+                ),
+                "/switchboard.config.v1.ConfigService/ListRoutePoints": Endpoint.unary(
+                    method=MethodInfo(
+                        name="ListRoutePoints",
+                        service_name="switchboard.config.v1.ConfigService",
+                        input=ListRoutePointsRequest,
+                        output=ListRoutePointsResponse,
+                        idempotency_level=IdempotencyLevel.NO_SIDE_EFFECTS,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.list_route_points,
+                ),
+                "/switchboard.config.v1.ConfigService/CreateRoutePoint": Endpoint.unary(
+                    method=MethodInfo(
+                        name="CreateRoutePoint",
+                        service_name="switchboard.config.v1.ConfigService",
+                        input=CreateRoutePointRequest,
+                        output=CreateRoutePointResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.create_route_point,
+                ),
+                "/switchboard.config.v1.ConfigService/UpdateRoutePoint": Endpoint.unary(
+                    method=MethodInfo(
+                        name="UpdateRoutePoint",
+                        service_name="switchboard.config.v1.ConfigService",
+                        input=UpdateRoutePointRequest,
+                        output=UpdateRoutePointResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.update_route_point,
+                ),
+                "/switchboard.config.v1.ConfigService/DeleteRoutePoint": Endpoint.unary(
+                    method=MethodInfo(
+                        name="DeleteRoutePoint",
+                        service_name="switchboard.config.v1.ConfigService",
+                        input=DeleteRoutePointRequest,
+                        output=DeleteRoutePointResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.delete_route_point,
+                ),
                 "/switchboard.config.v1.ConfigService/GetDialPlan": Endpoint.unary(
                     method=MethodInfo(
                         name="GetDialPlan",
@@ -525,8 +615,8 @@ class ConfigServiceASGIApplication(ConnectASGIApplication[ConfigService]):
 class ConfigServiceClient(ConnectClient):
     """
     ConfigService manages the system configuration: sites, servers, classes
-    of service, users, devices and the dial plan. Reads need a read or admin
-    token; writes need an admin token. Every write is recorded in the change
+    of service, users, devices, route points and the dial plan. Reads need a
+    read or admin token; writes need an admin token. Every write is recorded in the change
     feed (WatchChanges) under a new revision, in the same transaction.
     """
     def __init__(
@@ -1107,6 +1197,130 @@ class ConfigServiceClient(ConnectClient):
             headers=headers,
             timeout_ms=timeout_ms,
         )
+    async def get_route_point(
+        self,
+        request: GetRoutePointRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+        use_get: bool = False,
+    ) -> GetRoutePointResponse:
+        """
+        GetRoutePoint returns one route point by id. NOT_FOUND if there is none.
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="GetRoutePoint",
+                service_name="switchboard.config.v1.ConfigService",
+                input=GetRoutePointRequest,
+                output=GetRoutePointResponse,
+                idempotency_level=IdempotencyLevel.NO_SIDE_EFFECTS,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+            use_get=use_get,
+        )
+    async def list_route_points(
+        self,
+        request: ListRoutePointsRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+        use_get: bool = False,
+    ) -> ListRoutePointsResponse:
+        """
+        ListRoutePoints returns route points in creation order, one page at a
+        time.
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="ListRoutePoints",
+                service_name="switchboard.config.v1.ConfigService",
+                input=ListRoutePointsRequest,
+                output=ListRoutePointsResponse,
+                idempotency_level=IdempotencyLevel.NO_SIDE_EFFECTS,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+            use_get=use_get,
+        )
+    async def create_route_point(
+        self,
+        request: CreateRoutePointRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> CreateRoutePointResponse:
+        """
+        CreateRoutePoint adds a route point. ALREADY_EXISTS if its extension is
+        taken by a user or another route point; INVALID_ARGUMENT if the
+        extension or fallback_extension does not fit the dial plan.
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="CreateRoutePoint",
+                service_name="switchboard.config.v1.ConfigService",
+                input=CreateRoutePointRequest,
+                output=CreateRoutePointResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    async def update_route_point(
+        self,
+        request: UpdateRoutePointRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> UpdateRoutePointResponse:
+        """
+        UpdateRoutePoint changes the fields named in update_mask. ABORTED if
+        the etag given is stale.
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="UpdateRoutePoint",
+                service_name="switchboard.config.v1.ConfigService",
+                input=UpdateRoutePointRequest,
+                output=UpdateRoutePointResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    async def delete_route_point(
+        self,
+        request: DeleteRoutePointRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> DeleteRoutePointResponse:
+        """
+        DeleteRoutePoint removes a route point. ABORTED if the etag given is
+        stale. Application tokens that name it are kept but lose its line.
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="DeleteRoutePoint",
+                service_name="switchboard.config.v1.ConfigService",
+                input=DeleteRoutePointRequest,
+                output=DeleteRoutePointResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
     async def get_dial_plan(
         self,
         request: GetDialPlanRequest,
@@ -1186,8 +1400,8 @@ class ConfigServiceClient(ConnectClient):
 class ConfigServiceSync(Protocol):
     """
     ConfigService manages the system configuration: sites, servers, classes
-    of service, users, devices and the dial plan. Reads need a read or admin
-    token; writes need an admin token. Every write is recorded in the change
+    of service, users, devices, route points and the dial plan. Reads need a
+    read or admin token; writes need an admin token. Every write is recorded in the change
     feed (WatchChanges) under a new revision, in the same transaction.
     """
     def get_site(self, request: GetSiteRequest, ctx: RequestContext[GetSiteRequest, GetSiteResponse], /) -> GetSiteResponse:
@@ -1330,6 +1544,41 @@ class ConfigServiceSync(Protocol):
     def delete_device(self, request: DeleteDeviceRequest, ctx: RequestContext[DeleteDeviceRequest, DeleteDeviceResponse], /) -> DeleteDeviceResponse:
         """
         DeleteDevice removes a device. ABORTED if the etag given is stale.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def get_route_point(self, request: GetRoutePointRequest, ctx: RequestContext[GetRoutePointRequest, GetRoutePointResponse], /) -> GetRoutePointResponse:
+        """
+        GetRoutePoint returns one route point by id. NOT_FOUND if there is none.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def list_route_points(self, request: ListRoutePointsRequest, ctx: RequestContext[ListRoutePointsRequest, ListRoutePointsResponse], /) -> ListRoutePointsResponse:
+        """
+        ListRoutePoints returns route points in creation order, one page at a
+        time.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def create_route_point(self, request: CreateRoutePointRequest, ctx: RequestContext[CreateRoutePointRequest, CreateRoutePointResponse], /) -> CreateRoutePointResponse:
+        """
+        CreateRoutePoint adds a route point. ALREADY_EXISTS if its extension is
+        taken by a user or another route point; INVALID_ARGUMENT if the
+        extension or fallback_extension does not fit the dial plan.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def update_route_point(self, request: UpdateRoutePointRequest, ctx: RequestContext[UpdateRoutePointRequest, UpdateRoutePointResponse], /) -> UpdateRoutePointResponse:
+        """
+        UpdateRoutePoint changes the fields named in update_mask. ABORTED if
+        the etag given is stale.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def delete_route_point(self, request: DeleteRoutePointRequest, ctx: RequestContext[DeleteRoutePointRequest, DeleteRoutePointResponse], /) -> DeleteRoutePointResponse:
+        """
+        DeleteRoutePoint removes a route point. ABORTED if the etag given is
+        stale. Application tokens that name it are kept but lose its line.
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -1620,6 +1869,61 @@ class ConfigServiceWSGIApplication(ConnectWSGIApplication):
                     ),
                     function=service.delete_device,
                 ),
+                "/switchboard.config.v1.ConfigService/GetRoutePoint": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="GetRoutePoint",
+                        service_name="switchboard.config.v1.ConfigService",
+                        input=GetRoutePointRequest,
+                        output=GetRoutePointResponse,
+                        idempotency_level=IdempotencyLevel.NO_SIDE_EFFECTS,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.get_route_point,
+                ),
+                "/switchboard.config.v1.ConfigService/ListRoutePoints": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="ListRoutePoints",
+                        service_name="switchboard.config.v1.ConfigService",
+                        input=ListRoutePointsRequest,
+                        output=ListRoutePointsResponse,
+                        idempotency_level=IdempotencyLevel.NO_SIDE_EFFECTS,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.list_route_points,
+                ),
+                "/switchboard.config.v1.ConfigService/CreateRoutePoint": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="CreateRoutePoint",
+                        service_name="switchboard.config.v1.ConfigService",
+                        input=CreateRoutePointRequest,
+                        output=CreateRoutePointResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.create_route_point,
+                ),
+                "/switchboard.config.v1.ConfigService/UpdateRoutePoint": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="UpdateRoutePoint",
+                        service_name="switchboard.config.v1.ConfigService",
+                        input=UpdateRoutePointRequest,
+                        output=UpdateRoutePointResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.update_route_point,
+                ),
+                "/switchboard.config.v1.ConfigService/DeleteRoutePoint": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="DeleteRoutePoint",
+                        service_name="switchboard.config.v1.ConfigService",
+                        input=DeleteRoutePointRequest,
+                        output=DeleteRoutePointResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.delete_route_point,
+                ),
                 "/switchboard.config.v1.ConfigService/GetDialPlan": EndpointSync.unary(
                     method=MethodInfo(
                         name="GetDialPlan",
@@ -1669,8 +1973,8 @@ class ConfigServiceWSGIApplication(ConnectWSGIApplication):
 class ConfigServiceClientSync(ConnectClientSync):
     """
     ConfigService manages the system configuration: sites, servers, classes
-    of service, users, devices and the dial plan. Reads need a read or admin
-    token; writes need an admin token. Every write is recorded in the change
+    of service, users, devices, route points and the dial plan. Reads need a
+    read or admin token; writes need an admin token. Every write is recorded in the change
     feed (WatchChanges) under a new revision, in the same transaction.
     """
     def __init__(
@@ -2245,6 +2549,130 @@ class ConfigServiceClientSync(ConnectClientSync):
                 service_name="switchboard.config.v1.ConfigService",
                 input=DeleteDeviceRequest,
                 output=DeleteDeviceResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def get_route_point(
+        self,
+        request: GetRoutePointRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+        use_get: bool = False,
+    ) -> GetRoutePointResponse:
+        """
+        GetRoutePoint returns one route point by id. NOT_FOUND if there is none.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="GetRoutePoint",
+                service_name="switchboard.config.v1.ConfigService",
+                input=GetRoutePointRequest,
+                output=GetRoutePointResponse,
+                idempotency_level=IdempotencyLevel.NO_SIDE_EFFECTS,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+            use_get=use_get,
+        )
+    def list_route_points(
+        self,
+        request: ListRoutePointsRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+        use_get: bool = False,
+    ) -> ListRoutePointsResponse:
+        """
+        ListRoutePoints returns route points in creation order, one page at a
+        time.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="ListRoutePoints",
+                service_name="switchboard.config.v1.ConfigService",
+                input=ListRoutePointsRequest,
+                output=ListRoutePointsResponse,
+                idempotency_level=IdempotencyLevel.NO_SIDE_EFFECTS,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+            use_get=use_get,
+        )
+    def create_route_point(
+        self,
+        request: CreateRoutePointRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> CreateRoutePointResponse:
+        """
+        CreateRoutePoint adds a route point. ALREADY_EXISTS if its extension is
+        taken by a user or another route point; INVALID_ARGUMENT if the
+        extension or fallback_extension does not fit the dial plan.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="CreateRoutePoint",
+                service_name="switchboard.config.v1.ConfigService",
+                input=CreateRoutePointRequest,
+                output=CreateRoutePointResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def update_route_point(
+        self,
+        request: UpdateRoutePointRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> UpdateRoutePointResponse:
+        """
+        UpdateRoutePoint changes the fields named in update_mask. ABORTED if
+        the etag given is stale.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="UpdateRoutePoint",
+                service_name="switchboard.config.v1.ConfigService",
+                input=UpdateRoutePointRequest,
+                output=UpdateRoutePointResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def delete_route_point(
+        self,
+        request: DeleteRoutePointRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> DeleteRoutePointResponse:
+        """
+        DeleteRoutePoint removes a route point. ABORTED if the etag given is
+        stale. Application tokens that name it are kept but lose its line.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="DeleteRoutePoint",
+                service_name="switchboard.config.v1.ConfigService",
+                input=DeleteRoutePointRequest,
+                output=DeleteRoutePointResponse,
                 idempotency_level=IdempotencyLevel.UNKNOWN,
                 stream_type=StreamType.UNARY,
             ),

@@ -6,6 +6,7 @@ from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from switchboard.config.v1 import class_of_service_pb2 as _class_of_service_pb2
 from switchboard.config.v1 import device_pb2 as _device_pb2
 from switchboard.config.v1 import dial_plan_pb2 as _dial_plan_pb2
+from switchboard.config.v1 import route_point_pb2 as _route_point_pb2
 from switchboard.config.v1 import server_pb2 as _server_pb2
 from switchboard.config.v1 import site_pb2 as _site_pb2
 from switchboard.config.v1 import user_pb2 as _user_pb2
@@ -27,6 +28,7 @@ class ResourceType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     RESOURCE_TYPE_USER: _ClassVar[ResourceType]
     RESOURCE_TYPE_DEVICE: _ClassVar[ResourceType]
     RESOURCE_TYPE_DIAL_PLAN: _ClassVar[ResourceType]
+    RESOURCE_TYPE_ROUTE_POINT: _ClassVar[ResourceType]
 
 class Operation(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -41,6 +43,7 @@ RESOURCE_TYPE_CLASS_OF_SERVICE: ResourceType
 RESOURCE_TYPE_USER: ResourceType
 RESOURCE_TYPE_DEVICE: ResourceType
 RESOURCE_TYPE_DIAL_PLAN: ResourceType
+RESOURCE_TYPE_ROUTE_POINT: ResourceType
 OPERATION_UNSPECIFIED: Operation
 OPERATION_CREATED: Operation
 OPERATION_UPDATED: Operation
@@ -360,6 +363,74 @@ class DeleteDeviceResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 
+class GetRoutePointRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class GetRoutePointResponse(_message.Message):
+    __slots__ = ("route_point",)
+    ROUTE_POINT_FIELD_NUMBER: _ClassVar[int]
+    route_point: _route_point_pb2.RoutePoint
+    def __init__(self, route_point: _Optional[_Union[_route_point_pb2.RoutePoint, _Mapping]] = ...) -> None: ...
+
+class ListRoutePointsRequest(_message.Message):
+    __slots__ = ("page_size", "page_token", "site_id")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    SITE_ID_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    site_id: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., site_id: _Optional[str] = ...) -> None: ...
+
+class ListRoutePointsResponse(_message.Message):
+    __slots__ = ("route_points", "next_page_token")
+    ROUTE_POINTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    route_points: _containers.RepeatedCompositeFieldContainer[_route_point_pb2.RoutePoint]
+    next_page_token: str
+    def __init__(self, route_points: _Optional[_Iterable[_Union[_route_point_pb2.RoutePoint, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class CreateRoutePointRequest(_message.Message):
+    __slots__ = ("route_point",)
+    ROUTE_POINT_FIELD_NUMBER: _ClassVar[int]
+    route_point: _route_point_pb2.RoutePoint
+    def __init__(self, route_point: _Optional[_Union[_route_point_pb2.RoutePoint, _Mapping]] = ...) -> None: ...
+
+class CreateRoutePointResponse(_message.Message):
+    __slots__ = ("route_point",)
+    ROUTE_POINT_FIELD_NUMBER: _ClassVar[int]
+    route_point: _route_point_pb2.RoutePoint
+    def __init__(self, route_point: _Optional[_Union[_route_point_pb2.RoutePoint, _Mapping]] = ...) -> None: ...
+
+class UpdateRoutePointRequest(_message.Message):
+    __slots__ = ("route_point", "update_mask")
+    ROUTE_POINT_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
+    route_point: _route_point_pb2.RoutePoint
+    update_mask: _field_mask_pb2.FieldMask
+    def __init__(self, route_point: _Optional[_Union[_route_point_pb2.RoutePoint, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ...) -> None: ...
+
+class UpdateRoutePointResponse(_message.Message):
+    __slots__ = ("route_point",)
+    ROUTE_POINT_FIELD_NUMBER: _ClassVar[int]
+    route_point: _route_point_pb2.RoutePoint
+    def __init__(self, route_point: _Optional[_Union[_route_point_pb2.RoutePoint, _Mapping]] = ...) -> None: ...
+
+class DeleteRoutePointRequest(_message.Message):
+    __slots__ = ("id", "etag")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    etag: str
+    def __init__(self, id: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
+
+class DeleteRoutePointResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
 class GetDialPlanRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
@@ -397,7 +468,7 @@ class WatchChangesResponse(_message.Message):
     def __init__(self, change: _Optional[_Union[Change, _Mapping]] = ...) -> None: ...
 
 class Change(_message.Message):
-    __slots__ = ("revision", "time", "resource_type", "resource_id", "operation", "site", "server", "class_of_service", "user", "device", "dial_plan")
+    __slots__ = ("revision", "time", "resource_type", "resource_id", "operation", "site", "server", "class_of_service", "user", "device", "dial_plan", "route_point")
     REVISION_FIELD_NUMBER: _ClassVar[int]
     TIME_FIELD_NUMBER: _ClassVar[int]
     RESOURCE_TYPE_FIELD_NUMBER: _ClassVar[int]
@@ -409,6 +480,7 @@ class Change(_message.Message):
     USER_FIELD_NUMBER: _ClassVar[int]
     DEVICE_FIELD_NUMBER: _ClassVar[int]
     DIAL_PLAN_FIELD_NUMBER: _ClassVar[int]
+    ROUTE_POINT_FIELD_NUMBER: _ClassVar[int]
     revision: int
     time: _timestamp_pb2.Timestamp
     resource_type: ResourceType
@@ -420,4 +492,5 @@ class Change(_message.Message):
     user: _user_pb2.User
     device: _device_pb2.Device
     dial_plan: _dial_plan_pb2.DialPlan
-    def __init__(self, revision: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resource_type: _Optional[_Union[ResourceType, str]] = ..., resource_id: _Optional[str] = ..., operation: _Optional[_Union[Operation, str]] = ..., site: _Optional[_Union[_site_pb2.Site, _Mapping]] = ..., server: _Optional[_Union[_server_pb2.Server, _Mapping]] = ..., class_of_service: _Optional[_Union[_class_of_service_pb2.ClassOfService, _Mapping]] = ..., user: _Optional[_Union[_user_pb2.User, _Mapping]] = ..., device: _Optional[_Union[_device_pb2.Device, _Mapping]] = ..., dial_plan: _Optional[_Union[_dial_plan_pb2.DialPlan, _Mapping]] = ...) -> None: ...
+    route_point: _route_point_pb2.RoutePoint
+    def __init__(self, revision: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resource_type: _Optional[_Union[ResourceType, str]] = ..., resource_id: _Optional[str] = ..., operation: _Optional[_Union[Operation, str]] = ..., site: _Optional[_Union[_site_pb2.Site, _Mapping]] = ..., server: _Optional[_Union[_server_pb2.Server, _Mapping]] = ..., class_of_service: _Optional[_Union[_class_of_service_pb2.ClassOfService, _Mapping]] = ..., user: _Optional[_Union[_user_pb2.User, _Mapping]] = ..., device: _Optional[_Union[_device_pb2.Device, _Mapping]] = ..., dial_plan: _Optional[_Union[_dial_plan_pb2.DialPlan, _Mapping]] = ..., route_point: _Optional[_Union[_route_point_pb2.RoutePoint, _Mapping]] = ...) -> None: ...

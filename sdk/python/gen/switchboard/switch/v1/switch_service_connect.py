@@ -21,7 +21,7 @@ from connectrpc.protocol import ProtocolType
 from connectrpc.server import ConnectASGIApplication, ConnectWSGIApplication, DEFAULT_READ_MAX_BYTES, Endpoint, EndpointSync
 from pyqwest import Client, SyncClient
 
-from .switch_service_pb2 import ApplyRoutingTableRequest, ApplyRoutingTableResponse, AttachSwitchRequest, AttachSwitchResponse, EventsRequest, EventsResponse, HangupLegRequest, HangupLegResponse, HoldLegRequest, HoldLegResponse, ListLegsRequest, ListLegsResponse, ListRegistrationsRequest, ListRegistrationsResponse, OriginateRequest, OriginateResponse, ParkLegRequest, ParkLegResponse, PickupLegRequest, PickupLegResponse, RedirectLegRequest, RedirectLegResponse, RetrieveLegRequest, RetrieveLegResponse, SendDigitsRequest, SendDigitsResponse, TransferLegRequest, TransferLegResponse, UnparkCallRequest, UnparkCallResponse
+from .switch_service_pb2 import ApplyRoutingTableRequest, ApplyRoutingTableResponse, AttachSwitchRequest, AttachSwitchResponse, CompleteTransferLegRequest, CompleteTransferLegResponse, ConsultLegRequest, ConsultLegResponse, EventsRequest, EventsResponse, HangupLegRequest, HangupLegResponse, HoldLegRequest, HoldLegResponse, ListLegsRequest, ListLegsResponse, ListRegistrationsRequest, ListRegistrationsResponse, OriginateRequest, OriginateResponse, ParkLegRequest, ParkLegResponse, PickupLegRequest, PickupLegResponse, RedirectLegRequest, RedirectLegResponse, RetrieveLegRequest, RetrieveLegResponse, SendDigitsRequest, SendDigitsResponse, TransferLegRequest, TransferLegResponse, UnparkCallRequest, UnparkCallResponse
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator, Mapping
@@ -144,6 +144,26 @@ class SwitchService(Protocol):
         """
         UnparkCall rings a user's phones to take the call parked in an orbit.
         NOT_FOUND when the orbit is empty.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def consult_leg(self, request: ConsultLegRequest, ctx: RequestContext[ConsultLegRequest, ConsultLegResponse], /) -> ConsultLegResponse:
+        """
+        ConsultLeg starts a consultation from a leg's user: the party bridged
+        to the leg is held (music) and a new call from the same phone rings
+        destination. The new call has its own call id and a leg for the phone
+        (sharing the phone's SIP dialog); both legs carry related_call_id.
+        FAILED_PRECONDITION when the leg is not connected or already consulting.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def complete_transfer_leg(self, request: CompleteTransferLegRequest, ctx: RequestContext[CompleteTransferLegRequest, CompleteTransferLegResponse], /) -> CompleteTransferLegResponse:
+        """
+        CompleteTransferLeg joins the held party of a consultation with the
+        consulted party: as a transfer (the consulting phone is hung up with
+        END_REASON_TRANSFERRED) or as a conference of the three. leg_id is the
+        consulting phone's leg in either call. FAILED_PRECONDITION when the leg
+        has no consultation or the consulted party has not answered.
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -311,6 +331,28 @@ class SwitchServiceASGIApplication(ConnectASGIApplication[SwitchService]):
                         stream_type=StreamType.UNARY,
                     ),
                     function=svc.unpark_call,
+                ),
+                "/switchboard.switch.v1.SwitchService/ConsultLeg": Endpoint.unary(
+                    method=MethodInfo(
+                        name="ConsultLeg",
+                        service_name="switchboard.switch.v1.SwitchService",
+                        input=ConsultLegRequest,
+                        output=ConsultLegResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.consult_leg,
+                ),
+                "/switchboard.switch.v1.SwitchService/CompleteTransferLeg": Endpoint.unary(
+                    method=MethodInfo(
+                        name="CompleteTransferLeg",
+                        service_name="switchboard.switch.v1.SwitchService",
+                        input=CompleteTransferLegRequest,
+                        output=CompleteTransferLegResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.complete_transfer_leg,
                 ),
                 "/switchboard.switch.v1.SwitchService/Events": Endpoint.server_stream(
                     method=MethodInfo(
@@ -695,6 +737,60 @@ class SwitchServiceClient(ConnectClient):
             headers=headers,
             timeout_ms=timeout_ms,
         )
+    async def consult_leg(
+        self,
+        request: ConsultLegRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> ConsultLegResponse:
+        """
+        ConsultLeg starts a consultation from a leg's user: the party bridged
+        to the leg is held (music) and a new call from the same phone rings
+        destination. The new call has its own call id and a leg for the phone
+        (sharing the phone's SIP dialog); both legs carry related_call_id.
+        FAILED_PRECONDITION when the leg is not connected or already consulting.
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="ConsultLeg",
+                service_name="switchboard.switch.v1.SwitchService",
+                input=ConsultLegRequest,
+                output=ConsultLegResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    async def complete_transfer_leg(
+        self,
+        request: CompleteTransferLegRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> CompleteTransferLegResponse:
+        """
+        CompleteTransferLeg joins the held party of a consultation with the
+        consulted party: as a transfer (the consulting phone is hung up with
+        END_REASON_TRANSFERRED) or as a conference of the three. leg_id is the
+        consulting phone's leg in either call. FAILED_PRECONDITION when the leg
+        has no consultation or the consulted party has not answered.
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="CompleteTransferLeg",
+                service_name="switchboard.switch.v1.SwitchService",
+                input=CompleteTransferLegRequest,
+                output=CompleteTransferLegResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
     def events(
         self,
         request: EventsRequest,
@@ -828,6 +924,26 @@ class SwitchServiceSync(Protocol):
         """
         UnparkCall rings a user's phones to take the call parked in an orbit.
         NOT_FOUND when the orbit is empty.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def consult_leg(self, request: ConsultLegRequest, ctx: RequestContext[ConsultLegRequest, ConsultLegResponse], /) -> ConsultLegResponse:
+        """
+        ConsultLeg starts a consultation from a leg's user: the party bridged
+        to the leg is held (music) and a new call from the same phone rings
+        destination. The new call has its own call id and a leg for the phone
+        (sharing the phone's SIP dialog); both legs carry related_call_id.
+        FAILED_PRECONDITION when the leg is not connected or already consulting.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def complete_transfer_leg(self, request: CompleteTransferLegRequest, ctx: RequestContext[CompleteTransferLegRequest, CompleteTransferLegResponse], /) -> CompleteTransferLegResponse:
+        """
+        CompleteTransferLeg joins the held party of a consultation with the
+        consulted party: as a transfer (the consulting phone is hung up with
+        END_REASON_TRANSFERRED) or as a conference of the three. leg_id is the
+        consulting phone's leg in either call. FAILED_PRECONDITION when the leg
+        has no consultation or the consulted party has not answered.
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -993,6 +1109,28 @@ class SwitchServiceWSGIApplication(ConnectWSGIApplication):
                         stream_type=StreamType.UNARY,
                     ),
                     function=service.unpark_call,
+                ),
+                "/switchboard.switch.v1.SwitchService/ConsultLeg": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="ConsultLeg",
+                        service_name="switchboard.switch.v1.SwitchService",
+                        input=ConsultLegRequest,
+                        output=ConsultLegResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.consult_leg,
+                ),
+                "/switchboard.switch.v1.SwitchService/CompleteTransferLeg": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="CompleteTransferLeg",
+                        service_name="switchboard.switch.v1.SwitchService",
+                        input=CompleteTransferLegRequest,
+                        output=CompleteTransferLegResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.complete_transfer_leg,
                 ),
                 "/switchboard.switch.v1.SwitchService/Events": EndpointSync.server_stream(
                     method=MethodInfo(
@@ -1371,6 +1509,60 @@ class SwitchServiceClientSync(ConnectClientSync):
                 service_name="switchboard.switch.v1.SwitchService",
                 input=UnparkCallRequest,
                 output=UnparkCallResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def consult_leg(
+        self,
+        request: ConsultLegRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> ConsultLegResponse:
+        """
+        ConsultLeg starts a consultation from a leg's user: the party bridged
+        to the leg is held (music) and a new call from the same phone rings
+        destination. The new call has its own call id and a leg for the phone
+        (sharing the phone's SIP dialog); both legs carry related_call_id.
+        FAILED_PRECONDITION when the leg is not connected or already consulting.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="ConsultLeg",
+                service_name="switchboard.switch.v1.SwitchService",
+                input=ConsultLegRequest,
+                output=ConsultLegResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def complete_transfer_leg(
+        self,
+        request: CompleteTransferLegRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> CompleteTransferLegResponse:
+        """
+        CompleteTransferLeg joins the held party of a consultation with the
+        consulted party: as a transfer (the consulting phone is hung up with
+        END_REASON_TRANSFERRED) or as a conference of the three. leg_id is the
+        consulting phone's leg in either call. FAILED_PRECONDITION when the leg
+        has no consultation or the consulted party has not answered.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="CompleteTransferLeg",
+                service_name="switchboard.switch.v1.SwitchService",
+                input=CompleteTransferLegRequest,
+                output=CompleteTransferLegResponse,
                 idempotency_level=IdempotencyLevel.UNKNOWN,
                 stream_type=StreamType.UNARY,
             ),

@@ -61,20 +61,22 @@ END_REASON_TRANSFERRED: EndReason
 END_REASON_PARKED: EndReason
 
 class RoutingTable(_message.Message):
-    __slots__ = ("revision", "realm", "extension_length", "trunk_access_code", "operator_extension", "users")
+    __slots__ = ("revision", "realm", "extension_length", "trunk_access_code", "operator_extension", "users", "route_points")
     REVISION_FIELD_NUMBER: _ClassVar[int]
     REALM_FIELD_NUMBER: _ClassVar[int]
     EXTENSION_LENGTH_FIELD_NUMBER: _ClassVar[int]
     TRUNK_ACCESS_CODE_FIELD_NUMBER: _ClassVar[int]
     OPERATOR_EXTENSION_FIELD_NUMBER: _ClassVar[int]
     USERS_FIELD_NUMBER: _ClassVar[int]
+    ROUTE_POINTS_FIELD_NUMBER: _ClassVar[int]
     revision: int
     realm: str
     extension_length: int
     trunk_access_code: str
     operator_extension: str
     users: _containers.RepeatedCompositeFieldContainer[RoutingUser]
-    def __init__(self, revision: _Optional[int] = ..., realm: _Optional[str] = ..., extension_length: _Optional[int] = ..., trunk_access_code: _Optional[str] = ..., operator_extension: _Optional[str] = ..., users: _Optional[_Iterable[_Union[RoutingUser, _Mapping]]] = ...) -> None: ...
+    route_points: _containers.RepeatedCompositeFieldContainer[RoutingRoutePoint]
+    def __init__(self, revision: _Optional[int] = ..., realm: _Optional[str] = ..., extension_length: _Optional[int] = ..., trunk_access_code: _Optional[str] = ..., operator_extension: _Optional[str] = ..., users: _Optional[_Iterable[_Union[RoutingUser, _Mapping]]] = ..., route_points: _Optional[_Iterable[_Union[RoutingRoutePoint, _Mapping]]] = ...) -> None: ...
 
 class RoutingUser(_message.Message):
     __slots__ = ("id", "extension", "display_name", "virtual", "devices")
@@ -101,6 +103,20 @@ class RoutingDevice(_message.Message):
     ha1_md5: str
     ha1_sha256: str
     def __init__(self, id: _Optional[str] = ..., sip_username: _Optional[str] = ..., ha1_md5: _Optional[str] = ..., ha1_sha256: _Optional[str] = ...) -> None: ...
+
+class RoutingRoutePoint(_message.Message):
+    __slots__ = ("id", "extension", "name", "fallback_extension", "answer_timeout_seconds")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    EXTENSION_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    FALLBACK_EXTENSION_FIELD_NUMBER: _ClassVar[int]
+    ANSWER_TIMEOUT_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    extension: str
+    name: str
+    fallback_extension: str
+    answer_timeout_seconds: int
+    def __init__(self, id: _Optional[str] = ..., extension: _Optional[str] = ..., name: _Optional[str] = ..., fallback_extension: _Optional[str] = ..., answer_timeout_seconds: _Optional[int] = ...) -> None: ...
 
 class ApplyRoutingTableRequest(_message.Message):
     __slots__ = ("table",)
@@ -145,7 +161,7 @@ class ListRegistrationsResponse(_message.Message):
     def __init__(self, registrations: _Optional[_Iterable[_Union[Registration, _Mapping]]] = ...) -> None: ...
 
 class Leg(_message.Message):
-    __slots__ = ("id", "call_id", "state", "direction", "user_id", "device_id", "dialed", "caller", "sip_call_id", "codec", "start_time", "answer_time", "end_reason", "sip_status", "held", "calling", "holding")
+    __slots__ = ("id", "call_id", "state", "direction", "user_id", "device_id", "dialed", "caller", "sip_call_id", "codec", "start_time", "answer_time", "end_reason", "sip_status", "held", "calling", "holding", "related_call_id", "conferenced")
     ID_FIELD_NUMBER: _ClassVar[int]
     CALL_ID_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
@@ -163,6 +179,8 @@ class Leg(_message.Message):
     HELD_FIELD_NUMBER: _ClassVar[int]
     CALLING_FIELD_NUMBER: _ClassVar[int]
     HOLDING_FIELD_NUMBER: _ClassVar[int]
+    RELATED_CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    CONFERENCED_FIELD_NUMBER: _ClassVar[int]
     id: str
     call_id: str
     state: LegState
@@ -180,7 +198,37 @@ class Leg(_message.Message):
     held: bool
     calling: bool
     holding: bool
-    def __init__(self, id: _Optional[str] = ..., call_id: _Optional[str] = ..., state: _Optional[_Union[LegState, str]] = ..., direction: _Optional[_Union[LegDirection, str]] = ..., user_id: _Optional[str] = ..., device_id: _Optional[str] = ..., dialed: _Optional[str] = ..., caller: _Optional[str] = ..., sip_call_id: _Optional[str] = ..., codec: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., answer_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_reason: _Optional[_Union[EndReason, str]] = ..., sip_status: _Optional[int] = ..., held: _Optional[bool] = ..., calling: _Optional[bool] = ..., holding: _Optional[bool] = ...) -> None: ...
+    related_call_id: str
+    conferenced: bool
+    def __init__(self, id: _Optional[str] = ..., call_id: _Optional[str] = ..., state: _Optional[_Union[LegState, str]] = ..., direction: _Optional[_Union[LegDirection, str]] = ..., user_id: _Optional[str] = ..., device_id: _Optional[str] = ..., dialed: _Optional[str] = ..., caller: _Optional[str] = ..., sip_call_id: _Optional[str] = ..., codec: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., answer_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_reason: _Optional[_Union[EndReason, str]] = ..., sip_status: _Optional[int] = ..., held: _Optional[bool] = ..., calling: _Optional[bool] = ..., holding: _Optional[bool] = ..., related_call_id: _Optional[str] = ..., conferenced: _Optional[bool] = ...) -> None: ...
+
+class ConsultLegRequest(_message.Message):
+    __slots__ = ("leg_id", "destination")
+    LEG_ID_FIELD_NUMBER: _ClassVar[int]
+    DESTINATION_FIELD_NUMBER: _ClassVar[int]
+    leg_id: str
+    destination: str
+    def __init__(self, leg_id: _Optional[str] = ..., destination: _Optional[str] = ...) -> None: ...
+
+class ConsultLegResponse(_message.Message):
+    __slots__ = ("call_id", "leg_id")
+    CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    LEG_ID_FIELD_NUMBER: _ClassVar[int]
+    call_id: str
+    leg_id: str
+    def __init__(self, call_id: _Optional[str] = ..., leg_id: _Optional[str] = ...) -> None: ...
+
+class CompleteTransferLegRequest(_message.Message):
+    __slots__ = ("leg_id", "conference")
+    LEG_ID_FIELD_NUMBER: _ClassVar[int]
+    CONFERENCE_FIELD_NUMBER: _ClassVar[int]
+    leg_id: str
+    conference: bool
+    def __init__(self, leg_id: _Optional[str] = ..., conference: _Optional[bool] = ...) -> None: ...
+
+class CompleteTransferLegResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
 
 class HoldLegRequest(_message.Message):
     __slots__ = ("leg_id",)

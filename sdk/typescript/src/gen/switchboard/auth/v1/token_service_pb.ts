@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file switchboard/auth/v1/token_service.proto.
  */
 export const file_switchboard_auth_v1_token_service: GenFile = /*@__PURE__*/
-  fileDesc("Cidzd2l0Y2hib2FyZC9hdXRoL3YxL3Rva2VuX3NlcnZpY2UucHJvdG8SE3N3aXRjaGJvYXJkLmF1dGgudjEijgEKBVRva2VuEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSKQoFc2NvcGUYAyABKA4yGi5zd2l0Y2hib2FyZC5hdXRoLnYxLlNjb3BlEi8KC2NyZWF0ZV90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgd1c2VyX2lkGAUgASgJIpMBChJDcmVhdGVUb2tlblJlcXVlc3QSKAoEbmFtZRgBIAEoCUIaukgXchUQARhAMg9eW15ceDAwLVx4MWZdKyQSNQoFc2NvcGUYAiABKA4yGi5zd2l0Y2hib2FyZC5hdXRoLnYxLlNjb3BlQgq6SAeCAQQQASAAEhwKB3VzZXJfaWQYAyABKAlCC7pICNgBAXIDsAEBIlAKE0NyZWF0ZVRva2VuUmVzcG9uc2USKQoFdG9rZW4YASABKAsyGi5zd2l0Y2hib2FyZC5hdXRoLnYxLlRva2VuEg4KBnNlY3JldBgCIAEoCSITChFMaXN0VG9rZW5zUmVxdWVzdCJAChJMaXN0VG9rZW5zUmVzcG9uc2USKgoGdG9rZW5zGAEgAygLMhouc3dpdGNoYm9hcmQuYXV0aC52MS5Ub2tlbiIqChJEZWxldGVUb2tlblJlcXVlc3QSFAoCaWQYASABKAlCCLpIBXIDsAEBIhUKE0RlbGV0ZVRva2VuUmVzcG9uc2UqTwoFU2NvcGUSFQoRU0NPUEVfVU5TUEVDSUZJRUQQABIPCgtTQ09QRV9BRE1JThABEg4KClNDT1BFX1JFQUQQAhIOCgpTQ09QRV9VU0VSEAMytgIKDFRva2VuU2VydmljZRJgCgtDcmVhdGVUb2tlbhInLnN3aXRjaGJvYXJkLmF1dGgudjEuQ3JlYXRlVG9rZW5SZXF1ZXN0Giguc3dpdGNoYm9hcmQuYXV0aC52MS5DcmVhdGVUb2tlblJlc3BvbnNlEmIKCkxpc3RUb2tlbnMSJi5zd2l0Y2hib2FyZC5hdXRoLnYxLkxpc3RUb2tlbnNSZXF1ZXN0Gicuc3dpdGNoYm9hcmQuYXV0aC52MS5MaXN0VG9rZW5zUmVzcG9uc2UiA5ACARJgCgtEZWxldGVUb2tlbhInLnN3aXRjaGJvYXJkLmF1dGgudjEuRGVsZXRlVG9rZW5SZXF1ZXN0Giguc3dpdGNoYm9hcmQuYXV0aC52MS5EZWxldGVUb2tlblJlc3BvbnNlQkdaRWdpdGh1Yi5jb20vc3dpdGNoYm9hcmQtcGJ4L3N3aXRjaGJvYXJkL2dlbi9zd2l0Y2hib2FyZC9hdXRoL3YxO2F1dGh2MWIGcHJvdG8z", [file_buf_validate_validate, file_google_protobuf_timestamp]);
+  fileDesc("Cidzd2l0Y2hib2FyZC9hdXRoL3YxL3Rva2VuX3NlcnZpY2UucHJvdG8SE3N3aXRjaGJvYXJkLmF1dGgudjEipwEKBVRva2VuEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSKQoFc2NvcGUYAyABKA4yGi5zd2l0Y2hib2FyZC5hdXRoLnYxLlNjb3BlEi8KC2NyZWF0ZV90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgd1c2VyX2lkGAUgASgJEhcKD3JvdXRlX3BvaW50X2lkcxgGIAMoCSK/AQoSQ3JlYXRlVG9rZW5SZXF1ZXN0EigKBG5hbWUYASABKAlCGrpIF3IVEAEYQDIPXlteXHgwMC1ceDFmXSskEjUKBXNjb3BlGAIgASgOMhouc3dpdGNoYm9hcmQuYXV0aC52MS5TY29wZUIKukgHggEEEAEgABIcCgd1c2VyX2lkGAMgASgJQgu6SAjYAQFyA7ABARIqCg9yb3V0ZV9wb2ludF9pZHMYBCADKAlCEbpIDpIBCxBkGAEiBXIDsAEBIlAKE0NyZWF0ZVRva2VuUmVzcG9uc2USKQoFdG9rZW4YASABKAsyGi5zd2l0Y2hib2FyZC5hdXRoLnYxLlRva2VuEg4KBnNlY3JldBgCIAEoCSITChFMaXN0VG9rZW5zUmVxdWVzdCJAChJMaXN0VG9rZW5zUmVzcG9uc2USKgoGdG9rZW5zGAEgAygLMhouc3dpdGNoYm9hcmQuYXV0aC52MS5Ub2tlbiIqChJEZWxldGVUb2tlblJlcXVlc3QSFAoCaWQYASABKAlCCLpIBXIDsAEBIhUKE0RlbGV0ZVRva2VuUmVzcG9uc2UqZgoFU2NvcGUSFQoRU0NPUEVfVU5TUEVDSUZJRUQQABIPCgtTQ09QRV9BRE1JThABEg4KClNDT1BFX1JFQUQQAhIOCgpTQ09QRV9VU0VSEAMSFQoRU0NPUEVfQVBQTElDQVRJT04QBDK2AgoMVG9rZW5TZXJ2aWNlEmAKC0NyZWF0ZVRva2VuEicuc3dpdGNoYm9hcmQuYXV0aC52MS5DcmVhdGVUb2tlblJlcXVlc3QaKC5zd2l0Y2hib2FyZC5hdXRoLnYxLkNyZWF0ZVRva2VuUmVzcG9uc2USYgoKTGlzdFRva2VucxImLnN3aXRjaGJvYXJkLmF1dGgudjEuTGlzdFRva2Vuc1JlcXVlc3QaJy5zd2l0Y2hib2FyZC5hdXRoLnYxLkxpc3RUb2tlbnNSZXNwb25zZSIDkAIBEmAKC0RlbGV0ZVRva2VuEicuc3dpdGNoYm9hcmQuYXV0aC52MS5EZWxldGVUb2tlblJlcXVlc3QaKC5zd2l0Y2hib2FyZC5hdXRoLnYxLkRlbGV0ZVRva2VuUmVzcG9uc2VCR1pFZ2l0aHViLmNvbS9zd2l0Y2hib2FyZC1wYngvc3dpdGNoYm9hcmQvZ2VuL3N3aXRjaGJvYXJkL2F1dGgvdjE7YXV0aHYxYgZwcm90bzM", [file_buf_validate_validate, file_google_protobuf_timestamp]);
 
 /**
  * Token is an API bearer token, without its secret.
@@ -55,6 +55,14 @@ export type Token = Message<"switchboard.auth.v1.Token"> & {
    * @generated from field: string user_id = 5;
    */
   userId: string;
+
+  /**
+   * The route points of a SCOPE_APPLICATION token (ids of
+   * switchboard.config.v1.RoutePoint).
+   *
+   * @generated from field: repeated string route_point_ids = 6;
+   */
+  routePointIds: string[];
 };
 
 /**
@@ -90,6 +98,15 @@ export type CreateTokenRequest = Message<"switchboard.auth.v1.CreateTokenRequest
    * @generated from field: string user_id = 3;
    */
   userId: string;
+
+  /**
+   * The route points a SCOPE_APPLICATION token serves, by id: at least
+   * one, each existing, none twice. Empty for other scopes. The token keeps
+   * them when a route point is deleted, but loses that route point's line.
+   *
+   * @generated from field: repeated string route_point_ids = 4;
+   */
+  routePointIds: string[];
 };
 
 /**
@@ -234,6 +251,17 @@ export enum Scope {
    * @generated from enum value: SCOPE_USER = 3;
    */
   USER = 3,
+
+  /**
+   * An application (IVR, contact centre, recorder) serving route points:
+   * call control on the lines of the route points named in
+   * route_point_ids only, and their events. No access to the
+   * configuration or to other lines; the route points' extensions are
+   * known to whoever creates the token. Needs route_point_ids.
+   *
+   * @generated from enum value: SCOPE_APPLICATION = 4;
+   */
+  APPLICATION = 4,
 }
 
 /**

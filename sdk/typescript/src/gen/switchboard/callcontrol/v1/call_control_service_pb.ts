@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file switchboard/callcontrol/v1/call_control_service.proto.
  */
 export const file_switchboard_callcontrol_v1_call_control_service: GenFile = /*@__PURE__*/
-  fileDesc("CjVzd2l0Y2hib2FyZC9jYWxsY29udHJvbC92MS9jYWxsX2NvbnRyb2xfc2VydmljZS5wcm90bxIac3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEiJQoFUGFydHkSDgoGbnVtYmVyGAEgASgJEgwKBG5hbWUYAiABKAki5QMKBENhbGwSCgoCaWQYASABKAkSDAoEbGluZRgCIAEoCRI0CgVzdGF0ZRgDIAEoDjIlLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkNhbGxTdGF0ZRIyCgdwYXJ0aWVzGAQgAygLMiEuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuUGFydHkSOAoJZGlyZWN0aW9uGAUgASgOMiUuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuRGlyZWN0aW9uEkcKEWRpc2Nvbm5lY3RfcmVhc29uGAYgASgOMiwuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuRGlzY29ubmVjdFJlYXNvbhIXCg9yZWxhdGVkX2NhbGxfaWQYByABKAkSLgoKc3RhcnRfdGltZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLYW5zd2VyX3RpbWUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB3ZlcnNpb24YCiABKAMSOwoPYWxsb3dlZF9hY3Rpb25zGAsgAygOMiIuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuQWN0aW9uEg4KBmRpYWxlZBgMIAEoCSKEAQoPTWFrZUNhbGxSZXF1ZXN0EiEKBGxpbmUYASABKAlCE7pIEHIOMgxeWzAtOV17Miw4fSQSLAoLZGVzdGluYXRpb24YAiABKAlCF7pIFHISMhBeWzAtOSojK117MSwzMn0kEiAKD2lkZW1wb3RlbmN5X2tleRgDIAEoCUIHukgEcgIYQCJCChBNYWtlQ2FsbFJlc3BvbnNlEi4KBGNhbGwYASABKAsyIC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5DYWxsIkoKC0Ryb3BSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAESIQoQZXhwZWN0ZWRfdmVyc2lvbhgCIAEoA0IHukgEIgIoACIOCgxEcm9wUmVzcG9uc2UiWAoRU2VuZERpZ2l0c1JlcXVlc3QSGAoHY2FsbF9pZBgBIAEoCUIHukgEcgIQARIpCgZkaWdpdHMYAiABKAlCGbpIFnIUMhJeWzAtOSojQS1EXXsxLDMyfSQiFAoSU2VuZERpZ2l0c1Jlc3BvbnNlIkoKC0hvbGRSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAESIQoQZXhwZWN0ZWRfdmVyc2lvbhgCIAEoA0IHukgEIgIoACIOCgxIb2xkUmVzcG9uc2UiTgoPUmV0cmlldmVSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAESIQoQZXhwZWN0ZWRfdmVyc2lvbhgCIAEoA0IHukgEIgIoACISChBSZXRyaWV2ZVJlc3BvbnNlIoEBChRCbGluZFRyYW5zZmVyUmVxdWVzdBIYCgdjYWxsX2lkGAEgASgJQge6SARyAhABEiwKC2Rlc3RpbmF0aW9uGAIgASgJQhe6SBRyEjIQXlswLTkqIytdezEsMzJ9JBIhChBleHBlY3RlZF92ZXJzaW9uGAMgASgDQge6SAQiAigAIhcKFUJsaW5kVHJhbnNmZXJSZXNwb25zZSJZCg9SZWRpcmVjdFJlcXVlc3QSGAoHY2FsbF9pZBgBIAEoCUIHukgEcgIQARIsCgtkZXN0aW5hdGlvbhgCIAEoCUIXukgUchIyEF5bMC05KiMrXXsxLDMyfSQiEgoQUmVkaXJlY3RSZXNwb25zZSJMCg1QaWNrdXBSZXF1ZXN0EiEKBGxpbmUYASABKAlCE7pIEHIOMgxeWzAtOV17Miw4fSQSGAoHY2FsbF9pZBgCIAEoCUIHukgEcgIQASIhCg5QaWNrdXBSZXNwb25zZRIPCgdjYWxsX2lkGAEgASgJIicKC1BhcmtSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAEiHQoMUGFya1Jlc3BvbnNlEg0KBW9yYml0GAEgASgJIlcKDVVucGFya1JlcXVlc3QSIQoEbGluZRgBIAEoCUITukgQcg4yDF5bMC05XXsyLDh9JBIjCgVvcmJpdBgCIAEoCUIUukgRcg8yDV5cKjhbMC05XXsyfSQiEAoOVW5wYXJrUmVzcG9uc2UiKgoOR2V0Q2FsbFJlcXVlc3QSGAoHY2FsbF9pZBgBIAEoCUIHukgEcgIQASJBCg9HZXRDYWxsUmVzcG9uc2USLgoEY2FsbBgBIAEoCzIgLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkNhbGwiOwoQTGlzdENhbGxzUmVxdWVzdBInCgVsaW5lcxgBIAMoCUIYukgVkgESIhByDjIMXlswLTldezIsOH0kIlYKEUxpc3RDYWxsc1Jlc3BvbnNlEi8KBWNhbGxzGAEgAygLMiAuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuQ2FsbBIQCghzZXF1ZW5jZRgCIAEoAyJeChJXYXRjaEV2ZW50c1JlcXVlc3QSJwoFbGluZXMYASADKAlCGLpIFZIBEiIQcg4yDF5bMC05XXsyLDh9JBIfCg5hZnRlcl9zZXF1ZW5jZRgCIAEoA0IHukgEIgIoACJHChNXYXRjaEV2ZW50c1Jlc3BvbnNlEjAKBWV2ZW50GAEgASgLMiEuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuRXZlbnQixAEKBUV2ZW50EhAKCHNlcXVlbmNlGAEgASgDEigKBHRpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEgwKBGxpbmUYAyABKAkSMAoEY2FsbBgKIAEoCzIgLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkNhbGxIABI3CgVkaWdpdBgLIAEoCzImLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkRpZ2l0RXZlbnRIAEIGCgRraW5kIiwKCkRpZ2l0RXZlbnQSDwoHY2FsbF9pZBgBIAEoCRINCgVkaWdpdBgCIAEoCSrgAgoJQ2FsbFN0YXRlEhoKFkNBTExfU1RBVEVfVU5TUEVDSUZJRUQQABITCg9DQUxMX1NUQVRFX0lETEUQARIWChJDQUxMX1NUQVRFX0RJQUxJTkcQAhIZChVDQUxMX1NUQVRFX1BST0NFRURJTkcQAxIXChNDQUxMX1NUQVRFX1JJTkdCQUNLEAQSFwoTQ0FMTF9TVEFURV9PRkZFUklORxAFEhgKFENBTExfU1RBVEVfQ09OTkVDVEVEEAYSFgoSQ0FMTF9TVEFURV9PTl9IT0xEEAcSJwojQ0FMTF9TVEFURV9PTl9IT0xEX1BFTkRJTkdfVFJBTlNGRVIQCBIpCiVDQUxMX1NUQVRFX09OX0hPTERfUEVORElOR19DT05GRVJFTkNFEAkSGgoWQ0FMTF9TVEFURV9DT05GRVJFTkNFRBAKEhsKF0NBTExfU1RBVEVfRElTQ09OTkVDVEVEEAsqsgIKEERpc2Nvbm5lY3RSZWFzb24SIQodRElTQ09OTkVDVF9SRUFTT05fVU5TUEVDSUZJRUQQABIcChhESVNDT05ORUNUX1JFQVNPTl9OT1JNQUwQARIaChZESVNDT05ORUNUX1JFQVNPTl9CVVNZEAISHwobRElTQ09OTkVDVF9SRUFTT05fTk9fQU5TV0VSEAMSHgoaRElTQ09OTkVDVF9SRUFTT05fUkVKRUNURUQQBBIhCh1ESVNDT05ORUNUX1JFQVNPTl9VTlJFQUNIQUJMRRAFEiEKHURJU0NPTk5FQ1RfUkVBU09OX1RSQU5TRkVSUkVEEAYSHAoYRElTQ09OTkVDVF9SRUFTT05fUEFSS0VEEAcSHAoYRElTQ09OTkVDVF9SRUFTT05fRkFJTEVEEAgqVgoJRGlyZWN0aW9uEhkKFURJUkVDVElPTl9VTlNQRUNJRklFRBAAEhYKEkRJUkVDVElPTl9JTkNPTUlORxABEhYKEkRJUkVDVElPTl9PVVRHT0lORxACKsMBCgZBY3Rpb24SFgoSQUNUSU9OX1VOU1BFQ0lGSUVEEAASDwoLQUNUSU9OX0RST1AQARIWChJBQ1RJT05fU0VORF9ESUdJVFMQAhIPCgtBQ1RJT05fSE9MRBADEhMKD0FDVElPTl9SRVRSSUVWRRAEEhkKFUFDVElPTl9CTElORF9UUkFOU0ZFUhAFEhMKD0FDVElPTl9SRURJUkVDVBAGEhEKDUFDVElPTl9QSUNLVVAQBxIPCgtBQ1RJT05fUEFSSxAIMskKChJDYWxsQ29udHJvbFNlcnZpY2USZQoITWFrZUNhbGwSKy5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5NYWtlQ2FsbFJlcXVlc3QaLC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5NYWtlQ2FsbFJlc3BvbnNlElkKBERyb3ASJy5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5Ecm9wUmVxdWVzdBooLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkRyb3BSZXNwb25zZRJrCgpTZW5kRGlnaXRzEi0uc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuU2VuZERpZ2l0c1JlcXVlc3QaLi5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5TZW5kRGlnaXRzUmVzcG9uc2USWQoESG9sZBInLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkhvbGRSZXF1ZXN0Giguc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuSG9sZFJlc3BvbnNlEmUKCFJldHJpZXZlEisuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuUmV0cmlldmVSZXF1ZXN0Giwuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuUmV0cmlldmVSZXNwb25zZRJ0Cg1CbGluZFRyYW5zZmVyEjAuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuQmxpbmRUcmFuc2ZlclJlcXVlc3QaMS5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5CbGluZFRyYW5zZmVyUmVzcG9uc2USZQoIUmVkaXJlY3QSKy5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5SZWRpcmVjdFJlcXVlc3QaLC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5SZWRpcmVjdFJlc3BvbnNlEl8KBlBpY2t1cBIpLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLlBpY2t1cFJlcXVlc3QaKi5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5QaWNrdXBSZXNwb25zZRJZCgRQYXJrEicuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuUGFya1JlcXVlc3QaKC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5QYXJrUmVzcG9uc2USXwoGVW5wYXJrEikuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuVW5wYXJrUmVxdWVzdBoqLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLlVucGFya1Jlc3BvbnNlEmcKB0dldENhbGwSKi5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5HZXRDYWxsUmVxdWVzdBorLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkdldENhbGxSZXNwb25zZSIDkAIBEm0KCUxpc3RDYWxscxIsLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkxpc3RDYWxsc1JlcXVlc3QaLS5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5MaXN0Q2FsbHNSZXNwb25zZSIDkAIBEnAKC1dhdGNoRXZlbnRzEi4uc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuV2F0Y2hFdmVudHNSZXF1ZXN0Gi8uc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuV2F0Y2hFdmVudHNSZXNwb25zZTABQlVaU2dpdGh1Yi5jb20vc3dpdGNoYm9hcmQtcGJ4L3N3aXRjaGJvYXJkL2dlbi9zd2l0Y2hib2FyZC9jYWxsY29udHJvbC92MTtjYWxsY29udHJvbHYxYgZwcm90bzM", [file_buf_validate_validate, file_google_protobuf_timestamp]);
+  fileDesc("CjVzd2l0Y2hib2FyZC9jYWxsY29udHJvbC92MS9jYWxsX2NvbnRyb2xfc2VydmljZS5wcm90bxIac3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEiJQoFUGFydHkSDgoGbnVtYmVyGAEgASgJEgwKBG5hbWUYAiABKAki5QMKBENhbGwSCgoCaWQYASABKAkSDAoEbGluZRgCIAEoCRI0CgVzdGF0ZRgDIAEoDjIlLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkNhbGxTdGF0ZRIyCgdwYXJ0aWVzGAQgAygLMiEuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuUGFydHkSOAoJZGlyZWN0aW9uGAUgASgOMiUuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuRGlyZWN0aW9uEkcKEWRpc2Nvbm5lY3RfcmVhc29uGAYgASgOMiwuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuRGlzY29ubmVjdFJlYXNvbhIXCg9yZWxhdGVkX2NhbGxfaWQYByABKAkSLgoKc3RhcnRfdGltZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLYW5zd2VyX3RpbWUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB3ZlcnNpb24YCiABKAMSOwoPYWxsb3dlZF9hY3Rpb25zGAsgAygOMiIuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuQWN0aW9uEg4KBmRpYWxlZBgMIAEoCSKEAQoPTWFrZUNhbGxSZXF1ZXN0EiEKBGxpbmUYASABKAlCE7pIEHIOMgxeWzAtOV17Miw4fSQSLAoLZGVzdGluYXRpb24YAiABKAlCF7pIFHISMhBeWzAtOSojK117MSwzMn0kEiAKD2lkZW1wb3RlbmN5X2tleRgDIAEoCUIHukgEcgIYQCJCChBNYWtlQ2FsbFJlc3BvbnNlEi4KBGNhbGwYASABKAsyIC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5DYWxsIkoKC0Ryb3BSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAESIQoQZXhwZWN0ZWRfdmVyc2lvbhgCIAEoA0IHukgEIgIoACIOCgxEcm9wUmVzcG9uc2UiWAoRU2VuZERpZ2l0c1JlcXVlc3QSGAoHY2FsbF9pZBgBIAEoCUIHukgEcgIQARIpCgZkaWdpdHMYAiABKAlCGbpIFnIUMhJeWzAtOSojQS1EXXsxLDMyfSQiFAoSU2VuZERpZ2l0c1Jlc3BvbnNlIkoKC0hvbGRSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAESIQoQZXhwZWN0ZWRfdmVyc2lvbhgCIAEoA0IHukgEIgIoACIOCgxIb2xkUmVzcG9uc2UiTgoPUmV0cmlldmVSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAESIQoQZXhwZWN0ZWRfdmVyc2lvbhgCIAEoA0IHukgEIgIoACISChBSZXRyaWV2ZVJlc3BvbnNlIoEBChRCbGluZFRyYW5zZmVyUmVxdWVzdBIYCgdjYWxsX2lkGAEgASgJQge6SARyAhABEiwKC2Rlc3RpbmF0aW9uGAIgASgJQhe6SBRyEjIQXlswLTkqIytdezEsMzJ9JBIhChBleHBlY3RlZF92ZXJzaW9uGAMgASgDQge6SAQiAigAIhcKFUJsaW5kVHJhbnNmZXJSZXNwb25zZSJZCg9SZWRpcmVjdFJlcXVlc3QSGAoHY2FsbF9pZBgBIAEoCUIHukgEcgIQARIsCgtkZXN0aW5hdGlvbhgCIAEoCUIXukgUchIyEF5bMC05KiMrXXsxLDMyfSQiEgoQUmVkaXJlY3RSZXNwb25zZSJMCg1QaWNrdXBSZXF1ZXN0EiEKBGxpbmUYASABKAlCE7pIEHIOMgxeWzAtOV17Miw4fSQSGAoHY2FsbF9pZBgCIAEoCUIHukgEcgIQASIhCg5QaWNrdXBSZXNwb25zZRIPCgdjYWxsX2lkGAEgASgJIicKC1BhcmtSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAEiHQoMUGFya1Jlc3BvbnNlEg0KBW9yYml0GAEgASgJIlcKDVVucGFya1JlcXVlc3QSIQoEbGluZRgBIAEoCUITukgQcg4yDF5bMC05XXsyLDh9JBIjCgVvcmJpdBgCIAEoCUIUukgRcg8yDV5cKjhbMC05XXsyfSQiEAoOVW5wYXJrUmVzcG9uc2UipQEKFkNvbnN1bHRUcmFuc2ZlclJlcXVlc3QSGAoHY2FsbF9pZBgBIAEoCUIHukgEcgIQARIsCgtkZXN0aW5hdGlvbhgCIAEoCUIXukgUchIyEF5bMC05KiMrXXsxLDMyfSQSIQoQZXhwZWN0ZWRfdmVyc2lvbhgDIAEoA0IHukgEIgIoABIgCg9pZGVtcG90ZW5jeV9rZXkYBCABKAlCB7pIBHICGEAiSQoXQ29uc3VsdFRyYW5zZmVyUmVzcG9uc2USLgoEY2FsbBgBIAEoCzIgLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkNhbGwidQoXQ29tcGxldGVUcmFuc2ZlclJlcXVlc3QSGAoHY2FsbF9pZBgBIAEoCUIHukgEcgIQARJACgRtb2RlGAIgASgOMiguc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuQ29tcGxldGVNb2RlQgi6SAWCAQIQASJKChhDb21wbGV0ZVRyYW5zZmVyUmVzcG9uc2USLgoEY2FsbBgBIAEoCzIgLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkNhbGwiKgoOR2V0Q2FsbFJlcXVlc3QSGAoHY2FsbF9pZBgBIAEoCUIHukgEcgIQASJBCg9HZXRDYWxsUmVzcG9uc2USLgoEY2FsbBgBIAEoCzIgLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkNhbGwiOwoQTGlzdENhbGxzUmVxdWVzdBInCgVsaW5lcxgBIAMoCUIYukgVkgESIhByDjIMXlswLTldezIsOH0kIlYKEUxpc3RDYWxsc1Jlc3BvbnNlEi8KBWNhbGxzGAEgAygLMiAuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuQ2FsbBIQCghzZXF1ZW5jZRgCIAEoAyJeChJXYXRjaEV2ZW50c1JlcXVlc3QSJwoFbGluZXMYASADKAlCGLpIFZIBEiIQcg4yDF5bMC05XXsyLDh9JBIfCg5hZnRlcl9zZXF1ZW5jZRgCIAEoA0IHukgEIgIoACJHChNXYXRjaEV2ZW50c1Jlc3BvbnNlEjAKBWV2ZW50GAEgASgLMiEuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuRXZlbnQixAEKBUV2ZW50EhAKCHNlcXVlbmNlGAEgASgDEigKBHRpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEgwKBGxpbmUYAyABKAkSMAoEY2FsbBgKIAEoCzIgLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkNhbGxIABI3CgVkaWdpdBgLIAEoCzImLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkRpZ2l0RXZlbnRIAEIGCgRraW5kIiwKCkRpZ2l0RXZlbnQSDwoHY2FsbF9pZBgBIAEoCRINCgVkaWdpdBgCIAEoCSrgAgoJQ2FsbFN0YXRlEhoKFkNBTExfU1RBVEVfVU5TUEVDSUZJRUQQABITCg9DQUxMX1NUQVRFX0lETEUQARIWChJDQUxMX1NUQVRFX0RJQUxJTkcQAhIZChVDQUxMX1NUQVRFX1BST0NFRURJTkcQAxIXChNDQUxMX1NUQVRFX1JJTkdCQUNLEAQSFwoTQ0FMTF9TVEFURV9PRkZFUklORxAFEhgKFENBTExfU1RBVEVfQ09OTkVDVEVEEAYSFgoSQ0FMTF9TVEFURV9PTl9IT0xEEAcSJwojQ0FMTF9TVEFURV9PTl9IT0xEX1BFTkRJTkdfVFJBTlNGRVIQCBIpCiVDQUxMX1NUQVRFX09OX0hPTERfUEVORElOR19DT05GRVJFTkNFEAkSGgoWQ0FMTF9TVEFURV9DT05GRVJFTkNFRBAKEhsKF0NBTExfU1RBVEVfRElTQ09OTkVDVEVEEAsqsgIKEERpc2Nvbm5lY3RSZWFzb24SIQodRElTQ09OTkVDVF9SRUFTT05fVU5TUEVDSUZJRUQQABIcChhESVNDT05ORUNUX1JFQVNPTl9OT1JNQUwQARIaChZESVNDT05ORUNUX1JFQVNPTl9CVVNZEAISHwobRElTQ09OTkVDVF9SRUFTT05fTk9fQU5TV0VSEAMSHgoaRElTQ09OTkVDVF9SRUFTT05fUkVKRUNURUQQBBIhCh1ESVNDT05ORUNUX1JFQVNPTl9VTlJFQUNIQUJMRRAFEiEKHURJU0NPTk5FQ1RfUkVBU09OX1RSQU5TRkVSUkVEEAYSHAoYRElTQ09OTkVDVF9SRUFTT05fUEFSS0VEEAcSHAoYRElTQ09OTkVDVF9SRUFTT05fRkFJTEVEEAgqVgoJRGlyZWN0aW9uEhkKFURJUkVDVElPTl9VTlNQRUNJRklFRBAAEhYKEkRJUkVDVElPTl9JTkNPTUlORxABEhYKEkRJUkVDVElPTl9PVVRHT0lORxACKv4BCgZBY3Rpb24SFgoSQUNUSU9OX1VOU1BFQ0lGSUVEEAASDwoLQUNUSU9OX0RST1AQARIWChJBQ1RJT05fU0VORF9ESUdJVFMQAhIPCgtBQ1RJT05fSE9MRBADEhMKD0FDVElPTl9SRVRSSUVWRRAEEhkKFUFDVElPTl9CTElORF9UUkFOU0ZFUhAFEhMKD0FDVElPTl9SRURJUkVDVBAGEhEKDUFDVElPTl9QSUNLVVAQBxIPCgtBQ1RJT05fUEFSSxAIEhsKF0FDVElPTl9DT05TVUxUX1RSQU5TRkVSEAkSHAoYQUNUSU9OX0NPTVBMRVRFX1RSQU5TRkVSEAoqZwoMQ29tcGxldGVNb2RlEh0KGUNPTVBMRVRFX01PREVfVU5TUEVDSUZJRUQQABIaChZDT01QTEVURV9NT0RFX1RSQU5TRkVSEAESHAoYQ09NUExFVEVfTU9ERV9DT05GRVJFTkNFEAIyxAwKEkNhbGxDb250cm9sU2VydmljZRJlCghNYWtlQ2FsbBIrLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLk1ha2VDYWxsUmVxdWVzdBosLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLk1ha2VDYWxsUmVzcG9uc2USWQoERHJvcBInLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkRyb3BSZXF1ZXN0Giguc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuRHJvcFJlc3BvbnNlEmsKClNlbmREaWdpdHMSLS5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5TZW5kRGlnaXRzUmVxdWVzdBouLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLlNlbmREaWdpdHNSZXNwb25zZRJZCgRIb2xkEicuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuSG9sZFJlcXVlc3QaKC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5Ib2xkUmVzcG9uc2USZQoIUmV0cmlldmUSKy5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5SZXRyaWV2ZVJlcXVlc3QaLC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5SZXRyaWV2ZVJlc3BvbnNlEnQKDUJsaW5kVHJhbnNmZXISMC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5CbGluZFRyYW5zZmVyUmVxdWVzdBoxLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkJsaW5kVHJhbnNmZXJSZXNwb25zZRJlCghSZWRpcmVjdBIrLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLlJlZGlyZWN0UmVxdWVzdBosLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLlJlZGlyZWN0UmVzcG9uc2USXwoGUGlja3VwEikuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuUGlja3VwUmVxdWVzdBoqLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLlBpY2t1cFJlc3BvbnNlElkKBFBhcmsSJy5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5QYXJrUmVxdWVzdBooLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLlBhcmtSZXNwb25zZRJfCgZVbnBhcmsSKS5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5VbnBhcmtSZXF1ZXN0Giouc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuVW5wYXJrUmVzcG9uc2USegoPQ29uc3VsdFRyYW5zZmVyEjIuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuQ29uc3VsdFRyYW5zZmVyUmVxdWVzdBozLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkNvbnN1bHRUcmFuc2ZlclJlc3BvbnNlEn0KEENvbXBsZXRlVHJhbnNmZXISMy5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5Db21wbGV0ZVRyYW5zZmVyUmVxdWVzdBo0LnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkNvbXBsZXRlVHJhbnNmZXJSZXNwb25zZRJnCgdHZXRDYWxsEiouc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuR2V0Q2FsbFJlcXVlc3QaKy5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5HZXRDYWxsUmVzcG9uc2UiA5ACARJtCglMaXN0Q2FsbHMSLC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5MaXN0Q2FsbHNSZXF1ZXN0Gi0uc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuTGlzdENhbGxzUmVzcG9uc2UiA5ACARJwCgtXYXRjaEV2ZW50cxIuLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLldhdGNoRXZlbnRzUmVxdWVzdBovLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLldhdGNoRXZlbnRzUmVzcG9uc2UwAUJVWlNnaXRodWIuY29tL3N3aXRjaGJvYXJkLXBieC9zd2l0Y2hib2FyZC9nZW4vc3dpdGNoYm9hcmQvY2FsbGNvbnRyb2wvdjE7Y2FsbGNvbnRyb2x2MWIGcHJvdG8z", [file_buf_validate_validate, file_google_protobuf_timestamp]);
 
 /**
  * Party is someone else in a call.
@@ -598,6 +598,120 @@ export const UnparkResponseSchema: GenMessage<UnparkResponse> = /*@__PURE__*/
   messageDesc(file_switchboard_callcontrol_v1_call_control_service, 21);
 
 /**
+ * ConsultTransferRequest names the call and whom to consult.
+ *
+ * @generated from message switchboard.callcontrol.v1.ConsultTransferRequest
+ */
+export type ConsultTransferRequest = Message<"switchboard.callcontrol.v1.ConsultTransferRequest"> & {
+  /**
+   * The handle of the CONNECTED call whose other party is to be held.
+   *
+   * @generated from field: string call_id = 1;
+   */
+  callId: string;
+
+  /**
+   * The number to consult.
+   *
+   * @generated from field: string destination = 2;
+   */
+  destination: string;
+
+  /**
+   * When set, the call's current version; a stale one fails with ABORTED.
+   *
+   * @generated from field: int64 expected_version = 3;
+   */
+  expectedVersion: bigint;
+
+  /**
+   * Optional key making retries safe: the same key returns the same
+   * consultation call.
+   *
+   * @generated from field: string idempotency_key = 4;
+   */
+  idempotencyKey: string;
+};
+
+/**
+ * Describes the message switchboard.callcontrol.v1.ConsultTransferRequest.
+ * Use `create(ConsultTransferRequestSchema)` to create a new message.
+ */
+export const ConsultTransferRequestSchema: GenMessage<ConsultTransferRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 22);
+
+/**
+ * ConsultTransferResponse carries the consultation call.
+ *
+ * @generated from message switchboard.callcontrol.v1.ConsultTransferResponse
+ */
+export type ConsultTransferResponse = Message<"switchboard.callcontrol.v1.ConsultTransferResponse"> & {
+  /**
+   * The consultation call on the same line.
+   *
+   * @generated from field: switchboard.callcontrol.v1.Call call = 1;
+   */
+  call?: Call | undefined;
+};
+
+/**
+ * Describes the message switchboard.callcontrol.v1.ConsultTransferResponse.
+ * Use `create(ConsultTransferResponseSchema)` to create a new message.
+ */
+export const ConsultTransferResponseSchema: GenMessage<ConsultTransferResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 23);
+
+/**
+ * CompleteTransferRequest names the consultation and how to complete it.
+ *
+ * @generated from message switchboard.callcontrol.v1.CompleteTransferRequest
+ */
+export type CompleteTransferRequest = Message<"switchboard.callcontrol.v1.CompleteTransferRequest"> & {
+  /**
+   * The handle of either call of the consultation on the consulting line.
+   *
+   * @generated from field: string call_id = 1;
+   */
+  callId: string;
+
+  /**
+   * Transfer (default) or conference.
+   *
+   * @generated from field: switchboard.callcontrol.v1.CompleteMode mode = 2;
+   */
+  mode: CompleteMode;
+};
+
+/**
+ * Describes the message switchboard.callcontrol.v1.CompleteTransferRequest.
+ * Use `create(CompleteTransferRequestSchema)` to create a new message.
+ */
+export const CompleteTransferRequestSchema: GenMessage<CompleteTransferRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 24);
+
+/**
+ * CompleteTransferResponse carries the resulting call on this line (the
+ * conference; nothing for a transfer).
+ *
+ * @generated from message switchboard.callcontrol.v1.CompleteTransferResponse
+ */
+export type CompleteTransferResponse = Message<"switchboard.callcontrol.v1.CompleteTransferResponse"> & {
+  /**
+   * The conference call on this line (CONFERENCE mode only).
+   *
+   * @generated from field: switchboard.callcontrol.v1.Call call = 1;
+   */
+  call?: Call | undefined;
+};
+
+/**
+ * Describes the message switchboard.callcontrol.v1.CompleteTransferResponse.
+ * Use `create(CompleteTransferResponseSchema)` to create a new message.
+ */
+export const CompleteTransferResponseSchema: GenMessage<CompleteTransferResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 25);
+
+/**
  * GetCallRequest names a call.
  *
  * @generated from message switchboard.callcontrol.v1.GetCallRequest
@@ -616,7 +730,7 @@ export type GetCallRequest = Message<"switchboard.callcontrol.v1.GetCallRequest"
  * Use `create(GetCallRequestSchema)` to create a new message.
  */
 export const GetCallRequestSchema: GenMessage<GetCallRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 22);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 26);
 
 /**
  * GetCallResponse carries the call.
@@ -637,7 +751,7 @@ export type GetCallResponse = Message<"switchboard.callcontrol.v1.GetCallRespons
  * Use `create(GetCallResponseSchema)` to create a new message.
  */
 export const GetCallResponseSchema: GenMessage<GetCallResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 23);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 27);
 
 /**
  * ListCallsRequest narrows the list.
@@ -658,7 +772,7 @@ export type ListCallsRequest = Message<"switchboard.callcontrol.v1.ListCallsRequ
  * Use `create(ListCallsRequestSchema)` to create a new message.
  */
 export const ListCallsRequestSchema: GenMessage<ListCallsRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 24);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 28);
 
 /**
  * ListCallsResponse lists calls in progress.
@@ -686,7 +800,7 @@ export type ListCallsResponse = Message<"switchboard.callcontrol.v1.ListCallsRes
  * Use `create(ListCallsResponseSchema)` to create a new message.
  */
 export const ListCallsResponseSchema: GenMessage<ListCallsResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 25);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 29);
 
 /**
  * WatchEventsRequest says which events to stream, from where.
@@ -715,7 +829,7 @@ export type WatchEventsRequest = Message<"switchboard.callcontrol.v1.WatchEvents
  * Use `create(WatchEventsRequestSchema)` to create a new message.
  */
 export const WatchEventsRequestSchema: GenMessage<WatchEventsRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 26);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 30);
 
 /**
  * WatchEventsResponse carries one event.
@@ -736,7 +850,7 @@ export type WatchEventsResponse = Message<"switchboard.callcontrol.v1.WatchEvent
  * Use `create(WatchEventsResponseSchema)` to create a new message.
  */
 export const WatchEventsResponseSchema: GenMessage<WatchEventsResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 27);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 31);
 
 /**
  * Event is something that happened on a line.
@@ -794,7 +908,7 @@ export type Event = Message<"switchboard.callcontrol.v1.Event"> & {
  * Use `create(EventSchema)` to create a new message.
  */
 export const EventSchema: GenMessage<Event> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 28);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 32);
 
 /**
  * DigitEvent is a DTMF digit pressed on a call.
@@ -822,7 +936,7 @@ export type DigitEvent = Message<"switchboard.callcontrol.v1.DigitEvent"> & {
  * Use `create(DigitEventSchema)` to create a new message.
  */
 export const DigitEventSchema: GenMessage<DigitEvent> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 29);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 33);
 
 /**
  * CallState is the state of a call as seen from one line.
@@ -1099,6 +1213,20 @@ export enum Action {
    * @generated from enum value: ACTION_PARK = 8;
    */
   PARK = 8,
+
+  /**
+   * ConsultTransfer.
+   *
+   * @generated from enum value: ACTION_CONSULT_TRANSFER = 9;
+   */
+  CONSULT_TRANSFER = 9,
+
+  /**
+   * CompleteTransfer.
+   *
+   * @generated from enum value: ACTION_COMPLETE_TRANSFER = 10;
+   */
+  COMPLETE_TRANSFER = 10,
 }
 
 /**
@@ -1106,6 +1234,40 @@ export enum Action {
  */
 export const ActionSchema: GenEnum<Action> = /*@__PURE__*/
   enumDesc(file_switchboard_callcontrol_v1_call_control_service, 3);
+
+/**
+ * CompleteMode is how a consultation is completed.
+ *
+ * @generated from enum switchboard.callcontrol.v1.CompleteMode
+ */
+export enum CompleteMode {
+  /**
+   * Not set: TRANSFER.
+   *
+   * @generated from enum value: COMPLETE_MODE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Connect the held and the consulted parties; this line leaves.
+   *
+   * @generated from enum value: COMPLETE_MODE_TRANSFER = 1;
+   */
+  TRANSFER = 1,
+
+  /**
+   * Mix the three parties.
+   *
+   * @generated from enum value: COMPLETE_MODE_CONFERENCE = 2;
+   */
+  CONFERENCE = 2,
+}
+
+/**
+ * Describes the enum switchboard.callcontrol.v1.CompleteMode.
+ */
+export const CompleteModeSchema: GenEnum<CompleteMode> = /*@__PURE__*/
+  enumDesc(file_switchboard_callcontrol_v1_call_control_service, 4);
 
 /**
  * CallControlService is third-party call control in the manner of TAPI: a
@@ -1236,6 +1398,37 @@ export const CallControlService: GenService<{
     methodKind: "unary";
     input: typeof UnparkRequestSchema;
     output: typeof UnparkResponseSchema;
+  },
+  /**
+   * ConsultTransfer starts an attended transfer or a conference from a
+   * CONNECTED call: the other party is held (music on hold) and the call
+   * becomes ON_HOLD_PENDING_TRANSFER on this line, while a consultation
+   * call from the same line rings the destination. It returns the
+   * consultation call; both calls name each other in related_call_id.
+   * Finish with CompleteTransfer, or Drop the consultation call and
+   * Retrieve the held one.
+   *
+   * @generated from rpc switchboard.callcontrol.v1.CallControlService.ConsultTransfer
+   */
+  consultTransfer: {
+    methodKind: "unary";
+    input: typeof ConsultTransferRequestSchema;
+    output: typeof ConsultTransferResponseSchema;
+  },
+  /**
+   * CompleteTransfer finishes a consultation (pass either call of it): as
+   * a TRANSFER the held party and the consulted party are connected and
+   * this line is DISCONNECTED with reason TRANSFERRED; as a CONFERENCE the
+   * three parties are mixed (each hears the other two) and the call is
+   * CONFERENCED on every line. FAILED_PRECONDITION when the consulted party
+   * has not answered yet.
+   *
+   * @generated from rpc switchboard.callcontrol.v1.CallControlService.CompleteTransfer
+   */
+  completeTransfer: {
+    methodKind: "unary";
+    input: typeof CompleteTransferRequestSchema;
+    output: typeof CompleteTransferResponseSchema;
   },
   /**
    * GetCall returns one call by its handle, including calls disconnected

@@ -13,6 +13,8 @@ import type { Device } from "./device_pb.js";
 import { file_switchboard_config_v1_device } from "./device_pb.js";
 import type { DialPlan } from "./dial_plan_pb.js";
 import { file_switchboard_config_v1_dial_plan } from "./dial_plan_pb.js";
+import type { RoutePoint } from "./route_point_pb.js";
+import { file_switchboard_config_v1_route_point } from "./route_point_pb.js";
 import type { Server } from "./server_pb.js";
 import { file_switchboard_config_v1_server } from "./server_pb.js";
 import type { Site } from "./site_pb.js";
@@ -25,7 +27,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file switchboard/config/v1/config_service.proto.
  */
 export const file_switchboard_config_v1_config_service: GenFile = /*@__PURE__*/
-  fileDesc("Cipzd2l0Y2hib2FyZC9jb25maWcvdjEvY29uZmlnX3NlcnZpY2UucHJvdG8SFXN3aXRjaGJvYXJkLmNvbmZpZy52MSImCg5HZXRTaXRlUmVxdWVzdBIUCgJpZBgBIAEoCUIIukgFcgOwAQEiPAoPR2V0U2l0ZVJlc3BvbnNlEikKBHNpdGUYASABKAsyGy5zd2l0Y2hib2FyZC5jb25maWcudjEuU2l0ZSJPChBMaXN0U2l0ZXNSZXF1ZXN0Eh0KCXBhZ2Vfc2l6ZRgBIAEoBUIKukgHGgUY6AcoABIcCgpwYWdlX3Rva2VuGAIgASgJQgi6SAVyAxiAAiJYChFMaXN0U2l0ZXNSZXNwb25zZRIqCgVzaXRlcxgBIAMoCzIbLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5TaXRlEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJGChFDcmVhdGVTaXRlUmVxdWVzdBIxCgRzaXRlGAEgASgLMhsuc3dpdGNoYm9hcmQuY29uZmlnLnYxLlNpdGVCBrpIA8gBASI/ChJDcmVhdGVTaXRlUmVzcG9uc2USKQoEc2l0ZRgBIAEoCzIbLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5TaXRlIncKEVVwZGF0ZVNpdGVSZXF1ZXN0EjEKBHNpdGUYASABKAsyGy5zd2l0Y2hib2FyZC5jb25maWcudjEuU2l0ZUIGukgD2AEDEi8KC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzayI/ChJVcGRhdGVTaXRlUmVzcG9uc2USKQoEc2l0ZRgBIAEoCzIbLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5TaXRlIkAKEURlbGV0ZVNpdGVSZXF1ZXN0EhQKAmlkGAEgASgJQgi6SAVyA7ABARIVCgRldGFnGAIgASgJQge6SARyAhhAIhQKEkRlbGV0ZVNpdGVSZXNwb25zZSIoChBHZXRTZXJ2ZXJSZXF1ZXN0EhQKAmlkGAEgASgJQgi6SAVyA7ABASJCChFHZXRTZXJ2ZXJSZXNwb25zZRItCgZzZXJ2ZXIYASABKAsyHS5zd2l0Y2hib2FyZC5jb25maWcudjEuU2VydmVyIm8KEkxpc3RTZXJ2ZXJzUmVxdWVzdBIdCglwYWdlX3NpemUYASABKAVCCrpIBxoFGOgHKAASHAoKcGFnZV90b2tlbhgCIAEoCUIIukgFcgMYgAISHAoHc2l0ZV9pZBgDIAEoCUILukgI2AEBcgOwAQEiXgoTTGlzdFNlcnZlcnNSZXNwb25zZRIuCgdzZXJ2ZXJzGAEgAygLMh0uc3dpdGNoYm9hcmQuY29uZmlnLnYxLlNlcnZlchIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkifQoTVXBkYXRlU2VydmVyUmVxdWVzdBI1CgZzZXJ2ZXIYASABKAsyHS5zd2l0Y2hib2FyZC5jb25maWcudjEuU2VydmVyQga6SAPYAQMSLwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIkUKFFVwZGF0ZVNlcnZlclJlc3BvbnNlEi0KBnNlcnZlchgBIAEoCzIdLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5TZXJ2ZXIiMAoYR2V0Q2xhc3NPZlNlcnZpY2VSZXF1ZXN0EhQKAmlkGAEgASgJQgi6SAVyA7ABASJcChlHZXRDbGFzc09mU2VydmljZVJlc3BvbnNlEj8KEGNsYXNzX29mX3NlcnZpY2UYASABKAsyJS5zd2l0Y2hib2FyZC5jb25maWcudjEuQ2xhc3NPZlNlcnZpY2UiWgobTGlzdENsYXNzZXNPZlNlcnZpY2VSZXF1ZXN0Eh0KCXBhZ2Vfc2l6ZRgBIAEoBUIKukgHGgUY6AcoABIcCgpwYWdlX3Rva2VuGAIgASgJQgi6SAVyAxiAAiJ6ChxMaXN0Q2xhc3Nlc09mU2VydmljZVJlc3BvbnNlEkEKEmNsYXNzZXNfb2Zfc2VydmljZRgBIAMoCzIlLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5DbGFzc09mU2VydmljZRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiZgobQ3JlYXRlQ2xhc3NPZlNlcnZpY2VSZXF1ZXN0EkcKEGNsYXNzX29mX3NlcnZpY2UYASABKAsyJS5zd2l0Y2hib2FyZC5jb25maWcudjEuQ2xhc3NPZlNlcnZpY2VCBrpIA8gBASJfChxDcmVhdGVDbGFzc09mU2VydmljZVJlc3BvbnNlEj8KEGNsYXNzX29mX3NlcnZpY2UYASABKAsyJS5zd2l0Y2hib2FyZC5jb25maWcudjEuQ2xhc3NPZlNlcnZpY2UilwEKG1VwZGF0ZUNsYXNzT2ZTZXJ2aWNlUmVxdWVzdBJHChBjbGFzc19vZl9zZXJ2aWNlGAEgASgLMiUuc3dpdGNoYm9hcmQuY29uZmlnLnYxLkNsYXNzT2ZTZXJ2aWNlQga6SAPYAQMSLwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIl8KHFVwZGF0ZUNsYXNzT2ZTZXJ2aWNlUmVzcG9uc2USPwoQY2xhc3Nfb2Zfc2VydmljZRgBIAEoCzIlLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5DbGFzc09mU2VydmljZSJKChtEZWxldGVDbGFzc09mU2VydmljZVJlcXVlc3QSFAoCaWQYASABKAlCCLpIBXIDsAEBEhUKBGV0YWcYAiABKAlCB7pIBHICGEAiHgocRGVsZXRlQ2xhc3NPZlNlcnZpY2VSZXNwb25zZSImCg5HZXRVc2VyUmVxdWVzdBIUCgJpZBgBIAEoCUIIukgFcgOwAQEiPAoPR2V0VXNlclJlc3BvbnNlEikKBHVzZXIYASABKAsyGy5zd2l0Y2hib2FyZC5jb25maWcudjEuVXNlciKXAQoQTGlzdFVzZXJzUmVxdWVzdBIdCglwYWdlX3NpemUYASABKAVCCrpIBxoFGOgHKAASHAoKcGFnZV90b2tlbhgCIAEoCUIIukgFcgMYgAISHAoHc2l0ZV9pZBgDIAEoCUILukgI2AEBcgOwAQESKAoTY2xhc3Nfb2Zfc2VydmljZV9pZBgEIAEoCUILukgI2AEBcgOwAQEiWAoRTGlzdFVzZXJzUmVzcG9uc2USKgoFdXNlcnMYASADKAsyGy5zd2l0Y2hib2FyZC5jb25maWcudjEuVXNlchIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiRgoRQ3JlYXRlVXNlclJlcXVlc3QSMQoEdXNlchgBIAEoCzIbLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5Vc2VyQga6SAPIAQEiPwoSQ3JlYXRlVXNlclJlc3BvbnNlEikKBHVzZXIYASABKAsyGy5zd2l0Y2hib2FyZC5jb25maWcudjEuVXNlciJ3ChFVcGRhdGVVc2VyUmVxdWVzdBIxCgR1c2VyGAEgASgLMhsuc3dpdGNoYm9hcmQuY29uZmlnLnYxLlVzZXJCBrpIA9gBAxIvCgt1cGRhdGVfbWFzaxgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2siPwoSVXBkYXRlVXNlclJlc3BvbnNlEikKBHVzZXIYASABKAsyGy5zd2l0Y2hib2FyZC5jb25maWcudjEuVXNlciJAChFEZWxldGVVc2VyUmVxdWVzdBIUCgJpZBgBIAEoCUIIukgFcgOwAQESFQoEZXRhZxgCIAEoCUIHukgEcgIYQCIUChJEZWxldGVVc2VyUmVzcG9uc2UiKAoQR2V0RGV2aWNlUmVxdWVzdBIUCgJpZBgBIAEoCUIIukgFcgOwAQEiQgoRR2V0RGV2aWNlUmVzcG9uc2USLQoGZGV2aWNlGAEgASgLMh0uc3dpdGNoYm9hcmQuY29uZmlnLnYxLkRldmljZSJvChJMaXN0RGV2aWNlc1JlcXVlc3QSHQoJcGFnZV9zaXplGAEgASgFQgq6SAcaBRjoBygAEhwKCnBhZ2VfdG9rZW4YAiABKAlCCLpIBXIDGIACEhwKB3VzZXJfaWQYAyABKAlCC7pICNgBAXIDsAEBIl4KE0xpc3REZXZpY2VzUmVzcG9uc2USLgoHZGV2aWNlcxgBIAMoCzIdLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5EZXZpY2USFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIkwKE0NyZWF0ZURldmljZVJlcXVlc3QSNQoGZGV2aWNlGAEgASgLMh0uc3dpdGNoYm9hcmQuY29uZmlnLnYxLkRldmljZUIGukgDyAEBIkUKFENyZWF0ZURldmljZVJlc3BvbnNlEi0KBmRldmljZRgBIAEoCzIdLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5EZXZpY2UifQoTVXBkYXRlRGV2aWNlUmVxdWVzdBI1CgZkZXZpY2UYASABKAsyHS5zd2l0Y2hib2FyZC5jb25maWcudjEuRGV2aWNlQga6SAPYAQMSLwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIkUKFFVwZGF0ZURldmljZVJlc3BvbnNlEi0KBmRldmljZRgBIAEoCzIdLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5EZXZpY2UiQgoTRGVsZXRlRGV2aWNlUmVxdWVzdBIUCgJpZBgBIAEoCUIIukgFcgOwAQESFQoEZXRhZxgCIAEoCUIHukgEcgIYQCIWChREZWxldGVEZXZpY2VSZXNwb25zZSIUChJHZXREaWFsUGxhblJlcXVlc3QiSQoTR2V0RGlhbFBsYW5SZXNwb25zZRIyCglkaWFsX3BsYW4YASABKAsyHy5zd2l0Y2hib2FyZC5jb25maWcudjEuRGlhbFBsYW4ihAEKFVVwZGF0ZURpYWxQbGFuUmVxdWVzdBI6CglkaWFsX3BsYW4YASABKAsyHy5zd2l0Y2hib2FyZC5jb25maWcudjEuRGlhbFBsYW5CBrpIA9gBAxIvCgt1cGRhdGVfbWFzaxgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2siTAoWVXBkYXRlRGlhbFBsYW5SZXNwb25zZRIyCglkaWFsX3BsYW4YASABKAsyHy5zd2l0Y2hib2FyZC5jb25maWcudjEuRGlhbFBsYW4iNgoTV2F0Y2hDaGFuZ2VzUmVxdWVzdBIfCg5hZnRlcl9yZXZpc2lvbhgBIAEoA0IHukgEIgIoACJFChRXYXRjaENoYW5nZXNSZXNwb25zZRItCgZjaGFuZ2UYASABKAsyHS5zd2l0Y2hib2FyZC5jb25maWcudjEuQ2hhbmdlIosECgZDaGFuZ2USEAoIcmV2aXNpb24YASABKAMSKAoEdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASOgoNcmVzb3VyY2VfdHlwZRgDIAEoDjIjLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5SZXNvdXJjZVR5cGUSEwoLcmVzb3VyY2VfaWQYBCABKAkSMwoJb3BlcmF0aW9uGAUgASgOMiAuc3dpdGNoYm9hcmQuY29uZmlnLnYxLk9wZXJhdGlvbhIrCgRzaXRlGAogASgLMhsuc3dpdGNoYm9hcmQuY29uZmlnLnYxLlNpdGVIABIvCgZzZXJ2ZXIYCyABKAsyHS5zd2l0Y2hib2FyZC5jb25maWcudjEuU2VydmVySAASQQoQY2xhc3Nfb2Zfc2VydmljZRgMIAEoCzIlLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5DbGFzc09mU2VydmljZUgAEisKBHVzZXIYDSABKAsyGy5zd2l0Y2hib2FyZC5jb25maWcudjEuVXNlckgAEi8KBmRldmljZRgOIAEoCzIdLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5EZXZpY2VIABI0CglkaWFsX3BsYW4YDyABKAsyHy5zd2l0Y2hib2FyZC5jb25maWcudjEuRGlhbFBsYW5IAEIKCghyZXNvdXJjZSrSAQoMUmVzb3VyY2VUeXBlEh0KGVJFU09VUkNFX1RZUEVfVU5TUEVDSUZJRUQQABIWChJSRVNPVVJDRV9UWVBFX1NJVEUQARIYChRSRVNPVVJDRV9UWVBFX1NFUlZFUhACEiIKHlJFU09VUkNFX1RZUEVfQ0xBU1NfT0ZfU0VSVklDRRADEhYKElJFU09VUkNFX1RZUEVfVVNFUhAEEhgKFFJFU09VUkNFX1RZUEVfREVWSUNFEAUSGwoXUkVTT1VSQ0VfVFlQRV9ESUFMX1BMQU4QBiprCglPcGVyYXRpb24SGQoVT1BFUkFUSU9OX1VOU1BFQ0lGSUVEEAASFQoRT1BFUkFUSU9OX0NSRUFURUQQARIVChFPUEVSQVRJT05fVVBEQVRFRBACEhUKEU9QRVJBVElPTl9ERUxFVEVEEAMy+RUKDUNvbmZpZ1NlcnZpY2USXQoHR2V0U2l0ZRIlLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5HZXRTaXRlUmVxdWVzdBomLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5HZXRTaXRlUmVzcG9uc2UiA5ACARJjCglMaXN0U2l0ZXMSJy5zd2l0Y2hib2FyZC5jb25maWcudjEuTGlzdFNpdGVzUmVxdWVzdBooLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5MaXN0U2l0ZXNSZXNwb25zZSIDkAIBEmEKCkNyZWF0ZVNpdGUSKC5zd2l0Y2hib2FyZC5jb25maWcudjEuQ3JlYXRlU2l0ZVJlcXVlc3QaKS5zd2l0Y2hib2FyZC5jb25maWcudjEuQ3JlYXRlU2l0ZVJlc3BvbnNlEmEKClVwZGF0ZVNpdGUSKC5zd2l0Y2hib2FyZC5jb25maWcudjEuVXBkYXRlU2l0ZVJlcXVlc3QaKS5zd2l0Y2hib2FyZC5jb25maWcudjEuVXBkYXRlU2l0ZVJlc3BvbnNlEmEKCkRlbGV0ZVNpdGUSKC5zd2l0Y2hib2FyZC5jb25maWcudjEuRGVsZXRlU2l0ZVJlcXVlc3QaKS5zd2l0Y2hib2FyZC5jb25maWcudjEuRGVsZXRlU2l0ZVJlc3BvbnNlEmMKCUdldFNlcnZlchInLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5HZXRTZXJ2ZXJSZXF1ZXN0Giguc3dpdGNoYm9hcmQuY29uZmlnLnYxLkdldFNlcnZlclJlc3BvbnNlIgOQAgESaQoLTGlzdFNlcnZlcnMSKS5zd2l0Y2hib2FyZC5jb25maWcudjEuTGlzdFNlcnZlcnNSZXF1ZXN0Giouc3dpdGNoYm9hcmQuY29uZmlnLnYxLkxpc3RTZXJ2ZXJzUmVzcG9uc2UiA5ACARJnCgxVcGRhdGVTZXJ2ZXISKi5zd2l0Y2hib2FyZC5jb25maWcudjEuVXBkYXRlU2VydmVyUmVxdWVzdBorLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5VcGRhdGVTZXJ2ZXJSZXNwb25zZRJ7ChFHZXRDbGFzc09mU2VydmljZRIvLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5HZXRDbGFzc09mU2VydmljZVJlcXVlc3QaMC5zd2l0Y2hib2FyZC5jb25maWcudjEuR2V0Q2xhc3NPZlNlcnZpY2VSZXNwb25zZSIDkAIBEoQBChRMaXN0Q2xhc3Nlc09mU2VydmljZRIyLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5MaXN0Q2xhc3Nlc09mU2VydmljZVJlcXVlc3QaMy5zd2l0Y2hib2FyZC5jb25maWcudjEuTGlzdENsYXNzZXNPZlNlcnZpY2VSZXNwb25zZSIDkAIBEn8KFENyZWF0ZUNsYXNzT2ZTZXJ2aWNlEjIuc3dpdGNoYm9hcmQuY29uZmlnLnYxLkNyZWF0ZUNsYXNzT2ZTZXJ2aWNlUmVxdWVzdBozLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5DcmVhdGVDbGFzc09mU2VydmljZVJlc3BvbnNlEn8KFFVwZGF0ZUNsYXNzT2ZTZXJ2aWNlEjIuc3dpdGNoYm9hcmQuY29uZmlnLnYxLlVwZGF0ZUNsYXNzT2ZTZXJ2aWNlUmVxdWVzdBozLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5VcGRhdGVDbGFzc09mU2VydmljZVJlc3BvbnNlEn8KFERlbGV0ZUNsYXNzT2ZTZXJ2aWNlEjIuc3dpdGNoYm9hcmQuY29uZmlnLnYxLkRlbGV0ZUNsYXNzT2ZTZXJ2aWNlUmVxdWVzdBozLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5EZWxldGVDbGFzc09mU2VydmljZVJlc3BvbnNlEl0KB0dldFVzZXISJS5zd2l0Y2hib2FyZC5jb25maWcudjEuR2V0VXNlclJlcXVlc3QaJi5zd2l0Y2hib2FyZC5jb25maWcudjEuR2V0VXNlclJlc3BvbnNlIgOQAgESYwoJTGlzdFVzZXJzEicuc3dpdGNoYm9hcmQuY29uZmlnLnYxLkxpc3RVc2Vyc1JlcXVlc3QaKC5zd2l0Y2hib2FyZC5jb25maWcudjEuTGlzdFVzZXJzUmVzcG9uc2UiA5ACARJhCgpDcmVhdGVVc2VyEiguc3dpdGNoYm9hcmQuY29uZmlnLnYxLkNyZWF0ZVVzZXJSZXF1ZXN0Gikuc3dpdGNoYm9hcmQuY29uZmlnLnYxLkNyZWF0ZVVzZXJSZXNwb25zZRJhCgpVcGRhdGVVc2VyEiguc3dpdGNoYm9hcmQuY29uZmlnLnYxLlVwZGF0ZVVzZXJSZXF1ZXN0Gikuc3dpdGNoYm9hcmQuY29uZmlnLnYxLlVwZGF0ZVVzZXJSZXNwb25zZRJhCgpEZWxldGVVc2VyEiguc3dpdGNoYm9hcmQuY29uZmlnLnYxLkRlbGV0ZVVzZXJSZXF1ZXN0Gikuc3dpdGNoYm9hcmQuY29uZmlnLnYxLkRlbGV0ZVVzZXJSZXNwb25zZRJjCglHZXREZXZpY2USJy5zd2l0Y2hib2FyZC5jb25maWcudjEuR2V0RGV2aWNlUmVxdWVzdBooLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5HZXREZXZpY2VSZXNwb25zZSIDkAIBEmkKC0xpc3REZXZpY2VzEikuc3dpdGNoYm9hcmQuY29uZmlnLnYxLkxpc3REZXZpY2VzUmVxdWVzdBoqLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5MaXN0RGV2aWNlc1Jlc3BvbnNlIgOQAgESZwoMQ3JlYXRlRGV2aWNlEiouc3dpdGNoYm9hcmQuY29uZmlnLnYxLkNyZWF0ZURldmljZVJlcXVlc3QaKy5zd2l0Y2hib2FyZC5jb25maWcudjEuQ3JlYXRlRGV2aWNlUmVzcG9uc2USZwoMVXBkYXRlRGV2aWNlEiouc3dpdGNoYm9hcmQuY29uZmlnLnYxLlVwZGF0ZURldmljZVJlcXVlc3QaKy5zd2l0Y2hib2FyZC5jb25maWcudjEuVXBkYXRlRGV2aWNlUmVzcG9uc2USZwoMRGVsZXRlRGV2aWNlEiouc3dpdGNoYm9hcmQuY29uZmlnLnYxLkRlbGV0ZURldmljZVJlcXVlc3QaKy5zd2l0Y2hib2FyZC5jb25maWcudjEuRGVsZXRlRGV2aWNlUmVzcG9uc2USaQoLR2V0RGlhbFBsYW4SKS5zd2l0Y2hib2FyZC5jb25maWcudjEuR2V0RGlhbFBsYW5SZXF1ZXN0Giouc3dpdGNoYm9hcmQuY29uZmlnLnYxLkdldERpYWxQbGFuUmVzcG9uc2UiA5ACARJtCg5VcGRhdGVEaWFsUGxhbhIsLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5VcGRhdGVEaWFsUGxhblJlcXVlc3QaLS5zd2l0Y2hib2FyZC5jb25maWcudjEuVXBkYXRlRGlhbFBsYW5SZXNwb25zZRJpCgxXYXRjaENoYW5nZXMSKi5zd2l0Y2hib2FyZC5jb25maWcudjEuV2F0Y2hDaGFuZ2VzUmVxdWVzdBorLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5XYXRjaENoYW5nZXNSZXNwb25zZTABQktaSWdpdGh1Yi5jb20vc3dpdGNoYm9hcmQtcGJ4L3N3aXRjaGJvYXJkL2dlbi9zd2l0Y2hib2FyZC9jb25maWcvdjE7Y29uZmlndjFiBnByb3RvMw", [file_buf_validate_validate, file_google_protobuf_field_mask, file_google_protobuf_timestamp, file_switchboard_config_v1_class_of_service, file_switchboard_config_v1_device, file_switchboard_config_v1_dial_plan, file_switchboard_config_v1_server, file_switchboard_config_v1_site, file_switchboard_config_v1_user]);
+  fileDesc("Cipzd2l0Y2hib2FyZC9jb25maWcvdjEvY29uZmlnX3NlcnZpY2UucHJvdG8SFXN3aXRjaGJvYXJkLmNvbmZpZy52MSImCg5HZXRTaXRlUmVxdWVzdBIUCgJpZBgBIAEoCUIIukgFcgOwAQEiPAoPR2V0U2l0ZVJlc3BvbnNlEikKBHNpdGUYASABKAsyGy5zd2l0Y2hib2FyZC5jb25maWcudjEuU2l0ZSJPChBMaXN0U2l0ZXNSZXF1ZXN0Eh0KCXBhZ2Vfc2l6ZRgBIAEoBUIKukgHGgUY6AcoABIcCgpwYWdlX3Rva2VuGAIgASgJQgi6SAVyAxiAAiJYChFMaXN0U2l0ZXNSZXNwb25zZRIqCgVzaXRlcxgBIAMoCzIbLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5TaXRlEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJGChFDcmVhdGVTaXRlUmVxdWVzdBIxCgRzaXRlGAEgASgLMhsuc3dpdGNoYm9hcmQuY29uZmlnLnYxLlNpdGVCBrpIA8gBASI/ChJDcmVhdGVTaXRlUmVzcG9uc2USKQoEc2l0ZRgBIAEoCzIbLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5TaXRlIncKEVVwZGF0ZVNpdGVSZXF1ZXN0EjEKBHNpdGUYASABKAsyGy5zd2l0Y2hib2FyZC5jb25maWcudjEuU2l0ZUIGukgD2AEDEi8KC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzayI/ChJVcGRhdGVTaXRlUmVzcG9uc2USKQoEc2l0ZRgBIAEoCzIbLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5TaXRlIkAKEURlbGV0ZVNpdGVSZXF1ZXN0EhQKAmlkGAEgASgJQgi6SAVyA7ABARIVCgRldGFnGAIgASgJQge6SARyAhhAIhQKEkRlbGV0ZVNpdGVSZXNwb25zZSIoChBHZXRTZXJ2ZXJSZXF1ZXN0EhQKAmlkGAEgASgJQgi6SAVyA7ABASJCChFHZXRTZXJ2ZXJSZXNwb25zZRItCgZzZXJ2ZXIYASABKAsyHS5zd2l0Y2hib2FyZC5jb25maWcudjEuU2VydmVyIm8KEkxpc3RTZXJ2ZXJzUmVxdWVzdBIdCglwYWdlX3NpemUYASABKAVCCrpIBxoFGOgHKAASHAoKcGFnZV90b2tlbhgCIAEoCUIIukgFcgMYgAISHAoHc2l0ZV9pZBgDIAEoCUILukgI2AEBcgOwAQEiXgoTTGlzdFNlcnZlcnNSZXNwb25zZRIuCgdzZXJ2ZXJzGAEgAygLMh0uc3dpdGNoYm9hcmQuY29uZmlnLnYxLlNlcnZlchIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkifQoTVXBkYXRlU2VydmVyUmVxdWVzdBI1CgZzZXJ2ZXIYASABKAsyHS5zd2l0Y2hib2FyZC5jb25maWcudjEuU2VydmVyQga6SAPYAQMSLwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIkUKFFVwZGF0ZVNlcnZlclJlc3BvbnNlEi0KBnNlcnZlchgBIAEoCzIdLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5TZXJ2ZXIiMAoYR2V0Q2xhc3NPZlNlcnZpY2VSZXF1ZXN0EhQKAmlkGAEgASgJQgi6SAVyA7ABASJcChlHZXRDbGFzc09mU2VydmljZVJlc3BvbnNlEj8KEGNsYXNzX29mX3NlcnZpY2UYASABKAsyJS5zd2l0Y2hib2FyZC5jb25maWcudjEuQ2xhc3NPZlNlcnZpY2UiWgobTGlzdENsYXNzZXNPZlNlcnZpY2VSZXF1ZXN0Eh0KCXBhZ2Vfc2l6ZRgBIAEoBUIKukgHGgUY6AcoABIcCgpwYWdlX3Rva2VuGAIgASgJQgi6SAVyAxiAAiJ6ChxMaXN0Q2xhc3Nlc09mU2VydmljZVJlc3BvbnNlEkEKEmNsYXNzZXNfb2Zfc2VydmljZRgBIAMoCzIlLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5DbGFzc09mU2VydmljZRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiZgobQ3JlYXRlQ2xhc3NPZlNlcnZpY2VSZXF1ZXN0EkcKEGNsYXNzX29mX3NlcnZpY2UYASABKAsyJS5zd2l0Y2hib2FyZC5jb25maWcudjEuQ2xhc3NPZlNlcnZpY2VCBrpIA8gBASJfChxDcmVhdGVDbGFzc09mU2VydmljZVJlc3BvbnNlEj8KEGNsYXNzX29mX3NlcnZpY2UYASABKAsyJS5zd2l0Y2hib2FyZC5jb25maWcudjEuQ2xhc3NPZlNlcnZpY2UilwEKG1VwZGF0ZUNsYXNzT2ZTZXJ2aWNlUmVxdWVzdBJHChBjbGFzc19vZl9zZXJ2aWNlGAEgASgLMiUuc3dpdGNoYm9hcmQuY29uZmlnLnYxLkNsYXNzT2ZTZXJ2aWNlQga6SAPYAQMSLwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIl8KHFVwZGF0ZUNsYXNzT2ZTZXJ2aWNlUmVzcG9uc2USPwoQY2xhc3Nfb2Zfc2VydmljZRgBIAEoCzIlLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5DbGFzc09mU2VydmljZSJKChtEZWxldGVDbGFzc09mU2VydmljZVJlcXVlc3QSFAoCaWQYASABKAlCCLpIBXIDsAEBEhUKBGV0YWcYAiABKAlCB7pIBHICGEAiHgocRGVsZXRlQ2xhc3NPZlNlcnZpY2VSZXNwb25zZSImCg5HZXRVc2VyUmVxdWVzdBIUCgJpZBgBIAEoCUIIukgFcgOwAQEiPAoPR2V0VXNlclJlc3BvbnNlEikKBHVzZXIYASABKAsyGy5zd2l0Y2hib2FyZC5jb25maWcudjEuVXNlciKXAQoQTGlzdFVzZXJzUmVxdWVzdBIdCglwYWdlX3NpemUYASABKAVCCrpIBxoFGOgHKAASHAoKcGFnZV90b2tlbhgCIAEoCUIIukgFcgMYgAISHAoHc2l0ZV9pZBgDIAEoCUILukgI2AEBcgOwAQESKAoTY2xhc3Nfb2Zfc2VydmljZV9pZBgEIAEoCUILukgI2AEBcgOwAQEiWAoRTGlzdFVzZXJzUmVzcG9uc2USKgoFdXNlcnMYASADKAsyGy5zd2l0Y2hib2FyZC5jb25maWcudjEuVXNlchIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiRgoRQ3JlYXRlVXNlclJlcXVlc3QSMQoEdXNlchgBIAEoCzIbLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5Vc2VyQga6SAPIAQEiPwoSQ3JlYXRlVXNlclJlc3BvbnNlEikKBHVzZXIYASABKAsyGy5zd2l0Y2hib2FyZC5jb25maWcudjEuVXNlciJ3ChFVcGRhdGVVc2VyUmVxdWVzdBIxCgR1c2VyGAEgASgLMhsuc3dpdGNoYm9hcmQuY29uZmlnLnYxLlVzZXJCBrpIA9gBAxIvCgt1cGRhdGVfbWFzaxgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2siPwoSVXBkYXRlVXNlclJlc3BvbnNlEikKBHVzZXIYASABKAsyGy5zd2l0Y2hib2FyZC5jb25maWcudjEuVXNlciJAChFEZWxldGVVc2VyUmVxdWVzdBIUCgJpZBgBIAEoCUIIukgFcgOwAQESFQoEZXRhZxgCIAEoCUIHukgEcgIYQCIUChJEZWxldGVVc2VyUmVzcG9uc2UiKAoQR2V0RGV2aWNlUmVxdWVzdBIUCgJpZBgBIAEoCUIIukgFcgOwAQEiQgoRR2V0RGV2aWNlUmVzcG9uc2USLQoGZGV2aWNlGAEgASgLMh0uc3dpdGNoYm9hcmQuY29uZmlnLnYxLkRldmljZSJvChJMaXN0RGV2aWNlc1JlcXVlc3QSHQoJcGFnZV9zaXplGAEgASgFQgq6SAcaBRjoBygAEhwKCnBhZ2VfdG9rZW4YAiABKAlCCLpIBXIDGIACEhwKB3VzZXJfaWQYAyABKAlCC7pICNgBAXIDsAEBIl4KE0xpc3REZXZpY2VzUmVzcG9uc2USLgoHZGV2aWNlcxgBIAMoCzIdLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5EZXZpY2USFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIkwKE0NyZWF0ZURldmljZVJlcXVlc3QSNQoGZGV2aWNlGAEgASgLMh0uc3dpdGNoYm9hcmQuY29uZmlnLnYxLkRldmljZUIGukgDyAEBIkUKFENyZWF0ZURldmljZVJlc3BvbnNlEi0KBmRldmljZRgBIAEoCzIdLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5EZXZpY2UifQoTVXBkYXRlRGV2aWNlUmVxdWVzdBI1CgZkZXZpY2UYASABKAsyHS5zd2l0Y2hib2FyZC5jb25maWcudjEuRGV2aWNlQga6SAPYAQMSLwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIkUKFFVwZGF0ZURldmljZVJlc3BvbnNlEi0KBmRldmljZRgBIAEoCzIdLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5EZXZpY2UiQgoTRGVsZXRlRGV2aWNlUmVxdWVzdBIUCgJpZBgBIAEoCUIIukgFcgOwAQESFQoEZXRhZxgCIAEoCUIHukgEcgIYQCIWChREZWxldGVEZXZpY2VSZXNwb25zZSIsChRHZXRSb3V0ZVBvaW50UmVxdWVzdBIUCgJpZBgBIAEoCUIIukgFcgOwAQEiTwoVR2V0Um91dGVQb2ludFJlc3BvbnNlEjYKC3JvdXRlX3BvaW50GAEgASgLMiEuc3dpdGNoYm9hcmQuY29uZmlnLnYxLlJvdXRlUG9pbnQicwoWTGlzdFJvdXRlUG9pbnRzUmVxdWVzdBIdCglwYWdlX3NpemUYASABKAVCCrpIBxoFGOgHKAASHAoKcGFnZV90b2tlbhgCIAEoCUIIukgFcgMYgAISHAoHc2l0ZV9pZBgDIAEoCUILukgI2AEBcgOwAQEiawoXTGlzdFJvdXRlUG9pbnRzUmVzcG9uc2USNwoMcm91dGVfcG9pbnRzGAEgAygLMiEuc3dpdGNoYm9hcmQuY29uZmlnLnYxLlJvdXRlUG9pbnQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIlkKF0NyZWF0ZVJvdXRlUG9pbnRSZXF1ZXN0Ej4KC3JvdXRlX3BvaW50GAEgASgLMiEuc3dpdGNoYm9hcmQuY29uZmlnLnYxLlJvdXRlUG9pbnRCBrpIA8gBASJSChhDcmVhdGVSb3V0ZVBvaW50UmVzcG9uc2USNgoLcm91dGVfcG9pbnQYASABKAsyIS5zd2l0Y2hib2FyZC5jb25maWcudjEuUm91dGVQb2ludCKKAQoXVXBkYXRlUm91dGVQb2ludFJlcXVlc3QSPgoLcm91dGVfcG9pbnQYASABKAsyIS5zd2l0Y2hib2FyZC5jb25maWcudjEuUm91dGVQb2ludEIGukgD2AEDEi8KC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzayJSChhVcGRhdGVSb3V0ZVBvaW50UmVzcG9uc2USNgoLcm91dGVfcG9pbnQYASABKAsyIS5zd2l0Y2hib2FyZC5jb25maWcudjEuUm91dGVQb2ludCJGChdEZWxldGVSb3V0ZVBvaW50UmVxdWVzdBIUCgJpZBgBIAEoCUIIukgFcgOwAQESFQoEZXRhZxgCIAEoCUIHukgEcgIYQCIaChhEZWxldGVSb3V0ZVBvaW50UmVzcG9uc2UiFAoSR2V0RGlhbFBsYW5SZXF1ZXN0IkkKE0dldERpYWxQbGFuUmVzcG9uc2USMgoJZGlhbF9wbGFuGAEgASgLMh8uc3dpdGNoYm9hcmQuY29uZmlnLnYxLkRpYWxQbGFuIoQBChVVcGRhdGVEaWFsUGxhblJlcXVlc3QSOgoJZGlhbF9wbGFuGAEgASgLMh8uc3dpdGNoYm9hcmQuY29uZmlnLnYxLkRpYWxQbGFuQga6SAPYAQMSLwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIkwKFlVwZGF0ZURpYWxQbGFuUmVzcG9uc2USMgoJZGlhbF9wbGFuGAEgASgLMh8uc3dpdGNoYm9hcmQuY29uZmlnLnYxLkRpYWxQbGFuIjYKE1dhdGNoQ2hhbmdlc1JlcXVlc3QSHwoOYWZ0ZXJfcmV2aXNpb24YASABKANCB7pIBCICKAAiRQoUV2F0Y2hDaGFuZ2VzUmVzcG9uc2USLQoGY2hhbmdlGAEgASgLMh0uc3dpdGNoYm9hcmQuY29uZmlnLnYxLkNoYW5nZSLFBAoGQ2hhbmdlEhAKCHJldmlzaW9uGAEgASgDEigKBHRpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjoKDXJlc291cmNlX3R5cGUYAyABKA4yIy5zd2l0Y2hib2FyZC5jb25maWcudjEuUmVzb3VyY2VUeXBlEhMKC3Jlc291cmNlX2lkGAQgASgJEjMKCW9wZXJhdGlvbhgFIAEoDjIgLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5PcGVyYXRpb24SKwoEc2l0ZRgKIAEoCzIbLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5TaXRlSAASLwoGc2VydmVyGAsgASgLMh0uc3dpdGNoYm9hcmQuY29uZmlnLnYxLlNlcnZlckgAEkEKEGNsYXNzX29mX3NlcnZpY2UYDCABKAsyJS5zd2l0Y2hib2FyZC5jb25maWcudjEuQ2xhc3NPZlNlcnZpY2VIABIrCgR1c2VyGA0gASgLMhsuc3dpdGNoYm9hcmQuY29uZmlnLnYxLlVzZXJIABIvCgZkZXZpY2UYDiABKAsyHS5zd2l0Y2hib2FyZC5jb25maWcudjEuRGV2aWNlSAASNAoJZGlhbF9wbGFuGA8gASgLMh8uc3dpdGNoYm9hcmQuY29uZmlnLnYxLkRpYWxQbGFuSAASOAoLcm91dGVfcG9pbnQYECABKAsyIS5zd2l0Y2hib2FyZC5jb25maWcudjEuUm91dGVQb2ludEgAQgoKCHJlc291cmNlKvEBCgxSZXNvdXJjZVR5cGUSHQoZUkVTT1VSQ0VfVFlQRV9VTlNQRUNJRklFRBAAEhYKElJFU09VUkNFX1RZUEVfU0lURRABEhgKFFJFU09VUkNFX1RZUEVfU0VSVkVSEAISIgoeUkVTT1VSQ0VfVFlQRV9DTEFTU19PRl9TRVJWSUNFEAMSFgoSUkVTT1VSQ0VfVFlQRV9VU0VSEAQSGAoUUkVTT1VSQ0VfVFlQRV9ERVZJQ0UQBRIbChdSRVNPVVJDRV9UWVBFX0RJQUxfUExBThAGEh0KGVJFU09VUkNFX1RZUEVfUk9VVEVfUE9JTlQQByprCglPcGVyYXRpb24SGQoVT1BFUkFUSU9OX1VOU1BFQ0lGSUVEEAASFQoRT1BFUkFUSU9OX0NSRUFURUQQARIVChFPUEVSQVRJT05fVVBEQVRFRBACEhUKEU9QRVJBVElPTl9ERUxFVEVEEAMywBoKDUNvbmZpZ1NlcnZpY2USXQoHR2V0U2l0ZRIlLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5HZXRTaXRlUmVxdWVzdBomLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5HZXRTaXRlUmVzcG9uc2UiA5ACARJjCglMaXN0U2l0ZXMSJy5zd2l0Y2hib2FyZC5jb25maWcudjEuTGlzdFNpdGVzUmVxdWVzdBooLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5MaXN0U2l0ZXNSZXNwb25zZSIDkAIBEmEKCkNyZWF0ZVNpdGUSKC5zd2l0Y2hib2FyZC5jb25maWcudjEuQ3JlYXRlU2l0ZVJlcXVlc3QaKS5zd2l0Y2hib2FyZC5jb25maWcudjEuQ3JlYXRlU2l0ZVJlc3BvbnNlEmEKClVwZGF0ZVNpdGUSKC5zd2l0Y2hib2FyZC5jb25maWcudjEuVXBkYXRlU2l0ZVJlcXVlc3QaKS5zd2l0Y2hib2FyZC5jb25maWcudjEuVXBkYXRlU2l0ZVJlc3BvbnNlEmEKCkRlbGV0ZVNpdGUSKC5zd2l0Y2hib2FyZC5jb25maWcudjEuRGVsZXRlU2l0ZVJlcXVlc3QaKS5zd2l0Y2hib2FyZC5jb25maWcudjEuRGVsZXRlU2l0ZVJlc3BvbnNlEmMKCUdldFNlcnZlchInLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5HZXRTZXJ2ZXJSZXF1ZXN0Giguc3dpdGNoYm9hcmQuY29uZmlnLnYxLkdldFNlcnZlclJlc3BvbnNlIgOQAgESaQoLTGlzdFNlcnZlcnMSKS5zd2l0Y2hib2FyZC5jb25maWcudjEuTGlzdFNlcnZlcnNSZXF1ZXN0Giouc3dpdGNoYm9hcmQuY29uZmlnLnYxLkxpc3RTZXJ2ZXJzUmVzcG9uc2UiA5ACARJnCgxVcGRhdGVTZXJ2ZXISKi5zd2l0Y2hib2FyZC5jb25maWcudjEuVXBkYXRlU2VydmVyUmVxdWVzdBorLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5VcGRhdGVTZXJ2ZXJSZXNwb25zZRJ7ChFHZXRDbGFzc09mU2VydmljZRIvLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5HZXRDbGFzc09mU2VydmljZVJlcXVlc3QaMC5zd2l0Y2hib2FyZC5jb25maWcudjEuR2V0Q2xhc3NPZlNlcnZpY2VSZXNwb25zZSIDkAIBEoQBChRMaXN0Q2xhc3Nlc09mU2VydmljZRIyLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5MaXN0Q2xhc3Nlc09mU2VydmljZVJlcXVlc3QaMy5zd2l0Y2hib2FyZC5jb25maWcudjEuTGlzdENsYXNzZXNPZlNlcnZpY2VSZXNwb25zZSIDkAIBEn8KFENyZWF0ZUNsYXNzT2ZTZXJ2aWNlEjIuc3dpdGNoYm9hcmQuY29uZmlnLnYxLkNyZWF0ZUNsYXNzT2ZTZXJ2aWNlUmVxdWVzdBozLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5DcmVhdGVDbGFzc09mU2VydmljZVJlc3BvbnNlEn8KFFVwZGF0ZUNsYXNzT2ZTZXJ2aWNlEjIuc3dpdGNoYm9hcmQuY29uZmlnLnYxLlVwZGF0ZUNsYXNzT2ZTZXJ2aWNlUmVxdWVzdBozLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5VcGRhdGVDbGFzc09mU2VydmljZVJlc3BvbnNlEn8KFERlbGV0ZUNsYXNzT2ZTZXJ2aWNlEjIuc3dpdGNoYm9hcmQuY29uZmlnLnYxLkRlbGV0ZUNsYXNzT2ZTZXJ2aWNlUmVxdWVzdBozLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5EZWxldGVDbGFzc09mU2VydmljZVJlc3BvbnNlEl0KB0dldFVzZXISJS5zd2l0Y2hib2FyZC5jb25maWcudjEuR2V0VXNlclJlcXVlc3QaJi5zd2l0Y2hib2FyZC5jb25maWcudjEuR2V0VXNlclJlc3BvbnNlIgOQAgESYwoJTGlzdFVzZXJzEicuc3dpdGNoYm9hcmQuY29uZmlnLnYxLkxpc3RVc2Vyc1JlcXVlc3QaKC5zd2l0Y2hib2FyZC5jb25maWcudjEuTGlzdFVzZXJzUmVzcG9uc2UiA5ACARJhCgpDcmVhdGVVc2VyEiguc3dpdGNoYm9hcmQuY29uZmlnLnYxLkNyZWF0ZVVzZXJSZXF1ZXN0Gikuc3dpdGNoYm9hcmQuY29uZmlnLnYxLkNyZWF0ZVVzZXJSZXNwb25zZRJhCgpVcGRhdGVVc2VyEiguc3dpdGNoYm9hcmQuY29uZmlnLnYxLlVwZGF0ZVVzZXJSZXF1ZXN0Gikuc3dpdGNoYm9hcmQuY29uZmlnLnYxLlVwZGF0ZVVzZXJSZXNwb25zZRJhCgpEZWxldGVVc2VyEiguc3dpdGNoYm9hcmQuY29uZmlnLnYxLkRlbGV0ZVVzZXJSZXF1ZXN0Gikuc3dpdGNoYm9hcmQuY29uZmlnLnYxLkRlbGV0ZVVzZXJSZXNwb25zZRJjCglHZXREZXZpY2USJy5zd2l0Y2hib2FyZC5jb25maWcudjEuR2V0RGV2aWNlUmVxdWVzdBooLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5HZXREZXZpY2VSZXNwb25zZSIDkAIBEmkKC0xpc3REZXZpY2VzEikuc3dpdGNoYm9hcmQuY29uZmlnLnYxLkxpc3REZXZpY2VzUmVxdWVzdBoqLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5MaXN0RGV2aWNlc1Jlc3BvbnNlIgOQAgESZwoMQ3JlYXRlRGV2aWNlEiouc3dpdGNoYm9hcmQuY29uZmlnLnYxLkNyZWF0ZURldmljZVJlcXVlc3QaKy5zd2l0Y2hib2FyZC5jb25maWcudjEuQ3JlYXRlRGV2aWNlUmVzcG9uc2USZwoMVXBkYXRlRGV2aWNlEiouc3dpdGNoYm9hcmQuY29uZmlnLnYxLlVwZGF0ZURldmljZVJlcXVlc3QaKy5zd2l0Y2hib2FyZC5jb25maWcudjEuVXBkYXRlRGV2aWNlUmVzcG9uc2USZwoMRGVsZXRlRGV2aWNlEiouc3dpdGNoYm9hcmQuY29uZmlnLnYxLkRlbGV0ZURldmljZVJlcXVlc3QaKy5zd2l0Y2hib2FyZC5jb25maWcudjEuRGVsZXRlRGV2aWNlUmVzcG9uc2USbwoNR2V0Um91dGVQb2ludBIrLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5HZXRSb3V0ZVBvaW50UmVxdWVzdBosLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5HZXRSb3V0ZVBvaW50UmVzcG9uc2UiA5ACARJ1Cg9MaXN0Um91dGVQb2ludHMSLS5zd2l0Y2hib2FyZC5jb25maWcudjEuTGlzdFJvdXRlUG9pbnRzUmVxdWVzdBouLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5MaXN0Um91dGVQb2ludHNSZXNwb25zZSIDkAIBEnMKEENyZWF0ZVJvdXRlUG9pbnQSLi5zd2l0Y2hib2FyZC5jb25maWcudjEuQ3JlYXRlUm91dGVQb2ludFJlcXVlc3QaLy5zd2l0Y2hib2FyZC5jb25maWcudjEuQ3JlYXRlUm91dGVQb2ludFJlc3BvbnNlEnMKEFVwZGF0ZVJvdXRlUG9pbnQSLi5zd2l0Y2hib2FyZC5jb25maWcudjEuVXBkYXRlUm91dGVQb2ludFJlcXVlc3QaLy5zd2l0Y2hib2FyZC5jb25maWcudjEuVXBkYXRlUm91dGVQb2ludFJlc3BvbnNlEnMKEERlbGV0ZVJvdXRlUG9pbnQSLi5zd2l0Y2hib2FyZC5jb25maWcudjEuRGVsZXRlUm91dGVQb2ludFJlcXVlc3QaLy5zd2l0Y2hib2FyZC5jb25maWcudjEuRGVsZXRlUm91dGVQb2ludFJlc3BvbnNlEmkKC0dldERpYWxQbGFuEikuc3dpdGNoYm9hcmQuY29uZmlnLnYxLkdldERpYWxQbGFuUmVxdWVzdBoqLnN3aXRjaGJvYXJkLmNvbmZpZy52MS5HZXREaWFsUGxhblJlc3BvbnNlIgOQAgESbQoOVXBkYXRlRGlhbFBsYW4SLC5zd2l0Y2hib2FyZC5jb25maWcudjEuVXBkYXRlRGlhbFBsYW5SZXF1ZXN0Gi0uc3dpdGNoYm9hcmQuY29uZmlnLnYxLlVwZGF0ZURpYWxQbGFuUmVzcG9uc2USaQoMV2F0Y2hDaGFuZ2VzEiouc3dpdGNoYm9hcmQuY29uZmlnLnYxLldhdGNoQ2hhbmdlc1JlcXVlc3QaKy5zd2l0Y2hib2FyZC5jb25maWcudjEuV2F0Y2hDaGFuZ2VzUmVzcG9uc2UwAUJLWklnaXRodWIuY29tL3N3aXRjaGJvYXJkLXBieC9zd2l0Y2hib2FyZC9nZW4vc3dpdGNoYm9hcmQvY29uZmlnL3YxO2NvbmZpZ3YxYgZwcm90bzM", [file_buf_validate_validate, file_google_protobuf_field_mask, file_google_protobuf_timestamp, file_switchboard_config_v1_class_of_service, file_switchboard_config_v1_device, file_switchboard_config_v1_dial_plan, file_switchboard_config_v1_route_point, file_switchboard_config_v1_server, file_switchboard_config_v1_site, file_switchboard_config_v1_user]);
 
 /**
  * GetSiteRequest names the site to return.
@@ -1151,6 +1153,249 @@ export const DeleteDeviceResponseSchema: GenMessage<DeleteDeviceResponse> = /*@_
   messageDesc(file_switchboard_config_v1_config_service, 45);
 
 /**
+ * GetRoutePointRequest names the route point to return.
+ *
+ * @generated from message switchboard.config.v1.GetRoutePointRequest
+ */
+export type GetRoutePointRequest = Message<"switchboard.config.v1.GetRoutePointRequest"> & {
+  /**
+   * The route point's id.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+};
+
+/**
+ * Describes the message switchboard.config.v1.GetRoutePointRequest.
+ * Use `create(GetRoutePointRequestSchema)` to create a new message.
+ */
+export const GetRoutePointRequestSchema: GenMessage<GetRoutePointRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_config_v1_config_service, 46);
+
+/**
+ * GetRoutePointResponse carries the route point.
+ *
+ * @generated from message switchboard.config.v1.GetRoutePointResponse
+ */
+export type GetRoutePointResponse = Message<"switchboard.config.v1.GetRoutePointResponse"> & {
+  /**
+   * The route point.
+   *
+   * @generated from field: switchboard.config.v1.RoutePoint route_point = 1;
+   */
+  routePoint?: RoutePoint | undefined;
+};
+
+/**
+ * Describes the message switchboard.config.v1.GetRoutePointResponse.
+ * Use `create(GetRoutePointResponseSchema)` to create a new message.
+ */
+export const GetRoutePointResponseSchema: GenMessage<GetRoutePointResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_config_v1_config_service, 47);
+
+/**
+ * ListRoutePointsRequest asks for one page of route points.
+ *
+ * @generated from message switchboard.config.v1.ListRoutePointsRequest
+ */
+export type ListRoutePointsRequest = Message<"switchboard.config.v1.ListRoutePointsRequest"> & {
+  /**
+   * Most route points to return, 1 to 1000; 0 means 50.
+   *
+   * @generated from field: int32 page_size = 1;
+   */
+  pageSize: number;
+
+  /**
+   * next_page_token from the previous response; empty for the first page.
+   *
+   * @generated from field: string page_token = 2;
+   */
+  pageToken: string;
+
+  /**
+   * Only route points of this site.
+   *
+   * @generated from field: string site_id = 3;
+   */
+  siteId: string;
+};
+
+/**
+ * Describes the message switchboard.config.v1.ListRoutePointsRequest.
+ * Use `create(ListRoutePointsRequestSchema)` to create a new message.
+ */
+export const ListRoutePointsRequestSchema: GenMessage<ListRoutePointsRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_config_v1_config_service, 48);
+
+/**
+ * ListRoutePointsResponse is one page of route points.
+ *
+ * @generated from message switchboard.config.v1.ListRoutePointsResponse
+ */
+export type ListRoutePointsResponse = Message<"switchboard.config.v1.ListRoutePointsResponse"> & {
+  /**
+   * The route points on this page.
+   *
+   * @generated from field: repeated switchboard.config.v1.RoutePoint route_points = 1;
+   */
+  routePoints: RoutePoint[];
+
+  /**
+   * Token for the next page; empty on the last page.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message switchboard.config.v1.ListRoutePointsResponse.
+ * Use `create(ListRoutePointsResponseSchema)` to create a new message.
+ */
+export const ListRoutePointsResponseSchema: GenMessage<ListRoutePointsResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_config_v1_config_service, 49);
+
+/**
+ * CreateRoutePointRequest carries the new route point.
+ *
+ * @generated from message switchboard.config.v1.CreateRoutePointRequest
+ */
+export type CreateRoutePointRequest = Message<"switchboard.config.v1.CreateRoutePointRequest"> & {
+  /**
+   * The route point to create. Output-only fields are ignored.
+   *
+   * @generated from field: switchboard.config.v1.RoutePoint route_point = 1;
+   */
+  routePoint?: RoutePoint | undefined;
+};
+
+/**
+ * Describes the message switchboard.config.v1.CreateRoutePointRequest.
+ * Use `create(CreateRoutePointRequestSchema)` to create a new message.
+ */
+export const CreateRoutePointRequestSchema: GenMessage<CreateRoutePointRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_config_v1_config_service, 50);
+
+/**
+ * CreateRoutePointResponse carries the created route point.
+ *
+ * @generated from message switchboard.config.v1.CreateRoutePointResponse
+ */
+export type CreateRoutePointResponse = Message<"switchboard.config.v1.CreateRoutePointResponse"> & {
+  /**
+   * The created route point, with its id and etag.
+   *
+   * @generated from field: switchboard.config.v1.RoutePoint route_point = 1;
+   */
+  routePoint?: RoutePoint | undefined;
+};
+
+/**
+ * Describes the message switchboard.config.v1.CreateRoutePointResponse.
+ * Use `create(CreateRoutePointResponseSchema)` to create a new message.
+ */
+export const CreateRoutePointResponseSchema: GenMessage<CreateRoutePointResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_config_v1_config_service, 51);
+
+/**
+ * UpdateRoutePointRequest carries the changes to a route point.
+ *
+ * @generated from message switchboard.config.v1.UpdateRoutePointRequest
+ */
+export type UpdateRoutePointRequest = Message<"switchboard.config.v1.UpdateRoutePointRequest"> & {
+  /**
+   * The route point with its id set and the new values of the fields named
+   * in update_mask. When etag is set it must match the current one, else
+   * the update fails with ABORTED. Required. The merged result is validated
+   * as a whole.
+   *
+   * @generated from field: switchboard.config.v1.RoutePoint route_point = 1;
+   */
+  routePoint?: RoutePoint | undefined;
+
+  /**
+   * Fields to change, by their proto names. Empty means every writable
+   * field.
+   *
+   * @generated from field: google.protobuf.FieldMask update_mask = 2;
+   */
+  updateMask?: FieldMask | undefined;
+};
+
+/**
+ * Describes the message switchboard.config.v1.UpdateRoutePointRequest.
+ * Use `create(UpdateRoutePointRequestSchema)` to create a new message.
+ */
+export const UpdateRoutePointRequestSchema: GenMessage<UpdateRoutePointRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_config_v1_config_service, 52);
+
+/**
+ * UpdateRoutePointResponse carries the updated route point.
+ *
+ * @generated from message switchboard.config.v1.UpdateRoutePointResponse
+ */
+export type UpdateRoutePointResponse = Message<"switchboard.config.v1.UpdateRoutePointResponse"> & {
+  /**
+   * The route point after the update, with its new etag.
+   *
+   * @generated from field: switchboard.config.v1.RoutePoint route_point = 1;
+   */
+  routePoint?: RoutePoint | undefined;
+};
+
+/**
+ * Describes the message switchboard.config.v1.UpdateRoutePointResponse.
+ * Use `create(UpdateRoutePointResponseSchema)` to create a new message.
+ */
+export const UpdateRoutePointResponseSchema: GenMessage<UpdateRoutePointResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_config_v1_config_service, 53);
+
+/**
+ * DeleteRoutePointRequest names the route point to remove.
+ *
+ * @generated from message switchboard.config.v1.DeleteRoutePointRequest
+ */
+export type DeleteRoutePointRequest = Message<"switchboard.config.v1.DeleteRoutePointRequest"> & {
+  /**
+   * The route point's id.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * When set, the current etag; a stale one fails with ABORTED.
+   *
+   * @generated from field: string etag = 2;
+   */
+  etag: string;
+};
+
+/**
+ * Describes the message switchboard.config.v1.DeleteRoutePointRequest.
+ * Use `create(DeleteRoutePointRequestSchema)` to create a new message.
+ */
+export const DeleteRoutePointRequestSchema: GenMessage<DeleteRoutePointRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_config_v1_config_service, 54);
+
+/**
+ * DeleteRoutePointResponse is empty.
+ *
+ * @generated from message switchboard.config.v1.DeleteRoutePointResponse
+ */
+export type DeleteRoutePointResponse = Message<"switchboard.config.v1.DeleteRoutePointResponse"> & {
+};
+
+/**
+ * Describes the message switchboard.config.v1.DeleteRoutePointResponse.
+ * Use `create(DeleteRoutePointResponseSchema)` to create a new message.
+ */
+export const DeleteRoutePointResponseSchema: GenMessage<DeleteRoutePointResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_config_v1_config_service, 55);
+
+/**
  * GetDialPlanRequest is empty.
  *
  * @generated from message switchboard.config.v1.GetDialPlanRequest
@@ -1163,7 +1408,7 @@ export type GetDialPlanRequest = Message<"switchboard.config.v1.GetDialPlanReque
  * Use `create(GetDialPlanRequestSchema)` to create a new message.
  */
 export const GetDialPlanRequestSchema: GenMessage<GetDialPlanRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_config_v1_config_service, 46);
+  messageDesc(file_switchboard_config_v1_config_service, 56);
 
 /**
  * GetDialPlanResponse carries the dial plan.
@@ -1184,7 +1429,7 @@ export type GetDialPlanResponse = Message<"switchboard.config.v1.GetDialPlanResp
  * Use `create(GetDialPlanResponseSchema)` to create a new message.
  */
 export const GetDialPlanResponseSchema: GenMessage<GetDialPlanResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_config_v1_config_service, 47);
+  messageDesc(file_switchboard_config_v1_config_service, 57);
 
 /**
  * UpdateDialPlanRequest carries the changes to the dial plan.
@@ -1213,7 +1458,7 @@ export type UpdateDialPlanRequest = Message<"switchboard.config.v1.UpdateDialPla
  * Use `create(UpdateDialPlanRequestSchema)` to create a new message.
  */
 export const UpdateDialPlanRequestSchema: GenMessage<UpdateDialPlanRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_config_v1_config_service, 48);
+  messageDesc(file_switchboard_config_v1_config_service, 58);
 
 /**
  * UpdateDialPlanResponse carries the updated dial plan.
@@ -1234,7 +1479,7 @@ export type UpdateDialPlanResponse = Message<"switchboard.config.v1.UpdateDialPl
  * Use `create(UpdateDialPlanResponseSchema)` to create a new message.
  */
 export const UpdateDialPlanResponseSchema: GenMessage<UpdateDialPlanResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_config_v1_config_service, 49);
+  messageDesc(file_switchboard_config_v1_config_service, 59);
 
 /**
  * WatchChangesRequest says where in the change feed to start.
@@ -1256,7 +1501,7 @@ export type WatchChangesRequest = Message<"switchboard.config.v1.WatchChangesReq
  * Use `create(WatchChangesRequestSchema)` to create a new message.
  */
 export const WatchChangesRequestSchema: GenMessage<WatchChangesRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_config_v1_config_service, 50);
+  messageDesc(file_switchboard_config_v1_config_service, 60);
 
 /**
  * WatchChangesResponse carries one configuration change.
@@ -1277,7 +1522,7 @@ export type WatchChangesResponse = Message<"switchboard.config.v1.WatchChangesRe
  * Use `create(WatchChangesResponseSchema)` to create a new message.
  */
 export const WatchChangesResponseSchema: GenMessage<WatchChangesResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_config_v1_config_service, 51);
+  messageDesc(file_switchboard_config_v1_config_service, 61);
 
 /**
  * Change is one committed configuration write.
@@ -1374,6 +1619,14 @@ export type Change = Message<"switchboard.config.v1.Change"> & {
      */
     value: DialPlan;
     case: "dialPlan";
+  } | {
+    /**
+     * The route point.
+     *
+     * @generated from field: switchboard.config.v1.RoutePoint route_point = 16;
+     */
+    value: RoutePoint;
+    case: "routePoint";
   } | { case: undefined; value?: undefined };
 };
 
@@ -1382,7 +1635,7 @@ export type Change = Message<"switchboard.config.v1.Change"> & {
  * Use `create(ChangeSchema)` to create a new message.
  */
 export const ChangeSchema: GenMessage<Change> = /*@__PURE__*/
-  messageDesc(file_switchboard_config_v1_config_service, 52);
+  messageDesc(file_switchboard_config_v1_config_service, 62);
 
 /**
  * ResourceType names a kind of configuration resource.
@@ -1438,6 +1691,13 @@ export enum ResourceType {
    * @generated from enum value: RESOURCE_TYPE_DIAL_PLAN = 6;
    */
   DIAL_PLAN = 6,
+
+  /**
+   * A RoutePoint.
+   *
+   * @generated from enum value: RESOURCE_TYPE_ROUTE_POINT = 7;
+   */
+  ROUTE_POINT = 7,
 }
 
 /**
@@ -1489,8 +1749,8 @@ export const OperationSchema: GenEnum<Operation> = /*@__PURE__*/
 
 /**
  * ConfigService manages the system configuration: sites, servers, classes
- * of service, users, devices and the dial plan. Reads need a read or admin
- * token; writes need an admin token. Every write is recorded in the change
+ * of service, users, devices, route points and the dial plan. Reads need a
+ * read or admin token; writes need an admin token. Every write is recorded in the change
  * feed (WatchChanges) under a new revision, in the same transaction.
  *
  * @generated from service switchboard.config.v1.ConfigService
@@ -1730,6 +1990,61 @@ export const ConfigService: GenService<{
     methodKind: "unary";
     input: typeof DeleteDeviceRequestSchema;
     output: typeof DeleteDeviceResponseSchema;
+  },
+  /**
+   * GetRoutePoint returns one route point by id. NOT_FOUND if there is none.
+   *
+   * @generated from rpc switchboard.config.v1.ConfigService.GetRoutePoint
+   */
+  getRoutePoint: {
+    methodKind: "unary";
+    input: typeof GetRoutePointRequestSchema;
+    output: typeof GetRoutePointResponseSchema;
+  },
+  /**
+   * ListRoutePoints returns route points in creation order, one page at a
+   * time.
+   *
+   * @generated from rpc switchboard.config.v1.ConfigService.ListRoutePoints
+   */
+  listRoutePoints: {
+    methodKind: "unary";
+    input: typeof ListRoutePointsRequestSchema;
+    output: typeof ListRoutePointsResponseSchema;
+  },
+  /**
+   * CreateRoutePoint adds a route point. ALREADY_EXISTS if its extension is
+   * taken by a user or another route point; INVALID_ARGUMENT if the
+   * extension or fallback_extension does not fit the dial plan.
+   *
+   * @generated from rpc switchboard.config.v1.ConfigService.CreateRoutePoint
+   */
+  createRoutePoint: {
+    methodKind: "unary";
+    input: typeof CreateRoutePointRequestSchema;
+    output: typeof CreateRoutePointResponseSchema;
+  },
+  /**
+   * UpdateRoutePoint changes the fields named in update_mask. ABORTED if
+   * the etag given is stale.
+   *
+   * @generated from rpc switchboard.config.v1.ConfigService.UpdateRoutePoint
+   */
+  updateRoutePoint: {
+    methodKind: "unary";
+    input: typeof UpdateRoutePointRequestSchema;
+    output: typeof UpdateRoutePointResponseSchema;
+  },
+  /**
+   * DeleteRoutePoint removes a route point. ABORTED if the etag given is
+   * stale. Application tokens that name it are kept but lose its line.
+   *
+   * @generated from rpc switchboard.config.v1.ConfigService.DeleteRoutePoint
+   */
+  deleteRoutePoint: {
+    methodKind: "unary";
+    input: typeof DeleteRoutePointRequestSchema;
+    output: typeof DeleteRoutePointResponseSchema;
   },
   /**
    * GetDialPlan returns the system dial plan.

@@ -23,7 +23,7 @@ export const file_switchboard_config_v1_dial_plan: GenFile = /*@__PURE__*/
 export type DialPlan = Message<"switchboard.config.v1.DialPlan"> & {
   /**
    * Number of digits in every extension, 2 to 8. It can only be changed
-   * while no user has an extension of another length.
+   * while no user and no route point has an extension of another length.
    *
    * @generated from field: int32 extension_length = 1;
    */

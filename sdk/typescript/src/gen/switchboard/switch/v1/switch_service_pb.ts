@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file switchboard/switch/v1/switch_service.proto.
  */
 export const file_switchboard_switch_v1_switch_service: GenFile = /*@__PURE__*/
-  fileDesc("Cipzd2l0Y2hib2FyZC9zd2l0Y2gvdjEvc3dpdGNoX3NlcnZpY2UucHJvdG8SFXN3aXRjaGJvYXJkLnN3aXRjaC52MSLQAQoMUm91dGluZ1RhYmxlEhkKCHJldmlzaW9uGAEgASgDQge6SAQiAigAEhYKBXJlYWxtGAIgASgJQge6SARyAhABEiMKEGV4dGVuc2lvbl9sZW5ndGgYAyABKAVCCbpIBhoEGAgoAhIZChF0cnVua19hY2Nlc3NfY29kZRgEIAEoCRIaChJvcGVyYXRvcl9leHRlbnNpb24YBSABKAkSMQoFdXNlcnMYBiADKAsyIi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUm91dGluZ1VzZXIiqAEKC1JvdXRpbmdVc2VyEhMKAmlkGAEgASgJQge6SARyAhABEiYKCWV4dGVuc2lvbhgCIAEoCUITukgQcg4yDF5bMC05XXsyLDh9JBIUCgxkaXNwbGF5X25hbWUYAyABKAkSDwoHdmlydHVhbBgEIAEoCBI1CgdkZXZpY2VzGAUgAygLMiQuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlJvdXRpbmdEZXZpY2UifAoNUm91dGluZ0RldmljZRITCgJpZBgBIAEoCUIHukgEcgIQARIdCgxzaXBfdXNlcm5hbWUYAiABKAlCB7pIBHICEAESGQoHaGExX21kNRgDIAEoCUIIukgFcgOYASASHAoKaGExX3NoYTI1NhgEIAEoCUIIukgFcgOYAUAiVgoYQXBwbHlSb3V0aW5nVGFibGVSZXF1ZXN0EjoKBXRhYmxlGAEgASgLMiMuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlJvdXRpbmdUYWJsZUIGukgDyAEBIi0KGUFwcGx5Um91dGluZ1RhYmxlUmVzcG9uc2USEAoIcmV2aXNpb24YASABKAMiwQEKDFJlZ2lzdHJhdGlvbhIRCglkZXZpY2VfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIUCgxzaXBfdXNlcm5hbWUYAyABKAkSDwoHY29udGFjdBgEIAEoCRIOCgZzb3VyY2UYBSABKAkSEQoJdHJhbnNwb3J0GAYgASgJEhIKCnVzZXJfYWdlbnQYByABKAkSLwoLZXhwaXJlX3RpbWUYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIhoKGExpc3RSZWdpc3RyYXRpb25zUmVxdWVzdCJXChlMaXN0UmVnaXN0cmF0aW9uc1Jlc3BvbnNlEjoKDXJlZ2lzdHJhdGlvbnMYASADKAsyIy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUmVnaXN0cmF0aW9uIs0DCgNMZWcSCgoCaWQYASABKAkSDwoHY2FsbF9pZBgCIAEoCRIuCgVzdGF0ZRgDIAEoDjIfLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MZWdTdGF0ZRI2CglkaXJlY3Rpb24YBCABKA4yIy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGVnRGlyZWN0aW9uEg8KB3VzZXJfaWQYBSABKAkSEQoJZGV2aWNlX2lkGAYgASgJEg4KBmRpYWxlZBgHIAEoCRIOCgZjYWxsZXIYCCABKAkSEwoLc2lwX2NhbGxfaWQYCSABKAkSDQoFY29kZWMYCiABKAkSLgoKc3RhcnRfdGltZRgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLYW5zd2VyX3RpbWUYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjQKCmVuZF9yZWFzb24YDSABKA4yIC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuRW5kUmVhc29uEhIKCnNpcF9zdGF0dXMYDiABKAUSDAoEaGVsZBgPIAEoCBIPCgdjYWxsaW5nGBAgASgIEg8KB2hvbGRpbmcYESABKAgiKQoOSG9sZExlZ1JlcXVlc3QSFwoGbGVnX2lkGAEgASgJQge6SARyAhABIhEKD0hvbGRMZWdSZXNwb25zZSItChJSZXRyaWV2ZUxlZ1JlcXVlc3QSFwoGbGVnX2lkGAEgASgJQge6SARyAhABIhUKE1JldHJpZXZlTGVnUmVzcG9uc2UiWwoSVHJhbnNmZXJMZWdSZXF1ZXN0EhcKBmxlZ19pZBgBIAEoCUIHukgEcgIQARIsCgtkZXN0aW5hdGlvbhgCIAEoCUIXukgUchIyEF5bMC05KiMrXXsxLDMyfSQiFQoTVHJhbnNmZXJMZWdSZXNwb25zZSJbChJSZWRpcmVjdExlZ1JlcXVlc3QSFwoGbGVnX2lkGAEgASgJQge6SARyAhABEiwKC2Rlc3RpbmF0aW9uGAIgASgJQhe6SBRyEjIQXlswLTkqIytdezEsMzJ9JCIVChNSZWRpcmVjdExlZ1Jlc3BvbnNlIkUKEFBpY2t1cExlZ1JlcXVlc3QSFwoGbGVnX2lkGAEgASgJQge6SARyAhABEhgKB3VzZXJfaWQYAiABKAlCB7pIBHICEAEiEwoRUGlja3VwTGVnUmVzcG9uc2UiKQoOUGFya0xlZ1JlcXVlc3QSFwoGbGVnX2lkGAEgASgJQge6SARyAhABIiAKD1BhcmtMZWdSZXNwb25zZRINCgVvcmJpdBgBIAEoCSJSChFVbnBhcmtDYWxsUmVxdWVzdBIjCgVvcmJpdBgBIAEoCUIUukgRcg8yDV5cKjhbMC05XXsyfSQSGAoHdXNlcl9pZBgCIAEoCUIHukgEcgIQASIUChJVbnBhcmtDYWxsUmVzcG9uc2UiWgoQT3JpZ2luYXRlUmVxdWVzdBIYCgd1c2VyX2lkGAEgASgJQge6SARyAhABEiwKC2Rlc3RpbmF0aW9uGAIgASgJQhe6SBRyEjIQXlswLTkqIytdezEsMzJ9JCIkChFPcmlnaW5hdGVSZXNwb25zZRIPCgdjYWxsX2lkGAEgASgJIngKEVNlbmREaWdpdHNSZXF1ZXN0EhcKBmxlZ19pZBgBIAEoCUIHukgEcgIQARIpCgZkaWdpdHMYAiABKAlCGbpIFnIUMhJeWzAtOSojQS1EXXsxLDMyfSQSHwoLZHVyYXRpb25fbXMYAyABKAVCCrpIBxoFGNAPKAAiFAoSU2VuZERpZ2l0c1Jlc3BvbnNlIhEKD0xpc3RMZWdzUmVxdWVzdCI8ChBMaXN0TGVnc1Jlc3BvbnNlEigKBGxlZ3MYASADKAsyGi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGVnIisKEEhhbmd1cExlZ1JlcXVlc3QSFwoGbGVnX2lkGAEgASgJQge6SARyAhABIhMKEUhhbmd1cExlZ1Jlc3BvbnNlIjAKDUV2ZW50c1JlcXVlc3QSHwoOYWZ0ZXJfc2VxdWVuY2UYASABKANCB7pIBCICKAAiPQoORXZlbnRzUmVzcG9uc2USKwoFZXZlbnQYASABKAsyHC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuRXZlbnQi7wEKBUV2ZW50EhAKCHNlcXVlbmNlGAEgASgDEigKBHRpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEkAKDHJlZ2lzdHJhdGlvbhgKIAEoCzIoLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5SZWdpc3RyYXRpb25FdmVudEgAEi4KA2xlZxgLIAEoCzIfLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MZWdFdmVudEgAEjAKBGR0bWYYDCABKAsyIC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuRHRtZkV2ZW50SABCBgoEa2luZCJfChFSZWdpc3RyYXRpb25FdmVudBI5CgxyZWdpc3RyYXRpb24YASABKAsyIy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUmVnaXN0cmF0aW9uEg8KB3JlbW92ZWQYAiABKAgiMwoITGVnRXZlbnQSJwoDbGVnGAEgASgLMhouc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkxlZyIqCglEdG1mRXZlbnQSDgoGbGVnX2lkGAEgASgJEg0KBWRpZ2l0GAIgASgJImQKE0F0dGFjaFN3aXRjaFJlcXVlc3QSFwoEbmFtZRgBIAEoCUIJukgGcgQQARhAEhUKA3VybBgCIAEoCUIIukgFcgOIAQESHQoLc2lwX2FkZHJlc3MYAyABKAlCCLpIBXIDGIABIjEKFEF0dGFjaFN3aXRjaFJlc3BvbnNlEhkKEWhlYXJ0YmVhdF9zZWNvbmRzGAEgASgFKn8KCExlZ1N0YXRlEhkKFUxFR19TVEFURV9VTlNQRUNJRklFRBAAEhQKEExFR19TVEFURV9UUllJTkcQARIVChFMRUdfU1RBVEVfUklOR0lORxACEhYKEkxFR19TVEFURV9BTlNXRVJFRBADEhMKD0xFR19TVEFURV9FTkRFRBAEKmQKDExlZ0RpcmVjdGlvbhIdChlMRUdfRElSRUNUSU9OX1VOU1BFQ0lGSUVEEAASGQoVTEVHX0RJUkVDVElPTl9JTkJPVU5EEAESGgoWTEVHX0RJUkVDVElPTl9PVVRCT1VORBACKr0CCglFbmRSZWFzb24SGgoWRU5EX1JFQVNPTl9VTlNQRUNJRklFRBAAEhUKEUVORF9SRUFTT05fTk9STUFMEAESEwoPRU5EX1JFQVNPTl9CVVNZEAISGAoURU5EX1JFQVNPTl9OT19BTlNXRVIQAxIXChNFTkRfUkVBU09OX1JFSkVDVEVEEAQSGgoWRU5EX1JFQVNPTl9VTlJFQUNIQUJMRRAFEhcKE0VORF9SRUFTT05fQ0FOQ0VMRUQQBhIcChhFTkRfUkVBU09OX01FRElBX1RJTUVPVVQQBxIYChRFTkRfUkVBU09OX0NPTU1BTkRFRBAIEhUKEUVORF9SRUFTT05fRkFJTEVEEAkSGgoWRU5EX1JFQVNPTl9UUkFOU0ZFUlJFRBAKEhUKEUVORF9SRUFTT05fUEFSS0VEEAsyiwsKDVN3aXRjaFNlcnZpY2USdgoRQXBwbHlSb3V0aW5nVGFibGUSLy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuQXBwbHlSb3V0aW5nVGFibGVSZXF1ZXN0GjAuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkFwcGx5Um91dGluZ1RhYmxlUmVzcG9uc2USewoRTGlzdFJlZ2lzdHJhdGlvbnMSLy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGlzdFJlZ2lzdHJhdGlvbnNSZXF1ZXN0GjAuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkxpc3RSZWdpc3RyYXRpb25zUmVzcG9uc2UiA5ACARJgCghMaXN0TGVncxImLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MaXN0TGVnc1JlcXVlc3QaJy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGlzdExlZ3NSZXNwb25zZSIDkAIBEl4KCUhhbmd1cExlZxInLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5IYW5ndXBMZWdSZXF1ZXN0Giguc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkhhbmd1cExlZ1Jlc3BvbnNlEl4KCU9yaWdpbmF0ZRInLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5PcmlnaW5hdGVSZXF1ZXN0Giguc3dpdGNoYm9hcmQuc3dpdGNoLnYxLk9yaWdpbmF0ZVJlc3BvbnNlEmEKClNlbmREaWdpdHMSKC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuU2VuZERpZ2l0c1JlcXVlc3QaKS5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuU2VuZERpZ2l0c1Jlc3BvbnNlElgKB0hvbGRMZWcSJS5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuSG9sZExlZ1JlcXVlc3QaJi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuSG9sZExlZ1Jlc3BvbnNlEmQKC1JldHJpZXZlTGVnEikuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlJldHJpZXZlTGVnUmVxdWVzdBoqLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5SZXRyaWV2ZUxlZ1Jlc3BvbnNlEmQKC1RyYW5zZmVyTGVnEikuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlRyYW5zZmVyTGVnUmVxdWVzdBoqLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5UcmFuc2ZlckxlZ1Jlc3BvbnNlEmQKC1JlZGlyZWN0TGVnEikuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlJlZGlyZWN0TGVnUmVxdWVzdBoqLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5SZWRpcmVjdExlZ1Jlc3BvbnNlEl4KCVBpY2t1cExlZxInLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5QaWNrdXBMZWdSZXF1ZXN0Giguc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlBpY2t1cExlZ1Jlc3BvbnNlElgKB1BhcmtMZWcSJS5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUGFya0xlZ1JlcXVlc3QaJi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUGFya0xlZ1Jlc3BvbnNlEmEKClVucGFya0NhbGwSKC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuVW5wYXJrQ2FsbFJlcXVlc3QaKS5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuVW5wYXJrQ2FsbFJlc3BvbnNlElcKBkV2ZW50cxIkLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5FdmVudHNSZXF1ZXN0GiUuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkV2ZW50c1Jlc3BvbnNlMAEygAEKFVN3aXRjaFJlZ2lzdHJ5U2VydmljZRJnCgxBdHRhY2hTd2l0Y2gSKi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuQXR0YWNoU3dpdGNoUmVxdWVzdBorLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5BdHRhY2hTd2l0Y2hSZXNwb25zZUJLWklnaXRodWIuY29tL3N3aXRjaGJvYXJkLXBieC9zd2l0Y2hib2FyZC9nZW4vc3dpdGNoYm9hcmQvc3dpdGNoL3YxO3N3aXRjaHYxYgZwcm90bzM", [file_buf_validate_validate, file_google_protobuf_timestamp]);
+  fileDesc("Cipzd2l0Y2hib2FyZC9zd2l0Y2gvdjEvc3dpdGNoX3NlcnZpY2UucHJvdG8SFXN3aXRjaGJvYXJkLnN3aXRjaC52MSKQAgoMUm91dGluZ1RhYmxlEhkKCHJldmlzaW9uGAEgASgDQge6SAQiAigAEhYKBXJlYWxtGAIgASgJQge6SARyAhABEiMKEGV4dGVuc2lvbl9sZW5ndGgYAyABKAVCCbpIBhoEGAgoAhIZChF0cnVua19hY2Nlc3NfY29kZRgEIAEoCRIaChJvcGVyYXRvcl9leHRlbnNpb24YBSABKAkSMQoFdXNlcnMYBiADKAsyIi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUm91dGluZ1VzZXISPgoMcm91dGVfcG9pbnRzGAcgAygLMiguc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlJvdXRpbmdSb3V0ZVBvaW50IqgBCgtSb3V0aW5nVXNlchITCgJpZBgBIAEoCUIHukgEcgIQARImCglleHRlbnNpb24YAiABKAlCE7pIEHIOMgxeWzAtOV17Miw4fSQSFAoMZGlzcGxheV9uYW1lGAMgASgJEg8KB3ZpcnR1YWwYBCABKAgSNQoHZGV2aWNlcxgFIAMoCzIkLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5Sb3V0aW5nRGV2aWNlInwKDVJvdXRpbmdEZXZpY2USEwoCaWQYASABKAlCB7pIBHICEAESHQoMc2lwX3VzZXJuYW1lGAIgASgJQge6SARyAhABEhkKB2hhMV9tZDUYAyABKAlCCLpIBXIDmAEgEhwKCmhhMV9zaGEyNTYYBCABKAlCCLpIBXIDmAFAIr4BChFSb3V0aW5nUm91dGVQb2ludBITCgJpZBgBIAEoCUIHukgEcgIQARImCglleHRlbnNpb24YAiABKAlCE7pIEHIOMgxeWzAtOV17Miw4fSQSDAoEbmFtZRgDIAEoCRIyChJmYWxsYmFja19leHRlbnNpb24YBCABKAlCFrpIE3IRMg9eJHxeWzAtOV17Miw4fSQSKgoWYW5zd2VyX3RpbWVvdXRfc2Vjb25kcxgFIAEoBUIKukgHGgUYrAIoASJWChhBcHBseVJvdXRpbmdUYWJsZVJlcXVlc3QSOgoFdGFibGUYASABKAsyIy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUm91dGluZ1RhYmxlQga6SAPIAQEiLQoZQXBwbHlSb3V0aW5nVGFibGVSZXNwb25zZRIQCghyZXZpc2lvbhgBIAEoAyLBAQoMUmVnaXN0cmF0aW9uEhEKCWRldmljZV9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEhQKDHNpcF91c2VybmFtZRgDIAEoCRIPCgdjb250YWN0GAQgASgJEg4KBnNvdXJjZRgFIAEoCRIRCgl0cmFuc3BvcnQYBiABKAkSEgoKdXNlcl9hZ2VudBgHIAEoCRIvCgtleHBpcmVfdGltZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiGgoYTGlzdFJlZ2lzdHJhdGlvbnNSZXF1ZXN0IlcKGUxpc3RSZWdpc3RyYXRpb25zUmVzcG9uc2USOgoNcmVnaXN0cmF0aW9ucxgBIAMoCzIjLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5SZWdpc3RyYXRpb24i+wMKA0xlZxIKCgJpZBgBIAEoCRIPCgdjYWxsX2lkGAIgASgJEi4KBXN0YXRlGAMgASgOMh8uc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkxlZ1N0YXRlEjYKCWRpcmVjdGlvbhgEIAEoDjIjLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MZWdEaXJlY3Rpb24SDwoHdXNlcl9pZBgFIAEoCRIRCglkZXZpY2VfaWQYBiABKAkSDgoGZGlhbGVkGAcgASgJEg4KBmNhbGxlchgIIAEoCRITCgtzaXBfY2FsbF9pZBgJIAEoCRINCgVjb2RlYxgKIAEoCRIuCgpzdGFydF90aW1lGAsgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgthbnN3ZXJfdGltZRgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNAoKZW5kX3JlYXNvbhgNIAEoDjIgLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5FbmRSZWFzb24SEgoKc2lwX3N0YXR1cxgOIAEoBRIMCgRoZWxkGA8gASgIEg8KB2NhbGxpbmcYECABKAgSDwoHaG9sZGluZxgRIAEoCBIXCg9yZWxhdGVkX2NhbGxfaWQYEiABKAkSEwoLY29uZmVyZW5jZWQYEyABKAgiWgoRQ29uc3VsdExlZ1JlcXVlc3QSFwoGbGVnX2lkGAEgASgJQge6SARyAhABEiwKC2Rlc3RpbmF0aW9uGAIgASgJQhe6SBRyEjIQXlswLTkqIytdezEsMzJ9JCI1ChJDb25zdWx0TGVnUmVzcG9uc2USDwoHY2FsbF9pZBgBIAEoCRIOCgZsZWdfaWQYAiABKAkiSQoaQ29tcGxldGVUcmFuc2ZlckxlZ1JlcXVlc3QSFwoGbGVnX2lkGAEgASgJQge6SARyAhABEhIKCmNvbmZlcmVuY2UYAiABKAgiHQobQ29tcGxldGVUcmFuc2ZlckxlZ1Jlc3BvbnNlIikKDkhvbGRMZWdSZXF1ZXN0EhcKBmxlZ19pZBgBIAEoCUIHukgEcgIQASIRCg9Ib2xkTGVnUmVzcG9uc2UiLQoSUmV0cmlldmVMZWdSZXF1ZXN0EhcKBmxlZ19pZBgBIAEoCUIHukgEcgIQASIVChNSZXRyaWV2ZUxlZ1Jlc3BvbnNlIlsKElRyYW5zZmVyTGVnUmVxdWVzdBIXCgZsZWdfaWQYASABKAlCB7pIBHICEAESLAoLZGVzdGluYXRpb24YAiABKAlCF7pIFHISMhBeWzAtOSojK117MSwzMn0kIhUKE1RyYW5zZmVyTGVnUmVzcG9uc2UiWwoSUmVkaXJlY3RMZWdSZXF1ZXN0EhcKBmxlZ19pZBgBIAEoCUIHukgEcgIQARIsCgtkZXN0aW5hdGlvbhgCIAEoCUIXukgUchIyEF5bMC05KiMrXXsxLDMyfSQiFQoTUmVkaXJlY3RMZWdSZXNwb25zZSJFChBQaWNrdXBMZWdSZXF1ZXN0EhcKBmxlZ19pZBgBIAEoCUIHukgEcgIQARIYCgd1c2VyX2lkGAIgASgJQge6SARyAhABIhMKEVBpY2t1cExlZ1Jlc3BvbnNlIikKDlBhcmtMZWdSZXF1ZXN0EhcKBmxlZ19pZBgBIAEoCUIHukgEcgIQASIgCg9QYXJrTGVnUmVzcG9uc2USDQoFb3JiaXQYASABKAkiUgoRVW5wYXJrQ2FsbFJlcXVlc3QSIwoFb3JiaXQYASABKAlCFLpIEXIPMg1eXCo4WzAtOV17Mn0kEhgKB3VzZXJfaWQYAiABKAlCB7pIBHICEAEiFAoSVW5wYXJrQ2FsbFJlc3BvbnNlIloKEE9yaWdpbmF0ZVJlcXVlc3QSGAoHdXNlcl9pZBgBIAEoCUIHukgEcgIQARIsCgtkZXN0aW5hdGlvbhgCIAEoCUIXukgUchIyEF5bMC05KiMrXXsxLDMyfSQiJAoRT3JpZ2luYXRlUmVzcG9uc2USDwoHY2FsbF9pZBgBIAEoCSJ4ChFTZW5kRGlnaXRzUmVxdWVzdBIXCgZsZWdfaWQYASABKAlCB7pIBHICEAESKQoGZGlnaXRzGAIgASgJQhm6SBZyFDISXlswLTkqI0EtRF17MSwzMn0kEh8KC2R1cmF0aW9uX21zGAMgASgFQgq6SAcaBRjQDygAIhQKElNlbmREaWdpdHNSZXNwb25zZSIRCg9MaXN0TGVnc1JlcXVlc3QiPAoQTGlzdExlZ3NSZXNwb25zZRIoCgRsZWdzGAEgAygLMhouc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkxlZyIrChBIYW5ndXBMZWdSZXF1ZXN0EhcKBmxlZ19pZBgBIAEoCUIHukgEcgIQASITChFIYW5ndXBMZWdSZXNwb25zZSIwCg1FdmVudHNSZXF1ZXN0Eh8KDmFmdGVyX3NlcXVlbmNlGAEgASgDQge6SAQiAigAIj0KDkV2ZW50c1Jlc3BvbnNlEisKBWV2ZW50GAEgASgLMhwuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkV2ZW50Iu8BCgVFdmVudBIQCghzZXF1ZW5jZRgBIAEoAxIoCgR0aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBJACgxyZWdpc3RyYXRpb24YCiABKAsyKC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUmVnaXN0cmF0aW9uRXZlbnRIABIuCgNsZWcYCyABKAsyHy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGVnRXZlbnRIABIwCgRkdG1mGAwgASgLMiAuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkR0bWZFdmVudEgAQgYKBGtpbmQiXwoRUmVnaXN0cmF0aW9uRXZlbnQSOQoMcmVnaXN0cmF0aW9uGAEgASgLMiMuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlJlZ2lzdHJhdGlvbhIPCgdyZW1vdmVkGAIgASgIIjMKCExlZ0V2ZW50EicKA2xlZxgBIAEoCzIaLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MZWciKgoJRHRtZkV2ZW50Eg4KBmxlZ19pZBgBIAEoCRINCgVkaWdpdBgCIAEoCSJkChNBdHRhY2hTd2l0Y2hSZXF1ZXN0EhcKBG5hbWUYASABKAlCCbpIBnIEEAEYQBIVCgN1cmwYAiABKAlCCLpIBXIDiAEBEh0KC3NpcF9hZGRyZXNzGAMgASgJQgi6SAVyAxiAASIxChRBdHRhY2hTd2l0Y2hSZXNwb25zZRIZChFoZWFydGJlYXRfc2Vjb25kcxgBIAEoBSp/CghMZWdTdGF0ZRIZChVMRUdfU1RBVEVfVU5TUEVDSUZJRUQQABIUChBMRUdfU1RBVEVfVFJZSU5HEAESFQoRTEVHX1NUQVRFX1JJTkdJTkcQAhIWChJMRUdfU1RBVEVfQU5TV0VSRUQQAxITCg9MRUdfU1RBVEVfRU5ERUQQBCpkCgxMZWdEaXJlY3Rpb24SHQoZTEVHX0RJUkVDVElPTl9VTlNQRUNJRklFRBAAEhkKFUxFR19ESVJFQ1RJT05fSU5CT1VORBABEhoKFkxFR19ESVJFQ1RJT05fT1VUQk9VTkQQAiq9AgoJRW5kUmVhc29uEhoKFkVORF9SRUFTT05fVU5TUEVDSUZJRUQQABIVChFFTkRfUkVBU09OX05PUk1BTBABEhMKD0VORF9SRUFTT05fQlVTWRACEhgKFEVORF9SRUFTT05fTk9fQU5TV0VSEAMSFwoTRU5EX1JFQVNPTl9SRUpFQ1RFRBAEEhoKFkVORF9SRUFTT05fVU5SRUFDSEFCTEUQBRIXChNFTkRfUkVBU09OX0NBTkNFTEVEEAYSHAoYRU5EX1JFQVNPTl9NRURJQV9USU1FT1VUEAcSGAoURU5EX1JFQVNPTl9DT01NQU5ERUQQCBIVChFFTkRfUkVBU09OX0ZBSUxFRBAJEhoKFkVORF9SRUFTT05fVFJBTlNGRVJSRUQQChIVChFFTkRfUkVBU09OX1BBUktFRBALMuwMCg1Td2l0Y2hTZXJ2aWNlEnYKEUFwcGx5Um91dGluZ1RhYmxlEi8uc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkFwcGx5Um91dGluZ1RhYmxlUmVxdWVzdBowLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5BcHBseVJvdXRpbmdUYWJsZVJlc3BvbnNlEnsKEUxpc3RSZWdpc3RyYXRpb25zEi8uc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkxpc3RSZWdpc3RyYXRpb25zUmVxdWVzdBowLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MaXN0UmVnaXN0cmF0aW9uc1Jlc3BvbnNlIgOQAgESYAoITGlzdExlZ3MSJi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGlzdExlZ3NSZXF1ZXN0Gicuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkxpc3RMZWdzUmVzcG9uc2UiA5ACARJeCglIYW5ndXBMZWcSJy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuSGFuZ3VwTGVnUmVxdWVzdBooLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5IYW5ndXBMZWdSZXNwb25zZRJeCglPcmlnaW5hdGUSJy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuT3JpZ2luYXRlUmVxdWVzdBooLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5PcmlnaW5hdGVSZXNwb25zZRJhCgpTZW5kRGlnaXRzEiguc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlNlbmREaWdpdHNSZXF1ZXN0Gikuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlNlbmREaWdpdHNSZXNwb25zZRJYCgdIb2xkTGVnEiUuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkhvbGRMZWdSZXF1ZXN0GiYuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkhvbGRMZWdSZXNwb25zZRJkCgtSZXRyaWV2ZUxlZxIpLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5SZXRyaWV2ZUxlZ1JlcXVlc3QaKi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUmV0cmlldmVMZWdSZXNwb25zZRJkCgtUcmFuc2ZlckxlZxIpLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5UcmFuc2ZlckxlZ1JlcXVlc3QaKi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuVHJhbnNmZXJMZWdSZXNwb25zZRJkCgtSZWRpcmVjdExlZxIpLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5SZWRpcmVjdExlZ1JlcXVlc3QaKi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUmVkaXJlY3RMZWdSZXNwb25zZRJeCglQaWNrdXBMZWcSJy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUGlja3VwTGVnUmVxdWVzdBooLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5QaWNrdXBMZWdSZXNwb25zZRJYCgdQYXJrTGVnEiUuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlBhcmtMZWdSZXF1ZXN0GiYuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlBhcmtMZWdSZXNwb25zZRJhCgpVbnBhcmtDYWxsEiguc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlVucGFya0NhbGxSZXF1ZXN0Gikuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlVucGFya0NhbGxSZXNwb25zZRJhCgpDb25zdWx0TGVnEiguc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkNvbnN1bHRMZWdSZXF1ZXN0Gikuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkNvbnN1bHRMZWdSZXNwb25zZRJ8ChNDb21wbGV0ZVRyYW5zZmVyTGVnEjEuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkNvbXBsZXRlVHJhbnNmZXJMZWdSZXF1ZXN0GjIuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkNvbXBsZXRlVHJhbnNmZXJMZWdSZXNwb25zZRJXCgZFdmVudHMSJC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuRXZlbnRzUmVxdWVzdBolLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5FdmVudHNSZXNwb25zZTABMoABChVTd2l0Y2hSZWdpc3RyeVNlcnZpY2USZwoMQXR0YWNoU3dpdGNoEiouc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkF0dGFjaFN3aXRjaFJlcXVlc3QaKy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuQXR0YWNoU3dpdGNoUmVzcG9uc2VCS1pJZ2l0aHViLmNvbS9zd2l0Y2hib2FyZC1wYngvc3dpdGNoYm9hcmQvZ2VuL3N3aXRjaGJvYXJkL3N3aXRjaC92MTtzd2l0Y2h2MWIGcHJvdG8z", [file_buf_validate_validate, file_google_protobuf_timestamp]);
 
 /**
  * RoutingTable is what a switch needs to route basic calls alone.
@@ -62,6 +62,14 @@ export type RoutingTable = Message<"switchboard.switch.v1.RoutingTable"> & {
    * @generated from field: repeated switchboard.switch.v1.RoutingUser users = 6;
    */
   users: RoutingUser[];
+
+  /**
+   * Every route point: calls to their extensions are handed to the TMS
+   * for the application that serves them.
+   *
+   * @generated from field: repeated switchboard.switch.v1.RoutingRoutePoint route_points = 7;
+   */
+  routePoints: RoutingRoutePoint[];
 };
 
 /**
@@ -163,6 +171,57 @@ export const RoutingDeviceSchema: GenMessage<RoutingDevice> = /*@__PURE__*/
   messageDesc(file_switchboard_switch_v1_switch_service, 2);
 
 /**
+ * RoutingRoutePoint is a route point as the switch sees it: an extension
+ * served by an application through the TMS.
+ *
+ * @generated from message switchboard.switch.v1.RoutingRoutePoint
+ */
+export type RoutingRoutePoint = Message<"switchboard.switch.v1.RoutingRoutePoint"> & {
+  /**
+   * The route point's configuration id.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * The route point's extension.
+   *
+   * @generated from field: string extension = 2;
+   */
+  extension: string;
+
+  /**
+   * The route point's name.
+   *
+   * @generated from field: string name = 3;
+   */
+  name: string;
+
+  /**
+   * Extension that calls go to when no application takes them; empty
+   * rejects them with 480.
+   *
+   * @generated from field: string fallback_extension = 4;
+   */
+  fallbackExtension: string;
+
+  /**
+   * Seconds an offered call waits for the application to answer.
+   *
+   * @generated from field: int32 answer_timeout_seconds = 5;
+   */
+  answerTimeoutSeconds: number;
+};
+
+/**
+ * Describes the message switchboard.switch.v1.RoutingRoutePoint.
+ * Use `create(RoutingRoutePointSchema)` to create a new message.
+ */
+export const RoutingRoutePointSchema: GenMessage<RoutingRoutePoint> = /*@__PURE__*/
+  messageDesc(file_switchboard_switch_v1_switch_service, 3);
+
+/**
  * ApplyRoutingTableRequest carries the new table.
  *
  * @generated from message switchboard.switch.v1.ApplyRoutingTableRequest
@@ -181,7 +240,7 @@ export type ApplyRoutingTableRequest = Message<"switchboard.switch.v1.ApplyRouti
  * Use `create(ApplyRoutingTableRequestSchema)` to create a new message.
  */
 export const ApplyRoutingTableRequestSchema: GenMessage<ApplyRoutingTableRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 3);
+  messageDesc(file_switchboard_switch_v1_switch_service, 4);
 
 /**
  * ApplyRoutingTableResponse tells which revision the switch now routes by.
@@ -202,7 +261,7 @@ export type ApplyRoutingTableResponse = Message<"switchboard.switch.v1.ApplyRout
  * Use `create(ApplyRoutingTableResponseSchema)` to create a new message.
  */
 export const ApplyRoutingTableResponseSchema: GenMessage<ApplyRoutingTableResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 4);
+  messageDesc(file_switchboard_switch_v1_switch_service, 5);
 
 /**
  * Registration is one SIP binding of a device.
@@ -272,7 +331,7 @@ export type Registration = Message<"switchboard.switch.v1.Registration"> & {
  * Use `create(RegistrationSchema)` to create a new message.
  */
 export const RegistrationSchema: GenMessage<Registration> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 5);
+  messageDesc(file_switchboard_switch_v1_switch_service, 6);
 
 /**
  * ListRegistrationsRequest is empty.
@@ -287,7 +346,7 @@ export type ListRegistrationsRequest = Message<"switchboard.switch.v1.ListRegist
  * Use `create(ListRegistrationsRequestSchema)` to create a new message.
  */
 export const ListRegistrationsRequestSchema: GenMessage<ListRegistrationsRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 6);
+  messageDesc(file_switchboard_switch_v1_switch_service, 7);
 
 /**
  * ListRegistrationsResponse lists every binding.
@@ -308,7 +367,7 @@ export type ListRegistrationsResponse = Message<"switchboard.switch.v1.ListRegis
  * Use `create(ListRegistrationsResponseSchema)` to create a new message.
  */
 export const ListRegistrationsResponseSchema: GenMessage<ListRegistrationsResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 7);
+  messageDesc(file_switchboard_switch_v1_switch_service, 8);
 
 /**
  * Leg is one side of a call through the switch.
@@ -435,6 +494,20 @@ export type Leg = Message<"switchboard.switch.v1.Leg"> & {
    * @generated from field: bool holding = 17;
    */
   holding: boolean;
+
+  /**
+   * The other call of a consultation this leg takes part in, if any.
+   *
+   * @generated from field: string related_call_id = 18;
+   */
+  relatedCallId: string;
+
+  /**
+   * True while the leg is a party of a conference (mixed with the others).
+   *
+   * @generated from field: bool conferenced = 19;
+   */
+  conferenced: boolean;
 };
 
 /**
@@ -442,7 +515,106 @@ export type Leg = Message<"switchboard.switch.v1.Leg"> & {
  * Use `create(LegSchema)` to create a new message.
  */
 export const LegSchema: GenMessage<Leg> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 8);
+  messageDesc(file_switchboard_switch_v1_switch_service, 9);
+
+/**
+ * ConsultLegRequest names the consulting leg and whom it calls.
+ *
+ * @generated from message switchboard.switch.v1.ConsultLegRequest
+ */
+export type ConsultLegRequest = Message<"switchboard.switch.v1.ConsultLegRequest"> & {
+  /**
+   * The leg of the user who consults.
+   *
+   * @generated from field: string leg_id = 1;
+   */
+  legId: string;
+
+  /**
+   * The number to call.
+   *
+   * @generated from field: string destination = 2;
+   */
+  destination: string;
+};
+
+/**
+ * Describes the message switchboard.switch.v1.ConsultLegRequest.
+ * Use `create(ConsultLegRequestSchema)` to create a new message.
+ */
+export const ConsultLegRequestSchema: GenMessage<ConsultLegRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_switch_v1_switch_service, 10);
+
+/**
+ * ConsultLegResponse names the consultation call.
+ *
+ * @generated from message switchboard.switch.v1.ConsultLegResponse
+ */
+export type ConsultLegResponse = Message<"switchboard.switch.v1.ConsultLegResponse"> & {
+  /**
+   * The consultation call's id.
+   *
+   * @generated from field: string call_id = 1;
+   */
+  callId: string;
+
+  /**
+   * The consulting phone's leg in the consultation call.
+   *
+   * @generated from field: string leg_id = 2;
+   */
+  legId: string;
+};
+
+/**
+ * Describes the message switchboard.switch.v1.ConsultLegResponse.
+ * Use `create(ConsultLegResponseSchema)` to create a new message.
+ */
+export const ConsultLegResponseSchema: GenMessage<ConsultLegResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_switch_v1_switch_service, 11);
+
+/**
+ * CompleteTransferLegRequest names the consultation to complete.
+ *
+ * @generated from message switchboard.switch.v1.CompleteTransferLegRequest
+ */
+export type CompleteTransferLegRequest = Message<"switchboard.switch.v1.CompleteTransferLegRequest"> & {
+  /**
+   * The consulting phone's leg, in the held call or the consultation.
+   *
+   * @generated from field: string leg_id = 1;
+   */
+  legId: string;
+
+  /**
+   * Mix the three parties instead of transferring.
+   *
+   * @generated from field: bool conference = 2;
+   */
+  conference: boolean;
+};
+
+/**
+ * Describes the message switchboard.switch.v1.CompleteTransferLegRequest.
+ * Use `create(CompleteTransferLegRequestSchema)` to create a new message.
+ */
+export const CompleteTransferLegRequestSchema: GenMessage<CompleteTransferLegRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_switch_v1_switch_service, 12);
+
+/**
+ * CompleteTransferLegResponse is empty.
+ *
+ * @generated from message switchboard.switch.v1.CompleteTransferLegResponse
+ */
+export type CompleteTransferLegResponse = Message<"switchboard.switch.v1.CompleteTransferLegResponse"> & {
+};
+
+/**
+ * Describes the message switchboard.switch.v1.CompleteTransferLegResponse.
+ * Use `create(CompleteTransferLegResponseSchema)` to create a new message.
+ */
+export const CompleteTransferLegResponseSchema: GenMessage<CompleteTransferLegResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_switch_v1_switch_service, 13);
 
 /**
  * HoldLegRequest names the holding leg.
@@ -463,7 +635,7 @@ export type HoldLegRequest = Message<"switchboard.switch.v1.HoldLegRequest"> & {
  * Use `create(HoldLegRequestSchema)` to create a new message.
  */
 export const HoldLegRequestSchema: GenMessage<HoldLegRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 9);
+  messageDesc(file_switchboard_switch_v1_switch_service, 14);
 
 /**
  * HoldLegResponse is empty.
@@ -478,7 +650,7 @@ export type HoldLegResponse = Message<"switchboard.switch.v1.HoldLegResponse"> &
  * Use `create(HoldLegResponseSchema)` to create a new message.
  */
 export const HoldLegResponseSchema: GenMessage<HoldLegResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 10);
+  messageDesc(file_switchboard_switch_v1_switch_service, 15);
 
 /**
  * RetrieveLegRequest names the leg that held the call.
@@ -499,7 +671,7 @@ export type RetrieveLegRequest = Message<"switchboard.switch.v1.RetrieveLegReque
  * Use `create(RetrieveLegRequestSchema)` to create a new message.
  */
 export const RetrieveLegRequestSchema: GenMessage<RetrieveLegRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 11);
+  messageDesc(file_switchboard_switch_v1_switch_service, 16);
 
 /**
  * RetrieveLegResponse is empty.
@@ -514,7 +686,7 @@ export type RetrieveLegResponse = Message<"switchboard.switch.v1.RetrieveLegResp
  * Use `create(RetrieveLegResponseSchema)` to create a new message.
  */
 export const RetrieveLegResponseSchema: GenMessage<RetrieveLegResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 12);
+  messageDesc(file_switchboard_switch_v1_switch_service, 17);
 
 /**
  * TransferLegRequest names the transferring leg and the destination.
@@ -542,7 +714,7 @@ export type TransferLegRequest = Message<"switchboard.switch.v1.TransferLegReque
  * Use `create(TransferLegRequestSchema)` to create a new message.
  */
 export const TransferLegRequestSchema: GenMessage<TransferLegRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 13);
+  messageDesc(file_switchboard_switch_v1_switch_service, 18);
 
 /**
  * TransferLegResponse is empty.
@@ -557,7 +729,7 @@ export type TransferLegResponse = Message<"switchboard.switch.v1.TransferLegResp
  * Use `create(TransferLegResponseSchema)` to create a new message.
  */
 export const TransferLegResponseSchema: GenMessage<TransferLegResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 14);
+  messageDesc(file_switchboard_switch_v1_switch_service, 19);
 
 /**
  * RedirectLegRequest names the ringing leg and the new destination.
@@ -585,7 +757,7 @@ export type RedirectLegRequest = Message<"switchboard.switch.v1.RedirectLegReque
  * Use `create(RedirectLegRequestSchema)` to create a new message.
  */
 export const RedirectLegRequestSchema: GenMessage<RedirectLegRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 15);
+  messageDesc(file_switchboard_switch_v1_switch_service, 20);
 
 /**
  * RedirectLegResponse is empty.
@@ -600,7 +772,7 @@ export type RedirectLegResponse = Message<"switchboard.switch.v1.RedirectLegResp
  * Use `create(RedirectLegResponseSchema)` to create a new message.
  */
 export const RedirectLegResponseSchema: GenMessage<RedirectLegResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 16);
+  messageDesc(file_switchboard_switch_v1_switch_service, 21);
 
 /**
  * PickupLegRequest names the ringing leg and who picks the call up.
@@ -628,7 +800,7 @@ export type PickupLegRequest = Message<"switchboard.switch.v1.PickupLegRequest">
  * Use `create(PickupLegRequestSchema)` to create a new message.
  */
 export const PickupLegRequestSchema: GenMessage<PickupLegRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 17);
+  messageDesc(file_switchboard_switch_v1_switch_service, 22);
 
 /**
  * PickupLegResponse is empty.
@@ -643,7 +815,7 @@ export type PickupLegResponse = Message<"switchboard.switch.v1.PickupLegResponse
  * Use `create(PickupLegResponseSchema)` to create a new message.
  */
 export const PickupLegResponseSchema: GenMessage<PickupLegResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 18);
+  messageDesc(file_switchboard_switch_v1_switch_service, 23);
 
 /**
  * ParkLegRequest names the parking leg.
@@ -664,7 +836,7 @@ export type ParkLegRequest = Message<"switchboard.switch.v1.ParkLegRequest"> & {
  * Use `create(ParkLegRequestSchema)` to create a new message.
  */
 export const ParkLegRequestSchema: GenMessage<ParkLegRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 19);
+  messageDesc(file_switchboard_switch_v1_switch_service, 24);
 
 /**
  * ParkLegResponse tells where the call waits.
@@ -685,7 +857,7 @@ export type ParkLegResponse = Message<"switchboard.switch.v1.ParkLegResponse"> &
  * Use `create(ParkLegResponseSchema)` to create a new message.
  */
 export const ParkLegResponseSchema: GenMessage<ParkLegResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 20);
+  messageDesc(file_switchboard_switch_v1_switch_service, 25);
 
 /**
  * UnparkCallRequest names the orbit and who takes the call.
@@ -713,7 +885,7 @@ export type UnparkCallRequest = Message<"switchboard.switch.v1.UnparkCallRequest
  * Use `create(UnparkCallRequestSchema)` to create a new message.
  */
 export const UnparkCallRequestSchema: GenMessage<UnparkCallRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 21);
+  messageDesc(file_switchboard_switch_v1_switch_service, 26);
 
 /**
  * UnparkCallResponse is empty.
@@ -728,7 +900,7 @@ export type UnparkCallResponse = Message<"switchboard.switch.v1.UnparkCallRespon
  * Use `create(UnparkCallResponseSchema)` to create a new message.
  */
 export const UnparkCallResponseSchema: GenMessage<UnparkCallResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 22);
+  messageDesc(file_switchboard_switch_v1_switch_service, 27);
 
 /**
  * OriginateRequest says who calls whom.
@@ -756,7 +928,7 @@ export type OriginateRequest = Message<"switchboard.switch.v1.OriginateRequest">
  * Use `create(OriginateRequestSchema)` to create a new message.
  */
 export const OriginateRequestSchema: GenMessage<OriginateRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 23);
+  messageDesc(file_switchboard_switch_v1_switch_service, 28);
 
 /**
  * OriginateResponse names the new call.
@@ -777,7 +949,7 @@ export type OriginateResponse = Message<"switchboard.switch.v1.OriginateResponse
  * Use `create(OriginateResponseSchema)` to create a new message.
  */
 export const OriginateResponseSchema: GenMessage<OriginateResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 24);
+  messageDesc(file_switchboard_switch_v1_switch_service, 29);
 
 /**
  * SendDigitsRequest carries digits to send.
@@ -812,7 +984,7 @@ export type SendDigitsRequest = Message<"switchboard.switch.v1.SendDigitsRequest
  * Use `create(SendDigitsRequestSchema)` to create a new message.
  */
 export const SendDigitsRequestSchema: GenMessage<SendDigitsRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 25);
+  messageDesc(file_switchboard_switch_v1_switch_service, 30);
 
 /**
  * SendDigitsResponse is empty.
@@ -827,7 +999,7 @@ export type SendDigitsResponse = Message<"switchboard.switch.v1.SendDigitsRespon
  * Use `create(SendDigitsResponseSchema)` to create a new message.
  */
 export const SendDigitsResponseSchema: GenMessage<SendDigitsResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 26);
+  messageDesc(file_switchboard_switch_v1_switch_service, 31);
 
 /**
  * ListLegsRequest is empty.
@@ -842,7 +1014,7 @@ export type ListLegsRequest = Message<"switchboard.switch.v1.ListLegsRequest"> &
  * Use `create(ListLegsRequestSchema)` to create a new message.
  */
 export const ListLegsRequestSchema: GenMessage<ListLegsRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 27);
+  messageDesc(file_switchboard_switch_v1_switch_service, 32);
 
 /**
  * ListLegsResponse lists the legs in progress.
@@ -863,7 +1035,7 @@ export type ListLegsResponse = Message<"switchboard.switch.v1.ListLegsResponse">
  * Use `create(ListLegsResponseSchema)` to create a new message.
  */
 export const ListLegsResponseSchema: GenMessage<ListLegsResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 28);
+  messageDesc(file_switchboard_switch_v1_switch_service, 33);
 
 /**
  * HangupLegRequest names the leg to end.
@@ -884,7 +1056,7 @@ export type HangupLegRequest = Message<"switchboard.switch.v1.HangupLegRequest">
  * Use `create(HangupLegRequestSchema)` to create a new message.
  */
 export const HangupLegRequestSchema: GenMessage<HangupLegRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 29);
+  messageDesc(file_switchboard_switch_v1_switch_service, 34);
 
 /**
  * HangupLegResponse is empty.
@@ -899,7 +1071,7 @@ export type HangupLegResponse = Message<"switchboard.switch.v1.HangupLegResponse
  * Use `create(HangupLegResponseSchema)` to create a new message.
  */
 export const HangupLegResponseSchema: GenMessage<HangupLegResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 30);
+  messageDesc(file_switchboard_switch_v1_switch_service, 35);
 
 /**
  * EventsRequest says where to start.
@@ -921,7 +1093,7 @@ export type EventsRequest = Message<"switchboard.switch.v1.EventsRequest"> & {
  * Use `create(EventsRequestSchema)` to create a new message.
  */
 export const EventsRequestSchema: GenMessage<EventsRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 31);
+  messageDesc(file_switchboard_switch_v1_switch_service, 36);
 
 /**
  * EventsResponse carries one event.
@@ -942,7 +1114,7 @@ export type EventsResponse = Message<"switchboard.switch.v1.EventsResponse"> & {
  * Use `create(EventsResponseSchema)` to create a new message.
  */
 export const EventsResponseSchema: GenMessage<EventsResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 32);
+  messageDesc(file_switchboard_switch_v1_switch_service, 37);
 
 /**
  * Event is something that happened on the switch.
@@ -1001,7 +1173,7 @@ export type Event = Message<"switchboard.switch.v1.Event"> & {
  * Use `create(EventSchema)` to create a new message.
  */
 export const EventSchema: GenMessage<Event> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 33);
+  messageDesc(file_switchboard_switch_v1_switch_service, 38);
 
 /**
  * RegistrationEvent reports a binding change.
@@ -1029,7 +1201,7 @@ export type RegistrationEvent = Message<"switchboard.switch.v1.RegistrationEvent
  * Use `create(RegistrationEventSchema)` to create a new message.
  */
 export const RegistrationEventSchema: GenMessage<RegistrationEvent> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 34);
+  messageDesc(file_switchboard_switch_v1_switch_service, 39);
 
 /**
  * LegEvent reports a leg's new state.
@@ -1050,7 +1222,7 @@ export type LegEvent = Message<"switchboard.switch.v1.LegEvent"> & {
  * Use `create(LegEventSchema)` to create a new message.
  */
 export const LegEventSchema: GenMessage<LegEvent> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 35);
+  messageDesc(file_switchboard_switch_v1_switch_service, 40);
 
 /**
  * DtmfEvent reports a digit.
@@ -1078,7 +1250,7 @@ export type DtmfEvent = Message<"switchboard.switch.v1.DtmfEvent"> & {
  * Use `create(DtmfEventSchema)` to create a new message.
  */
 export const DtmfEventSchema: GenMessage<DtmfEvent> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 36);
+  messageDesc(file_switchboard_switch_v1_switch_service, 41);
 
 /**
  * AttachSwitchRequest describes the switch.
@@ -1113,7 +1285,7 @@ export type AttachSwitchRequest = Message<"switchboard.switch.v1.AttachSwitchReq
  * Use `create(AttachSwitchRequestSchema)` to create a new message.
  */
 export const AttachSwitchRequestSchema: GenMessage<AttachSwitchRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 37);
+  messageDesc(file_switchboard_switch_v1_switch_service, 42);
 
 /**
  * AttachSwitchResponse tells the switch how often to re-attach.
@@ -1134,7 +1306,7 @@ export type AttachSwitchResponse = Message<"switchboard.switch.v1.AttachSwitchRe
  * Use `create(AttachSwitchResponseSchema)` to create a new message.
  */
 export const AttachSwitchResponseSchema: GenMessage<AttachSwitchResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 38);
+  messageDesc(file_switchboard_switch_v1_switch_service, 43);
 
 /**
  * LegState is the state of one call leg on the switch.
@@ -1478,6 +1650,34 @@ export const SwitchService: GenService<{
     methodKind: "unary";
     input: typeof UnparkCallRequestSchema;
     output: typeof UnparkCallResponseSchema;
+  },
+  /**
+   * ConsultLeg starts a consultation from a leg's user: the party bridged
+   * to the leg is held (music) and a new call from the same phone rings
+   * destination. The new call has its own call id and a leg for the phone
+   * (sharing the phone's SIP dialog); both legs carry related_call_id.
+   * FAILED_PRECONDITION when the leg is not connected or already consulting.
+   *
+   * @generated from rpc switchboard.switch.v1.SwitchService.ConsultLeg
+   */
+  consultLeg: {
+    methodKind: "unary";
+    input: typeof ConsultLegRequestSchema;
+    output: typeof ConsultLegResponseSchema;
+  },
+  /**
+   * CompleteTransferLeg joins the held party of a consultation with the
+   * consulted party: as a transfer (the consulting phone is hung up with
+   * END_REASON_TRANSFERRED) or as a conference of the three. leg_id is the
+   * consulting phone's leg in either call. FAILED_PRECONDITION when the leg
+   * has no consultation or the consulted party has not answered.
+   *
+   * @generated from rpc switchboard.switch.v1.SwitchService.CompleteTransferLeg
+   */
+  completeTransferLeg: {
+    methodKind: "unary";
+    input: typeof CompleteTransferLegRequestSchema;
+    output: typeof CompleteTransferLegResponseSchema;
   },
   /**
    * Events streams what happens on the switch, in sequence order, starting

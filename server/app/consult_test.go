@@ -1,0 +1,171 @@
+package app_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"connectrpc.com/connect/v2"
+
+	callcontrolv1 "github.com/switchboard-pbx/switchboard/gen/switchboard/callcontrol/v1"
+)
+
+// TestConsultThenTransfer: 2001 talks to 2002, consults 2003 (2002 hears
+// music meanwhile), then completes the transfer: 2002 and 2003 talk and
+// 2001 is disconnected with reason TRANSFERRED.
+func TestConsultThenTransfer(t *testing.T) {
+	t.Parallel()
+	srv, c, ctx := callEnv(t, "connect")
+	addUser(ctx, t, c, "2003", "Carol", "carol")
+	alice := registerAt(ctx, t, srv.SIPAddr, "alice")
+	bob := registerAt(ctx, t, srv.SIPAddr, "bob")
+	carol := registerAt(ctx, t, srv.SIPAddr, "carol")
+	w := watch(ctx, t, c, 0)
+	if _, err := c.Calls.MakeCall(ctx, &callcontrolv1.MakeCallRequest{Line: "2001", Destination: "2002"}); err != nil {
+		t.Fatal(err)
+	}
+	atAlice := <-alice.Incoming
+	atBob := <-bob.Incoming
+	first := w.until(t, "2001", callcontrolv1.CallState_CALL_STATE_CONNECTED)
+
+	_, err := c.Calls.CompleteTransfer(ctx, &callcontrolv1.CompleteTransferRequest{CallId: first.GetId()})
+	wantCode(t, err, connect.CodeFailedPrecondition, "CONNECTED")
+
+	res, err := c.Calls.ConsultTransfer(ctx, &callcontrolv1.ConsultTransferRequest{CallId: first.GetId(), Destination: "2003"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	consult := res.GetCall()
+	if consult.GetId() == first.GetId() || consult.GetLine() != "2001" {
+		t.Fatalf("consultation call %q on line %q; want a new call on 2001", consult.GetId(), consult.GetLine())
+	}
+	held := w.until(t, "2001", callcontrolv1.CallState_CALL_STATE_ON_HOLD_PENDING_TRANSFER)
+	if held.GetId() != first.GetId() || held.GetRelatedCallId() != consult.GetId() {
+		t.Fatalf("held call %s related %q; want %s related %s", held.GetId(), held.GetRelatedCallId(), first.GetId(), consult.GetId())
+	}
+	atCarol := <-carol.Incoming
+	w.until(t, "2003", callcontrolv1.CallState_CALL_STATE_CONNECTED)
+	// 2001 and 2003 talk over 2001's one phone call.
+	atAlice.PlayTone(700)
+	if err := atCarol.WaitTone(ctx, 700); err != nil {
+		t.Fatal("2003 does not hear the consulting 2001")
+	}
+	atCarol.PlayTone(1300)
+	if err := atAlice.WaitTone(ctx, 1300); err != nil {
+		t.Fatal("2001 does not hear 2003 in the consultation")
+	}
+	atAlice.StopSending()
+	atCarol.StopSending()
+
+	if _, err := c.Calls.CompleteTransfer(ctx, &callcontrolv1.CompleteTransferRequest{CallId: consult.GetId(),
+		Mode: callcontrolv1.CompleteMode_COMPLETE_MODE_TRANSFER}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-atAlice.Ended():
+	case <-ctx.Done():
+		t.Fatal("2001's phone was not hung up after the transfer")
+	}
+	gone := w.untilID(t, first.GetId(), callcontrolv1.CallState_CALL_STATE_DISCONNECTED)
+	if gone.GetDisconnectReason() != callcontrolv1.DisconnectReason_DISCONNECT_REASON_TRANSFERRED {
+		t.Fatalf("2001's call ended with %v, want TRANSFERRED", gone.GetDisconnectReason())
+	}
+	w.untilID(t, consult.GetId(), callcontrolv1.CallState_CALL_STATE_DISCONNECTED)
+	atBob.PlayTone(1000)
+	if err := atCarol.WaitTone(ctx, 1000); err != nil {
+		t.Fatal("2003 does not hear 2002 after the transfer")
+	}
+	atCarol.PlayTone(1500)
+	if err := atBob.WaitTone(ctx, 1500); err != nil {
+		t.Fatal("2002 does not hear 2003 after the transfer")
+	}
+	calls, err := c.Calls.ListCalls(ctx, &callcontrolv1.ListCallsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := map[string]callcontrolv1.CallState{}
+	for _, cl := range calls.GetCalls() {
+		lines[cl.GetLine()] = cl.GetState()
+	}
+	if lines["2002"] != callcontrolv1.CallState_CALL_STATE_CONNECTED || lines["2003"] != callcontrolv1.CallState_CALL_STATE_CONNECTED || len(lines) != 2 {
+		t.Fatalf("calls after the transfer: %v; want 2002 and 2003 CONNECTED only", lines)
+	}
+}
+
+// TestConsultThenConference: 2001 talks to 2002, consults 2003 and
+// completes as a conference: each of the three hears the other two and
+// not itself; when 2002 leaves, 2001 and 2003 still hear each other.
+func TestConsultThenConference(t *testing.T) {
+	t.Parallel()
+	srv, c, ctx := callEnv(t, "connect")
+	addUser(ctx, t, c, "2003", "Carol", "carol")
+	alice := registerAt(ctx, t, srv.SIPAddr, "alice")
+	bob := registerAt(ctx, t, srv.SIPAddr, "bob")
+	carol := registerAt(ctx, t, srv.SIPAddr, "carol")
+	w := watch(ctx, t, c, 0)
+	if _, err := c.Calls.MakeCall(ctx, &callcontrolv1.MakeCallRequest{Line: "2001", Destination: "2002"}); err != nil {
+		t.Fatal(err)
+	}
+	atAlice := <-alice.Incoming
+	atBob := <-bob.Incoming
+	first := w.until(t, "2001", callcontrolv1.CallState_CALL_STATE_CONNECTED)
+	res, err := c.Calls.ConsultTransfer(ctx, &callcontrolv1.ConsultTransferRequest{CallId: first.GetId(), Destination: "2003"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	atCarol := <-carol.Incoming
+	w.untilID(t, res.GetCall().GetId(), callcontrolv1.CallState_CALL_STATE_CONNECTED)
+	done, err := c.Calls.CompleteTransfer(ctx, &callcontrolv1.CompleteTransferRequest{CallId: first.GetId(),
+		Mode: callcontrolv1.CompleteMode_COMPLETE_MODE_CONFERENCE})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done.GetCall().GetId() != first.GetId() {
+		t.Fatalf("conference call %q, want the held call %q", done.GetCall().GetId(), first.GetId())
+	}
+	for _, line := range []string{"2001", "2002", "2003"} {
+		w.until(t, line, callcontrolv1.CallState_CALL_STATE_CONFERENCED)
+	}
+	tones := map[string]float64{"2001": 500, "2002": 1000, "2003": 1500}
+	phones := map[string]interface {
+		PlayTone(float64)
+		WaitToneAmong(context.Context, float64) error
+		HearsAmong(float64) bool
+	}{"2001": atAlice, "2002": atBob, "2003": atCarol}
+	for line, p := range phones {
+		p.PlayTone(tones[line])
+	}
+	for line, p := range phones {
+		for other, f := range tones {
+			if other == line {
+				continue
+			}
+			wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			if err := p.WaitToneAmong(wctx, f); err != nil {
+				t.Errorf("%s does not hear %s in the conference", line, other)
+			}
+			cancel()
+		}
+		if p.HearsAmong(tones[line]) {
+			t.Errorf("%s hears itself in the conference", line)
+		}
+	}
+	calls, err := c.Calls.ListCalls(ctx, &callcontrolv1.ListCallsRequest{Lines: []string{"2002"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Calls.Drop(ctx, &callcontrolv1.DropRequest{CallId: calls.GetCalls()[0].GetId()}); err != nil {
+		t.Fatal(err)
+	}
+	<-atBob.Ended()
+	w.until(t, "2002", callcontrolv1.CallState_CALL_STATE_DISCONNECTED)
+	if err := atAlice.WaitSilenceOf(ctx, 1000); err != nil {
+		t.Fatal("2001 still hears 2002 after it left")
+	}
+	if err := atAlice.WaitTone(ctx, 1500); err != nil {
+		t.Fatal("2001 no longer hears 2003 after 2002 left")
+	}
+	if err := atCarol.WaitTone(ctx, 500); err != nil {
+		t.Fatal("2003 no longer hears 2001 after 2002 left")
+	}
+}
