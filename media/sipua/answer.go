@@ -148,6 +148,7 @@ func (c *call) bridge(f *leg) {
 		return
 	}
 	if c.relay != nil {
+		c.stopRecordingLocked()
 		c.relay.Close()
 	}
 	if c.player != nil { // music while a transferred party waited
@@ -220,6 +221,7 @@ func (c *call) endFork(f *leg, ev forkEvent) {
 	if c.early == f {
 		c.early, c.answerA = nil, nil
 		if c.relay != nil {
+			c.stopRecordingLocked()
 			c.relay.Close()
 			c.relay, c.relayB = nil, nil
 		}
@@ -279,6 +281,13 @@ func (c *call) hangup(why EndReason) {
 	}
 	legs = kept
 	relay, player, conf := c.relay, c.player, c.conf
+	c.stopRecordingLocked()
+	c.closeApp()
+	if a := c.a; a != nil && a.info.State != LegAnswered && a.info.SIPStatus == 0 && why != EndCanceled {
+		// The caller still waits for a final response (Drop or a hang-up
+		// command while it rings).
+		c.respondA(480, "Temporarily Unavailable (call ended)", nil)
+	}
 	c.mu.Unlock()
 	c.cancel() // stops ringing forks: sipgo sends CANCEL
 	if relay != nil {

@@ -68,6 +68,9 @@ type LegInfo struct {
 	Related   string // the other call of a consultation (see Consult)
 	// Conferenced is set while the leg is a member of a conference.
 	Conferenced bool
+	// RoutePointID is set on a route point's leg: the application's side
+	// of a call to a route point (it has no phone).
+	RoutePointID string
 }
 
 // leg is one side of a call.
@@ -120,9 +123,13 @@ type call struct {
 	player     *rtpsession.Player // music on hold while holdBy holds the call
 	holdBy     *leg
 	ended      bool
-	consultOf  *call        // the call this consultation call was made from
-	conf       *mixer.Mixer // set when the call is a conference (conference.go)
-	members    []*leg       // the conference's members
+	consultOf  *call         // the call this consultation call was made from
+	conf       *mixer.Mixer  // set when the call is a conference (conference.go)
+	members    []*leg        // the conference's members
+	appLeg     *leg          // the route point's leg of a call offered to an application
+	appAnswer  chan struct{} // AnswerApp while the route point rings
+	app        *appMedia     // the switch's media end once the application answered
+	rec        *recording    // the recording in progress, if any
 }
 
 func newCall(u *UA) *call {

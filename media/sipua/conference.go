@@ -31,6 +31,7 @@ func (u *UA) conferenceFrom(c *call, l *leg, c2 *call, x *leg) error {
 		return ErrConferenceFull
 	}
 	if c2.relay != nil {
+		c2.stopRecordingLocked()
 		c2.relay.Close()
 		c2.relay, c2.relayB = nil, nil
 	}
@@ -62,6 +63,7 @@ func (u *UA) conferenceFrom(c *call, l *leg, c2 *call, x *leg) error {
 			c.player, c.holdBy = nil, nil
 		}
 		if c.relay != nil {
+			c.stopRecordingLocked()
 			c.relay.Close()
 			c.relay, c.relayB = nil, nil
 		}

@@ -223,11 +223,16 @@ func (u *UA) handleInfo(req *sip.Request, tx sip.ServerTransaction) {
 		return
 	}
 	u.respond(tx, req, 200, "OK")
+	c.mu.Lock()
+	app, appLeg, relay := c.app, c.appLeg, c.relay
+	c.mu.Unlock()
+	if app != nil { // a route point's caller: the digit is for the application
+		u.cfg.observer.DTMF(appLeg.info.ID, digit)
+		app.digit(digit)
+		return
+	}
 	u.cfg.observer.DTMF(l.info.ID, digit)
 	other := c.other(l)
-	c.mu.Lock()
-	relay := c.relay
-	c.mu.Unlock()
 	if other != nil && relay != nil {
 		relay.InjectDTMF(other.rtp, digit, dur)
 	}

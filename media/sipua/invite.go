@@ -40,10 +40,14 @@ func (u *UA) handleInvite(req *sip.Request, tx sip.ServerTransaction) {
 		return
 	}
 	route := u.table.Load().Resolve(req.Recipient.User)
-	targets, code, reason := u.targets(route, dev)
-	if code != 0 {
-		u.respond(tx, req, code, reason)
-		return
+	var targets []Binding
+	if route.Kind != routing.ToRoutePoint {
+		var code int
+		var reason string
+		if targets, code, reason = u.targets(route, dev); code != 0 {
+			u.respond(tx, req, code, reason)
+			return
+		}
 	}
 	c := newCall(u)
 	c.offer = offer
@@ -57,6 +61,10 @@ func (u *UA) handleInvite(req *sip.Request, tx sip.ServerTransaction) {
 	u.log.Debug("sip: call", "from", dev.SIPUsername, "to", req.Recipient.User, "targets", len(targets))
 	// sipgo ends the server transaction when the handler returns, so the
 	// handler drives the call until the caller has its final response.
+	if route.Kind == routing.ToRoutePoint {
+		c.offerToApp(route.RoutePoint, 0)
+		return
+	}
 	c.ring(targets, route.User)
 }
 
@@ -180,6 +188,15 @@ func (c *call) ring(targets []Binding, callee *routing.User) {
 			c.fail(487, "Request Terminated", EndCommanded)
 			return
 		case r := <-c.retargets:
+			if r.rp != nil {
+				c.mu.Lock()
+				for _, f := range c.forks {
+					c.drop(f, r.why)
+				}
+				c.mu.Unlock()
+				c.offerToApp(r.rp, 1)
+				return
+			}
 			pending += c.applyRetarget(r, events)
 			timer.Reset(c.ua.cfg.ringTimeout)
 		}

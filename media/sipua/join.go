@@ -16,6 +16,7 @@ func (u *UA) join(c *call, l *leg, c2 *call, d *leg, why EndReason) error {
 		return ErrConsultNotUp
 	}
 	if c2.relay != nil {
+		c2.stopRecordingLocked()
 		c2.relay.Close()
 		c2.relay, c2.relayB = nil, nil
 	}

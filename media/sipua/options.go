@@ -26,6 +26,7 @@ type config struct {
 	ports         *rtpsession.PortPool
 	digestAlgs    []string
 	parkTimeout   time.Duration
+	recordingDir  string
 }
 
 func defaultConfig() config {
@@ -41,6 +42,10 @@ type Option func(*config)
 
 // WithLogger sets the logger.
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.log = l } }
+
+// WithRecordingDir sets where call recordings are written (default: none,
+// and recording is refused).
+func WithRecordingDir(dir string) Option { return func(c *config) { c.recordingDir = dir } }
 
 // WithObserver sets who hears registrations, leg changes and digits.
 func WithObserver(o Observer) Option { return func(c *config) { c.observer = o } }
@@ -103,3 +108,5 @@ type nopObserver struct{}
 func (nopObserver) RegistrationChanged(Binding, bool) {}
 func (nopObserver) LegChanged(LegInfo)                {}
 func (nopObserver) DTMF(string, rune)                 {}
+
+func (nopObserver) RecordingFinished(string, string, time.Duration, string) {}

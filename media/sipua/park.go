@@ -115,6 +115,7 @@ func (c *call) detach(l, stay *leg, why EndReason) *call {
 	}
 	c.forks = kept
 	if c.relay != nil {
+		c.stopRecordingLocked()
 		c.relay.Close()
 		c.relay, c.relayB = nil, nil
 	}
@@ -122,6 +123,7 @@ func (c *call) detach(l, stay *leg, why EndReason) *call {
 		c.player.Stop()
 		c.player, c.holdBy = nil, nil
 	}
+	c.closeApp()
 	stay.info.Held, stay.info.Holding = false, false
 	l.info.End = why
 	c.mu.Unlock()

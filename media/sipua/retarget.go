@@ -14,13 +14,17 @@ var ErrNotRinging = errors.New("the call is not ringing")
 type retarget struct {
 	targets []Binding
 	user    *routing.User
-	why     EndReason // recorded on the forks it stops
+	rp      *routing.RoutePoint // instead of targets: offer the call to a route point's application
+	why     EndReason           // recorded on the forks it stops
 }
 
 // Deflect sends a call that is ringing at a leg's user to dest instead
 // (TAPI lineRedirect): the ringing phones stop and dest's ring.
 func (u *UA) Deflect(legID, dest string) error {
 	route := u.table.Load().Resolve(dest)
+	if route.Kind == routing.ToRoutePoint {
+		return u.retargetCall(legID, retarget{rp: route.RoutePoint, why: EndRejected})
+	}
 	if route.Kind != routing.ToUser {
 		return ErrUnknownDestination
 	}

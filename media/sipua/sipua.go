@@ -27,6 +27,9 @@ type Observer interface {
 	RegistrationChanged(b Binding, removed bool)
 	LegChanged(l LegInfo)
 	DTMF(legID string, digit rune)
+	// RecordingFinished tells that a recording of a call ended; failure is
+	// empty or why it ended early.
+	RecordingFinished(id, callID string, length time.Duration, failure string)
 }
 
 // UA is a registrar and B2BUA on one SIP address (UDP and TCP).
@@ -47,6 +50,7 @@ type UA struct {
 	contact  sip.ContactHeader
 	calls    *callRegistry
 	orbits   *orbits
+	recs     *recordings
 	closeCtx context.Context
 	closeFn  context.CancelFunc
 	wg       sync.WaitGroup
@@ -62,7 +66,7 @@ func New(opts ...Option) (*UA, error) {
 	u := &UA{cfg: cfg, log: cfg.log, digest: newDigester(cfg.nonceLifetime),
 		bans:     newBanList(cfg.banFailures, cfg.banWindow, cfg.banFor, cfg.log),
 		bindings: newBindings(), calls: newCallRegistry(), ready: make(chan struct{}),
-		orbits: &orbits{m: make(map[string]*parked)}}
+		orbits: &orbits{m: make(map[string]*parked)}, recs: &recordings{m: make(map[string]*recording)}}
 	u.digest.algorithms = cfg.digestAlgs
 	u.table.Store(routing.Empty())
 	u.closeCtx, u.closeFn = context.WithCancel(context.Background())

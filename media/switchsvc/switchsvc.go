@@ -6,14 +6,19 @@ package switchsvc
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"log/slog"
 	"net"
+	"os"
 	"sync"
 	"time"
 
 	"connectrpc.com/connect/v2"
+	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	switchv1 "github.com/switchboard-pbx/switchboard/gen/switchboard/switch/v1"
@@ -38,6 +43,7 @@ type Config struct {
 	DigestAlgs   []string      // digest algorithms challenged, e.g. ["SHA-256", "MD5"]; default MD5
 	Log          *slog.Logger
 	UAOptions    []sipua.Option // extra options (tests: short ban windows …)
+	RecordingDir string         // where call recordings are written; empty refuses recording
 }
 
 // Switch is a running switch.
@@ -87,6 +93,9 @@ func New(cfg Config) (*Switch, error) {
 	}
 	if cfg.ParkTimeout > 0 {
 		opts = append(opts, sipua.WithParkTimeout(cfg.ParkTimeout))
+	}
+	if cfg.RecordingDir != "" {
+		opts = append(opts, sipua.WithRecordingDir(cfg.RecordingDir))
 	}
 	if cfg.Advertise != "" {
 		opts = append(opts, sipua.WithAdvertiseHost(cfg.Advertise))
@@ -268,6 +277,84 @@ func (s *Switch) CompleteTransferLeg(_ context.Context, req *switchv1.CompleteTr
 	return &switchv1.CompleteTransferLegResponse{}, legError(req.GetLegId(), err)
 }
 
+// AnswerLeg answers a call offered to a route point.
+func (s *Switch) AnswerLeg(_ context.Context, req *switchv1.AnswerLegRequest) (*switchv1.AnswerLegResponse, error) {
+	return &switchv1.AnswerLegResponse{}, legError(req.GetLegId(), s.ua.AnswerApp(req.GetLegId()))
+}
+
+// PlayLeg plays samples to a route point's caller.
+func (s *Switch) PlayLeg(_ context.Context, req *switchv1.PlayLegRequest) (*switchv1.PlayLegResponse, error) {
+	b := req.GetSamples()
+	if len(b)%2 != 0 {
+		return nil, connect.Errorf(connect.CodeInvalidArgument, "samples: %d bytes is not a whole number of 16-bit samples", len(b))
+	}
+	pcm := make([]int16, len(b)/2)
+	for i := range pcm {
+		pcm[i] = int16(binary.LittleEndian.Uint16(b[2*i:]))
+	}
+	done, err := s.ua.PlayApp(req.GetLegId(), pcm, req.GetInterruptOnDigit())
+	if err != nil {
+		return nil, legError(req.GetLegId(), err)
+	}
+	return &switchv1.PlayLegResponse{Completed: done}, nil
+}
+
+// CollectDigitsLeg collects digits from a route point's caller.
+func (s *Switch) CollectDigitsLeg(_ context.Context, req *switchv1.CollectDigitsLegRequest) (*switchv1.CollectDigitsLegResponse, error) {
+	digits, why, err := s.ua.CollectApp(req.GetLegId(), int(req.GetMaxDigits()), req.GetTerminator(),
+		time.Duration(req.GetInterDigitTimeoutMs())*time.Millisecond, time.Duration(req.GetOverallTimeoutMs())*time.Millisecond)
+	if err != nil {
+		return nil, legError(req.GetLegId(), err)
+	}
+	return &switchv1.CollectDigitsLegResponse{Digits: digits, Reason: why}, nil
+}
+
+// StartRecordingLeg records the call a leg belongs to.
+func (s *Switch) StartRecordingLeg(_ context.Context, req *switchv1.StartRecordingLegRequest) (*switchv1.StartRecordingLegResponse, error) {
+	id, err := s.ua.StartRecording(req.GetLegId())
+	if err != nil {
+		return nil, legError(req.GetLegId(), err)
+	}
+	return &switchv1.StartRecordingLegResponse{RecordingId: id}, nil
+}
+
+// StopRecordingLeg stops a recording.
+func (s *Switch) StopRecordingLeg(_ context.Context, req *switchv1.StopRecordingLegRequest) (*switchv1.StopRecordingLegResponse, error) {
+	return &switchv1.StopRecordingLegResponse{}, legError("", s.ua.StopRecording(req.GetRecordingId()))
+}
+
+// recordingChunk is how much of a recording one ReadRecording message
+// carries.
+const recordingChunk = 64 << 10
+
+// ReadRecording streams a finished recording's file.
+func (s *Switch) ReadRecording(_ context.Context, req *switchv1.ReadRecordingRequest, stream switchv1connect.SwitchServiceReadRecordingServerStream) error {
+	path := s.ua.RecordingPath(req.GetRecordingId())
+	f, err := os.Open(path)
+	if path == "" || errors.Is(err, fs.ErrNotExist) {
+		return connect.Errorf(connect.CodeNotFound, "recording %s: no such finished recording", req.GetRecordingId())
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	buf := make([]byte, recordingChunk)
+	for {
+		n, err := f.Read(buf)
+		if n > 0 {
+			if err := stream.Send(&switchv1.ReadRecordingResponse{Chunk: buf[:n]}); err != nil {
+				return err
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
 // legError maps sipua's leg operation errors to Connect codes.
 func legError(legID string, err error) error {
 	switch {
@@ -278,10 +365,14 @@ func legError(legID string, err error) error {
 	case errors.Is(err, sipua.ErrNotConnected), errors.Is(err, sipua.ErrAlreadyHeld), errors.Is(err, sipua.ErrNotHeld),
 		errors.Is(err, sipua.ErrNotRinging), errors.Is(err, sipua.ErrNotRegistered),
 		errors.Is(err, sipua.ErrConsulting), errors.Is(err, sipua.ErrNoConsult), errors.Is(err, sipua.ErrConsultNotUp),
-		errors.Is(err, sipua.ErrNotTwoParties), errors.Is(err, sipua.ErrConferenceFull):
+		errors.Is(err, sipua.ErrNotTwoParties), errors.Is(err, sipua.ErrConferenceFull),
+		errors.Is(err, sipua.ErrNotRoutePoint), errors.Is(err, sipua.ErrNotAnswered),
+		errors.Is(err, sipua.ErrRecordingBusy), errors.Is(err, sipua.ErrNoRecordingDir):
 		return connect.Errorf(connect.CodeFailedPrecondition, "leg %s: %v", legID, err)
 	case errors.Is(err, sipua.ErrUnknownDestination):
 		return connect.Errorf(connect.CodeInvalidArgument, "destination: %v", err)
+	case errors.Is(err, sipua.ErrUnknownRecording):
+		return connect.Errorf(connect.CodeNotFound, "recording: %v", err)
 	case errors.Is(err, sipua.ErrUnknownUser):
 		return connect.Errorf(connect.CodeNotFound, "user: %v", err)
 	default:
@@ -314,6 +405,11 @@ func (o observer) RegistrationChanged(b sipua.Binding, removed bool) {
 
 func (o observer) LegChanged(l sipua.LegInfo) {
 	o.emit(&switchv1.Event{Kind: &switchv1.Event_Leg{Leg: &switchv1.LegEvent{Leg: legToProto(l)}}})
+}
+
+func (o observer) RecordingFinished(id, callID string, length time.Duration, failure string) {
+	o.emit(&switchv1.Event{Kind: &switchv1.Event_Recording{Recording: &switchv1.RecordingEvent{
+		RecordingId: id, CallId: callID, Duration: durationpb.New(length), Error: failure}}})
 }
 
 func (o observer) DTMF(legID string, digit rune) {
@@ -361,8 +457,8 @@ func legToProto(l sipua.LegInfo) *switchv1.Leg {
 		UserId: l.UserID, DeviceId: l.DeviceID, Dialed: l.Dialed, Caller: l.Caller, SipCallId: l.SIPCallID,
 		Codec: l.Codec, StartTime: timestamppb.New(l.Start), EndReason: switchv1.EndReason(l.End),
 		SipStatus: int32(l.SIPStatus), Held: l.Held, Calling: l.Calling, Holding: l.Holding, RelatedCallId: l.Related,
-		Conferenced: l.Conferenced,
-		Direction:   switchv1.LegDirection_LEG_DIRECTION_OUTBOUND}
+		Conferenced: l.Conferenced, RoutePointId: l.RoutePointID,
+		Direction: switchv1.LegDirection_LEG_DIRECTION_OUTBOUND}
 	if l.Inbound {
 		out.Direction = switchv1.LegDirection_LEG_DIRECTION_INBOUND
 	}

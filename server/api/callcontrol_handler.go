@@ -170,10 +170,7 @@ func (h *callControlHandler) WatchEvents(ctx context.Context, req *callcontrolv1
 	if err != nil {
 		return err
 	}
-	if err := stream.SendHeaders(); err != nil {
-		return err
-	}
-	return h.svc.Watch(ctx, lines, req.GetAfterSequence(), func(ev callcontrol.Event) error {
+	return h.svc.Watch(ctx, lines, req.GetAfterSequence(), stream.SendHeaders, func(ev callcontrol.Event) error {
 		return stream.Send(&callcontrolv1.WatchEventsResponse{Event: eventToProto(ev)})
 	})
 }
@@ -201,6 +198,9 @@ func eventToProto(ev callcontrol.Event) *callcontrolv1.Event {
 		out.Kind = &callcontrolv1.Event_Call{Call: callToProto(*ev.Call)}
 	case ev.Digit != nil:
 		out.Kind = &callcontrolv1.Event_Digit{Digit: &callcontrolv1.DigitEvent{CallId: ev.Digit.CallID, Digit: ev.Digit.Digit}}
+	case ev.Recording != nil:
+		out.Kind = &callcontrolv1.Event_Recording{Recording: &callcontrolv1.RecordingEvent{RecordingId: ev.Recording.ID,
+			CallId: ev.Recording.CallID, DurationMs: ev.Recording.Duration.Milliseconds(), Error: ev.Recording.Error}}
 	}
 	return out
 }

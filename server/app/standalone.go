@@ -33,6 +33,7 @@ type SwitchConfig struct {
 	SIPAdvertise string
 	RTPPorts     string
 	SIPDigest    string // digest algorithms challenged; default "md5"
+	RecordingDir string // where call recordings are written; "" refuses recording
 	Log          *slog.Logger
 }
 
@@ -61,7 +62,7 @@ func NewStandaloneSwitch(cfg SwitchConfig) (*StandaloneSwitch, error) {
 		return nil, err
 	}
 	sw, err := switchsvc.New(switchsvc.Config{SIPListen: cfg.SIPListen, Advertise: cfg.SIPAdvertise,
-		RTPMin: lo, RTPMax: hi, Log: cfg.Log, DigestAlgs: splitList(cfg.SIPDigest)})
+		RTPMin: lo, RTPMax: hi, Log: cfg.Log, DigestAlgs: splitList(cfg.SIPDigest), RecordingDir: cfg.RecordingDir})
 	if err != nil {
 		return nil, err
 	}

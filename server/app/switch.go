@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -28,7 +29,8 @@ func (a *App) startSwitch() error {
 	}
 	sw, err := switchsvc.New(switchsvc.Config{SIPListen: a.cfg.SIPListen, RTPMin: lo, RTPMax: hi,
 		Advertise: a.cfg.SIPAdvertise, Log: a.log, RingTimeout: a.cfg.RingTimeout,
-		MediaTimeout: a.cfg.MediaTimeout, DigestAlgs: splitList(a.cfg.SIPDigest)})
+		MediaTimeout: a.cfg.MediaTimeout, DigestAlgs: splitList(a.cfg.SIPDigest),
+		RecordingDir: filepath.Join(a.cfg.DataDir, "recordings")})
 	if err != nil {
 		return err
 	}

@@ -75,6 +75,9 @@ const (
 	ActionPark       Action = 8
 	ActionConsult    Action = 9
 	ActionComplete   Action = 10
+	ActionAnswer     Action = 11
+	ActionPlay       Action = 12
+	ActionRecord     Action = 13
 )
 
 // Party is another party of a call.
@@ -93,20 +96,33 @@ type Call struct {
 	Outgoing bool
 	Reason   Reason
 	Dialed   string
-	Related  string // the handle of the other call of a consultation
-	Start    time.Time
-	Answer   time.Time
-	Version  int64
+	// RoutePoint is set on a route point's line (its application's view).
+	RoutePoint bool
+	Related    string // the handle of the other call of a consultation
+	Start      time.Time
+	Answer     time.Time
+	Version    int64
 }
 
 // Allowed returns the operations valid in the call's state.
 func (c Call) Allowed() []Action {
+	if c.RoutePoint {
+		switch c.State {
+		case Offering:
+			return []Action{ActionDrop, ActionRedirect, ActionAnswer}
+		case Connected:
+			return []Action{ActionDrop, ActionTransfer, ActionPlay, ActionRecord}
+		case Disconnected, Idle:
+			return nil
+		}
+		return []Action{ActionDrop}
+	}
 	switch c.State {
 	case Connected:
 		if c.Related != "" { // a consultation call
-			return []Action{ActionDrop, ActionSendDigits, ActionComplete}
+			return []Action{ActionDrop, ActionSendDigits, ActionComplete, ActionRecord}
 		}
-		return []Action{ActionDrop, ActionSendDigits, ActionHold, ActionTransfer, ActionPark, ActionConsult}
+		return []Action{ActionDrop, ActionSendDigits, ActionHold, ActionTransfer, ActionPark, ActionConsult, ActionRecord}
 	case OnHold:
 		return []Action{ActionDrop, ActionRetrieve, ActionTransfer, ActionPark}
 	case OnHoldPendingTransfer, OnHoldPendingConference:
@@ -124,11 +140,12 @@ func (c Call) Allowed() []Action {
 
 // Event is a numbered call event on a line: a call snapshot or a digit.
 type Event struct {
-	Sequence int64
-	Time     time.Time
-	Line     string
-	Call     *Call  // set for call changes
-	Digit    *Digit // set for digits
+	Sequence  int64
+	Time      time.Time
+	Line      string
+	Call      *Call      // set for call changes
+	Digit     *Digit     // set for digits
+	Recording *Recording // set for finished recordings
 }
 
 // Digit is a DTMF digit from a line's phone.
@@ -158,6 +175,10 @@ type Service struct {
 	idem   map[string]idemEntry
 	users  map[string]config.User // user id -> user (extension, names)
 	ended  []endedLine            // lines in the order they were disconnected
+
+	routePoints map[string]config.RoutePoint // by extension, for their fallbacks
+	watching    map[string]int               // line -> WatchEvents streams naming it
+	recordings  map[string]recordingRef      // recording id -> where it was made
 }
 
 // Option configures a Service.
@@ -174,7 +195,9 @@ func New(cfg *config.Service, switches Switches, log *slog.Logger, opts ...Optio
 	s := &Service{cfg: cfg, switches: switches, log: log, events: eventlog.New[Event](10_000),
 		keep: 5 * time.Minute, calls: make(map[string]*lineCall), byCall: make(map[string]map[string]*lineCall),
 		legs: make(map[string]legRef), owners: make(map[string]switchv1connect.SwitchServiceClient),
-		idem: make(map[string]idemEntry), users: make(map[string]config.User)}
+		idem: make(map[string]idemEntry), users: make(map[string]config.User),
+		routePoints: make(map[string]config.RoutePoint), watching: make(map[string]int),
+		recordings: make(map[string]recordingRef)}
 	for _, o := range opts {
 		o(s)
 	}
@@ -184,10 +207,20 @@ func New(cfg *config.Service, switches Switches, log *slog.Logger, opts ...Optio
 // Watch calls fn for every event after seq on the given lines (all when
 // empty), then for new ones, until ctx ends or fn fails. It returns
 // derrors.OutOfRange when seq is older than what is retained.
-func (s *Service) Watch(ctx context.Context, lines []string, seq int64, fn func(Event) error) error {
+//
+// Before following, ready (when not nil) is called once the watch counts:
+// from then on a route point among lines has an application watching it.
+func (s *Service) Watch(ctx context.Context, lines []string, seq int64, ready func() error, fn func(Event) error) error {
 	want := make(map[string]bool, len(lines))
 	for _, l := range lines {
 		want[l] = true
+	}
+	s.watch(want, 1)
+	defer s.watch(want, -1)
+	if ready != nil {
+		if err := ready(); err != nil {
+			return err
+		}
 	}
 	err := s.events.Follow(ctx, seq, func(_ int64, ev Event) error {
 		if len(want) > 0 && !want[ev.Line] {

@@ -13,6 +13,7 @@ import (
 	switchv1 "github.com/switchboard-pbx/switchboard/gen/switchboard/switch/v1"
 	"github.com/switchboard-pbx/switchboard/gen/switchboard/switch/v1/switchv1connect"
 	"github.com/switchboard-pbx/switchboard/media/eventlog"
+	"github.com/switchboard-pbx/switchboard/server/config"
 	"github.com/switchboard-pbx/switchboard/server/derrors"
 )
 
@@ -72,6 +73,8 @@ func (s *Service) followOnce(ctx context.Context, sw switchv1connect.SwitchServi
 			s.onLeg(ctx, sw, k.Leg.GetLeg())
 		case *switchv1.Event_Dtmf:
 			s.onDigit(k.Dtmf)
+		case *switchv1.Event_Recording:
+			s.onRecording(k.Recording)
 		}
 	}
 }
@@ -79,6 +82,10 @@ func (s *Service) followOnce(ctx context.Context, sw switchv1connect.SwitchServi
 // onLeg records a leg's new state and publishes the line's call if its
 // view changed.
 func (s *Service) onLeg(ctx context.Context, sw switchv1connect.SwitchServiceClient, l *switchv1.Leg) {
+	if rp := l.GetRoutePointId(); rp != "" {
+		l.UserId = routePointKey + rp // the route point's line, keyed like a user's
+		defer s.offerOrFallBack(ctx, sw, l)
+	}
 	if l.GetUserId() == "" {
 		return
 	}
@@ -183,6 +190,7 @@ func (s *Service) derive(lc *lineCall) Call {
 		}
 	}
 	c.Outgoing = calling
+	c.RoutePoint = strings.HasPrefix(lc.userID, routePointKey)
 	switch {
 	case !live:
 		c.State, c.Reason, c.Related = Disconnected, reasonFor(endReason), ""
@@ -312,6 +320,17 @@ func (s *Service) user(ctx context.Context, id string) {
 	_, ok := s.users[id]
 	s.mu.Unlock()
 	if ok {
+		return
+	}
+	if rpID, isRP := strings.CutPrefix(id, routePointKey); isRP {
+		rp, err := s.cfg.GetRoutePoint(ctx, rpID)
+		if err != nil {
+			return
+		}
+		s.mu.Lock()
+		s.users[id] = config.User{Extension: rp.Extension, FirstName: rp.Name}
+		s.routePoints[rp.Extension] = *rp
+		s.mu.Unlock()
 		return
 	}
 	u, err := s.cfg.GetUser(ctx, id)

@@ -145,6 +145,7 @@ func runSwitch(args []string) error {
 	str(fs, &cfg.SIPAdvertise, "sip-advertise", "", "host or IP put in SIP and SDP (default: the --sip-listen IP)")
 	str(fs, &cfg.RTPPorts, "rtp-ports", "10000-20000", "RTP port range")
 	str(fs, &cfg.SIPDigest, "sip-digest", "md5", "digest algorithms to challenge, preferred first: md5, sha-256")
+	str(fs, &cfg.RecordingDir, "recording-dir", "./recordings", "directory for call recordings")
 	log, err := parse(fs, args)
 	if err != nil || log == nil {
 		return err

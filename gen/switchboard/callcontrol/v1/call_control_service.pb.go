@@ -268,6 +268,12 @@ const (
 	Action_ACTION_CONSULT_TRANSFER Action = 9
 	// CompleteTransfer.
 	Action_ACTION_COMPLETE_TRANSFER Action = 10
+	// Answer (route points).
+	Action_ACTION_ANSWER Action = 11
+	// Play and CollectDigits (answered route point calls).
+	Action_ACTION_PLAY Action = 12
+	// StartRecording.
+	Action_ACTION_RECORD Action = 13
 )
 
 // Enum value maps for Action.
@@ -284,6 +290,9 @@ var (
 		8:  "ACTION_PARK",
 		9:  "ACTION_CONSULT_TRANSFER",
 		10: "ACTION_COMPLETE_TRANSFER",
+		11: "ACTION_ANSWER",
+		12: "ACTION_PLAY",
+		13: "ACTION_RECORD",
 	}
 	Action_value = map[string]int32{
 		"ACTION_UNSPECIFIED":       0,
@@ -297,6 +306,9 @@ var (
 		"ACTION_PARK":              8,
 		"ACTION_CONSULT_TRANSFER":  9,
 		"ACTION_COMPLETE_TRANSFER": 10,
+		"ACTION_ANSWER":            11,
+		"ACTION_PLAY":              12,
+		"ACTION_RECORD":            13,
 	}
 )
 
@@ -378,6 +390,67 @@ func (x CompleteMode) Number() protoreflect.EnumNumber {
 // Deprecated: Use CompleteMode.Descriptor instead.
 func (CompleteMode) EnumDescriptor() ([]byte, []int) {
 	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{4}
+}
+
+// CollectReason says why digit collection ended.
+type CollectReason int32
+
+const (
+	// Not set.
+	CollectReason_COLLECT_REASON_UNSPECIFIED CollectReason = 0
+	// max_digits were collected.
+	CollectReason_COLLECT_REASON_MAX_DIGITS CollectReason = 1
+	// The terminator was pressed.
+	CollectReason_COLLECT_REASON_TERMINATOR CollectReason = 2
+	// A timeout passed.
+	CollectReason_COLLECT_REASON_TIMEOUT CollectReason = 3
+	// The call ended.
+	CollectReason_COLLECT_REASON_HANGUP CollectReason = 4
+)
+
+// Enum value maps for CollectReason.
+var (
+	CollectReason_name = map[int32]string{
+		0: "COLLECT_REASON_UNSPECIFIED",
+		1: "COLLECT_REASON_MAX_DIGITS",
+		2: "COLLECT_REASON_TERMINATOR",
+		3: "COLLECT_REASON_TIMEOUT",
+		4: "COLLECT_REASON_HANGUP",
+	}
+	CollectReason_value = map[string]int32{
+		"COLLECT_REASON_UNSPECIFIED": 0,
+		"COLLECT_REASON_MAX_DIGITS":  1,
+		"COLLECT_REASON_TERMINATOR":  2,
+		"COLLECT_REASON_TIMEOUT":     3,
+		"COLLECT_REASON_HANGUP":      4,
+	}
+)
+
+func (x CollectReason) Enum() *CollectReason {
+	p := new(CollectReason)
+	*p = x
+	return p
+}
+
+func (x CollectReason) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (CollectReason) Descriptor() protoreflect.EnumDescriptor {
+	return file_switchboard_callcontrol_v1_call_control_service_proto_enumTypes[5].Descriptor()
+}
+
+func (CollectReason) Type() protoreflect.EnumType {
+	return &file_switchboard_callcontrol_v1_call_control_service_proto_enumTypes[5]
+}
+
+func (x CollectReason) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use CollectReason.Descriptor instead.
+func (CollectReason) EnumDescriptor() ([]byte, []int) {
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{5}
 }
 
 // Party is someone else in a call.
@@ -1759,6 +1832,773 @@ func (x *CompleteTransferResponse) GetCall() *Call {
 	return nil
 }
 
+// AnswerRequest names the call to answer.
+type AnswerRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The call handle on the route point's line (OFFERING).
+	CallId        string `protobuf:"bytes,1,opt,name=call_id,json=callId,proto3" json:"call_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AnswerRequest) Reset() {
+	*x = AnswerRequest{}
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[26]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AnswerRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AnswerRequest) ProtoMessage() {}
+
+func (x *AnswerRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[26]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AnswerRequest.ProtoReflect.Descriptor instead.
+func (*AnswerRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{26}
+}
+
+func (x *AnswerRequest) GetCallId() string {
+	if x != nil {
+		return x.CallId
+	}
+	return ""
+}
+
+// AnswerResponse is empty.
+type AnswerResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AnswerResponse) Reset() {
+	*x = AnswerResponse{}
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[27]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AnswerResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AnswerResponse) ProtoMessage() {}
+
+func (x *AnswerResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[27]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AnswerResponse.ProtoReflect.Descriptor instead.
+func (*AnswerResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{27}
+}
+
+// Tone is a plain sine tone.
+type Tone struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Frequency in hertz.
+	FrequencyHz int32 `protobuf:"varint,1,opt,name=frequency_hz,json=frequencyHz,proto3" json:"frequency_hz,omitempty"`
+	// Duration in milliseconds.
+	DurationMs    int32 `protobuf:"varint,2,opt,name=duration_ms,json=durationMs,proto3" json:"duration_ms,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Tone) Reset() {
+	*x = Tone{}
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[28]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Tone) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Tone) ProtoMessage() {}
+
+func (x *Tone) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[28]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Tone.ProtoReflect.Descriptor instead.
+func (*Tone) Descriptor() ([]byte, []int) {
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{28}
+}
+
+func (x *Tone) GetFrequencyHz() int32 {
+	if x != nil {
+		return x.FrequencyHz
+	}
+	return 0
+}
+
+func (x *Tone) GetDurationMs() int32 {
+	if x != nil {
+		return x.DurationMs
+	}
+	return 0
+}
+
+// PlayRequest says what to play.
+type PlayRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The call handle on the route point's line (CONNECTED).
+	CallId string `protobuf:"bytes,1,opt,name=call_id,json=callId,proto3" json:"call_id,omitempty"`
+	// What to play.
+	//
+	// Types that are valid to be assigned to Audio:
+	//
+	//	*PlayRequest_Tone
+	//	*PlayRequest_Wav
+	Audio isPlayRequest_Audio `protobuf_oneof:"audio"`
+	// Stop playing when the caller presses a digit.
+	InterruptOnDigit bool `protobuf:"varint,4,opt,name=interrupt_on_digit,json=interruptOnDigit,proto3" json:"interrupt_on_digit,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *PlayRequest) Reset() {
+	*x = PlayRequest{}
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PlayRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PlayRequest) ProtoMessage() {}
+
+func (x *PlayRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PlayRequest.ProtoReflect.Descriptor instead.
+func (*PlayRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{29}
+}
+
+func (x *PlayRequest) GetCallId() string {
+	if x != nil {
+		return x.CallId
+	}
+	return ""
+}
+
+func (x *PlayRequest) GetAudio() isPlayRequest_Audio {
+	if x != nil {
+		return x.Audio
+	}
+	return nil
+}
+
+func (x *PlayRequest) GetTone() *Tone {
+	if x != nil {
+		if x, ok := x.Audio.(*PlayRequest_Tone); ok {
+			return x.Tone
+		}
+	}
+	return nil
+}
+
+func (x *PlayRequest) GetWav() []byte {
+	if x != nil {
+		if x, ok := x.Audio.(*PlayRequest_Wav); ok {
+			return x.Wav
+		}
+	}
+	return nil
+}
+
+func (x *PlayRequest) GetInterruptOnDigit() bool {
+	if x != nil {
+		return x.InterruptOnDigit
+	}
+	return false
+}
+
+type isPlayRequest_Audio interface {
+	isPlayRequest_Audio()
+}
+
+type PlayRequest_Tone struct {
+	// A tone.
+	Tone *Tone `protobuf:"bytes,2,opt,name=tone,proto3,oneof"`
+}
+
+type PlayRequest_Wav struct {
+	// A WAV file: 8 kHz mono, 16-bit linear, µ-law or A-law, at most 4 MiB.
+	Wav []byte `protobuf:"bytes,3,opt,name=wav,proto3,oneof"`
+}
+
+func (*PlayRequest_Tone) isPlayRequest_Audio() {}
+
+func (*PlayRequest_Wav) isPlayRequest_Audio() {}
+
+// PlayResponse says how playing ended.
+type PlayResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// True when all of it was played.
+	Completed     bool `protobuf:"varint,1,opt,name=completed,proto3" json:"completed,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PlayResponse) Reset() {
+	*x = PlayResponse{}
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PlayResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PlayResponse) ProtoMessage() {}
+
+func (x *PlayResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PlayResponse.ProtoReflect.Descriptor instead.
+func (*PlayResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *PlayResponse) GetCompleted() bool {
+	if x != nil {
+		return x.Completed
+	}
+	return false
+}
+
+// CollectDigitsRequest says how to collect digits.
+type CollectDigitsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The call handle on the route point's line (CONNECTED).
+	CallId string `protobuf:"bytes,1,opt,name=call_id,json=callId,proto3" json:"call_id,omitempty"`
+	// Stop after this many digits.
+	MaxDigits int32 `protobuf:"varint,2,opt,name=max_digits,json=maxDigits,proto3" json:"max_digits,omitempty"`
+	// A digit that ends collection early (not returned); empty for none.
+	Terminator string `protobuf:"bytes,3,opt,name=terminator,proto3" json:"terminator,omitempty"`
+	// Longest wait for the first digit and between digits, in milliseconds
+	// (0: 5000).
+	InterDigitTimeoutMs int32 `protobuf:"varint,4,opt,name=inter_digit_timeout_ms,json=interDigitTimeoutMs,proto3" json:"inter_digit_timeout_ms,omitempty"`
+	// Longest wait in all, in milliseconds (0: 30000).
+	OverallTimeoutMs int32 `protobuf:"varint,5,opt,name=overall_timeout_ms,json=overallTimeoutMs,proto3" json:"overall_timeout_ms,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *CollectDigitsRequest) Reset() {
+	*x = CollectDigitsRequest{}
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CollectDigitsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CollectDigitsRequest) ProtoMessage() {}
+
+func (x *CollectDigitsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CollectDigitsRequest.ProtoReflect.Descriptor instead.
+func (*CollectDigitsRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *CollectDigitsRequest) GetCallId() string {
+	if x != nil {
+		return x.CallId
+	}
+	return ""
+}
+
+func (x *CollectDigitsRequest) GetMaxDigits() int32 {
+	if x != nil {
+		return x.MaxDigits
+	}
+	return 0
+}
+
+func (x *CollectDigitsRequest) GetTerminator() string {
+	if x != nil {
+		return x.Terminator
+	}
+	return ""
+}
+
+func (x *CollectDigitsRequest) GetInterDigitTimeoutMs() int32 {
+	if x != nil {
+		return x.InterDigitTimeoutMs
+	}
+	return 0
+}
+
+func (x *CollectDigitsRequest) GetOverallTimeoutMs() int32 {
+	if x != nil {
+		return x.OverallTimeoutMs
+	}
+	return 0
+}
+
+// CollectDigitsResponse carries the digits.
+type CollectDigitsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The digits, without the terminator.
+	Digits string `protobuf:"bytes,1,opt,name=digits,proto3" json:"digits,omitempty"`
+	// Why collection ended.
+	Reason        CollectReason `protobuf:"varint,2,opt,name=reason,proto3,enum=switchboard.callcontrol.v1.CollectReason" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CollectDigitsResponse) Reset() {
+	*x = CollectDigitsResponse{}
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[32]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CollectDigitsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CollectDigitsResponse) ProtoMessage() {}
+
+func (x *CollectDigitsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[32]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CollectDigitsResponse.ProtoReflect.Descriptor instead.
+func (*CollectDigitsResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{32}
+}
+
+func (x *CollectDigitsResponse) GetDigits() string {
+	if x != nil {
+		return x.Digits
+	}
+	return ""
+}
+
+func (x *CollectDigitsResponse) GetReason() CollectReason {
+	if x != nil {
+		return x.Reason
+	}
+	return CollectReason_COLLECT_REASON_UNSPECIFIED
+}
+
+// StartRecordingRequest names the call to record.
+type StartRecordingRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The call handle (CONNECTED).
+	CallId        string `protobuf:"bytes,1,opt,name=call_id,json=callId,proto3" json:"call_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StartRecordingRequest) Reset() {
+	*x = StartRecordingRequest{}
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[33]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StartRecordingRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StartRecordingRequest) ProtoMessage() {}
+
+func (x *StartRecordingRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[33]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StartRecordingRequest.ProtoReflect.Descriptor instead.
+func (*StartRecordingRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{33}
+}
+
+func (x *StartRecordingRequest) GetCallId() string {
+	if x != nil {
+		return x.CallId
+	}
+	return ""
+}
+
+// StartRecordingResponse names the recording.
+type StartRecordingResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The recording's id, for StopRecording and DownloadRecording.
+	RecordingId   string `protobuf:"bytes,1,opt,name=recording_id,json=recordingId,proto3" json:"recording_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StartRecordingResponse) Reset() {
+	*x = StartRecordingResponse{}
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StartRecordingResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StartRecordingResponse) ProtoMessage() {}
+
+func (x *StartRecordingResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StartRecordingResponse.ProtoReflect.Descriptor instead.
+func (*StartRecordingResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{34}
+}
+
+func (x *StartRecordingResponse) GetRecordingId() string {
+	if x != nil {
+		return x.RecordingId
+	}
+	return ""
+}
+
+// StopRecordingRequest names the recording to stop.
+type StopRecordingRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The recording's id.
+	RecordingId   string `protobuf:"bytes,1,opt,name=recording_id,json=recordingId,proto3" json:"recording_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StopRecordingRequest) Reset() {
+	*x = StopRecordingRequest{}
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[35]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StopRecordingRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StopRecordingRequest) ProtoMessage() {}
+
+func (x *StopRecordingRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[35]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StopRecordingRequest.ProtoReflect.Descriptor instead.
+func (*StopRecordingRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{35}
+}
+
+func (x *StopRecordingRequest) GetRecordingId() string {
+	if x != nil {
+		return x.RecordingId
+	}
+	return ""
+}
+
+// StopRecordingResponse is empty.
+type StopRecordingResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StopRecordingResponse) Reset() {
+	*x = StopRecordingResponse{}
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[36]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StopRecordingResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StopRecordingResponse) ProtoMessage() {}
+
+func (x *StopRecordingResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[36]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StopRecordingResponse.ProtoReflect.Descriptor instead.
+func (*StopRecordingResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{36}
+}
+
+// DownloadRecordingRequest names the recording.
+type DownloadRecordingRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The recording's id.
+	RecordingId   string `protobuf:"bytes,1,opt,name=recording_id,json=recordingId,proto3" json:"recording_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DownloadRecordingRequest) Reset() {
+	*x = DownloadRecordingRequest{}
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[37]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DownloadRecordingRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DownloadRecordingRequest) ProtoMessage() {}
+
+func (x *DownloadRecordingRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[37]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DownloadRecordingRequest.ProtoReflect.Descriptor instead.
+func (*DownloadRecordingRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{37}
+}
+
+func (x *DownloadRecordingRequest) GetRecordingId() string {
+	if x != nil {
+		return x.RecordingId
+	}
+	return ""
+}
+
+// DownloadRecordingResponse carries a part of the WAV file.
+type DownloadRecordingResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The next bytes of the file; concatenate them.
+	Chunk         []byte `protobuf:"bytes,1,opt,name=chunk,proto3" json:"chunk,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DownloadRecordingResponse) Reset() {
+	*x = DownloadRecordingResponse{}
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DownloadRecordingResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DownloadRecordingResponse) ProtoMessage() {}
+
+func (x *DownloadRecordingResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DownloadRecordingResponse.ProtoReflect.Descriptor instead.
+func (*DownloadRecordingResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{38}
+}
+
+func (x *DownloadRecordingResponse) GetChunk() []byte {
+	if x != nil {
+		return x.Chunk
+	}
+	return nil
+}
+
+// RecordingEvent tells that a recording finished.
+type RecordingEvent struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The recording's id.
+	RecordingId string `protobuf:"bytes,1,opt,name=recording_id,json=recordingId,proto3" json:"recording_id,omitempty"`
+	// The call handle it was started on.
+	CallId string `protobuf:"bytes,2,opt,name=call_id,json=callId,proto3" json:"call_id,omitempty"`
+	// Its length in milliseconds.
+	DurationMs int64 `protobuf:"varint,3,opt,name=duration_ms,json=durationMs,proto3" json:"duration_ms,omitempty"`
+	// Empty, or why it stopped early (an error).
+	Error         string `protobuf:"bytes,4,opt,name=error,proto3" json:"error,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordingEvent) Reset() {
+	*x = RecordingEvent{}
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordingEvent) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordingEvent) ProtoMessage() {}
+
+func (x *RecordingEvent) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordingEvent.ProtoReflect.Descriptor instead.
+func (*RecordingEvent) Descriptor() ([]byte, []int) {
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *RecordingEvent) GetRecordingId() string {
+	if x != nil {
+		return x.RecordingId
+	}
+	return ""
+}
+
+func (x *RecordingEvent) GetCallId() string {
+	if x != nil {
+		return x.CallId
+	}
+	return ""
+}
+
+func (x *RecordingEvent) GetDurationMs() int64 {
+	if x != nil {
+		return x.DurationMs
+	}
+	return 0
+}
+
+func (x *RecordingEvent) GetError() string {
+	if x != nil {
+		return x.Error
+	}
+	return ""
+}
+
 // GetCallRequest names a call.
 type GetCallRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1770,7 +2610,7 @@ type GetCallRequest struct {
 
 func (x *GetCallRequest) Reset() {
 	*x = GetCallRequest{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[26]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1782,7 +2622,7 @@ func (x *GetCallRequest) String() string {
 func (*GetCallRequest) ProtoMessage() {}
 
 func (x *GetCallRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[26]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1795,7 +2635,7 @@ func (x *GetCallRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCallRequest.ProtoReflect.Descriptor instead.
 func (*GetCallRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{26}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *GetCallRequest) GetCallId() string {
@@ -1816,7 +2656,7 @@ type GetCallResponse struct {
 
 func (x *GetCallResponse) Reset() {
 	*x = GetCallResponse{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[27]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1828,7 +2668,7 @@ func (x *GetCallResponse) String() string {
 func (*GetCallResponse) ProtoMessage() {}
 
 func (x *GetCallResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[27]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1841,7 +2681,7 @@ func (x *GetCallResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCallResponse.ProtoReflect.Descriptor instead.
 func (*GetCallResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{27}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *GetCallResponse) GetCall() *Call {
@@ -1862,7 +2702,7 @@ type ListCallsRequest struct {
 
 func (x *ListCallsRequest) Reset() {
 	*x = ListCallsRequest{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[28]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1874,7 +2714,7 @@ func (x *ListCallsRequest) String() string {
 func (*ListCallsRequest) ProtoMessage() {}
 
 func (x *ListCallsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[28]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1887,7 +2727,7 @@ func (x *ListCallsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCallsRequest.ProtoReflect.Descriptor instead.
 func (*ListCallsRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{28}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *ListCallsRequest) GetLines() []string {
@@ -1910,7 +2750,7 @@ type ListCallsResponse struct {
 
 func (x *ListCallsResponse) Reset() {
 	*x = ListCallsResponse{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[29]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1922,7 +2762,7 @@ func (x *ListCallsResponse) String() string {
 func (*ListCallsResponse) ProtoMessage() {}
 
 func (x *ListCallsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[29]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1935,7 +2775,7 @@ func (x *ListCallsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCallsResponse.ProtoReflect.Descriptor instead.
 func (*ListCallsResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{29}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *ListCallsResponse) GetCalls() []*Call {
@@ -1966,7 +2806,7 @@ type WatchEventsRequest struct {
 
 func (x *WatchEventsRequest) Reset() {
 	*x = WatchEventsRequest{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[30]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1978,7 +2818,7 @@ func (x *WatchEventsRequest) String() string {
 func (*WatchEventsRequest) ProtoMessage() {}
 
 func (x *WatchEventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[30]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1991,7 +2831,7 @@ func (x *WatchEventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchEventsRequest.ProtoReflect.Descriptor instead.
 func (*WatchEventsRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{30}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *WatchEventsRequest) GetLines() []string {
@@ -2019,7 +2859,7 @@ type WatchEventsResponse struct {
 
 func (x *WatchEventsResponse) Reset() {
 	*x = WatchEventsResponse{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[31]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2031,7 +2871,7 @@ func (x *WatchEventsResponse) String() string {
 func (*WatchEventsResponse) ProtoMessage() {}
 
 func (x *WatchEventsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[31]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2044,7 +2884,7 @@ func (x *WatchEventsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchEventsResponse.ProtoReflect.Descriptor instead.
 func (*WatchEventsResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{31}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *WatchEventsResponse) GetEvent() *Event {
@@ -2069,6 +2909,7 @@ type Event struct {
 	//
 	//	*Event_Call
 	//	*Event_Digit
+	//	*Event_Recording
 	Kind          isEvent_Kind `protobuf_oneof:"kind"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -2076,7 +2917,7 @@ type Event struct {
 
 func (x *Event) Reset() {
 	*x = Event{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[32]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2088,7 +2929,7 @@ func (x *Event) String() string {
 func (*Event) ProtoMessage() {}
 
 func (x *Event) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[32]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2101,7 +2942,7 @@ func (x *Event) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Event.ProtoReflect.Descriptor instead.
 func (*Event) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{32}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *Event) GetSequence() int64 {
@@ -2150,6 +2991,15 @@ func (x *Event) GetDigit() *DigitEvent {
 	return nil
 }
 
+func (x *Event) GetRecording() *RecordingEvent {
+	if x != nil {
+		if x, ok := x.Kind.(*Event_Recording); ok {
+			return x.Recording
+		}
+	}
+	return nil
+}
+
 type isEvent_Kind interface {
 	isEvent_Kind()
 }
@@ -2160,13 +3010,21 @@ type Event_Call struct {
 }
 
 type Event_Digit struct {
-	// A DTMF digit arrived from the line's phone.
+	// A DTMF digit arrived from the line's phone (or, on a route point,
+	// from its caller).
 	Digit *DigitEvent `protobuf:"bytes,11,opt,name=digit,proto3,oneof"`
+}
+
+type Event_Recording struct {
+	// A recording started on this line finished.
+	Recording *RecordingEvent `protobuf:"bytes,12,opt,name=recording,proto3,oneof"`
 }
 
 func (*Event_Call) isEvent_Kind() {}
 
 func (*Event_Digit) isEvent_Kind() {}
+
+func (*Event_Recording) isEvent_Kind() {}
 
 // DigitEvent is a DTMF digit pressed on a call.
 type DigitEvent struct {
@@ -2181,7 +3039,7 @@ type DigitEvent struct {
 
 func (x *DigitEvent) Reset() {
 	*x = DigitEvent{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[33]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2193,7 +3051,7 @@ func (x *DigitEvent) String() string {
 func (*DigitEvent) ProtoMessage() {}
 
 func (x *DigitEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[33]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2206,7 +3064,7 @@ func (x *DigitEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DigitEvent.ProtoReflect.Descriptor instead.
 func (*DigitEvent) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{33}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *DigitEvent) GetCallId() string {
@@ -2302,7 +3160,53 @@ const file_switchboard_callcontrol_v1_call_control_service_proto_rawDesc = "" +
 	"\acall_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06callId\x12F\n" +
 	"\x04mode\x18\x02 \x01(\x0e2(.switchboard.callcontrol.v1.CompleteModeB\b\xbaH\x05\x82\x01\x02\x10\x01R\x04mode\"P\n" +
 	"\x18CompleteTransferResponse\x124\n" +
-	"\x04call\x18\x01 \x01(\v2 .switchboard.callcontrol.v1.CallR\x04call\"2\n" +
+	"\x04call\x18\x01 \x01(\v2 .switchboard.callcontrol.v1.CallR\x04call\"1\n" +
+	"\rAnswerRequest\x12 \n" +
+	"\acall_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06callId\"\x10\n" +
+	"\x0eAnswerResponse\"c\n" +
+	"\x04Tone\x12-\n" +
+	"\ffrequency_hz\x18\x01 \x01(\x05B\n" +
+	"\xbaH\a\x1a\x05\x18\xd8\x1d(dR\vfrequencyHz\x12,\n" +
+	"\vduration_ms\x18\x02 \x01(\x05B\v\xbaH\b\x1a\x06\x18\xe0\xd4\x03(\x14R\n" +
+	"durationMs\"\xc5\x01\n" +
+	"\vPlayRequest\x12 \n" +
+	"\acall_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06callId\x126\n" +
+	"\x04tone\x18\x02 \x01(\v2 .switchboard.callcontrol.v1.ToneH\x00R\x04tone\x12\x1e\n" +
+	"\x03wav\x18\x03 \x01(\fB\n" +
+	"\xbaH\az\x05\x18\x80\x80\x80\x02H\x00R\x03wav\x12,\n" +
+	"\x12interrupt_on_digit\x18\x04 \x01(\bR\x10interruptOnDigitB\x0e\n" +
+	"\x05audio\x12\x05\xbaH\x02\b\x01\",\n" +
+	"\fPlayResponse\x12\x1c\n" +
+	"\tcompleted\x18\x01 \x01(\bR\tcompleted\"\x96\x02\n" +
+	"\x14CollectDigitsRequest\x12 \n" +
+	"\acall_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06callId\x12(\n" +
+	"\n" +
+	"max_digits\x18\x02 \x01(\x05B\t\xbaH\x06\x1a\x04\x18@(\x01R\tmaxDigits\x124\n" +
+	"\n" +
+	"terminator\x18\x03 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9*#A-D]?$R\n" +
+	"terminator\x12@\n" +
+	"\x16inter_digit_timeout_ms\x18\x04 \x01(\x05B\v\xbaH\b\x1a\x06\x18\xc0\xcf$(\x00R\x13interDigitTimeoutMs\x12:\n" +
+	"\x12overall_timeout_ms\x18\x05 \x01(\x05B\f\xbaH\t\x1a\a\x18\x80\xdd\xdb\x01(\x00R\x10overallTimeoutMs\"r\n" +
+	"\x15CollectDigitsResponse\x12\x16\n" +
+	"\x06digits\x18\x01 \x01(\tR\x06digits\x12A\n" +
+	"\x06reason\x18\x02 \x01(\x0e2).switchboard.callcontrol.v1.CollectReasonR\x06reason\"9\n" +
+	"\x15StartRecordingRequest\x12 \n" +
+	"\acall_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06callId\";\n" +
+	"\x16StartRecordingResponse\x12!\n" +
+	"\frecording_id\x18\x01 \x01(\tR\vrecordingId\"C\n" +
+	"\x14StopRecordingRequest\x12+\n" +
+	"\frecording_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\vrecordingId\"\x17\n" +
+	"\x15StopRecordingResponse\"G\n" +
+	"\x18DownloadRecordingRequest\x12+\n" +
+	"\frecording_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\vrecordingId\"1\n" +
+	"\x19DownloadRecordingResponse\x12\x14\n" +
+	"\x05chunk\x18\x01 \x01(\fR\x05chunk\"\x83\x01\n" +
+	"\x0eRecordingEvent\x12!\n" +
+	"\frecording_id\x18\x01 \x01(\tR\vrecordingId\x12\x17\n" +
+	"\acall_id\x18\x02 \x01(\tR\x06callId\x12\x1f\n" +
+	"\vduration_ms\x18\x03 \x01(\x03R\n" +
+	"durationMs\x12\x14\n" +
+	"\x05error\x18\x04 \x01(\tR\x05error\"2\n" +
 	"\x0eGetCallRequest\x12 \n" +
 	"\acall_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06callId\"G\n" +
 	"\x0fGetCallResponse\x124\n" +
@@ -2316,14 +3220,15 @@ const file_switchboard_callcontrol_v1_call_control_service_proto_rawDesc = "" +
 	"\x05lines\x18\x01 \x03(\tB\x18\xbaH\x15\x92\x01\x12\"\x10r\x0e2\f^[0-9]{2,8}$R\x05lines\x12.\n" +
 	"\x0eafter_sequence\x18\x02 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\rafterSequence\"N\n" +
 	"\x13WatchEventsResponse\x127\n" +
-	"\x05event\x18\x01 \x01(\v2!.switchboard.callcontrol.v1.EventR\x05event\"\xe7\x01\n" +
+	"\x05event\x18\x01 \x01(\v2!.switchboard.callcontrol.v1.EventR\x05event\"\xb3\x02\n" +
 	"\x05Event\x12\x1a\n" +
 	"\bsequence\x18\x01 \x01(\x03R\bsequence\x12.\n" +
 	"\x04time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x04time\x12\x12\n" +
 	"\x04line\x18\x03 \x01(\tR\x04line\x126\n" +
 	"\x04call\x18\n" +
 	" \x01(\v2 .switchboard.callcontrol.v1.CallH\x00R\x04call\x12>\n" +
-	"\x05digit\x18\v \x01(\v2&.switchboard.callcontrol.v1.DigitEventH\x00R\x05digitB\x06\n" +
+	"\x05digit\x18\v \x01(\v2&.switchboard.callcontrol.v1.DigitEventH\x00R\x05digit\x12J\n" +
+	"\trecording\x18\f \x01(\v2*.switchboard.callcontrol.v1.RecordingEventH\x00R\trecordingB\x06\n" +
 	"\x04kind\";\n" +
 	"\n" +
 	"DigitEvent\x12\x17\n" +
@@ -2356,7 +3261,7 @@ const file_switchboard_callcontrol_v1_call_control_service_proto_rawDesc = "" +
 	"\tDirection\x12\x19\n" +
 	"\x15DIRECTION_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12DIRECTION_INCOMING\x10\x01\x12\x16\n" +
-	"\x12DIRECTION_OUTGOING\x10\x02*\xfe\x01\n" +
+	"\x12DIRECTION_OUTGOING\x10\x02*\xb5\x02\n" +
 	"\x06Action\x12\x16\n" +
 	"\x12ACTION_UNSPECIFIED\x10\x00\x12\x0f\n" +
 	"\vACTION_DROP\x10\x01\x12\x16\n" +
@@ -2369,11 +3274,20 @@ const file_switchboard_callcontrol_v1_call_control_service_proto_rawDesc = "" +
 	"\vACTION_PARK\x10\b\x12\x1b\n" +
 	"\x17ACTION_CONSULT_TRANSFER\x10\t\x12\x1c\n" +
 	"\x18ACTION_COMPLETE_TRANSFER\x10\n" +
-	"*g\n" +
+	"\x12\x11\n" +
+	"\rACTION_ANSWER\x10\v\x12\x0f\n" +
+	"\vACTION_PLAY\x10\f\x12\x11\n" +
+	"\rACTION_RECORD\x10\r*g\n" +
 	"\fCompleteMode\x12\x1d\n" +
 	"\x19COMPLETE_MODE_UNSPECIFIED\x10\x00\x12\x1a\n" +
 	"\x16COMPLETE_MODE_TRANSFER\x10\x01\x12\x1c\n" +
-	"\x18COMPLETE_MODE_CONFERENCE\x10\x022\xc4\f\n" +
+	"\x18COMPLETE_MODE_CONFERENCE\x10\x02*\xa4\x01\n" +
+	"\rCollectReason\x12\x1e\n" +
+	"\x1aCOLLECT_REASON_UNSPECIFIED\x10\x00\x12\x1d\n" +
+	"\x19COLLECT_REASON_MAX_DIGITS\x10\x01\x12\x1d\n" +
+	"\x19COLLECT_REASON_TERMINATOR\x10\x02\x12\x1a\n" +
+	"\x16COLLECT_REASON_TIMEOUT\x10\x03\x12\x19\n" +
+	"\x15COLLECT_REASON_HANGUP\x10\x042\xea\x11\n" +
 	"\x12CallControlService\x12e\n" +
 	"\bMakeCall\x12+.switchboard.callcontrol.v1.MakeCallRequest\x1a,.switchboard.callcontrol.v1.MakeCallResponse\x12Y\n" +
 	"\x04Drop\x12'.switchboard.callcontrol.v1.DropRequest\x1a(.switchboard.callcontrol.v1.DropResponse\x12k\n" +
@@ -2387,7 +3301,13 @@ const file_switchboard_callcontrol_v1_call_control_service_proto_rawDesc = "" +
 	"\x04Park\x12'.switchboard.callcontrol.v1.ParkRequest\x1a(.switchboard.callcontrol.v1.ParkResponse\x12_\n" +
 	"\x06Unpark\x12).switchboard.callcontrol.v1.UnparkRequest\x1a*.switchboard.callcontrol.v1.UnparkResponse\x12z\n" +
 	"\x0fConsultTransfer\x122.switchboard.callcontrol.v1.ConsultTransferRequest\x1a3.switchboard.callcontrol.v1.ConsultTransferResponse\x12}\n" +
-	"\x10CompleteTransfer\x123.switchboard.callcontrol.v1.CompleteTransferRequest\x1a4.switchboard.callcontrol.v1.CompleteTransferResponse\x12g\n" +
+	"\x10CompleteTransfer\x123.switchboard.callcontrol.v1.CompleteTransferRequest\x1a4.switchboard.callcontrol.v1.CompleteTransferResponse\x12_\n" +
+	"\x06Answer\x12).switchboard.callcontrol.v1.AnswerRequest\x1a*.switchboard.callcontrol.v1.AnswerResponse\x12Y\n" +
+	"\x04Play\x12'.switchboard.callcontrol.v1.PlayRequest\x1a(.switchboard.callcontrol.v1.PlayResponse\x12t\n" +
+	"\rCollectDigits\x120.switchboard.callcontrol.v1.CollectDigitsRequest\x1a1.switchboard.callcontrol.v1.CollectDigitsResponse\x12w\n" +
+	"\x0eStartRecording\x121.switchboard.callcontrol.v1.StartRecordingRequest\x1a2.switchboard.callcontrol.v1.StartRecordingResponse\x12t\n" +
+	"\rStopRecording\x120.switchboard.callcontrol.v1.StopRecordingRequest\x1a1.switchboard.callcontrol.v1.StopRecordingResponse\x12\x82\x01\n" +
+	"\x11DownloadRecording\x124.switchboard.callcontrol.v1.DownloadRecordingRequest\x1a5.switchboard.callcontrol.v1.DownloadRecordingResponse0\x01\x12g\n" +
 	"\aGetCall\x12*.switchboard.callcontrol.v1.GetCallRequest\x1a+.switchboard.callcontrol.v1.GetCallResponse\"\x03\x90\x02\x01\x12m\n" +
 	"\tListCalls\x12,.switchboard.callcontrol.v1.ListCallsRequest\x1a-.switchboard.callcontrol.v1.ListCallsResponse\"\x03\x90\x02\x01\x12p\n" +
 	"\vWatchEvents\x12..switchboard.callcontrol.v1.WatchEventsRequest\x1a/.switchboard.callcontrol.v1.WatchEventsResponse0\x01BUZSgithub.com/switchboard-pbx/switchboard/gen/switchboard/callcontrol/v1;callcontrolv1b\x06proto3"
@@ -2404,103 +3324,133 @@ func file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP() []
 	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescData
 }
 
-var file_switchboard_callcontrol_v1_call_control_service_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
-var file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes = make([]protoimpl.MessageInfo, 34)
+var file_switchboard_callcontrol_v1_call_control_service_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
+var file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes = make([]protoimpl.MessageInfo, 48)
 var file_switchboard_callcontrol_v1_call_control_service_proto_goTypes = []any{
-	(CallState)(0),                   // 0: switchboard.callcontrol.v1.CallState
-	(DisconnectReason)(0),            // 1: switchboard.callcontrol.v1.DisconnectReason
-	(Direction)(0),                   // 2: switchboard.callcontrol.v1.Direction
-	(Action)(0),                      // 3: switchboard.callcontrol.v1.Action
-	(CompleteMode)(0),                // 4: switchboard.callcontrol.v1.CompleteMode
-	(*Party)(nil),                    // 5: switchboard.callcontrol.v1.Party
-	(*Call)(nil),                     // 6: switchboard.callcontrol.v1.Call
-	(*MakeCallRequest)(nil),          // 7: switchboard.callcontrol.v1.MakeCallRequest
-	(*MakeCallResponse)(nil),         // 8: switchboard.callcontrol.v1.MakeCallResponse
-	(*DropRequest)(nil),              // 9: switchboard.callcontrol.v1.DropRequest
-	(*DropResponse)(nil),             // 10: switchboard.callcontrol.v1.DropResponse
-	(*SendDigitsRequest)(nil),        // 11: switchboard.callcontrol.v1.SendDigitsRequest
-	(*SendDigitsResponse)(nil),       // 12: switchboard.callcontrol.v1.SendDigitsResponse
-	(*HoldRequest)(nil),              // 13: switchboard.callcontrol.v1.HoldRequest
-	(*HoldResponse)(nil),             // 14: switchboard.callcontrol.v1.HoldResponse
-	(*RetrieveRequest)(nil),          // 15: switchboard.callcontrol.v1.RetrieveRequest
-	(*RetrieveResponse)(nil),         // 16: switchboard.callcontrol.v1.RetrieveResponse
-	(*BlindTransferRequest)(nil),     // 17: switchboard.callcontrol.v1.BlindTransferRequest
-	(*BlindTransferResponse)(nil),    // 18: switchboard.callcontrol.v1.BlindTransferResponse
-	(*RedirectRequest)(nil),          // 19: switchboard.callcontrol.v1.RedirectRequest
-	(*RedirectResponse)(nil),         // 20: switchboard.callcontrol.v1.RedirectResponse
-	(*PickupRequest)(nil),            // 21: switchboard.callcontrol.v1.PickupRequest
-	(*PickupResponse)(nil),           // 22: switchboard.callcontrol.v1.PickupResponse
-	(*ParkRequest)(nil),              // 23: switchboard.callcontrol.v1.ParkRequest
-	(*ParkResponse)(nil),             // 24: switchboard.callcontrol.v1.ParkResponse
-	(*UnparkRequest)(nil),            // 25: switchboard.callcontrol.v1.UnparkRequest
-	(*UnparkResponse)(nil),           // 26: switchboard.callcontrol.v1.UnparkResponse
-	(*ConsultTransferRequest)(nil),   // 27: switchboard.callcontrol.v1.ConsultTransferRequest
-	(*ConsultTransferResponse)(nil),  // 28: switchboard.callcontrol.v1.ConsultTransferResponse
-	(*CompleteTransferRequest)(nil),  // 29: switchboard.callcontrol.v1.CompleteTransferRequest
-	(*CompleteTransferResponse)(nil), // 30: switchboard.callcontrol.v1.CompleteTransferResponse
-	(*GetCallRequest)(nil),           // 31: switchboard.callcontrol.v1.GetCallRequest
-	(*GetCallResponse)(nil),          // 32: switchboard.callcontrol.v1.GetCallResponse
-	(*ListCallsRequest)(nil),         // 33: switchboard.callcontrol.v1.ListCallsRequest
-	(*ListCallsResponse)(nil),        // 34: switchboard.callcontrol.v1.ListCallsResponse
-	(*WatchEventsRequest)(nil),       // 35: switchboard.callcontrol.v1.WatchEventsRequest
-	(*WatchEventsResponse)(nil),      // 36: switchboard.callcontrol.v1.WatchEventsResponse
-	(*Event)(nil),                    // 37: switchboard.callcontrol.v1.Event
-	(*DigitEvent)(nil),               // 38: switchboard.callcontrol.v1.DigitEvent
-	(*timestamppb.Timestamp)(nil),    // 39: google.protobuf.Timestamp
+	(CallState)(0),                    // 0: switchboard.callcontrol.v1.CallState
+	(DisconnectReason)(0),             // 1: switchboard.callcontrol.v1.DisconnectReason
+	(Direction)(0),                    // 2: switchboard.callcontrol.v1.Direction
+	(Action)(0),                       // 3: switchboard.callcontrol.v1.Action
+	(CompleteMode)(0),                 // 4: switchboard.callcontrol.v1.CompleteMode
+	(CollectReason)(0),                // 5: switchboard.callcontrol.v1.CollectReason
+	(*Party)(nil),                     // 6: switchboard.callcontrol.v1.Party
+	(*Call)(nil),                      // 7: switchboard.callcontrol.v1.Call
+	(*MakeCallRequest)(nil),           // 8: switchboard.callcontrol.v1.MakeCallRequest
+	(*MakeCallResponse)(nil),          // 9: switchboard.callcontrol.v1.MakeCallResponse
+	(*DropRequest)(nil),               // 10: switchboard.callcontrol.v1.DropRequest
+	(*DropResponse)(nil),              // 11: switchboard.callcontrol.v1.DropResponse
+	(*SendDigitsRequest)(nil),         // 12: switchboard.callcontrol.v1.SendDigitsRequest
+	(*SendDigitsResponse)(nil),        // 13: switchboard.callcontrol.v1.SendDigitsResponse
+	(*HoldRequest)(nil),               // 14: switchboard.callcontrol.v1.HoldRequest
+	(*HoldResponse)(nil),              // 15: switchboard.callcontrol.v1.HoldResponse
+	(*RetrieveRequest)(nil),           // 16: switchboard.callcontrol.v1.RetrieveRequest
+	(*RetrieveResponse)(nil),          // 17: switchboard.callcontrol.v1.RetrieveResponse
+	(*BlindTransferRequest)(nil),      // 18: switchboard.callcontrol.v1.BlindTransferRequest
+	(*BlindTransferResponse)(nil),     // 19: switchboard.callcontrol.v1.BlindTransferResponse
+	(*RedirectRequest)(nil),           // 20: switchboard.callcontrol.v1.RedirectRequest
+	(*RedirectResponse)(nil),          // 21: switchboard.callcontrol.v1.RedirectResponse
+	(*PickupRequest)(nil),             // 22: switchboard.callcontrol.v1.PickupRequest
+	(*PickupResponse)(nil),            // 23: switchboard.callcontrol.v1.PickupResponse
+	(*ParkRequest)(nil),               // 24: switchboard.callcontrol.v1.ParkRequest
+	(*ParkResponse)(nil),              // 25: switchboard.callcontrol.v1.ParkResponse
+	(*UnparkRequest)(nil),             // 26: switchboard.callcontrol.v1.UnparkRequest
+	(*UnparkResponse)(nil),            // 27: switchboard.callcontrol.v1.UnparkResponse
+	(*ConsultTransferRequest)(nil),    // 28: switchboard.callcontrol.v1.ConsultTransferRequest
+	(*ConsultTransferResponse)(nil),   // 29: switchboard.callcontrol.v1.ConsultTransferResponse
+	(*CompleteTransferRequest)(nil),   // 30: switchboard.callcontrol.v1.CompleteTransferRequest
+	(*CompleteTransferResponse)(nil),  // 31: switchboard.callcontrol.v1.CompleteTransferResponse
+	(*AnswerRequest)(nil),             // 32: switchboard.callcontrol.v1.AnswerRequest
+	(*AnswerResponse)(nil),            // 33: switchboard.callcontrol.v1.AnswerResponse
+	(*Tone)(nil),                      // 34: switchboard.callcontrol.v1.Tone
+	(*PlayRequest)(nil),               // 35: switchboard.callcontrol.v1.PlayRequest
+	(*PlayResponse)(nil),              // 36: switchboard.callcontrol.v1.PlayResponse
+	(*CollectDigitsRequest)(nil),      // 37: switchboard.callcontrol.v1.CollectDigitsRequest
+	(*CollectDigitsResponse)(nil),     // 38: switchboard.callcontrol.v1.CollectDigitsResponse
+	(*StartRecordingRequest)(nil),     // 39: switchboard.callcontrol.v1.StartRecordingRequest
+	(*StartRecordingResponse)(nil),    // 40: switchboard.callcontrol.v1.StartRecordingResponse
+	(*StopRecordingRequest)(nil),      // 41: switchboard.callcontrol.v1.StopRecordingRequest
+	(*StopRecordingResponse)(nil),     // 42: switchboard.callcontrol.v1.StopRecordingResponse
+	(*DownloadRecordingRequest)(nil),  // 43: switchboard.callcontrol.v1.DownloadRecordingRequest
+	(*DownloadRecordingResponse)(nil), // 44: switchboard.callcontrol.v1.DownloadRecordingResponse
+	(*RecordingEvent)(nil),            // 45: switchboard.callcontrol.v1.RecordingEvent
+	(*GetCallRequest)(nil),            // 46: switchboard.callcontrol.v1.GetCallRequest
+	(*GetCallResponse)(nil),           // 47: switchboard.callcontrol.v1.GetCallResponse
+	(*ListCallsRequest)(nil),          // 48: switchboard.callcontrol.v1.ListCallsRequest
+	(*ListCallsResponse)(nil),         // 49: switchboard.callcontrol.v1.ListCallsResponse
+	(*WatchEventsRequest)(nil),        // 50: switchboard.callcontrol.v1.WatchEventsRequest
+	(*WatchEventsResponse)(nil),       // 51: switchboard.callcontrol.v1.WatchEventsResponse
+	(*Event)(nil),                     // 52: switchboard.callcontrol.v1.Event
+	(*DigitEvent)(nil),                // 53: switchboard.callcontrol.v1.DigitEvent
+	(*timestamppb.Timestamp)(nil),     // 54: google.protobuf.Timestamp
 }
 var file_switchboard_callcontrol_v1_call_control_service_proto_depIdxs = []int32{
 	0,  // 0: switchboard.callcontrol.v1.Call.state:type_name -> switchboard.callcontrol.v1.CallState
-	5,  // 1: switchboard.callcontrol.v1.Call.parties:type_name -> switchboard.callcontrol.v1.Party
+	6,  // 1: switchboard.callcontrol.v1.Call.parties:type_name -> switchboard.callcontrol.v1.Party
 	2,  // 2: switchboard.callcontrol.v1.Call.direction:type_name -> switchboard.callcontrol.v1.Direction
 	1,  // 3: switchboard.callcontrol.v1.Call.disconnect_reason:type_name -> switchboard.callcontrol.v1.DisconnectReason
-	39, // 4: switchboard.callcontrol.v1.Call.start_time:type_name -> google.protobuf.Timestamp
-	39, // 5: switchboard.callcontrol.v1.Call.answer_time:type_name -> google.protobuf.Timestamp
+	54, // 4: switchboard.callcontrol.v1.Call.start_time:type_name -> google.protobuf.Timestamp
+	54, // 5: switchboard.callcontrol.v1.Call.answer_time:type_name -> google.protobuf.Timestamp
 	3,  // 6: switchboard.callcontrol.v1.Call.allowed_actions:type_name -> switchboard.callcontrol.v1.Action
-	6,  // 7: switchboard.callcontrol.v1.MakeCallResponse.call:type_name -> switchboard.callcontrol.v1.Call
-	6,  // 8: switchboard.callcontrol.v1.ConsultTransferResponse.call:type_name -> switchboard.callcontrol.v1.Call
+	7,  // 7: switchboard.callcontrol.v1.MakeCallResponse.call:type_name -> switchboard.callcontrol.v1.Call
+	7,  // 8: switchboard.callcontrol.v1.ConsultTransferResponse.call:type_name -> switchboard.callcontrol.v1.Call
 	4,  // 9: switchboard.callcontrol.v1.CompleteTransferRequest.mode:type_name -> switchboard.callcontrol.v1.CompleteMode
-	6,  // 10: switchboard.callcontrol.v1.CompleteTransferResponse.call:type_name -> switchboard.callcontrol.v1.Call
-	6,  // 11: switchboard.callcontrol.v1.GetCallResponse.call:type_name -> switchboard.callcontrol.v1.Call
-	6,  // 12: switchboard.callcontrol.v1.ListCallsResponse.calls:type_name -> switchboard.callcontrol.v1.Call
-	37, // 13: switchboard.callcontrol.v1.WatchEventsResponse.event:type_name -> switchboard.callcontrol.v1.Event
-	39, // 14: switchboard.callcontrol.v1.Event.time:type_name -> google.protobuf.Timestamp
-	6,  // 15: switchboard.callcontrol.v1.Event.call:type_name -> switchboard.callcontrol.v1.Call
-	38, // 16: switchboard.callcontrol.v1.Event.digit:type_name -> switchboard.callcontrol.v1.DigitEvent
-	7,  // 17: switchboard.callcontrol.v1.CallControlService.MakeCall:input_type -> switchboard.callcontrol.v1.MakeCallRequest
-	9,  // 18: switchboard.callcontrol.v1.CallControlService.Drop:input_type -> switchboard.callcontrol.v1.DropRequest
-	11, // 19: switchboard.callcontrol.v1.CallControlService.SendDigits:input_type -> switchboard.callcontrol.v1.SendDigitsRequest
-	13, // 20: switchboard.callcontrol.v1.CallControlService.Hold:input_type -> switchboard.callcontrol.v1.HoldRequest
-	15, // 21: switchboard.callcontrol.v1.CallControlService.Retrieve:input_type -> switchboard.callcontrol.v1.RetrieveRequest
-	17, // 22: switchboard.callcontrol.v1.CallControlService.BlindTransfer:input_type -> switchboard.callcontrol.v1.BlindTransferRequest
-	19, // 23: switchboard.callcontrol.v1.CallControlService.Redirect:input_type -> switchboard.callcontrol.v1.RedirectRequest
-	21, // 24: switchboard.callcontrol.v1.CallControlService.Pickup:input_type -> switchboard.callcontrol.v1.PickupRequest
-	23, // 25: switchboard.callcontrol.v1.CallControlService.Park:input_type -> switchboard.callcontrol.v1.ParkRequest
-	25, // 26: switchboard.callcontrol.v1.CallControlService.Unpark:input_type -> switchboard.callcontrol.v1.UnparkRequest
-	27, // 27: switchboard.callcontrol.v1.CallControlService.ConsultTransfer:input_type -> switchboard.callcontrol.v1.ConsultTransferRequest
-	29, // 28: switchboard.callcontrol.v1.CallControlService.CompleteTransfer:input_type -> switchboard.callcontrol.v1.CompleteTransferRequest
-	31, // 29: switchboard.callcontrol.v1.CallControlService.GetCall:input_type -> switchboard.callcontrol.v1.GetCallRequest
-	33, // 30: switchboard.callcontrol.v1.CallControlService.ListCalls:input_type -> switchboard.callcontrol.v1.ListCallsRequest
-	35, // 31: switchboard.callcontrol.v1.CallControlService.WatchEvents:input_type -> switchboard.callcontrol.v1.WatchEventsRequest
-	8,  // 32: switchboard.callcontrol.v1.CallControlService.MakeCall:output_type -> switchboard.callcontrol.v1.MakeCallResponse
-	10, // 33: switchboard.callcontrol.v1.CallControlService.Drop:output_type -> switchboard.callcontrol.v1.DropResponse
-	12, // 34: switchboard.callcontrol.v1.CallControlService.SendDigits:output_type -> switchboard.callcontrol.v1.SendDigitsResponse
-	14, // 35: switchboard.callcontrol.v1.CallControlService.Hold:output_type -> switchboard.callcontrol.v1.HoldResponse
-	16, // 36: switchboard.callcontrol.v1.CallControlService.Retrieve:output_type -> switchboard.callcontrol.v1.RetrieveResponse
-	18, // 37: switchboard.callcontrol.v1.CallControlService.BlindTransfer:output_type -> switchboard.callcontrol.v1.BlindTransferResponse
-	20, // 38: switchboard.callcontrol.v1.CallControlService.Redirect:output_type -> switchboard.callcontrol.v1.RedirectResponse
-	22, // 39: switchboard.callcontrol.v1.CallControlService.Pickup:output_type -> switchboard.callcontrol.v1.PickupResponse
-	24, // 40: switchboard.callcontrol.v1.CallControlService.Park:output_type -> switchboard.callcontrol.v1.ParkResponse
-	26, // 41: switchboard.callcontrol.v1.CallControlService.Unpark:output_type -> switchboard.callcontrol.v1.UnparkResponse
-	28, // 42: switchboard.callcontrol.v1.CallControlService.ConsultTransfer:output_type -> switchboard.callcontrol.v1.ConsultTransferResponse
-	30, // 43: switchboard.callcontrol.v1.CallControlService.CompleteTransfer:output_type -> switchboard.callcontrol.v1.CompleteTransferResponse
-	32, // 44: switchboard.callcontrol.v1.CallControlService.GetCall:output_type -> switchboard.callcontrol.v1.GetCallResponse
-	34, // 45: switchboard.callcontrol.v1.CallControlService.ListCalls:output_type -> switchboard.callcontrol.v1.ListCallsResponse
-	36, // 46: switchboard.callcontrol.v1.CallControlService.WatchEvents:output_type -> switchboard.callcontrol.v1.WatchEventsResponse
-	32, // [32:47] is the sub-list for method output_type
-	17, // [17:32] is the sub-list for method input_type
-	17, // [17:17] is the sub-list for extension type_name
-	17, // [17:17] is the sub-list for extension extendee
-	0,  // [0:17] is the sub-list for field type_name
+	7,  // 10: switchboard.callcontrol.v1.CompleteTransferResponse.call:type_name -> switchboard.callcontrol.v1.Call
+	34, // 11: switchboard.callcontrol.v1.PlayRequest.tone:type_name -> switchboard.callcontrol.v1.Tone
+	5,  // 12: switchboard.callcontrol.v1.CollectDigitsResponse.reason:type_name -> switchboard.callcontrol.v1.CollectReason
+	7,  // 13: switchboard.callcontrol.v1.GetCallResponse.call:type_name -> switchboard.callcontrol.v1.Call
+	7,  // 14: switchboard.callcontrol.v1.ListCallsResponse.calls:type_name -> switchboard.callcontrol.v1.Call
+	52, // 15: switchboard.callcontrol.v1.WatchEventsResponse.event:type_name -> switchboard.callcontrol.v1.Event
+	54, // 16: switchboard.callcontrol.v1.Event.time:type_name -> google.protobuf.Timestamp
+	7,  // 17: switchboard.callcontrol.v1.Event.call:type_name -> switchboard.callcontrol.v1.Call
+	53, // 18: switchboard.callcontrol.v1.Event.digit:type_name -> switchboard.callcontrol.v1.DigitEvent
+	45, // 19: switchboard.callcontrol.v1.Event.recording:type_name -> switchboard.callcontrol.v1.RecordingEvent
+	8,  // 20: switchboard.callcontrol.v1.CallControlService.MakeCall:input_type -> switchboard.callcontrol.v1.MakeCallRequest
+	10, // 21: switchboard.callcontrol.v1.CallControlService.Drop:input_type -> switchboard.callcontrol.v1.DropRequest
+	12, // 22: switchboard.callcontrol.v1.CallControlService.SendDigits:input_type -> switchboard.callcontrol.v1.SendDigitsRequest
+	14, // 23: switchboard.callcontrol.v1.CallControlService.Hold:input_type -> switchboard.callcontrol.v1.HoldRequest
+	16, // 24: switchboard.callcontrol.v1.CallControlService.Retrieve:input_type -> switchboard.callcontrol.v1.RetrieveRequest
+	18, // 25: switchboard.callcontrol.v1.CallControlService.BlindTransfer:input_type -> switchboard.callcontrol.v1.BlindTransferRequest
+	20, // 26: switchboard.callcontrol.v1.CallControlService.Redirect:input_type -> switchboard.callcontrol.v1.RedirectRequest
+	22, // 27: switchboard.callcontrol.v1.CallControlService.Pickup:input_type -> switchboard.callcontrol.v1.PickupRequest
+	24, // 28: switchboard.callcontrol.v1.CallControlService.Park:input_type -> switchboard.callcontrol.v1.ParkRequest
+	26, // 29: switchboard.callcontrol.v1.CallControlService.Unpark:input_type -> switchboard.callcontrol.v1.UnparkRequest
+	28, // 30: switchboard.callcontrol.v1.CallControlService.ConsultTransfer:input_type -> switchboard.callcontrol.v1.ConsultTransferRequest
+	30, // 31: switchboard.callcontrol.v1.CallControlService.CompleteTransfer:input_type -> switchboard.callcontrol.v1.CompleteTransferRequest
+	32, // 32: switchboard.callcontrol.v1.CallControlService.Answer:input_type -> switchboard.callcontrol.v1.AnswerRequest
+	35, // 33: switchboard.callcontrol.v1.CallControlService.Play:input_type -> switchboard.callcontrol.v1.PlayRequest
+	37, // 34: switchboard.callcontrol.v1.CallControlService.CollectDigits:input_type -> switchboard.callcontrol.v1.CollectDigitsRequest
+	39, // 35: switchboard.callcontrol.v1.CallControlService.StartRecording:input_type -> switchboard.callcontrol.v1.StartRecordingRequest
+	41, // 36: switchboard.callcontrol.v1.CallControlService.StopRecording:input_type -> switchboard.callcontrol.v1.StopRecordingRequest
+	43, // 37: switchboard.callcontrol.v1.CallControlService.DownloadRecording:input_type -> switchboard.callcontrol.v1.DownloadRecordingRequest
+	46, // 38: switchboard.callcontrol.v1.CallControlService.GetCall:input_type -> switchboard.callcontrol.v1.GetCallRequest
+	48, // 39: switchboard.callcontrol.v1.CallControlService.ListCalls:input_type -> switchboard.callcontrol.v1.ListCallsRequest
+	50, // 40: switchboard.callcontrol.v1.CallControlService.WatchEvents:input_type -> switchboard.callcontrol.v1.WatchEventsRequest
+	9,  // 41: switchboard.callcontrol.v1.CallControlService.MakeCall:output_type -> switchboard.callcontrol.v1.MakeCallResponse
+	11, // 42: switchboard.callcontrol.v1.CallControlService.Drop:output_type -> switchboard.callcontrol.v1.DropResponse
+	13, // 43: switchboard.callcontrol.v1.CallControlService.SendDigits:output_type -> switchboard.callcontrol.v1.SendDigitsResponse
+	15, // 44: switchboard.callcontrol.v1.CallControlService.Hold:output_type -> switchboard.callcontrol.v1.HoldResponse
+	17, // 45: switchboard.callcontrol.v1.CallControlService.Retrieve:output_type -> switchboard.callcontrol.v1.RetrieveResponse
+	19, // 46: switchboard.callcontrol.v1.CallControlService.BlindTransfer:output_type -> switchboard.callcontrol.v1.BlindTransferResponse
+	21, // 47: switchboard.callcontrol.v1.CallControlService.Redirect:output_type -> switchboard.callcontrol.v1.RedirectResponse
+	23, // 48: switchboard.callcontrol.v1.CallControlService.Pickup:output_type -> switchboard.callcontrol.v1.PickupResponse
+	25, // 49: switchboard.callcontrol.v1.CallControlService.Park:output_type -> switchboard.callcontrol.v1.ParkResponse
+	27, // 50: switchboard.callcontrol.v1.CallControlService.Unpark:output_type -> switchboard.callcontrol.v1.UnparkResponse
+	29, // 51: switchboard.callcontrol.v1.CallControlService.ConsultTransfer:output_type -> switchboard.callcontrol.v1.ConsultTransferResponse
+	31, // 52: switchboard.callcontrol.v1.CallControlService.CompleteTransfer:output_type -> switchboard.callcontrol.v1.CompleteTransferResponse
+	33, // 53: switchboard.callcontrol.v1.CallControlService.Answer:output_type -> switchboard.callcontrol.v1.AnswerResponse
+	36, // 54: switchboard.callcontrol.v1.CallControlService.Play:output_type -> switchboard.callcontrol.v1.PlayResponse
+	38, // 55: switchboard.callcontrol.v1.CallControlService.CollectDigits:output_type -> switchboard.callcontrol.v1.CollectDigitsResponse
+	40, // 56: switchboard.callcontrol.v1.CallControlService.StartRecording:output_type -> switchboard.callcontrol.v1.StartRecordingResponse
+	42, // 57: switchboard.callcontrol.v1.CallControlService.StopRecording:output_type -> switchboard.callcontrol.v1.StopRecordingResponse
+	44, // 58: switchboard.callcontrol.v1.CallControlService.DownloadRecording:output_type -> switchboard.callcontrol.v1.DownloadRecordingResponse
+	47, // 59: switchboard.callcontrol.v1.CallControlService.GetCall:output_type -> switchboard.callcontrol.v1.GetCallResponse
+	49, // 60: switchboard.callcontrol.v1.CallControlService.ListCalls:output_type -> switchboard.callcontrol.v1.ListCallsResponse
+	51, // 61: switchboard.callcontrol.v1.CallControlService.WatchEvents:output_type -> switchboard.callcontrol.v1.WatchEventsResponse
+	41, // [41:62] is the sub-list for method output_type
+	20, // [20:41] is the sub-list for method input_type
+	20, // [20:20] is the sub-list for extension type_name
+	20, // [20:20] is the sub-list for extension extendee
+	0,  // [0:20] is the sub-list for field type_name
 }
 
 func init() { file_switchboard_callcontrol_v1_call_control_service_proto_init() }
@@ -2508,17 +3458,22 @@ func file_switchboard_callcontrol_v1_call_control_service_proto_init() {
 	if File_switchboard_callcontrol_v1_call_control_service_proto != nil {
 		return
 	}
-	file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[32].OneofWrappers = []any{
+	file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[29].OneofWrappers = []any{
+		(*PlayRequest_Tone)(nil),
+		(*PlayRequest_Wav)(nil),
+	}
+	file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[46].OneofWrappers = []any{
 		(*Event_Call)(nil),
 		(*Event_Digit)(nil),
+		(*Event_Recording)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_switchboard_callcontrol_v1_call_control_service_proto_rawDesc), len(file_switchboard_callcontrol_v1_call_control_service_proto_rawDesc)),
-			NumEnums:      5,
-			NumMessages:   34,
+			NumEnums:      6,
+			NumMessages:   48,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -10,6 +10,7 @@ import (
 	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	durationpb "google.golang.org/protobuf/types/known/durationpb"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
@@ -891,7 +892,10 @@ type Leg struct {
 	// The other call of a consultation this leg takes part in, if any.
 	RelatedCallId string `protobuf:"bytes,18,opt,name=related_call_id,json=relatedCallId,proto3" json:"related_call_id,omitempty"`
 	// True while the leg is a party of a conference (mixed with the others).
-	Conferenced   bool `protobuf:"varint,19,opt,name=conferenced,proto3" json:"conferenced,omitempty"`
+	Conferenced bool `protobuf:"varint,19,opt,name=conferenced,proto3" json:"conferenced,omitempty"`
+	// The route point this leg offers the call to (the application's side of
+	// the call; it has no phone).
+	RoutePointId  string `protobuf:"bytes,20,opt,name=route_point_id,json=routePointId,proto3" json:"route_point_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1059,6 +1063,611 @@ func (x *Leg) GetConferenced() bool {
 	return false
 }
 
+func (x *Leg) GetRoutePointId() string {
+	if x != nil {
+		return x.RoutePointId
+	}
+	return ""
+}
+
+// AnswerLegRequest names the route point leg to answer.
+type AnswerLegRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The route point's leg of the call.
+	LegId         string `protobuf:"bytes,1,opt,name=leg_id,json=legId,proto3" json:"leg_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AnswerLegRequest) Reset() {
+	*x = AnswerLegRequest{}
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AnswerLegRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AnswerLegRequest) ProtoMessage() {}
+
+func (x *AnswerLegRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AnswerLegRequest.ProtoReflect.Descriptor instead.
+func (*AnswerLegRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *AnswerLegRequest) GetLegId() string {
+	if x != nil {
+		return x.LegId
+	}
+	return ""
+}
+
+// AnswerLegResponse is empty.
+type AnswerLegResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AnswerLegResponse) Reset() {
+	*x = AnswerLegResponse{}
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AnswerLegResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AnswerLegResponse) ProtoMessage() {}
+
+func (x *AnswerLegResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AnswerLegResponse.ProtoReflect.Descriptor instead.
+func (*AnswerLegResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{11}
+}
+
+// PlayLegRequest says what to play on a route point call.
+type PlayLegRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The route point's leg of the call.
+	LegId string `protobuf:"bytes,1,opt,name=leg_id,json=legId,proto3" json:"leg_id,omitempty"`
+	// 8 kHz 16-bit linear samples, little endian (at most 5 minutes).
+	Samples []byte `protobuf:"bytes,2,opt,name=samples,proto3" json:"samples,omitempty"`
+	// Stop playing when the caller presses a digit (the digit is kept for
+	// CollectDigitsLeg).
+	InterruptOnDigit bool `protobuf:"varint,3,opt,name=interrupt_on_digit,json=interruptOnDigit,proto3" json:"interrupt_on_digit,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *PlayLegRequest) Reset() {
+	*x = PlayLegRequest{}
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PlayLegRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PlayLegRequest) ProtoMessage() {}
+
+func (x *PlayLegRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PlayLegRequest.ProtoReflect.Descriptor instead.
+func (*PlayLegRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *PlayLegRequest) GetLegId() string {
+	if x != nil {
+		return x.LegId
+	}
+	return ""
+}
+
+func (x *PlayLegRequest) GetSamples() []byte {
+	if x != nil {
+		return x.Samples
+	}
+	return nil
+}
+
+func (x *PlayLegRequest) GetInterruptOnDigit() bool {
+	if x != nil {
+		return x.InterruptOnDigit
+	}
+	return false
+}
+
+// PlayLegResponse says how playing ended.
+type PlayLegResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// True when all of it was played.
+	Completed     bool `protobuf:"varint,1,opt,name=completed,proto3" json:"completed,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PlayLegResponse) Reset() {
+	*x = PlayLegResponse{}
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PlayLegResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PlayLegResponse) ProtoMessage() {}
+
+func (x *PlayLegResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PlayLegResponse.ProtoReflect.Descriptor instead.
+func (*PlayLegResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *PlayLegResponse) GetCompleted() bool {
+	if x != nil {
+		return x.Completed
+	}
+	return false
+}
+
+// CollectDigitsLegRequest says how to collect digits.
+type CollectDigitsLegRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The route point's leg of the call.
+	LegId string `protobuf:"bytes,1,opt,name=leg_id,json=legId,proto3" json:"leg_id,omitempty"`
+	// Stop after this many digits.
+	MaxDigits int32 `protobuf:"varint,2,opt,name=max_digits,json=maxDigits,proto3" json:"max_digits,omitempty"`
+	// A digit that ends collection (not included); empty for none.
+	Terminator string `protobuf:"bytes,3,opt,name=terminator,proto3" json:"terminator,omitempty"`
+	// Longest wait for the first digit and between digits, in milliseconds.
+	InterDigitTimeoutMs int32 `protobuf:"varint,4,opt,name=inter_digit_timeout_ms,json=interDigitTimeoutMs,proto3" json:"inter_digit_timeout_ms,omitempty"`
+	// Longest wait in all, in milliseconds.
+	OverallTimeoutMs int32 `protobuf:"varint,5,opt,name=overall_timeout_ms,json=overallTimeoutMs,proto3" json:"overall_timeout_ms,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *CollectDigitsLegRequest) Reset() {
+	*x = CollectDigitsLegRequest{}
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CollectDigitsLegRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CollectDigitsLegRequest) ProtoMessage() {}
+
+func (x *CollectDigitsLegRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CollectDigitsLegRequest.ProtoReflect.Descriptor instead.
+func (*CollectDigitsLegRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *CollectDigitsLegRequest) GetLegId() string {
+	if x != nil {
+		return x.LegId
+	}
+	return ""
+}
+
+func (x *CollectDigitsLegRequest) GetMaxDigits() int32 {
+	if x != nil {
+		return x.MaxDigits
+	}
+	return 0
+}
+
+func (x *CollectDigitsLegRequest) GetTerminator() string {
+	if x != nil {
+		return x.Terminator
+	}
+	return ""
+}
+
+func (x *CollectDigitsLegRequest) GetInterDigitTimeoutMs() int32 {
+	if x != nil {
+		return x.InterDigitTimeoutMs
+	}
+	return 0
+}
+
+func (x *CollectDigitsLegRequest) GetOverallTimeoutMs() int32 {
+	if x != nil {
+		return x.OverallTimeoutMs
+	}
+	return 0
+}
+
+// CollectDigitsLegResponse carries the digits.
+type CollectDigitsLegResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The digits collected, without the terminator.
+	Digits string `protobuf:"bytes,1,opt,name=digits,proto3" json:"digits,omitempty"`
+	// Why collection ended: "max_digits", "terminator", "timeout" or "hangup".
+	Reason        string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CollectDigitsLegResponse) Reset() {
+	*x = CollectDigitsLegResponse{}
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CollectDigitsLegResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CollectDigitsLegResponse) ProtoMessage() {}
+
+func (x *CollectDigitsLegResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CollectDigitsLegResponse.ProtoReflect.Descriptor instead.
+func (*CollectDigitsLegResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *CollectDigitsLegResponse) GetDigits() string {
+	if x != nil {
+		return x.Digits
+	}
+	return ""
+}
+
+func (x *CollectDigitsLegResponse) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// StartRecordingLegRequest names a leg of the call to record.
+type StartRecordingLegRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// A leg of the call.
+	LegId         string `protobuf:"bytes,1,opt,name=leg_id,json=legId,proto3" json:"leg_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StartRecordingLegRequest) Reset() {
+	*x = StartRecordingLegRequest{}
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StartRecordingLegRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StartRecordingLegRequest) ProtoMessage() {}
+
+func (x *StartRecordingLegRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StartRecordingLegRequest.ProtoReflect.Descriptor instead.
+func (*StartRecordingLegRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *StartRecordingLegRequest) GetLegId() string {
+	if x != nil {
+		return x.LegId
+	}
+	return ""
+}
+
+// StartRecordingLegResponse names the recording.
+type StartRecordingLegResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The recording's id.
+	RecordingId   string `protobuf:"bytes,1,opt,name=recording_id,json=recordingId,proto3" json:"recording_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StartRecordingLegResponse) Reset() {
+	*x = StartRecordingLegResponse{}
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StartRecordingLegResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StartRecordingLegResponse) ProtoMessage() {}
+
+func (x *StartRecordingLegResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StartRecordingLegResponse.ProtoReflect.Descriptor instead.
+func (*StartRecordingLegResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *StartRecordingLegResponse) GetRecordingId() string {
+	if x != nil {
+		return x.RecordingId
+	}
+	return ""
+}
+
+// StopRecordingLegRequest names the recording to stop.
+type StopRecordingLegRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The recording's id.
+	RecordingId   string `protobuf:"bytes,1,opt,name=recording_id,json=recordingId,proto3" json:"recording_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StopRecordingLegRequest) Reset() {
+	*x = StopRecordingLegRequest{}
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StopRecordingLegRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StopRecordingLegRequest) ProtoMessage() {}
+
+func (x *StopRecordingLegRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StopRecordingLegRequest.ProtoReflect.Descriptor instead.
+func (*StopRecordingLegRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *StopRecordingLegRequest) GetRecordingId() string {
+	if x != nil {
+		return x.RecordingId
+	}
+	return ""
+}
+
+// StopRecordingLegResponse is empty.
+type StopRecordingLegResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StopRecordingLegResponse) Reset() {
+	*x = StopRecordingLegResponse{}
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StopRecordingLegResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StopRecordingLegResponse) ProtoMessage() {}
+
+func (x *StopRecordingLegResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StopRecordingLegResponse.ProtoReflect.Descriptor instead.
+func (*StopRecordingLegResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{19}
+}
+
+// ReadRecordingRequest names the recording.
+type ReadRecordingRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The recording's id.
+	RecordingId   string `protobuf:"bytes,1,opt,name=recording_id,json=recordingId,proto3" json:"recording_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReadRecordingRequest) Reset() {
+	*x = ReadRecordingRequest{}
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReadRecordingRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReadRecordingRequest) ProtoMessage() {}
+
+func (x *ReadRecordingRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReadRecordingRequest.ProtoReflect.Descriptor instead.
+func (*ReadRecordingRequest) Descriptor() ([]byte, []int) {
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *ReadRecordingRequest) GetRecordingId() string {
+	if x != nil {
+		return x.RecordingId
+	}
+	return ""
+}
+
+// ReadRecordingResponse carries a part of the WAV file.
+type ReadRecordingResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The next bytes of the file.
+	Chunk         []byte `protobuf:"bytes,1,opt,name=chunk,proto3" json:"chunk,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReadRecordingResponse) Reset() {
+	*x = ReadRecordingResponse{}
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReadRecordingResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReadRecordingResponse) ProtoMessage() {}
+
+func (x *ReadRecordingResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReadRecordingResponse.ProtoReflect.Descriptor instead.
+func (*ReadRecordingResponse) Descriptor() ([]byte, []int) {
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *ReadRecordingResponse) GetChunk() []byte {
+	if x != nil {
+		return x.Chunk
+	}
+	return nil
+}
+
 // ConsultLegRequest names the consulting leg and whom it calls.
 type ConsultLegRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1072,7 +1681,7 @@ type ConsultLegRequest struct {
 
 func (x *ConsultLegRequest) Reset() {
 	*x = ConsultLegRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[10]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1084,7 +1693,7 @@ func (x *ConsultLegRequest) String() string {
 func (*ConsultLegRequest) ProtoMessage() {}
 
 func (x *ConsultLegRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[10]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1097,7 +1706,7 @@ func (x *ConsultLegRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConsultLegRequest.ProtoReflect.Descriptor instead.
 func (*ConsultLegRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{10}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ConsultLegRequest) GetLegId() string {
@@ -1127,7 +1736,7 @@ type ConsultLegResponse struct {
 
 func (x *ConsultLegResponse) Reset() {
 	*x = ConsultLegResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[11]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1139,7 +1748,7 @@ func (x *ConsultLegResponse) String() string {
 func (*ConsultLegResponse) ProtoMessage() {}
 
 func (x *ConsultLegResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[11]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1152,7 +1761,7 @@ func (x *ConsultLegResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConsultLegResponse.ProtoReflect.Descriptor instead.
 func (*ConsultLegResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{11}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ConsultLegResponse) GetCallId() string {
@@ -1182,7 +1791,7 @@ type CompleteTransferLegRequest struct {
 
 func (x *CompleteTransferLegRequest) Reset() {
 	*x = CompleteTransferLegRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[12]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1194,7 +1803,7 @@ func (x *CompleteTransferLegRequest) String() string {
 func (*CompleteTransferLegRequest) ProtoMessage() {}
 
 func (x *CompleteTransferLegRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[12]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1207,7 +1816,7 @@ func (x *CompleteTransferLegRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CompleteTransferLegRequest.ProtoReflect.Descriptor instead.
 func (*CompleteTransferLegRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{12}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *CompleteTransferLegRequest) GetLegId() string {
@@ -1233,7 +1842,7 @@ type CompleteTransferLegResponse struct {
 
 func (x *CompleteTransferLegResponse) Reset() {
 	*x = CompleteTransferLegResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[13]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1245,7 +1854,7 @@ func (x *CompleteTransferLegResponse) String() string {
 func (*CompleteTransferLegResponse) ProtoMessage() {}
 
 func (x *CompleteTransferLegResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[13]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1258,7 +1867,7 @@ func (x *CompleteTransferLegResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CompleteTransferLegResponse.ProtoReflect.Descriptor instead.
 func (*CompleteTransferLegResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{13}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{25}
 }
 
 // HoldLegRequest names the holding leg.
@@ -1272,7 +1881,7 @@ type HoldLegRequest struct {
 
 func (x *HoldLegRequest) Reset() {
 	*x = HoldLegRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[14]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1284,7 +1893,7 @@ func (x *HoldLegRequest) String() string {
 func (*HoldLegRequest) ProtoMessage() {}
 
 func (x *HoldLegRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[14]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1297,7 +1906,7 @@ func (x *HoldLegRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HoldLegRequest.ProtoReflect.Descriptor instead.
 func (*HoldLegRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{14}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *HoldLegRequest) GetLegId() string {
@@ -1316,7 +1925,7 @@ type HoldLegResponse struct {
 
 func (x *HoldLegResponse) Reset() {
 	*x = HoldLegResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[15]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1328,7 +1937,7 @@ func (x *HoldLegResponse) String() string {
 func (*HoldLegResponse) ProtoMessage() {}
 
 func (x *HoldLegResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[15]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1341,7 +1950,7 @@ func (x *HoldLegResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HoldLegResponse.ProtoReflect.Descriptor instead.
 func (*HoldLegResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{15}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{27}
 }
 
 // RetrieveLegRequest names the leg that held the call.
@@ -1355,7 +1964,7 @@ type RetrieveLegRequest struct {
 
 func (x *RetrieveLegRequest) Reset() {
 	*x = RetrieveLegRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[16]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1367,7 +1976,7 @@ func (x *RetrieveLegRequest) String() string {
 func (*RetrieveLegRequest) ProtoMessage() {}
 
 func (x *RetrieveLegRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[16]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1380,7 +1989,7 @@ func (x *RetrieveLegRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RetrieveLegRequest.ProtoReflect.Descriptor instead.
 func (*RetrieveLegRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{16}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *RetrieveLegRequest) GetLegId() string {
@@ -1399,7 +2008,7 @@ type RetrieveLegResponse struct {
 
 func (x *RetrieveLegResponse) Reset() {
 	*x = RetrieveLegResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[17]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1411,7 +2020,7 @@ func (x *RetrieveLegResponse) String() string {
 func (*RetrieveLegResponse) ProtoMessage() {}
 
 func (x *RetrieveLegResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[17]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1424,7 +2033,7 @@ func (x *RetrieveLegResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RetrieveLegResponse.ProtoReflect.Descriptor instead.
 func (*RetrieveLegResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{17}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{29}
 }
 
 // TransferLegRequest names the transferring leg and the destination.
@@ -1440,7 +2049,7 @@ type TransferLegRequest struct {
 
 func (x *TransferLegRequest) Reset() {
 	*x = TransferLegRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[18]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1452,7 +2061,7 @@ func (x *TransferLegRequest) String() string {
 func (*TransferLegRequest) ProtoMessage() {}
 
 func (x *TransferLegRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[18]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1465,7 +2074,7 @@ func (x *TransferLegRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransferLegRequest.ProtoReflect.Descriptor instead.
 func (*TransferLegRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{18}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *TransferLegRequest) GetLegId() string {
@@ -1491,7 +2100,7 @@ type TransferLegResponse struct {
 
 func (x *TransferLegResponse) Reset() {
 	*x = TransferLegResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[19]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1503,7 +2112,7 @@ func (x *TransferLegResponse) String() string {
 func (*TransferLegResponse) ProtoMessage() {}
 
 func (x *TransferLegResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[19]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1516,7 +2125,7 @@ func (x *TransferLegResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransferLegResponse.ProtoReflect.Descriptor instead.
 func (*TransferLegResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{19}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{31}
 }
 
 // RedirectLegRequest names the ringing leg and the new destination.
@@ -1532,7 +2141,7 @@ type RedirectLegRequest struct {
 
 func (x *RedirectLegRequest) Reset() {
 	*x = RedirectLegRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[20]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1544,7 +2153,7 @@ func (x *RedirectLegRequest) String() string {
 func (*RedirectLegRequest) ProtoMessage() {}
 
 func (x *RedirectLegRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[20]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1557,7 +2166,7 @@ func (x *RedirectLegRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RedirectLegRequest.ProtoReflect.Descriptor instead.
 func (*RedirectLegRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{20}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *RedirectLegRequest) GetLegId() string {
@@ -1583,7 +2192,7 @@ type RedirectLegResponse struct {
 
 func (x *RedirectLegResponse) Reset() {
 	*x = RedirectLegResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[21]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1595,7 +2204,7 @@ func (x *RedirectLegResponse) String() string {
 func (*RedirectLegResponse) ProtoMessage() {}
 
 func (x *RedirectLegResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[21]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1608,7 +2217,7 @@ func (x *RedirectLegResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RedirectLegResponse.ProtoReflect.Descriptor instead.
 func (*RedirectLegResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{21}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{33}
 }
 
 // PickupLegRequest names the ringing leg and who picks the call up.
@@ -1624,7 +2233,7 @@ type PickupLegRequest struct {
 
 func (x *PickupLegRequest) Reset() {
 	*x = PickupLegRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[22]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1636,7 +2245,7 @@ func (x *PickupLegRequest) String() string {
 func (*PickupLegRequest) ProtoMessage() {}
 
 func (x *PickupLegRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[22]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1649,7 +2258,7 @@ func (x *PickupLegRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PickupLegRequest.ProtoReflect.Descriptor instead.
 func (*PickupLegRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{22}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *PickupLegRequest) GetLegId() string {
@@ -1675,7 +2284,7 @@ type PickupLegResponse struct {
 
 func (x *PickupLegResponse) Reset() {
 	*x = PickupLegResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[23]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1687,7 +2296,7 @@ func (x *PickupLegResponse) String() string {
 func (*PickupLegResponse) ProtoMessage() {}
 
 func (x *PickupLegResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[23]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1700,7 +2309,7 @@ func (x *PickupLegResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PickupLegResponse.ProtoReflect.Descriptor instead.
 func (*PickupLegResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{23}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{35}
 }
 
 // ParkLegRequest names the parking leg.
@@ -1714,7 +2323,7 @@ type ParkLegRequest struct {
 
 func (x *ParkLegRequest) Reset() {
 	*x = ParkLegRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[24]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1726,7 +2335,7 @@ func (x *ParkLegRequest) String() string {
 func (*ParkLegRequest) ProtoMessage() {}
 
 func (x *ParkLegRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[24]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1739,7 +2348,7 @@ func (x *ParkLegRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ParkLegRequest.ProtoReflect.Descriptor instead.
 func (*ParkLegRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{24}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *ParkLegRequest) GetLegId() string {
@@ -1760,7 +2369,7 @@ type ParkLegResponse struct {
 
 func (x *ParkLegResponse) Reset() {
 	*x = ParkLegResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[25]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1772,7 +2381,7 @@ func (x *ParkLegResponse) String() string {
 func (*ParkLegResponse) ProtoMessage() {}
 
 func (x *ParkLegResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[25]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1785,7 +2394,7 @@ func (x *ParkLegResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ParkLegResponse.ProtoReflect.Descriptor instead.
 func (*ParkLegResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{25}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *ParkLegResponse) GetOrbit() string {
@@ -1808,7 +2417,7 @@ type UnparkCallRequest struct {
 
 func (x *UnparkCallRequest) Reset() {
 	*x = UnparkCallRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[26]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1820,7 +2429,7 @@ func (x *UnparkCallRequest) String() string {
 func (*UnparkCallRequest) ProtoMessage() {}
 
 func (x *UnparkCallRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[26]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1833,7 +2442,7 @@ func (x *UnparkCallRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnparkCallRequest.ProtoReflect.Descriptor instead.
 func (*UnparkCallRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{26}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *UnparkCallRequest) GetOrbit() string {
@@ -1859,7 +2468,7 @@ type UnparkCallResponse struct {
 
 func (x *UnparkCallResponse) Reset() {
 	*x = UnparkCallResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[27]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1871,7 +2480,7 @@ func (x *UnparkCallResponse) String() string {
 func (*UnparkCallResponse) ProtoMessage() {}
 
 func (x *UnparkCallResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[27]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1884,7 +2493,7 @@ func (x *UnparkCallResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnparkCallResponse.ProtoReflect.Descriptor instead.
 func (*UnparkCallResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{27}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{39}
 }
 
 // OriginateRequest says who calls whom.
@@ -1900,7 +2509,7 @@ type OriginateRequest struct {
 
 func (x *OriginateRequest) Reset() {
 	*x = OriginateRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[28]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1912,7 +2521,7 @@ func (x *OriginateRequest) String() string {
 func (*OriginateRequest) ProtoMessage() {}
 
 func (x *OriginateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[28]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1925,7 +2534,7 @@ func (x *OriginateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OriginateRequest.ProtoReflect.Descriptor instead.
 func (*OriginateRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{28}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *OriginateRequest) GetUserId() string {
@@ -1953,7 +2562,7 @@ type OriginateResponse struct {
 
 func (x *OriginateResponse) Reset() {
 	*x = OriginateResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[29]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1965,7 +2574,7 @@ func (x *OriginateResponse) String() string {
 func (*OriginateResponse) ProtoMessage() {}
 
 func (x *OriginateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[29]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1978,7 +2587,7 @@ func (x *OriginateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OriginateResponse.ProtoReflect.Descriptor instead.
 func (*OriginateResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{29}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *OriginateResponse) GetCallId() string {
@@ -2003,7 +2612,7 @@ type SendDigitsRequest struct {
 
 func (x *SendDigitsRequest) Reset() {
 	*x = SendDigitsRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[30]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2015,7 +2624,7 @@ func (x *SendDigitsRequest) String() string {
 func (*SendDigitsRequest) ProtoMessage() {}
 
 func (x *SendDigitsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[30]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2028,7 +2637,7 @@ func (x *SendDigitsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SendDigitsRequest.ProtoReflect.Descriptor instead.
 func (*SendDigitsRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{30}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *SendDigitsRequest) GetLegId() string {
@@ -2061,7 +2670,7 @@ type SendDigitsResponse struct {
 
 func (x *SendDigitsResponse) Reset() {
 	*x = SendDigitsResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[31]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2073,7 +2682,7 @@ func (x *SendDigitsResponse) String() string {
 func (*SendDigitsResponse) ProtoMessage() {}
 
 func (x *SendDigitsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[31]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2086,7 +2695,7 @@ func (x *SendDigitsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SendDigitsResponse.ProtoReflect.Descriptor instead.
 func (*SendDigitsResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{31}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{43}
 }
 
 // ListLegsRequest is empty.
@@ -2098,7 +2707,7 @@ type ListLegsRequest struct {
 
 func (x *ListLegsRequest) Reset() {
 	*x = ListLegsRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[32]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2110,7 +2719,7 @@ func (x *ListLegsRequest) String() string {
 func (*ListLegsRequest) ProtoMessage() {}
 
 func (x *ListLegsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[32]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2123,7 +2732,7 @@ func (x *ListLegsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListLegsRequest.ProtoReflect.Descriptor instead.
 func (*ListLegsRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{32}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{44}
 }
 
 // ListLegsResponse lists the legs in progress.
@@ -2137,7 +2746,7 @@ type ListLegsResponse struct {
 
 func (x *ListLegsResponse) Reset() {
 	*x = ListLegsResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[33]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2149,7 +2758,7 @@ func (x *ListLegsResponse) String() string {
 func (*ListLegsResponse) ProtoMessage() {}
 
 func (x *ListLegsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[33]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2162,7 +2771,7 @@ func (x *ListLegsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListLegsResponse.ProtoReflect.Descriptor instead.
 func (*ListLegsResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{33}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *ListLegsResponse) GetLegs() []*Leg {
@@ -2183,7 +2792,7 @@ type HangupLegRequest struct {
 
 func (x *HangupLegRequest) Reset() {
 	*x = HangupLegRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[34]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2195,7 +2804,7 @@ func (x *HangupLegRequest) String() string {
 func (*HangupLegRequest) ProtoMessage() {}
 
 func (x *HangupLegRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[34]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2208,7 +2817,7 @@ func (x *HangupLegRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HangupLegRequest.ProtoReflect.Descriptor instead.
 func (*HangupLegRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{34}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *HangupLegRequest) GetLegId() string {
@@ -2227,7 +2836,7 @@ type HangupLegResponse struct {
 
 func (x *HangupLegResponse) Reset() {
 	*x = HangupLegResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[35]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2239,7 +2848,7 @@ func (x *HangupLegResponse) String() string {
 func (*HangupLegResponse) ProtoMessage() {}
 
 func (x *HangupLegResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[35]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2252,7 +2861,7 @@ func (x *HangupLegResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HangupLegResponse.ProtoReflect.Descriptor instead.
 func (*HangupLegResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{35}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{47}
 }
 
 // EventsRequest says where to start.
@@ -2267,7 +2876,7 @@ type EventsRequest struct {
 
 func (x *EventsRequest) Reset() {
 	*x = EventsRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[36]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2279,7 +2888,7 @@ func (x *EventsRequest) String() string {
 func (*EventsRequest) ProtoMessage() {}
 
 func (x *EventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[36]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2292,7 +2901,7 @@ func (x *EventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventsRequest.ProtoReflect.Descriptor instead.
 func (*EventsRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{36}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *EventsRequest) GetAfterSequence() int64 {
@@ -2313,7 +2922,7 @@ type EventsResponse struct {
 
 func (x *EventsResponse) Reset() {
 	*x = EventsResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[37]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2325,7 +2934,7 @@ func (x *EventsResponse) String() string {
 func (*EventsResponse) ProtoMessage() {}
 
 func (x *EventsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[37]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2338,7 +2947,7 @@ func (x *EventsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventsResponse.ProtoReflect.Descriptor instead.
 func (*EventsResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{37}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *EventsResponse) GetEvent() *Event {
@@ -2362,6 +2971,7 @@ type Event struct {
 	//	*Event_Registration
 	//	*Event_Leg
 	//	*Event_Dtmf
+	//	*Event_Recording
 	Kind          isEvent_Kind `protobuf_oneof:"kind"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -2369,7 +2979,7 @@ type Event struct {
 
 func (x *Event) Reset() {
 	*x = Event{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[38]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2381,7 +2991,7 @@ func (x *Event) String() string {
 func (*Event) ProtoMessage() {}
 
 func (x *Event) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[38]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2394,7 +3004,7 @@ func (x *Event) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Event.ProtoReflect.Descriptor instead.
 func (*Event) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{38}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *Event) GetSequence() int64 {
@@ -2445,6 +3055,15 @@ func (x *Event) GetDtmf() *DtmfEvent {
 	return nil
 }
 
+func (x *Event) GetRecording() *RecordingEvent {
+	if x != nil {
+		if x, ok := x.Kind.(*Event_Recording); ok {
+			return x.Recording
+		}
+	}
+	return nil
+}
+
 type isEvent_Kind interface {
 	isEvent_Kind()
 }
@@ -2464,11 +3083,18 @@ type Event_Dtmf struct {
 	Dtmf *DtmfEvent `protobuf:"bytes,12,opt,name=dtmf,proto3,oneof"`
 }
 
+type Event_Recording struct {
+	// A recording finished.
+	Recording *RecordingEvent `protobuf:"bytes,13,opt,name=recording,proto3,oneof"`
+}
+
 func (*Event_Registration) isEvent_Kind() {}
 
 func (*Event_Leg) isEvent_Kind() {}
 
 func (*Event_Dtmf) isEvent_Kind() {}
+
+func (*Event_Recording) isEvent_Kind() {}
 
 // RegistrationEvent reports a binding change.
 type RegistrationEvent struct {
@@ -2483,7 +3109,7 @@ type RegistrationEvent struct {
 
 func (x *RegistrationEvent) Reset() {
 	*x = RegistrationEvent{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[39]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2495,7 +3121,7 @@ func (x *RegistrationEvent) String() string {
 func (*RegistrationEvent) ProtoMessage() {}
 
 func (x *RegistrationEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[39]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2508,7 +3134,7 @@ func (x *RegistrationEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RegistrationEvent.ProtoReflect.Descriptor instead.
 func (*RegistrationEvent) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{39}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *RegistrationEvent) GetRegistration() *Registration {
@@ -2536,7 +3162,7 @@ type LegEvent struct {
 
 func (x *LegEvent) Reset() {
 	*x = LegEvent{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[40]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2548,7 +3174,7 @@ func (x *LegEvent) String() string {
 func (*LegEvent) ProtoMessage() {}
 
 func (x *LegEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[40]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2561,7 +3187,7 @@ func (x *LegEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LegEvent.ProtoReflect.Descriptor instead.
 func (*LegEvent) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{40}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *LegEvent) GetLeg() *Leg {
@@ -2569,6 +3195,79 @@ func (x *LegEvent) GetLeg() *Leg {
 		return x.Leg
 	}
 	return nil
+}
+
+// RecordingEvent tells that a recording finished.
+type RecordingEvent struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The recording's id.
+	RecordingId string `protobuf:"bytes,1,opt,name=recording_id,json=recordingId,proto3" json:"recording_id,omitempty"`
+	// The call it recorded.
+	CallId string `protobuf:"bytes,2,opt,name=call_id,json=callId,proto3" json:"call_id,omitempty"`
+	// Its length.
+	Duration *durationpb.Duration `protobuf:"bytes,3,opt,name=duration,proto3" json:"duration,omitempty"`
+	// Why it stopped, when not asked to: empty, or the error.
+	Error         string `protobuf:"bytes,4,opt,name=error,proto3" json:"error,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordingEvent) Reset() {
+	*x = RecordingEvent{}
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[53]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordingEvent) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordingEvent) ProtoMessage() {}
+
+func (x *RecordingEvent) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[53]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordingEvent.ProtoReflect.Descriptor instead.
+func (*RecordingEvent) Descriptor() ([]byte, []int) {
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{53}
+}
+
+func (x *RecordingEvent) GetRecordingId() string {
+	if x != nil {
+		return x.RecordingId
+	}
+	return ""
+}
+
+func (x *RecordingEvent) GetCallId() string {
+	if x != nil {
+		return x.CallId
+	}
+	return ""
+}
+
+func (x *RecordingEvent) GetDuration() *durationpb.Duration {
+	if x != nil {
+		return x.Duration
+	}
+	return nil
+}
+
+func (x *RecordingEvent) GetError() string {
+	if x != nil {
+		return x.Error
+	}
+	return ""
 }
 
 // DtmfEvent reports a digit.
@@ -2584,7 +3283,7 @@ type DtmfEvent struct {
 
 func (x *DtmfEvent) Reset() {
 	*x = DtmfEvent{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[41]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2596,7 +3295,7 @@ func (x *DtmfEvent) String() string {
 func (*DtmfEvent) ProtoMessage() {}
 
 func (x *DtmfEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[41]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2609,7 +3308,7 @@ func (x *DtmfEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DtmfEvent.ProtoReflect.Descriptor instead.
 func (*DtmfEvent) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{41}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *DtmfEvent) GetLegId() string {
@@ -2641,7 +3340,7 @@ type AttachSwitchRequest struct {
 
 func (x *AttachSwitchRequest) Reset() {
 	*x = AttachSwitchRequest{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[42]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2653,7 +3352,7 @@ func (x *AttachSwitchRequest) String() string {
 func (*AttachSwitchRequest) ProtoMessage() {}
 
 func (x *AttachSwitchRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[42]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2666,7 +3365,7 @@ func (x *AttachSwitchRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AttachSwitchRequest.ProtoReflect.Descriptor instead.
 func (*AttachSwitchRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{42}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *AttachSwitchRequest) GetName() string {
@@ -2701,7 +3400,7 @@ type AttachSwitchResponse struct {
 
 func (x *AttachSwitchResponse) Reset() {
 	*x = AttachSwitchResponse{}
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[43]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2713,7 +3412,7 @@ func (x *AttachSwitchResponse) String() string {
 func (*AttachSwitchResponse) ProtoMessage() {}
 
 func (x *AttachSwitchResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[43]
+	mi := &file_switchboard_switch_v1_switch_service_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2726,7 +3425,7 @@ func (x *AttachSwitchResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AttachSwitchResponse.ProtoReflect.Descriptor instead.
 func (*AttachSwitchResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{43}
+	return file_switchboard_switch_v1_switch_service_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *AttachSwitchResponse) GetHeartbeatSeconds() int32 {
@@ -2740,7 +3439,7 @@ var File_switchboard_switch_v1_switch_service_proto protoreflect.FileDescriptor
 
 const file_switchboard_switch_v1_switch_service_proto_rawDesc = "" +
 	"\n" +
-	"*switchboard/switch/v1/switch_service.proto\x12\x15switchboard.switch.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xea\x02\n" +
+	"*switchboard/switch/v1/switch_service.proto\x12\x15switchboard.switch.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xea\x02\n" +
 	"\fRoutingTable\x12#\n" +
 	"\brevision\x18\x01 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\brevision\x12\x1d\n" +
 	"\x05realm\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x05realm\x124\n" +
@@ -2785,7 +3484,7 @@ const file_switchboard_switch_v1_switch_service_proto_rawDesc = "" +
 	"expireTime\"\x1a\n" +
 	"\x18ListRegistrationsRequest\"f\n" +
 	"\x19ListRegistrationsResponse\x12I\n" +
-	"\rregistrations\x18\x01 \x03(\v2#.switchboard.switch.v1.RegistrationR\rregistrations\"\xae\x05\n" +
+	"\rregistrations\x18\x01 \x03(\v2#.switchboard.switch.v1.RegistrationR\rregistrations\"\xd4\x05\n" +
 	"\x03Leg\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x17\n" +
 	"\acall_id\x18\x02 \x01(\tR\x06callId\x125\n" +
@@ -2810,7 +3509,41 @@ const file_switchboard_switch_v1_switch_service_proto_rawDesc = "" +
 	"\acalling\x18\x10 \x01(\bR\acalling\x12\x18\n" +
 	"\aholding\x18\x11 \x01(\bR\aholding\x12&\n" +
 	"\x0frelated_call_id\x18\x12 \x01(\tR\rrelatedCallId\x12 \n" +
-	"\vconferenced\x18\x13 \x01(\bR\vconferenced\"n\n" +
+	"\vconferenced\x18\x13 \x01(\bR\vconferenced\x12$\n" +
+	"\x0eroute_point_id\x18\x14 \x01(\tR\froutePointId\"2\n" +
+	"\x10AnswerLegRequest\x12\x1e\n" +
+	"\x06leg_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x05legId\"\x13\n" +
+	"\x11AnswerLegResponse\"\x84\x01\n" +
+	"\x0ePlayLegRequest\x12\x1e\n" +
+	"\x06leg_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x05legId\x12$\n" +
+	"\asamples\x18\x02 \x01(\fB\n" +
+	"\xbaH\az\x05\x18\x80\xfc\xa4\x02R\asamples\x12,\n" +
+	"\x12interrupt_on_digit\x18\x03 \x01(\bR\x10interruptOnDigit\"/\n" +
+	"\x0fPlayLegResponse\x12\x1c\n" +
+	"\tcompleted\x18\x01 \x01(\bR\tcompleted\"\x97\x02\n" +
+	"\x17CollectDigitsLegRequest\x12\x1e\n" +
+	"\x06leg_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x05legId\x12(\n" +
+	"\n" +
+	"max_digits\x18\x02 \x01(\x05B\t\xbaH\x06\x1a\x04\x18@(\x01R\tmaxDigits\x124\n" +
+	"\n" +
+	"terminator\x18\x03 \x01(\tB\x14\xbaH\x11r\x0f2\r^[0-9*#A-D]?$R\n" +
+	"terminator\x12@\n" +
+	"\x16inter_digit_timeout_ms\x18\x04 \x01(\x05B\v\xbaH\b\x1a\x06\x18\xc0\xcf$(dR\x13interDigitTimeoutMs\x12:\n" +
+	"\x12overall_timeout_ms\x18\x05 \x01(\x05B\f\xbaH\t\x1a\a\x18\x80\xdd\xdb\x01(dR\x10overallTimeoutMs\"J\n" +
+	"\x18CollectDigitsLegResponse\x12\x16\n" +
+	"\x06digits\x18\x01 \x01(\tR\x06digits\x12\x16\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\":\n" +
+	"\x18StartRecordingLegRequest\x12\x1e\n" +
+	"\x06leg_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x05legId\">\n" +
+	"\x19StartRecordingLegResponse\x12!\n" +
+	"\frecording_id\x18\x01 \x01(\tR\vrecordingId\"E\n" +
+	"\x17StopRecordingLegRequest\x12*\n" +
+	"\frecording_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\vrecordingId\"\x1a\n" +
+	"\x18StopRecordingLegResponse\"C\n" +
+	"\x14ReadRecordingRequest\x12+\n" +
+	"\frecording_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\vrecordingId\"-\n" +
+	"\x15ReadRecordingResponse\x12\x14\n" +
+	"\x05chunk\x18\x01 \x01(\fR\x05chunk\"n\n" +
 	"\x11ConsultLegRequest\x12\x1e\n" +
 	"\x06leg_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x05legId\x129\n" +
 	"\vdestination\x18\x02 \x01(\tB\x17\xbaH\x14r\x122\x10^[0-9*#+]{1,32}$R\vdestination\"D\n" +
@@ -2870,20 +3603,26 @@ const file_switchboard_switch_v1_switch_service_proto_rawDesc = "" +
 	"\rEventsRequest\x12.\n" +
 	"\x0eafter_sequence\x18\x01 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\rafterSequence\"D\n" +
 	"\x0eEventsResponse\x122\n" +
-	"\x05event\x18\x01 \x01(\v2\x1c.switchboard.switch.v1.EventR\x05event\"\x98\x02\n" +
+	"\x05event\x18\x01 \x01(\v2\x1c.switchboard.switch.v1.EventR\x05event\"\xdf\x02\n" +
 	"\x05Event\x12\x1a\n" +
 	"\bsequence\x18\x01 \x01(\x03R\bsequence\x12.\n" +
 	"\x04time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x04time\x12N\n" +
 	"\fregistration\x18\n" +
 	" \x01(\v2(.switchboard.switch.v1.RegistrationEventH\x00R\fregistration\x123\n" +
 	"\x03leg\x18\v \x01(\v2\x1f.switchboard.switch.v1.LegEventH\x00R\x03leg\x126\n" +
-	"\x04dtmf\x18\f \x01(\v2 .switchboard.switch.v1.DtmfEventH\x00R\x04dtmfB\x06\n" +
+	"\x04dtmf\x18\f \x01(\v2 .switchboard.switch.v1.DtmfEventH\x00R\x04dtmf\x12E\n" +
+	"\trecording\x18\r \x01(\v2%.switchboard.switch.v1.RecordingEventH\x00R\trecordingB\x06\n" +
 	"\x04kind\"v\n" +
 	"\x11RegistrationEvent\x12G\n" +
 	"\fregistration\x18\x01 \x01(\v2#.switchboard.switch.v1.RegistrationR\fregistration\x12\x18\n" +
 	"\aremoved\x18\x02 \x01(\bR\aremoved\"8\n" +
 	"\bLegEvent\x12,\n" +
-	"\x03leg\x18\x01 \x01(\v2\x1a.switchboard.switch.v1.LegR\x03leg\"8\n" +
+	"\x03leg\x18\x01 \x01(\v2\x1a.switchboard.switch.v1.LegR\x03leg\"\x99\x01\n" +
+	"\x0eRecordingEvent\x12!\n" +
+	"\frecording_id\x18\x01 \x01(\tR\vrecordingId\x12\x17\n" +
+	"\acall_id\x18\x02 \x01(\tR\x06callId\x125\n" +
+	"\bduration\x18\x03 \x01(\v2\x19.google.protobuf.DurationR\bduration\x12\x14\n" +
+	"\x05error\x18\x04 \x01(\tR\x05error\"8\n" +
 	"\tDtmfEvent\x12\x15\n" +
 	"\x06leg_id\x18\x01 \x01(\tR\x05legId\x12\x14\n" +
 	"\x05digit\x18\x02 \x01(\tR\x05digit\"{\n" +
@@ -2917,7 +3656,7 @@ const file_switchboard_switch_v1_switch_service_proto_rawDesc = "" +
 	"\x11END_REASON_FAILED\x10\t\x12\x1a\n" +
 	"\x16END_REASON_TRANSFERRED\x10\n" +
 	"\x12\x15\n" +
-	"\x11END_REASON_PARKED\x10\v2\xec\f\n" +
+	"\x11END_REASON_PARKED\x10\v2\xf6\x11\n" +
 	"\rSwitchService\x12v\n" +
 	"\x11ApplyRoutingTable\x12/.switchboard.switch.v1.ApplyRoutingTableRequest\x1a0.switchboard.switch.v1.ApplyRoutingTableResponse\x12{\n" +
 	"\x11ListRegistrations\x12/.switchboard.switch.v1.ListRegistrationsRequest\x1a0.switchboard.switch.v1.ListRegistrationsResponse\"\x03\x90\x02\x01\x12`\n" +
@@ -2936,7 +3675,13 @@ const file_switchboard_switch_v1_switch_service_proto_rawDesc = "" +
 	"UnparkCall\x12(.switchboard.switch.v1.UnparkCallRequest\x1a).switchboard.switch.v1.UnparkCallResponse\x12a\n" +
 	"\n" +
 	"ConsultLeg\x12(.switchboard.switch.v1.ConsultLegRequest\x1a).switchboard.switch.v1.ConsultLegResponse\x12|\n" +
-	"\x13CompleteTransferLeg\x121.switchboard.switch.v1.CompleteTransferLegRequest\x1a2.switchboard.switch.v1.CompleteTransferLegResponse\x12W\n" +
+	"\x13CompleteTransferLeg\x121.switchboard.switch.v1.CompleteTransferLegRequest\x1a2.switchboard.switch.v1.CompleteTransferLegResponse\x12^\n" +
+	"\tAnswerLeg\x12'.switchboard.switch.v1.AnswerLegRequest\x1a(.switchboard.switch.v1.AnswerLegResponse\x12X\n" +
+	"\aPlayLeg\x12%.switchboard.switch.v1.PlayLegRequest\x1a&.switchboard.switch.v1.PlayLegResponse\x12s\n" +
+	"\x10CollectDigitsLeg\x12..switchboard.switch.v1.CollectDigitsLegRequest\x1a/.switchboard.switch.v1.CollectDigitsLegResponse\x12v\n" +
+	"\x11StartRecordingLeg\x12/.switchboard.switch.v1.StartRecordingLegRequest\x1a0.switchboard.switch.v1.StartRecordingLegResponse\x12s\n" +
+	"\x10StopRecordingLeg\x12..switchboard.switch.v1.StopRecordingLegRequest\x1a/.switchboard.switch.v1.StopRecordingLegResponse\x12l\n" +
+	"\rReadRecording\x12+.switchboard.switch.v1.ReadRecordingRequest\x1a,.switchboard.switch.v1.ReadRecordingResponse0\x01\x12W\n" +
 	"\x06Events\x12$.switchboard.switch.v1.EventsRequest\x1a%.switchboard.switch.v1.EventsResponse0\x012\x80\x01\n" +
 	"\x15SwitchRegistryService\x12g\n" +
 	"\fAttachSwitch\x12*.switchboard.switch.v1.AttachSwitchRequest\x1a+.switchboard.switch.v1.AttachSwitchResponseBKZIgithub.com/switchboard-pbx/switchboard/gen/switchboard/switch/v1;switchv1b\x06proto3"
@@ -2954,7 +3699,7 @@ func file_switchboard_switch_v1_switch_service_proto_rawDescGZIP() []byte {
 }
 
 var file_switchboard_switch_v1_switch_service_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_switchboard_switch_v1_switch_service_proto_msgTypes = make([]protoimpl.MessageInfo, 44)
+var file_switchboard_switch_v1_switch_service_proto_msgTypes = make([]protoimpl.MessageInfo, 57)
 var file_switchboard_switch_v1_switch_service_proto_goTypes = []any{
 	(LegState)(0),                       // 0: switchboard.switch.v1.LegState
 	(LegDirection)(0),                   // 1: switchboard.switch.v1.LegDirection
@@ -2969,101 +3714,129 @@ var file_switchboard_switch_v1_switch_service_proto_goTypes = []any{
 	(*ListRegistrationsRequest)(nil),    // 10: switchboard.switch.v1.ListRegistrationsRequest
 	(*ListRegistrationsResponse)(nil),   // 11: switchboard.switch.v1.ListRegistrationsResponse
 	(*Leg)(nil),                         // 12: switchboard.switch.v1.Leg
-	(*ConsultLegRequest)(nil),           // 13: switchboard.switch.v1.ConsultLegRequest
-	(*ConsultLegResponse)(nil),          // 14: switchboard.switch.v1.ConsultLegResponse
-	(*CompleteTransferLegRequest)(nil),  // 15: switchboard.switch.v1.CompleteTransferLegRequest
-	(*CompleteTransferLegResponse)(nil), // 16: switchboard.switch.v1.CompleteTransferLegResponse
-	(*HoldLegRequest)(nil),              // 17: switchboard.switch.v1.HoldLegRequest
-	(*HoldLegResponse)(nil),             // 18: switchboard.switch.v1.HoldLegResponse
-	(*RetrieveLegRequest)(nil),          // 19: switchboard.switch.v1.RetrieveLegRequest
-	(*RetrieveLegResponse)(nil),         // 20: switchboard.switch.v1.RetrieveLegResponse
-	(*TransferLegRequest)(nil),          // 21: switchboard.switch.v1.TransferLegRequest
-	(*TransferLegResponse)(nil),         // 22: switchboard.switch.v1.TransferLegResponse
-	(*RedirectLegRequest)(nil),          // 23: switchboard.switch.v1.RedirectLegRequest
-	(*RedirectLegResponse)(nil),         // 24: switchboard.switch.v1.RedirectLegResponse
-	(*PickupLegRequest)(nil),            // 25: switchboard.switch.v1.PickupLegRequest
-	(*PickupLegResponse)(nil),           // 26: switchboard.switch.v1.PickupLegResponse
-	(*ParkLegRequest)(nil),              // 27: switchboard.switch.v1.ParkLegRequest
-	(*ParkLegResponse)(nil),             // 28: switchboard.switch.v1.ParkLegResponse
-	(*UnparkCallRequest)(nil),           // 29: switchboard.switch.v1.UnparkCallRequest
-	(*UnparkCallResponse)(nil),          // 30: switchboard.switch.v1.UnparkCallResponse
-	(*OriginateRequest)(nil),            // 31: switchboard.switch.v1.OriginateRequest
-	(*OriginateResponse)(nil),           // 32: switchboard.switch.v1.OriginateResponse
-	(*SendDigitsRequest)(nil),           // 33: switchboard.switch.v1.SendDigitsRequest
-	(*SendDigitsResponse)(nil),          // 34: switchboard.switch.v1.SendDigitsResponse
-	(*ListLegsRequest)(nil),             // 35: switchboard.switch.v1.ListLegsRequest
-	(*ListLegsResponse)(nil),            // 36: switchboard.switch.v1.ListLegsResponse
-	(*HangupLegRequest)(nil),            // 37: switchboard.switch.v1.HangupLegRequest
-	(*HangupLegResponse)(nil),           // 38: switchboard.switch.v1.HangupLegResponse
-	(*EventsRequest)(nil),               // 39: switchboard.switch.v1.EventsRequest
-	(*EventsResponse)(nil),              // 40: switchboard.switch.v1.EventsResponse
-	(*Event)(nil),                       // 41: switchboard.switch.v1.Event
-	(*RegistrationEvent)(nil),           // 42: switchboard.switch.v1.RegistrationEvent
-	(*LegEvent)(nil),                    // 43: switchboard.switch.v1.LegEvent
-	(*DtmfEvent)(nil),                   // 44: switchboard.switch.v1.DtmfEvent
-	(*AttachSwitchRequest)(nil),         // 45: switchboard.switch.v1.AttachSwitchRequest
-	(*AttachSwitchResponse)(nil),        // 46: switchboard.switch.v1.AttachSwitchResponse
-	(*timestamppb.Timestamp)(nil),       // 47: google.protobuf.Timestamp
+	(*AnswerLegRequest)(nil),            // 13: switchboard.switch.v1.AnswerLegRequest
+	(*AnswerLegResponse)(nil),           // 14: switchboard.switch.v1.AnswerLegResponse
+	(*PlayLegRequest)(nil),              // 15: switchboard.switch.v1.PlayLegRequest
+	(*PlayLegResponse)(nil),             // 16: switchboard.switch.v1.PlayLegResponse
+	(*CollectDigitsLegRequest)(nil),     // 17: switchboard.switch.v1.CollectDigitsLegRequest
+	(*CollectDigitsLegResponse)(nil),    // 18: switchboard.switch.v1.CollectDigitsLegResponse
+	(*StartRecordingLegRequest)(nil),    // 19: switchboard.switch.v1.StartRecordingLegRequest
+	(*StartRecordingLegResponse)(nil),   // 20: switchboard.switch.v1.StartRecordingLegResponse
+	(*StopRecordingLegRequest)(nil),     // 21: switchboard.switch.v1.StopRecordingLegRequest
+	(*StopRecordingLegResponse)(nil),    // 22: switchboard.switch.v1.StopRecordingLegResponse
+	(*ReadRecordingRequest)(nil),        // 23: switchboard.switch.v1.ReadRecordingRequest
+	(*ReadRecordingResponse)(nil),       // 24: switchboard.switch.v1.ReadRecordingResponse
+	(*ConsultLegRequest)(nil),           // 25: switchboard.switch.v1.ConsultLegRequest
+	(*ConsultLegResponse)(nil),          // 26: switchboard.switch.v1.ConsultLegResponse
+	(*CompleteTransferLegRequest)(nil),  // 27: switchboard.switch.v1.CompleteTransferLegRequest
+	(*CompleteTransferLegResponse)(nil), // 28: switchboard.switch.v1.CompleteTransferLegResponse
+	(*HoldLegRequest)(nil),              // 29: switchboard.switch.v1.HoldLegRequest
+	(*HoldLegResponse)(nil),             // 30: switchboard.switch.v1.HoldLegResponse
+	(*RetrieveLegRequest)(nil),          // 31: switchboard.switch.v1.RetrieveLegRequest
+	(*RetrieveLegResponse)(nil),         // 32: switchboard.switch.v1.RetrieveLegResponse
+	(*TransferLegRequest)(nil),          // 33: switchboard.switch.v1.TransferLegRequest
+	(*TransferLegResponse)(nil),         // 34: switchboard.switch.v1.TransferLegResponse
+	(*RedirectLegRequest)(nil),          // 35: switchboard.switch.v1.RedirectLegRequest
+	(*RedirectLegResponse)(nil),         // 36: switchboard.switch.v1.RedirectLegResponse
+	(*PickupLegRequest)(nil),            // 37: switchboard.switch.v1.PickupLegRequest
+	(*PickupLegResponse)(nil),           // 38: switchboard.switch.v1.PickupLegResponse
+	(*ParkLegRequest)(nil),              // 39: switchboard.switch.v1.ParkLegRequest
+	(*ParkLegResponse)(nil),             // 40: switchboard.switch.v1.ParkLegResponse
+	(*UnparkCallRequest)(nil),           // 41: switchboard.switch.v1.UnparkCallRequest
+	(*UnparkCallResponse)(nil),          // 42: switchboard.switch.v1.UnparkCallResponse
+	(*OriginateRequest)(nil),            // 43: switchboard.switch.v1.OriginateRequest
+	(*OriginateResponse)(nil),           // 44: switchboard.switch.v1.OriginateResponse
+	(*SendDigitsRequest)(nil),           // 45: switchboard.switch.v1.SendDigitsRequest
+	(*SendDigitsResponse)(nil),          // 46: switchboard.switch.v1.SendDigitsResponse
+	(*ListLegsRequest)(nil),             // 47: switchboard.switch.v1.ListLegsRequest
+	(*ListLegsResponse)(nil),            // 48: switchboard.switch.v1.ListLegsResponse
+	(*HangupLegRequest)(nil),            // 49: switchboard.switch.v1.HangupLegRequest
+	(*HangupLegResponse)(nil),           // 50: switchboard.switch.v1.HangupLegResponse
+	(*EventsRequest)(nil),               // 51: switchboard.switch.v1.EventsRequest
+	(*EventsResponse)(nil),              // 52: switchboard.switch.v1.EventsResponse
+	(*Event)(nil),                       // 53: switchboard.switch.v1.Event
+	(*RegistrationEvent)(nil),           // 54: switchboard.switch.v1.RegistrationEvent
+	(*LegEvent)(nil),                    // 55: switchboard.switch.v1.LegEvent
+	(*RecordingEvent)(nil),              // 56: switchboard.switch.v1.RecordingEvent
+	(*DtmfEvent)(nil),                   // 57: switchboard.switch.v1.DtmfEvent
+	(*AttachSwitchRequest)(nil),         // 58: switchboard.switch.v1.AttachSwitchRequest
+	(*AttachSwitchResponse)(nil),        // 59: switchboard.switch.v1.AttachSwitchResponse
+	(*timestamppb.Timestamp)(nil),       // 60: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),         // 61: google.protobuf.Duration
 }
 var file_switchboard_switch_v1_switch_service_proto_depIdxs = []int32{
 	4,  // 0: switchboard.switch.v1.RoutingTable.users:type_name -> switchboard.switch.v1.RoutingUser
 	6,  // 1: switchboard.switch.v1.RoutingTable.route_points:type_name -> switchboard.switch.v1.RoutingRoutePoint
 	5,  // 2: switchboard.switch.v1.RoutingUser.devices:type_name -> switchboard.switch.v1.RoutingDevice
 	3,  // 3: switchboard.switch.v1.ApplyRoutingTableRequest.table:type_name -> switchboard.switch.v1.RoutingTable
-	47, // 4: switchboard.switch.v1.Registration.expire_time:type_name -> google.protobuf.Timestamp
+	60, // 4: switchboard.switch.v1.Registration.expire_time:type_name -> google.protobuf.Timestamp
 	9,  // 5: switchboard.switch.v1.ListRegistrationsResponse.registrations:type_name -> switchboard.switch.v1.Registration
 	0,  // 6: switchboard.switch.v1.Leg.state:type_name -> switchboard.switch.v1.LegState
 	1,  // 7: switchboard.switch.v1.Leg.direction:type_name -> switchboard.switch.v1.LegDirection
-	47, // 8: switchboard.switch.v1.Leg.start_time:type_name -> google.protobuf.Timestamp
-	47, // 9: switchboard.switch.v1.Leg.answer_time:type_name -> google.protobuf.Timestamp
+	60, // 8: switchboard.switch.v1.Leg.start_time:type_name -> google.protobuf.Timestamp
+	60, // 9: switchboard.switch.v1.Leg.answer_time:type_name -> google.protobuf.Timestamp
 	2,  // 10: switchboard.switch.v1.Leg.end_reason:type_name -> switchboard.switch.v1.EndReason
 	12, // 11: switchboard.switch.v1.ListLegsResponse.legs:type_name -> switchboard.switch.v1.Leg
-	41, // 12: switchboard.switch.v1.EventsResponse.event:type_name -> switchboard.switch.v1.Event
-	47, // 13: switchboard.switch.v1.Event.time:type_name -> google.protobuf.Timestamp
-	42, // 14: switchboard.switch.v1.Event.registration:type_name -> switchboard.switch.v1.RegistrationEvent
-	43, // 15: switchboard.switch.v1.Event.leg:type_name -> switchboard.switch.v1.LegEvent
-	44, // 16: switchboard.switch.v1.Event.dtmf:type_name -> switchboard.switch.v1.DtmfEvent
-	9,  // 17: switchboard.switch.v1.RegistrationEvent.registration:type_name -> switchboard.switch.v1.Registration
-	12, // 18: switchboard.switch.v1.LegEvent.leg:type_name -> switchboard.switch.v1.Leg
-	7,  // 19: switchboard.switch.v1.SwitchService.ApplyRoutingTable:input_type -> switchboard.switch.v1.ApplyRoutingTableRequest
-	10, // 20: switchboard.switch.v1.SwitchService.ListRegistrations:input_type -> switchboard.switch.v1.ListRegistrationsRequest
-	35, // 21: switchboard.switch.v1.SwitchService.ListLegs:input_type -> switchboard.switch.v1.ListLegsRequest
-	37, // 22: switchboard.switch.v1.SwitchService.HangupLeg:input_type -> switchboard.switch.v1.HangupLegRequest
-	31, // 23: switchboard.switch.v1.SwitchService.Originate:input_type -> switchboard.switch.v1.OriginateRequest
-	33, // 24: switchboard.switch.v1.SwitchService.SendDigits:input_type -> switchboard.switch.v1.SendDigitsRequest
-	17, // 25: switchboard.switch.v1.SwitchService.HoldLeg:input_type -> switchboard.switch.v1.HoldLegRequest
-	19, // 26: switchboard.switch.v1.SwitchService.RetrieveLeg:input_type -> switchboard.switch.v1.RetrieveLegRequest
-	21, // 27: switchboard.switch.v1.SwitchService.TransferLeg:input_type -> switchboard.switch.v1.TransferLegRequest
-	23, // 28: switchboard.switch.v1.SwitchService.RedirectLeg:input_type -> switchboard.switch.v1.RedirectLegRequest
-	25, // 29: switchboard.switch.v1.SwitchService.PickupLeg:input_type -> switchboard.switch.v1.PickupLegRequest
-	27, // 30: switchboard.switch.v1.SwitchService.ParkLeg:input_type -> switchboard.switch.v1.ParkLegRequest
-	29, // 31: switchboard.switch.v1.SwitchService.UnparkCall:input_type -> switchboard.switch.v1.UnparkCallRequest
-	13, // 32: switchboard.switch.v1.SwitchService.ConsultLeg:input_type -> switchboard.switch.v1.ConsultLegRequest
-	15, // 33: switchboard.switch.v1.SwitchService.CompleteTransferLeg:input_type -> switchboard.switch.v1.CompleteTransferLegRequest
-	39, // 34: switchboard.switch.v1.SwitchService.Events:input_type -> switchboard.switch.v1.EventsRequest
-	45, // 35: switchboard.switch.v1.SwitchRegistryService.AttachSwitch:input_type -> switchboard.switch.v1.AttachSwitchRequest
-	8,  // 36: switchboard.switch.v1.SwitchService.ApplyRoutingTable:output_type -> switchboard.switch.v1.ApplyRoutingTableResponse
-	11, // 37: switchboard.switch.v1.SwitchService.ListRegistrations:output_type -> switchboard.switch.v1.ListRegistrationsResponse
-	36, // 38: switchboard.switch.v1.SwitchService.ListLegs:output_type -> switchboard.switch.v1.ListLegsResponse
-	38, // 39: switchboard.switch.v1.SwitchService.HangupLeg:output_type -> switchboard.switch.v1.HangupLegResponse
-	32, // 40: switchboard.switch.v1.SwitchService.Originate:output_type -> switchboard.switch.v1.OriginateResponse
-	34, // 41: switchboard.switch.v1.SwitchService.SendDigits:output_type -> switchboard.switch.v1.SendDigitsResponse
-	18, // 42: switchboard.switch.v1.SwitchService.HoldLeg:output_type -> switchboard.switch.v1.HoldLegResponse
-	20, // 43: switchboard.switch.v1.SwitchService.RetrieveLeg:output_type -> switchboard.switch.v1.RetrieveLegResponse
-	22, // 44: switchboard.switch.v1.SwitchService.TransferLeg:output_type -> switchboard.switch.v1.TransferLegResponse
-	24, // 45: switchboard.switch.v1.SwitchService.RedirectLeg:output_type -> switchboard.switch.v1.RedirectLegResponse
-	26, // 46: switchboard.switch.v1.SwitchService.PickupLeg:output_type -> switchboard.switch.v1.PickupLegResponse
-	28, // 47: switchboard.switch.v1.SwitchService.ParkLeg:output_type -> switchboard.switch.v1.ParkLegResponse
-	30, // 48: switchboard.switch.v1.SwitchService.UnparkCall:output_type -> switchboard.switch.v1.UnparkCallResponse
-	14, // 49: switchboard.switch.v1.SwitchService.ConsultLeg:output_type -> switchboard.switch.v1.ConsultLegResponse
-	16, // 50: switchboard.switch.v1.SwitchService.CompleteTransferLeg:output_type -> switchboard.switch.v1.CompleteTransferLegResponse
-	40, // 51: switchboard.switch.v1.SwitchService.Events:output_type -> switchboard.switch.v1.EventsResponse
-	46, // 52: switchboard.switch.v1.SwitchRegistryService.AttachSwitch:output_type -> switchboard.switch.v1.AttachSwitchResponse
-	36, // [36:53] is the sub-list for method output_type
-	19, // [19:36] is the sub-list for method input_type
-	19, // [19:19] is the sub-list for extension type_name
-	19, // [19:19] is the sub-list for extension extendee
-	0,  // [0:19] is the sub-list for field type_name
+	53, // 12: switchboard.switch.v1.EventsResponse.event:type_name -> switchboard.switch.v1.Event
+	60, // 13: switchboard.switch.v1.Event.time:type_name -> google.protobuf.Timestamp
+	54, // 14: switchboard.switch.v1.Event.registration:type_name -> switchboard.switch.v1.RegistrationEvent
+	55, // 15: switchboard.switch.v1.Event.leg:type_name -> switchboard.switch.v1.LegEvent
+	57, // 16: switchboard.switch.v1.Event.dtmf:type_name -> switchboard.switch.v1.DtmfEvent
+	56, // 17: switchboard.switch.v1.Event.recording:type_name -> switchboard.switch.v1.RecordingEvent
+	9,  // 18: switchboard.switch.v1.RegistrationEvent.registration:type_name -> switchboard.switch.v1.Registration
+	12, // 19: switchboard.switch.v1.LegEvent.leg:type_name -> switchboard.switch.v1.Leg
+	61, // 20: switchboard.switch.v1.RecordingEvent.duration:type_name -> google.protobuf.Duration
+	7,  // 21: switchboard.switch.v1.SwitchService.ApplyRoutingTable:input_type -> switchboard.switch.v1.ApplyRoutingTableRequest
+	10, // 22: switchboard.switch.v1.SwitchService.ListRegistrations:input_type -> switchboard.switch.v1.ListRegistrationsRequest
+	47, // 23: switchboard.switch.v1.SwitchService.ListLegs:input_type -> switchboard.switch.v1.ListLegsRequest
+	49, // 24: switchboard.switch.v1.SwitchService.HangupLeg:input_type -> switchboard.switch.v1.HangupLegRequest
+	43, // 25: switchboard.switch.v1.SwitchService.Originate:input_type -> switchboard.switch.v1.OriginateRequest
+	45, // 26: switchboard.switch.v1.SwitchService.SendDigits:input_type -> switchboard.switch.v1.SendDigitsRequest
+	29, // 27: switchboard.switch.v1.SwitchService.HoldLeg:input_type -> switchboard.switch.v1.HoldLegRequest
+	31, // 28: switchboard.switch.v1.SwitchService.RetrieveLeg:input_type -> switchboard.switch.v1.RetrieveLegRequest
+	33, // 29: switchboard.switch.v1.SwitchService.TransferLeg:input_type -> switchboard.switch.v1.TransferLegRequest
+	35, // 30: switchboard.switch.v1.SwitchService.RedirectLeg:input_type -> switchboard.switch.v1.RedirectLegRequest
+	37, // 31: switchboard.switch.v1.SwitchService.PickupLeg:input_type -> switchboard.switch.v1.PickupLegRequest
+	39, // 32: switchboard.switch.v1.SwitchService.ParkLeg:input_type -> switchboard.switch.v1.ParkLegRequest
+	41, // 33: switchboard.switch.v1.SwitchService.UnparkCall:input_type -> switchboard.switch.v1.UnparkCallRequest
+	25, // 34: switchboard.switch.v1.SwitchService.ConsultLeg:input_type -> switchboard.switch.v1.ConsultLegRequest
+	27, // 35: switchboard.switch.v1.SwitchService.CompleteTransferLeg:input_type -> switchboard.switch.v1.CompleteTransferLegRequest
+	13, // 36: switchboard.switch.v1.SwitchService.AnswerLeg:input_type -> switchboard.switch.v1.AnswerLegRequest
+	15, // 37: switchboard.switch.v1.SwitchService.PlayLeg:input_type -> switchboard.switch.v1.PlayLegRequest
+	17, // 38: switchboard.switch.v1.SwitchService.CollectDigitsLeg:input_type -> switchboard.switch.v1.CollectDigitsLegRequest
+	19, // 39: switchboard.switch.v1.SwitchService.StartRecordingLeg:input_type -> switchboard.switch.v1.StartRecordingLegRequest
+	21, // 40: switchboard.switch.v1.SwitchService.StopRecordingLeg:input_type -> switchboard.switch.v1.StopRecordingLegRequest
+	23, // 41: switchboard.switch.v1.SwitchService.ReadRecording:input_type -> switchboard.switch.v1.ReadRecordingRequest
+	51, // 42: switchboard.switch.v1.SwitchService.Events:input_type -> switchboard.switch.v1.EventsRequest
+	58, // 43: switchboard.switch.v1.SwitchRegistryService.AttachSwitch:input_type -> switchboard.switch.v1.AttachSwitchRequest
+	8,  // 44: switchboard.switch.v1.SwitchService.ApplyRoutingTable:output_type -> switchboard.switch.v1.ApplyRoutingTableResponse
+	11, // 45: switchboard.switch.v1.SwitchService.ListRegistrations:output_type -> switchboard.switch.v1.ListRegistrationsResponse
+	48, // 46: switchboard.switch.v1.SwitchService.ListLegs:output_type -> switchboard.switch.v1.ListLegsResponse
+	50, // 47: switchboard.switch.v1.SwitchService.HangupLeg:output_type -> switchboard.switch.v1.HangupLegResponse
+	44, // 48: switchboard.switch.v1.SwitchService.Originate:output_type -> switchboard.switch.v1.OriginateResponse
+	46, // 49: switchboard.switch.v1.SwitchService.SendDigits:output_type -> switchboard.switch.v1.SendDigitsResponse
+	30, // 50: switchboard.switch.v1.SwitchService.HoldLeg:output_type -> switchboard.switch.v1.HoldLegResponse
+	32, // 51: switchboard.switch.v1.SwitchService.RetrieveLeg:output_type -> switchboard.switch.v1.RetrieveLegResponse
+	34, // 52: switchboard.switch.v1.SwitchService.TransferLeg:output_type -> switchboard.switch.v1.TransferLegResponse
+	36, // 53: switchboard.switch.v1.SwitchService.RedirectLeg:output_type -> switchboard.switch.v1.RedirectLegResponse
+	38, // 54: switchboard.switch.v1.SwitchService.PickupLeg:output_type -> switchboard.switch.v1.PickupLegResponse
+	40, // 55: switchboard.switch.v1.SwitchService.ParkLeg:output_type -> switchboard.switch.v1.ParkLegResponse
+	42, // 56: switchboard.switch.v1.SwitchService.UnparkCall:output_type -> switchboard.switch.v1.UnparkCallResponse
+	26, // 57: switchboard.switch.v1.SwitchService.ConsultLeg:output_type -> switchboard.switch.v1.ConsultLegResponse
+	28, // 58: switchboard.switch.v1.SwitchService.CompleteTransferLeg:output_type -> switchboard.switch.v1.CompleteTransferLegResponse
+	14, // 59: switchboard.switch.v1.SwitchService.AnswerLeg:output_type -> switchboard.switch.v1.AnswerLegResponse
+	16, // 60: switchboard.switch.v1.SwitchService.PlayLeg:output_type -> switchboard.switch.v1.PlayLegResponse
+	18, // 61: switchboard.switch.v1.SwitchService.CollectDigitsLeg:output_type -> switchboard.switch.v1.CollectDigitsLegResponse
+	20, // 62: switchboard.switch.v1.SwitchService.StartRecordingLeg:output_type -> switchboard.switch.v1.StartRecordingLegResponse
+	22, // 63: switchboard.switch.v1.SwitchService.StopRecordingLeg:output_type -> switchboard.switch.v1.StopRecordingLegResponse
+	24, // 64: switchboard.switch.v1.SwitchService.ReadRecording:output_type -> switchboard.switch.v1.ReadRecordingResponse
+	52, // 65: switchboard.switch.v1.SwitchService.Events:output_type -> switchboard.switch.v1.EventsResponse
+	59, // 66: switchboard.switch.v1.SwitchRegistryService.AttachSwitch:output_type -> switchboard.switch.v1.AttachSwitchResponse
+	44, // [44:67] is the sub-list for method output_type
+	21, // [21:44] is the sub-list for method input_type
+	21, // [21:21] is the sub-list for extension type_name
+	21, // [21:21] is the sub-list for extension extendee
+	0,  // [0:21] is the sub-list for field type_name
 }
 
 func init() { file_switchboard_switch_v1_switch_service_proto_init() }
@@ -3071,10 +3844,11 @@ func file_switchboard_switch_v1_switch_service_proto_init() {
 	if File_switchboard_switch_v1_switch_service_proto != nil {
 		return
 	}
-	file_switchboard_switch_v1_switch_service_proto_msgTypes[38].OneofWrappers = []any{
+	file_switchboard_switch_v1_switch_service_proto_msgTypes[50].OneofWrappers = []any{
 		(*Event_Registration)(nil),
 		(*Event_Leg)(nil),
 		(*Event_Dtmf)(nil),
+		(*Event_Recording)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -3082,7 +3856,7 @@ func file_switchboard_switch_v1_switch_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_switchboard_switch_v1_switch_service_proto_rawDesc), len(file_switchboard_switch_v1_switch_service_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   44,
+			NumMessages:   57,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

@@ -55,6 +55,22 @@ const (
 	// CallControlServiceCompleteTransferProcedure is the procedure name of the CallControlService's
 	// CompleteTransfer RPC.
 	CallControlServiceCompleteTransferProcedure = "/switchboard.callcontrol.v1.CallControlService/CompleteTransfer"
+	// CallControlServiceAnswerProcedure is the procedure name of the CallControlService's Answer RPC.
+	CallControlServiceAnswerProcedure = "/switchboard.callcontrol.v1.CallControlService/Answer"
+	// CallControlServicePlayProcedure is the procedure name of the CallControlService's Play RPC.
+	CallControlServicePlayProcedure = "/switchboard.callcontrol.v1.CallControlService/Play"
+	// CallControlServiceCollectDigitsProcedure is the procedure name of the CallControlService's
+	// CollectDigits RPC.
+	CallControlServiceCollectDigitsProcedure = "/switchboard.callcontrol.v1.CallControlService/CollectDigits"
+	// CallControlServiceStartRecordingProcedure is the procedure name of the CallControlService's
+	// StartRecording RPC.
+	CallControlServiceStartRecordingProcedure = "/switchboard.callcontrol.v1.CallControlService/StartRecording"
+	// CallControlServiceStopRecordingProcedure is the procedure name of the CallControlService's
+	// StopRecording RPC.
+	CallControlServiceStopRecordingProcedure = "/switchboard.callcontrol.v1.CallControlService/StopRecording"
+	// CallControlServiceDownloadRecordingProcedure is the procedure name of the CallControlService's
+	// DownloadRecording RPC.
+	CallControlServiceDownloadRecordingProcedure = "/switchboard.callcontrol.v1.CallControlService/DownloadRecording"
 	// CallControlServiceGetCallProcedure is the procedure name of the CallControlService's GetCall RPC.
 	CallControlServiceGetCallProcedure = "/switchboard.callcontrol.v1.CallControlService/GetCall"
 	// CallControlServiceListCallsProcedure is the procedure name of the CallControlService's ListCalls
@@ -150,6 +166,48 @@ var (
 			Procedure:  CallControlServiceCompleteTransferProcedure,
 		}
 	})
+	callControlServiceAnswerSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_switchboard_callcontrol_v1_call_control_service_proto.Services().ByName("CallControlService").Methods().ByName("Answer"),
+			Procedure:  CallControlServiceAnswerProcedure,
+		}
+	})
+	callControlServicePlaySpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_switchboard_callcontrol_v1_call_control_service_proto.Services().ByName("CallControlService").Methods().ByName("Play"),
+			Procedure:  CallControlServicePlayProcedure,
+		}
+	})
+	callControlServiceCollectDigitsSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_switchboard_callcontrol_v1_call_control_service_proto.Services().ByName("CallControlService").Methods().ByName("CollectDigits"),
+			Procedure:  CallControlServiceCollectDigitsProcedure,
+		}
+	})
+	callControlServiceStartRecordingSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_switchboard_callcontrol_v1_call_control_service_proto.Services().ByName("CallControlService").Methods().ByName("StartRecording"),
+			Procedure:  CallControlServiceStartRecordingProcedure,
+		}
+	})
+	callControlServiceStopRecordingSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_switchboard_callcontrol_v1_call_control_service_proto.Services().ByName("CallControlService").Methods().ByName("StopRecording"),
+			Procedure:  CallControlServiceStopRecordingProcedure,
+		}
+	})
+	callControlServiceDownloadRecordingSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeServer,
+			Schema:     v1.File_switchboard_callcontrol_v1_call_control_service_proto.Services().ByName("CallControlService").Methods().ByName("DownloadRecording"),
+			Procedure:  CallControlServiceDownloadRecordingProcedure,
+		}
+	})
 	callControlServiceGetCallSpec = sync.OnceValue(func() connect.Spec {
 		return connect.Spec{
 			StreamType:       connect.StreamTypeUnary,
@@ -233,6 +291,29 @@ type CallControlServiceClient interface {
 	// CONFERENCED on every line. FAILED_PRECONDITION when the consulted party
 	// has not answered yet.
 	CompleteTransfer(context.Context, *v1.CompleteTransferRequest) (*v1.CompleteTransferResponse, error)
+	// Answer answers a call OFFERING on a route point: the caller is
+	// connected to the application, which then uses Play, CollectDigits,
+	// StartRecording, BlindTransfer, Redirect and Drop. Phones cannot be
+	// answered remotely: FAILED_PRECONDITION for a phone's line.
+	Answer(context.Context, *v1.AnswerRequest) (*v1.AnswerResponse, error)
+	// Play plays a tone or an 8 kHz WAV file to the caller of an answered
+	// route point call and returns when it has been played (completed) or was
+	// interrupted: by a digit when interrupt_on_digit is set (the digit stays
+	// for CollectDigits), by another Play, or by the end of the call.
+	Play(context.Context, *v1.PlayRequest) (*v1.PlayResponse, error)
+	// CollectDigits waits for DTMF digits from the caller of an answered
+	// route point call. Digits pressed earlier (during a Play) count.
+	CollectDigits(context.Context, *v1.CollectDigitsRequest) (*v1.CollectDigitsResponse, error)
+	// StartRecording records a CONNECTED call (a stereo WAV: this line's
+	// party on one channel, the other party on the other) or, on a route
+	// point, the caller (mono). A RecordingEvent arrives on the event stream
+	// when it ends: on StopRecording, at the end of the call, or when its
+	// parties change (hold, transfer).
+	StartRecording(context.Context, *v1.StartRecordingRequest) (*v1.StartRecordingResponse, error)
+	// StopRecording ends a recording.
+	StopRecording(context.Context, *v1.StopRecordingRequest) (*v1.StopRecordingResponse, error)
+	// DownloadRecording streams a finished recording's WAV file in chunks.
+	DownloadRecording(context.Context, *v1.DownloadRecordingRequest) (CallControlServiceDownloadRecordingClientStream, error)
 	// GetCall returns one call by its handle, including calls disconnected
 	// in the last minutes.
 	GetCall(context.Context, *v1.GetCallRequest) (*v1.GetCallResponse, error)
@@ -251,6 +332,27 @@ type CallControlServiceClient interface {
 // single connect.Client.
 func NewCallControlServiceClient(client *connect.Client) CallControlServiceClient {
 	return &callControlServiceClient{client: client}
+}
+
+// CallControlServiceDownloadRecordingClientStream is the client stream for the CallControlService's
+// DownloadRecording RPC.
+type CallControlServiceDownloadRecordingClientStream struct {
+	stream connect.ClientStream
+}
+
+// Receive returns the next response message from the server.
+func (s CallControlServiceDownloadRecordingClientStream) Receive() (*v1.DownloadRecordingResponse, error) {
+	var res v1.DownloadRecordingResponse
+	if err := s.stream.Receive(&res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+// Close releases the stream's resources. It is idempotent and is typically deferred to clean up a
+// stream abandoned before io.EOF.
+func (s CallControlServiceDownloadRecordingClientStream) Close() error {
+	return s.stream.Close()
 }
 
 // CallControlServiceWatchEventsClientStream is the client stream for the CallControlService's
@@ -332,6 +434,29 @@ type CallControlServiceHandler interface {
 	// CONFERENCED on every line. FAILED_PRECONDITION when the consulted party
 	// has not answered yet.
 	CompleteTransfer(context.Context, *v1.CompleteTransferRequest) (*v1.CompleteTransferResponse, error)
+	// Answer answers a call OFFERING on a route point: the caller is
+	// connected to the application, which then uses Play, CollectDigits,
+	// StartRecording, BlindTransfer, Redirect and Drop. Phones cannot be
+	// answered remotely: FAILED_PRECONDITION for a phone's line.
+	Answer(context.Context, *v1.AnswerRequest) (*v1.AnswerResponse, error)
+	// Play plays a tone or an 8 kHz WAV file to the caller of an answered
+	// route point call and returns when it has been played (completed) or was
+	// interrupted: by a digit when interrupt_on_digit is set (the digit stays
+	// for CollectDigits), by another Play, or by the end of the call.
+	Play(context.Context, *v1.PlayRequest) (*v1.PlayResponse, error)
+	// CollectDigits waits for DTMF digits from the caller of an answered
+	// route point call. Digits pressed earlier (during a Play) count.
+	CollectDigits(context.Context, *v1.CollectDigitsRequest) (*v1.CollectDigitsResponse, error)
+	// StartRecording records a CONNECTED call (a stereo WAV: this line's
+	// party on one channel, the other party on the other) or, on a route
+	// point, the caller (mono). A RecordingEvent arrives on the event stream
+	// when it ends: on StopRecording, at the end of the call, or when its
+	// parties change (hold, transfer).
+	StartRecording(context.Context, *v1.StartRecordingRequest) (*v1.StartRecordingResponse, error)
+	// StopRecording ends a recording.
+	StopRecording(context.Context, *v1.StopRecordingRequest) (*v1.StopRecordingResponse, error)
+	// DownloadRecording streams a finished recording's WAV file in chunks.
+	DownloadRecording(context.Context, *v1.DownloadRecordingRequest, CallControlServiceDownloadRecordingServerStream) error
 	// GetCall returns one call by its handle, including calls disconnected
 	// in the last minutes.
 	GetCall(context.Context, *v1.GetCallRequest) (*v1.GetCallResponse, error)
@@ -362,10 +487,32 @@ func RegisterCallControlServiceHandler(server *connect.Server, svc CallControlSe
 		connect.Method{Spec: callControlServiceUnparkSpec(), Handler: adapter.unpark},
 		connect.Method{Spec: callControlServiceConsultTransferSpec(), Handler: adapter.consultTransfer},
 		connect.Method{Spec: callControlServiceCompleteTransferSpec(), Handler: adapter.completeTransfer},
+		connect.Method{Spec: callControlServiceAnswerSpec(), Handler: adapter.answer},
+		connect.Method{Spec: callControlServicePlaySpec(), Handler: adapter.play},
+		connect.Method{Spec: callControlServiceCollectDigitsSpec(), Handler: adapter.collectDigits},
+		connect.Method{Spec: callControlServiceStartRecordingSpec(), Handler: adapter.startRecording},
+		connect.Method{Spec: callControlServiceStopRecordingSpec(), Handler: adapter.stopRecording},
+		connect.Method{Spec: callControlServiceDownloadRecordingSpec(), Handler: adapter.downloadRecording},
 		connect.Method{Spec: callControlServiceGetCallSpec(), Handler: adapter.getCall},
 		connect.Method{Spec: callControlServiceListCallsSpec(), Handler: adapter.listCalls},
 		connect.Method{Spec: callControlServiceWatchEventsSpec(), Handler: adapter.watchEvents},
 	)
+}
+
+// CallControlServiceDownloadRecordingServerStream is the server stream for the CallControlService's
+// DownloadRecording RPC.
+type CallControlServiceDownloadRecordingServerStream struct {
+	stream connect.ServerStream
+}
+
+// SendHeaders flushes the response headers without a message. The first Send does this implicitly.
+func (s CallControlServiceDownloadRecordingServerStream) SendHeaders() error {
+	return s.stream.SendHeaders()
+}
+
+// Send sends a response message to the client.
+func (s CallControlServiceDownloadRecordingServerStream) Send(res *v1.DownloadRecordingResponse) error {
+	return s.stream.Send(res)
 }
 
 // CallControlServiceWatchEventsServerStream is the server stream for the CallControlService's
@@ -433,6 +580,30 @@ func (UnimplementedCallControlServiceHandler) ConsultTransfer(context.Context, *
 
 func (UnimplementedCallControlServiceHandler) CompleteTransfer(context.Context, *v1.CompleteTransferRequest) (*v1.CompleteTransferResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.callcontrol.v1.CallControlService.CompleteTransfer is not implemented")
+}
+
+func (UnimplementedCallControlServiceHandler) Answer(context.Context, *v1.AnswerRequest) (*v1.AnswerResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.callcontrol.v1.CallControlService.Answer is not implemented")
+}
+
+func (UnimplementedCallControlServiceHandler) Play(context.Context, *v1.PlayRequest) (*v1.PlayResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.callcontrol.v1.CallControlService.Play is not implemented")
+}
+
+func (UnimplementedCallControlServiceHandler) CollectDigits(context.Context, *v1.CollectDigitsRequest) (*v1.CollectDigitsResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.callcontrol.v1.CallControlService.CollectDigits is not implemented")
+}
+
+func (UnimplementedCallControlServiceHandler) StartRecording(context.Context, *v1.StartRecordingRequest) (*v1.StartRecordingResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.callcontrol.v1.CallControlService.StartRecording is not implemented")
+}
+
+func (UnimplementedCallControlServiceHandler) StopRecording(context.Context, *v1.StopRecordingRequest) (*v1.StopRecordingResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.callcontrol.v1.CallControlService.StopRecording is not implemented")
+}
+
+func (UnimplementedCallControlServiceHandler) DownloadRecording(context.Context, *v1.DownloadRecordingRequest, CallControlServiceDownloadRecordingServerStream) error {
+	return connect.NewError(connect.CodeUnimplemented, "switchboard.callcontrol.v1.CallControlService.DownloadRecording is not implemented")
 }
 
 func (UnimplementedCallControlServiceHandler) GetCall(context.Context, *v1.GetCallRequest) (*v1.GetCallResponse, error) {
@@ -545,6 +716,54 @@ func (c *callControlServiceClient) CompleteTransfer(ctx context.Context, req *v1
 		return nil, err
 	}
 	return &res, nil
+}
+
+func (c *callControlServiceClient) Answer(ctx context.Context, req *v1.AnswerRequest) (*v1.AnswerResponse, error) {
+	var res v1.AnswerResponse
+	if err := c.client.CallUnary(ctx, callControlServiceAnswerSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *callControlServiceClient) Play(ctx context.Context, req *v1.PlayRequest) (*v1.PlayResponse, error) {
+	var res v1.PlayResponse
+	if err := c.client.CallUnary(ctx, callControlServicePlaySpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *callControlServiceClient) CollectDigits(ctx context.Context, req *v1.CollectDigitsRequest) (*v1.CollectDigitsResponse, error) {
+	var res v1.CollectDigitsResponse
+	if err := c.client.CallUnary(ctx, callControlServiceCollectDigitsSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *callControlServiceClient) StartRecording(ctx context.Context, req *v1.StartRecordingRequest) (*v1.StartRecordingResponse, error) {
+	var res v1.StartRecordingResponse
+	if err := c.client.CallUnary(ctx, callControlServiceStartRecordingSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *callControlServiceClient) StopRecording(ctx context.Context, req *v1.StopRecordingRequest) (*v1.StopRecordingResponse, error) {
+	var res v1.StopRecordingResponse
+	if err := c.client.CallUnary(ctx, callControlServiceStopRecordingSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *callControlServiceClient) DownloadRecording(ctx context.Context, req *v1.DownloadRecordingRequest) (CallControlServiceDownloadRecordingClientStream, error) {
+	stream, err := c.client.CallServerStream(ctx, callControlServiceDownloadRecordingSpec(), req)
+	if err != nil {
+		return CallControlServiceDownloadRecordingClientStream{}, err
+	}
+	return CallControlServiceDownloadRecordingClientStream{stream: stream}, nil
 }
 
 func (c *callControlServiceClient) GetCall(ctx context.Context, req *v1.GetCallRequest) (*v1.GetCallResponse, error) {
@@ -715,6 +934,74 @@ func (h callControlServiceHandler) completeTransfer(ctx context.Context, _ conne
 		return err
 	}
 	return stream.Send(res)
+}
+
+func (h callControlServiceHandler) answer(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.AnswerRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.Answer(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h callControlServiceHandler) play(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.PlayRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.Play(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h callControlServiceHandler) collectDigits(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.CollectDigitsRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.CollectDigits(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h callControlServiceHandler) startRecording(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.StartRecordingRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.StartRecording(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h callControlServiceHandler) stopRecording(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.StopRecordingRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.StopRecording(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h callControlServiceHandler) downloadRecording(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.DownloadRecordingRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	return h.svc.DownloadRecording(ctx, &req, CallControlServiceDownloadRecordingServerStream{stream: stream})
 }
 
 func (h callControlServiceHandler) getCall(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {

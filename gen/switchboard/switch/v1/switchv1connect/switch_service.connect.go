@@ -59,6 +59,22 @@ const (
 	// SwitchServiceCompleteTransferLegProcedure is the procedure name of the SwitchService's
 	// CompleteTransferLeg RPC.
 	SwitchServiceCompleteTransferLegProcedure = "/switchboard.switch.v1.SwitchService/CompleteTransferLeg"
+	// SwitchServiceAnswerLegProcedure is the procedure name of the SwitchService's AnswerLeg RPC.
+	SwitchServiceAnswerLegProcedure = "/switchboard.switch.v1.SwitchService/AnswerLeg"
+	// SwitchServicePlayLegProcedure is the procedure name of the SwitchService's PlayLeg RPC.
+	SwitchServicePlayLegProcedure = "/switchboard.switch.v1.SwitchService/PlayLeg"
+	// SwitchServiceCollectDigitsLegProcedure is the procedure name of the SwitchService's
+	// CollectDigitsLeg RPC.
+	SwitchServiceCollectDigitsLegProcedure = "/switchboard.switch.v1.SwitchService/CollectDigitsLeg"
+	// SwitchServiceStartRecordingLegProcedure is the procedure name of the SwitchService's
+	// StartRecordingLeg RPC.
+	SwitchServiceStartRecordingLegProcedure = "/switchboard.switch.v1.SwitchService/StartRecordingLeg"
+	// SwitchServiceStopRecordingLegProcedure is the procedure name of the SwitchService's
+	// StopRecordingLeg RPC.
+	SwitchServiceStopRecordingLegProcedure = "/switchboard.switch.v1.SwitchService/StopRecordingLeg"
+	// SwitchServiceReadRecordingProcedure is the procedure name of the SwitchService's ReadRecording
+	// RPC.
+	SwitchServiceReadRecordingProcedure = "/switchboard.switch.v1.SwitchService/ReadRecording"
 	// SwitchServiceEventsProcedure is the procedure name of the SwitchService's Events RPC.
 	SwitchServiceEventsProcedure = "/switchboard.switch.v1.SwitchService/Events"
 	// SwitchRegistryServiceAttachSwitchProcedure is the procedure name of the SwitchRegistryService's
@@ -174,6 +190,48 @@ var (
 			Procedure:  SwitchServiceCompleteTransferLegProcedure,
 		}
 	})
+	switchServiceAnswerLegSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_switchboard_switch_v1_switch_service_proto.Services().ByName("SwitchService").Methods().ByName("AnswerLeg"),
+			Procedure:  SwitchServiceAnswerLegProcedure,
+		}
+	})
+	switchServicePlayLegSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_switchboard_switch_v1_switch_service_proto.Services().ByName("SwitchService").Methods().ByName("PlayLeg"),
+			Procedure:  SwitchServicePlayLegProcedure,
+		}
+	})
+	switchServiceCollectDigitsLegSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_switchboard_switch_v1_switch_service_proto.Services().ByName("SwitchService").Methods().ByName("CollectDigitsLeg"),
+			Procedure:  SwitchServiceCollectDigitsLegProcedure,
+		}
+	})
+	switchServiceStartRecordingLegSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_switchboard_switch_v1_switch_service_proto.Services().ByName("SwitchService").Methods().ByName("StartRecordingLeg"),
+			Procedure:  SwitchServiceStartRecordingLegProcedure,
+		}
+	})
+	switchServiceStopRecordingLegSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_switchboard_switch_v1_switch_service_proto.Services().ByName("SwitchService").Methods().ByName("StopRecordingLeg"),
+			Procedure:  SwitchServiceStopRecordingLegProcedure,
+		}
+	})
+	switchServiceReadRecordingSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeServer,
+			Schema:     v1.File_switchboard_switch_v1_switch_service_proto.Services().ByName("SwitchService").Methods().ByName("ReadRecording"),
+			Procedure:  SwitchServiceReadRecordingProcedure,
+		}
+	})
 	switchServiceEventsSpec = sync.OnceValue(func() connect.Spec {
 		return connect.Spec{
 			StreamType: connect.StreamTypeServer,
@@ -247,6 +305,26 @@ type SwitchServiceClient interface {
 	// consulting phone's leg in either call. FAILED_PRECONDITION when the leg
 	// has no consultation or the consulted party has not answered.
 	CompleteTransferLeg(context.Context, *v1.CompleteTransferLegRequest) (*v1.CompleteTransferLegResponse, error)
+	// AnswerLeg answers a call offered to a route point (the switch becomes
+	// the caller's far end, for PlayLeg, CollectDigitsLeg and recording).
+	// FAILED_PRECONDITION for a leg that is not a ringing route point leg: a
+	// phone cannot be answered remotely.
+	AnswerLeg(context.Context, *v1.AnswerLegRequest) (*v1.AnswerLegResponse, error)
+	// PlayLeg plays audio to the caller of an answered route point call and
+	// returns when it has been played, or was interrupted (a digit with
+	// interrupt_on_digit, another PlayLeg, the end of the call).
+	PlayLeg(context.Context, *v1.PlayLegRequest) (*v1.PlayLegResponse, error)
+	// CollectDigitsLeg collects DTMF digits from the caller of an answered
+	// route point call (digits pressed before the call count: type-ahead).
+	CollectDigitsLeg(context.Context, *v1.CollectDigitsLegRequest) (*v1.CollectDigitsLegResponse, error)
+	// StartRecordingLeg records a connected call (both parties, a stereo WAV)
+	// or the caller of an answered route point call (mono).
+	StartRecordingLeg(context.Context, *v1.StartRecordingLegRequest) (*v1.StartRecordingLegResponse, error)
+	// StopRecordingLeg stops a recording; it also stops when the call ends
+	// or its parties change (hold, transfer).
+	StopRecordingLeg(context.Context, *v1.StopRecordingLegRequest) (*v1.StopRecordingLegResponse, error)
+	// ReadRecording streams a finished recording's WAV file in chunks.
+	ReadRecording(context.Context, *v1.ReadRecordingRequest) (SwitchServiceReadRecordingClientStream, error)
 	// Events streams what happens on the switch, in sequence order, starting
 	// after after_sequence. Events older than the switch retains answer
 	// OUT_OF_RANGE.
@@ -257,6 +335,27 @@ type SwitchServiceClient interface {
 // Multiple service clients may share a single connect.Client.
 func NewSwitchServiceClient(client *connect.Client) SwitchServiceClient {
 	return &switchServiceClient{client: client}
+}
+
+// SwitchServiceReadRecordingClientStream is the client stream for the SwitchService's ReadRecording
+// RPC.
+type SwitchServiceReadRecordingClientStream struct {
+	stream connect.ClientStream
+}
+
+// Receive returns the next response message from the server.
+func (s SwitchServiceReadRecordingClientStream) Receive() (*v1.ReadRecordingResponse, error) {
+	var res v1.ReadRecordingResponse
+	if err := s.stream.Receive(&res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+// Close releases the stream's resources. It is idempotent and is typically deferred to clean up a
+// stream abandoned before io.EOF.
+func (s SwitchServiceReadRecordingClientStream) Close() error {
+	return s.stream.Close()
 }
 
 // SwitchServiceEventsClientStream is the client stream for the SwitchService's Events RPC.
@@ -343,6 +442,26 @@ type SwitchServiceHandler interface {
 	// consulting phone's leg in either call. FAILED_PRECONDITION when the leg
 	// has no consultation or the consulted party has not answered.
 	CompleteTransferLeg(context.Context, *v1.CompleteTransferLegRequest) (*v1.CompleteTransferLegResponse, error)
+	// AnswerLeg answers a call offered to a route point (the switch becomes
+	// the caller's far end, for PlayLeg, CollectDigitsLeg and recording).
+	// FAILED_PRECONDITION for a leg that is not a ringing route point leg: a
+	// phone cannot be answered remotely.
+	AnswerLeg(context.Context, *v1.AnswerLegRequest) (*v1.AnswerLegResponse, error)
+	// PlayLeg plays audio to the caller of an answered route point call and
+	// returns when it has been played, or was interrupted (a digit with
+	// interrupt_on_digit, another PlayLeg, the end of the call).
+	PlayLeg(context.Context, *v1.PlayLegRequest) (*v1.PlayLegResponse, error)
+	// CollectDigitsLeg collects DTMF digits from the caller of an answered
+	// route point call (digits pressed before the call count: type-ahead).
+	CollectDigitsLeg(context.Context, *v1.CollectDigitsLegRequest) (*v1.CollectDigitsLegResponse, error)
+	// StartRecordingLeg records a connected call (both parties, a stereo WAV)
+	// or the caller of an answered route point call (mono).
+	StartRecordingLeg(context.Context, *v1.StartRecordingLegRequest) (*v1.StartRecordingLegResponse, error)
+	// StopRecordingLeg stops a recording; it also stops when the call ends
+	// or its parties change (hold, transfer).
+	StopRecordingLeg(context.Context, *v1.StopRecordingLegRequest) (*v1.StopRecordingLegResponse, error)
+	// ReadRecording streams a finished recording's WAV file in chunks.
+	ReadRecording(context.Context, *v1.ReadRecordingRequest, SwitchServiceReadRecordingServerStream) error
 	// Events streams what happens on the switch, in sequence order, starting
 	// after after_sequence. Events older than the switch retains answer
 	// OUT_OF_RANGE.
@@ -369,8 +488,30 @@ func RegisterSwitchServiceHandler(server *connect.Server, svc SwitchServiceHandl
 		connect.Method{Spec: switchServiceUnparkCallSpec(), Handler: adapter.unparkCall},
 		connect.Method{Spec: switchServiceConsultLegSpec(), Handler: adapter.consultLeg},
 		connect.Method{Spec: switchServiceCompleteTransferLegSpec(), Handler: adapter.completeTransferLeg},
+		connect.Method{Spec: switchServiceAnswerLegSpec(), Handler: adapter.answerLeg},
+		connect.Method{Spec: switchServicePlayLegSpec(), Handler: adapter.playLeg},
+		connect.Method{Spec: switchServiceCollectDigitsLegSpec(), Handler: adapter.collectDigitsLeg},
+		connect.Method{Spec: switchServiceStartRecordingLegSpec(), Handler: adapter.startRecordingLeg},
+		connect.Method{Spec: switchServiceStopRecordingLegSpec(), Handler: adapter.stopRecordingLeg},
+		connect.Method{Spec: switchServiceReadRecordingSpec(), Handler: adapter.readRecording},
 		connect.Method{Spec: switchServiceEventsSpec(), Handler: adapter.events},
 	)
+}
+
+// SwitchServiceReadRecordingServerStream is the server stream for the SwitchService's ReadRecording
+// RPC.
+type SwitchServiceReadRecordingServerStream struct {
+	stream connect.ServerStream
+}
+
+// SendHeaders flushes the response headers without a message. The first Send does this implicitly.
+func (s SwitchServiceReadRecordingServerStream) SendHeaders() error {
+	return s.stream.SendHeaders()
+}
+
+// Send sends a response message to the client.
+func (s SwitchServiceReadRecordingServerStream) Send(res *v1.ReadRecordingResponse) error {
+	return s.stream.Send(res)
 }
 
 // SwitchServiceEventsServerStream is the server stream for the SwitchService's Events RPC.
@@ -449,6 +590,30 @@ func (UnimplementedSwitchServiceHandler) ConsultLeg(context.Context, *v1.Consult
 
 func (UnimplementedSwitchServiceHandler) CompleteTransferLeg(context.Context, *v1.CompleteTransferLegRequest) (*v1.CompleteTransferLegResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.switch.v1.SwitchService.CompleteTransferLeg is not implemented")
+}
+
+func (UnimplementedSwitchServiceHandler) AnswerLeg(context.Context, *v1.AnswerLegRequest) (*v1.AnswerLegResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.switch.v1.SwitchService.AnswerLeg is not implemented")
+}
+
+func (UnimplementedSwitchServiceHandler) PlayLeg(context.Context, *v1.PlayLegRequest) (*v1.PlayLegResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.switch.v1.SwitchService.PlayLeg is not implemented")
+}
+
+func (UnimplementedSwitchServiceHandler) CollectDigitsLeg(context.Context, *v1.CollectDigitsLegRequest) (*v1.CollectDigitsLegResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.switch.v1.SwitchService.CollectDigitsLeg is not implemented")
+}
+
+func (UnimplementedSwitchServiceHandler) StartRecordingLeg(context.Context, *v1.StartRecordingLegRequest) (*v1.StartRecordingLegResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.switch.v1.SwitchService.StartRecordingLeg is not implemented")
+}
+
+func (UnimplementedSwitchServiceHandler) StopRecordingLeg(context.Context, *v1.StopRecordingLegRequest) (*v1.StopRecordingLegResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "switchboard.switch.v1.SwitchService.StopRecordingLeg is not implemented")
+}
+
+func (UnimplementedSwitchServiceHandler) ReadRecording(context.Context, *v1.ReadRecordingRequest, SwitchServiceReadRecordingServerStream) error {
+	return connect.NewError(connect.CodeUnimplemented, "switchboard.switch.v1.SwitchService.ReadRecording is not implemented")
 }
 
 func (UnimplementedSwitchServiceHandler) Events(context.Context, *v1.EventsRequest, SwitchServiceEventsServerStream) error {
@@ -577,6 +742,54 @@ func (c *switchServiceClient) CompleteTransferLeg(ctx context.Context, req *v1.C
 		return nil, err
 	}
 	return &res, nil
+}
+
+func (c *switchServiceClient) AnswerLeg(ctx context.Context, req *v1.AnswerLegRequest) (*v1.AnswerLegResponse, error) {
+	var res v1.AnswerLegResponse
+	if err := c.client.CallUnary(ctx, switchServiceAnswerLegSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *switchServiceClient) PlayLeg(ctx context.Context, req *v1.PlayLegRequest) (*v1.PlayLegResponse, error) {
+	var res v1.PlayLegResponse
+	if err := c.client.CallUnary(ctx, switchServicePlayLegSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *switchServiceClient) CollectDigitsLeg(ctx context.Context, req *v1.CollectDigitsLegRequest) (*v1.CollectDigitsLegResponse, error) {
+	var res v1.CollectDigitsLegResponse
+	if err := c.client.CallUnary(ctx, switchServiceCollectDigitsLegSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *switchServiceClient) StartRecordingLeg(ctx context.Context, req *v1.StartRecordingLegRequest) (*v1.StartRecordingLegResponse, error) {
+	var res v1.StartRecordingLegResponse
+	if err := c.client.CallUnary(ctx, switchServiceStartRecordingLegSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *switchServiceClient) StopRecordingLeg(ctx context.Context, req *v1.StopRecordingLegRequest) (*v1.StopRecordingLegResponse, error) {
+	var res v1.StopRecordingLegResponse
+	if err := c.client.CallUnary(ctx, switchServiceStopRecordingLegSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *switchServiceClient) ReadRecording(ctx context.Context, req *v1.ReadRecordingRequest) (SwitchServiceReadRecordingClientStream, error) {
+	stream, err := c.client.CallServerStream(ctx, switchServiceReadRecordingSpec(), req)
+	if err != nil {
+		return SwitchServiceReadRecordingClientStream{}, err
+	}
+	return SwitchServiceReadRecordingClientStream{stream: stream}, nil
 }
 
 func (c *switchServiceClient) Events(ctx context.Context, req *v1.EventsRequest) (SwitchServiceEventsClientStream, error) {
@@ -767,6 +980,74 @@ func (h switchServiceHandler) completeTransferLeg(ctx context.Context, _ connect
 		return err
 	}
 	return stream.Send(res)
+}
+
+func (h switchServiceHandler) answerLeg(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.AnswerLegRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.AnswerLeg(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h switchServiceHandler) playLeg(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.PlayLegRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.PlayLeg(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h switchServiceHandler) collectDigitsLeg(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.CollectDigitsLegRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.CollectDigitsLeg(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h switchServiceHandler) startRecordingLeg(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.StartRecordingLegRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.StartRecordingLeg(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h switchServiceHandler) stopRecordingLeg(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.StopRecordingLegRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.StopRecordingLeg(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h switchServiceHandler) readRecording(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.ReadRecordingRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	return h.svc.ReadRecording(ctx, &req, SwitchServiceReadRecordingServerStream{stream: stream})
 }
 
 func (h switchServiceHandler) events(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {

@@ -21,7 +21,7 @@ from connectrpc.protocol import ProtocolType
 from connectrpc.server import ConnectASGIApplication, ConnectWSGIApplication, DEFAULT_READ_MAX_BYTES, Endpoint, EndpointSync
 from pyqwest import Client, SyncClient
 
-from .call_control_service_pb2 import BlindTransferRequest, BlindTransferResponse, CompleteTransferRequest, CompleteTransferResponse, ConsultTransferRequest, ConsultTransferResponse, DropRequest, DropResponse, GetCallRequest, GetCallResponse, HoldRequest, HoldResponse, ListCallsRequest, ListCallsResponse, MakeCallRequest, MakeCallResponse, ParkRequest, ParkResponse, PickupRequest, PickupResponse, RedirectRequest, RedirectResponse, RetrieveRequest, RetrieveResponse, SendDigitsRequest, SendDigitsResponse, UnparkRequest, UnparkResponse, WatchEventsRequest, WatchEventsResponse
+from .call_control_service_pb2 import AnswerRequest, AnswerResponse, BlindTransferRequest, BlindTransferResponse, CollectDigitsRequest, CollectDigitsResponse, CompleteTransferRequest, CompleteTransferResponse, ConsultTransferRequest, ConsultTransferResponse, DownloadRecordingRequest, DownloadRecordingResponse, DropRequest, DropResponse, GetCallRequest, GetCallResponse, HoldRequest, HoldResponse, ListCallsRequest, ListCallsResponse, MakeCallRequest, MakeCallResponse, ParkRequest, ParkResponse, PickupRequest, PickupResponse, PlayRequest, PlayResponse, RedirectRequest, RedirectResponse, RetrieveRequest, RetrieveResponse, SendDigitsRequest, SendDigitsResponse, StartRecordingRequest, StartRecordingResponse, StopRecordingRequest, StopRecordingResponse, UnparkRequest, UnparkResponse, WatchEventsRequest, WatchEventsResponse
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator, Mapping
@@ -145,6 +145,53 @@ class CallControlService(Protocol):
         three parties are mixed (each hears the other two) and the call is
         CONFERENCED on every line. FAILED_PRECONDITION when the consulted party
         has not answered yet.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def answer(self, request: AnswerRequest, ctx: RequestContext[AnswerRequest, AnswerResponse], /) -> AnswerResponse:
+        """
+        Answer answers a call OFFERING on a route point: the caller is
+        connected to the application, which then uses Play, CollectDigits,
+        StartRecording, BlindTransfer, Redirect and Drop. Phones cannot be
+        answered remotely: FAILED_PRECONDITION for a phone's line.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def play(self, request: PlayRequest, ctx: RequestContext[PlayRequest, PlayResponse], /) -> PlayResponse:
+        """
+        Play plays a tone or an 8 kHz WAV file to the caller of an answered
+        route point call and returns when it has been played (completed) or was
+        interrupted: by a digit when interrupt_on_digit is set (the digit stays
+        for CollectDigits), by another Play, or by the end of the call.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def collect_digits(self, request: CollectDigitsRequest, ctx: RequestContext[CollectDigitsRequest, CollectDigitsResponse], /) -> CollectDigitsResponse:
+        """
+        CollectDigits waits for DTMF digits from the caller of an answered
+        route point call. Digits pressed earlier (during a Play) count.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def start_recording(self, request: StartRecordingRequest, ctx: RequestContext[StartRecordingRequest, StartRecordingResponse], /) -> StartRecordingResponse:
+        """
+        StartRecording records a CONNECTED call (a stereo WAV: this line's
+        party on one channel, the other party on the other) or, on a route
+        point, the caller (mono). A RecordingEvent arrives on the event stream
+        when it ends: on StopRecording, at the end of the call, or when its
+        parties change (hold, transfer).
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def stop_recording(self, request: StopRecordingRequest, ctx: RequestContext[StopRecordingRequest, StopRecordingResponse], /) -> StopRecordingResponse:
+        """
+        StopRecording ends a recording.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def download_recording(self, request: DownloadRecordingRequest, ctx: RequestContext[DownloadRecordingRequest, DownloadRecordingResponse], /) -> AsyncIterator[DownloadRecordingResponse]:
+        """
+        DownloadRecording streams a finished recording's WAV file in chunks.
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -316,6 +363,72 @@ class CallControlServiceASGIApplication(ConnectASGIApplication[CallControlServic
                         stream_type=StreamType.UNARY,
                     ),
                     function=svc.complete_transfer,
+                ),
+                "/switchboard.callcontrol.v1.CallControlService/Answer": Endpoint.unary(
+                    method=MethodInfo(
+                        name="Answer",
+                        service_name="switchboard.callcontrol.v1.CallControlService",
+                        input=AnswerRequest,
+                        output=AnswerResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.answer,
+                ),
+                "/switchboard.callcontrol.v1.CallControlService/Play": Endpoint.unary(
+                    method=MethodInfo(
+                        name="Play",
+                        service_name="switchboard.callcontrol.v1.CallControlService",
+                        input=PlayRequest,
+                        output=PlayResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.play,
+                ),
+                "/switchboard.callcontrol.v1.CallControlService/CollectDigits": Endpoint.unary(
+                    method=MethodInfo(
+                        name="CollectDigits",
+                        service_name="switchboard.callcontrol.v1.CallControlService",
+                        input=CollectDigitsRequest,
+                        output=CollectDigitsResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.collect_digits,
+                ),
+                "/switchboard.callcontrol.v1.CallControlService/StartRecording": Endpoint.unary(
+                    method=MethodInfo(
+                        name="StartRecording",
+                        service_name="switchboard.callcontrol.v1.CallControlService",
+                        input=StartRecordingRequest,
+                        output=StartRecordingResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.start_recording,
+                ),
+                "/switchboard.callcontrol.v1.CallControlService/StopRecording": Endpoint.unary(
+                    method=MethodInfo(
+                        name="StopRecording",
+                        service_name="switchboard.callcontrol.v1.CallControlService",
+                        input=StopRecordingRequest,
+                        output=StopRecordingResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.stop_recording,
+                ),
+                "/switchboard.callcontrol.v1.CallControlService/DownloadRecording": Endpoint.server_stream(
+                    method=MethodInfo(
+                        name="DownloadRecording",
+                        service_name="switchboard.callcontrol.v1.CallControlService",
+                        input=DownloadRecordingRequest,
+                        output=DownloadRecordingResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.SERVER_STREAM,
+                    ),
+                    function=svc.download_recording,
                 ),
                 "/switchboard.callcontrol.v1.CallControlService/GetCall": Endpoint.unary(
                     method=MethodInfo(
@@ -702,6 +815,155 @@ class CallControlServiceClient(ConnectClient):
             headers=headers,
             timeout_ms=timeout_ms,
         )
+    async def answer(
+        self,
+        request: AnswerRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> AnswerResponse:
+        """
+        Answer answers a call OFFERING on a route point: the caller is
+        connected to the application, which then uses Play, CollectDigits,
+        StartRecording, BlindTransfer, Redirect and Drop. Phones cannot be
+        answered remotely: FAILED_PRECONDITION for a phone's line.
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="Answer",
+                service_name="switchboard.callcontrol.v1.CallControlService",
+                input=AnswerRequest,
+                output=AnswerResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    async def play(
+        self,
+        request: PlayRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> PlayResponse:
+        """
+        Play plays a tone or an 8 kHz WAV file to the caller of an answered
+        route point call and returns when it has been played (completed) or was
+        interrupted: by a digit when interrupt_on_digit is set (the digit stays
+        for CollectDigits), by another Play, or by the end of the call.
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="Play",
+                service_name="switchboard.callcontrol.v1.CallControlService",
+                input=PlayRequest,
+                output=PlayResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    async def collect_digits(
+        self,
+        request: CollectDigitsRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> CollectDigitsResponse:
+        """
+        CollectDigits waits for DTMF digits from the caller of an answered
+        route point call. Digits pressed earlier (during a Play) count.
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="CollectDigits",
+                service_name="switchboard.callcontrol.v1.CallControlService",
+                input=CollectDigitsRequest,
+                output=CollectDigitsResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    async def start_recording(
+        self,
+        request: StartRecordingRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> StartRecordingResponse:
+        """
+        StartRecording records a CONNECTED call (a stereo WAV: this line's
+        party on one channel, the other party on the other) or, on a route
+        point, the caller (mono). A RecordingEvent arrives on the event stream
+        when it ends: on StopRecording, at the end of the call, or when its
+        parties change (hold, transfer).
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="StartRecording",
+                service_name="switchboard.callcontrol.v1.CallControlService",
+                input=StartRecordingRequest,
+                output=StartRecordingResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    async def stop_recording(
+        self,
+        request: StopRecordingRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> StopRecordingResponse:
+        """
+        StopRecording ends a recording.
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="StopRecording",
+                service_name="switchboard.callcontrol.v1.CallControlService",
+                input=StopRecordingRequest,
+                output=StopRecordingResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def download_recording(
+        self,
+        request: DownloadRecordingRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> AsyncIterator[DownloadRecordingResponse]:
+        """
+        DownloadRecording streams a finished recording's WAV file in chunks.
+        """
+        return self.execute_server_stream(
+            request=request,
+            method=MethodInfo(
+                name="DownloadRecording",
+                service_name="switchboard.callcontrol.v1.CallControlService",
+                input=DownloadRecordingRequest,
+                output=DownloadRecordingResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.SERVER_STREAM,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
     async def get_call(
         self,
         request: GetCallRequest,
@@ -892,6 +1154,53 @@ class CallControlServiceSync(Protocol):
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
+    def answer(self, request: AnswerRequest, ctx: RequestContext[AnswerRequest, AnswerResponse], /) -> AnswerResponse:
+        """
+        Answer answers a call OFFERING on a route point: the caller is
+        connected to the application, which then uses Play, CollectDigits,
+        StartRecording, BlindTransfer, Redirect and Drop. Phones cannot be
+        answered remotely: FAILED_PRECONDITION for a phone's line.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def play(self, request: PlayRequest, ctx: RequestContext[PlayRequest, PlayResponse], /) -> PlayResponse:
+        """
+        Play plays a tone or an 8 kHz WAV file to the caller of an answered
+        route point call and returns when it has been played (completed) or was
+        interrupted: by a digit when interrupt_on_digit is set (the digit stays
+        for CollectDigits), by another Play, or by the end of the call.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def collect_digits(self, request: CollectDigitsRequest, ctx: RequestContext[CollectDigitsRequest, CollectDigitsResponse], /) -> CollectDigitsResponse:
+        """
+        CollectDigits waits for DTMF digits from the caller of an answered
+        route point call. Digits pressed earlier (during a Play) count.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def start_recording(self, request: StartRecordingRequest, ctx: RequestContext[StartRecordingRequest, StartRecordingResponse], /) -> StartRecordingResponse:
+        """
+        StartRecording records a CONNECTED call (a stereo WAV: this line's
+        party on one channel, the other party on the other) or, on a route
+        point, the caller (mono). A RecordingEvent arrives on the event stream
+        when it ends: on StopRecording, at the end of the call, or when its
+        parties change (hold, transfer).
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def stop_recording(self, request: StopRecordingRequest, ctx: RequestContext[StopRecordingRequest, StopRecordingResponse], /) -> StopRecordingResponse:
+        """
+        StopRecording ends a recording.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def download_recording(self, request: DownloadRecordingRequest, ctx: RequestContext[DownloadRecordingRequest, DownloadRecordingResponse], /) -> Iterator[DownloadRecordingResponse]:
+        """
+        DownloadRecording streams a finished recording's WAV file in chunks.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
     def get_call(self, request: GetCallRequest, ctx: RequestContext[GetCallRequest, GetCallResponse], /) -> GetCallResponse:
         """
         GetCall returns one call by its handle, including calls disconnected
@@ -1058,6 +1367,72 @@ class CallControlServiceWSGIApplication(ConnectWSGIApplication):
                         stream_type=StreamType.UNARY,
                     ),
                     function=service.complete_transfer,
+                ),
+                "/switchboard.callcontrol.v1.CallControlService/Answer": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="Answer",
+                        service_name="switchboard.callcontrol.v1.CallControlService",
+                        input=AnswerRequest,
+                        output=AnswerResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.answer,
+                ),
+                "/switchboard.callcontrol.v1.CallControlService/Play": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="Play",
+                        service_name="switchboard.callcontrol.v1.CallControlService",
+                        input=PlayRequest,
+                        output=PlayResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.play,
+                ),
+                "/switchboard.callcontrol.v1.CallControlService/CollectDigits": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="CollectDigits",
+                        service_name="switchboard.callcontrol.v1.CallControlService",
+                        input=CollectDigitsRequest,
+                        output=CollectDigitsResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.collect_digits,
+                ),
+                "/switchboard.callcontrol.v1.CallControlService/StartRecording": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="StartRecording",
+                        service_name="switchboard.callcontrol.v1.CallControlService",
+                        input=StartRecordingRequest,
+                        output=StartRecordingResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.start_recording,
+                ),
+                "/switchboard.callcontrol.v1.CallControlService/StopRecording": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="StopRecording",
+                        service_name="switchboard.callcontrol.v1.CallControlService",
+                        input=StopRecordingRequest,
+                        output=StopRecordingResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.stop_recording,
+                ),
+                "/switchboard.callcontrol.v1.CallControlService/DownloadRecording": EndpointSync.server_stream(
+                    method=MethodInfo(
+                        name="DownloadRecording",
+                        service_name="switchboard.callcontrol.v1.CallControlService",
+                        input=DownloadRecordingRequest,
+                        output=DownloadRecordingResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.SERVER_STREAM,
+                    ),
+                    function=service.download_recording,
                 ),
                 "/switchboard.callcontrol.v1.CallControlService/GetCall": EndpointSync.unary(
                     method=MethodInfo(
@@ -1440,6 +1815,155 @@ class CallControlServiceClientSync(ConnectClientSync):
                 output=CompleteTransferResponse,
                 idempotency_level=IdempotencyLevel.UNKNOWN,
                 stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def answer(
+        self,
+        request: AnswerRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> AnswerResponse:
+        """
+        Answer answers a call OFFERING on a route point: the caller is
+        connected to the application, which then uses Play, CollectDigits,
+        StartRecording, BlindTransfer, Redirect and Drop. Phones cannot be
+        answered remotely: FAILED_PRECONDITION for a phone's line.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="Answer",
+                service_name="switchboard.callcontrol.v1.CallControlService",
+                input=AnswerRequest,
+                output=AnswerResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def play(
+        self,
+        request: PlayRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> PlayResponse:
+        """
+        Play plays a tone or an 8 kHz WAV file to the caller of an answered
+        route point call and returns when it has been played (completed) or was
+        interrupted: by a digit when interrupt_on_digit is set (the digit stays
+        for CollectDigits), by another Play, or by the end of the call.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="Play",
+                service_name="switchboard.callcontrol.v1.CallControlService",
+                input=PlayRequest,
+                output=PlayResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def collect_digits(
+        self,
+        request: CollectDigitsRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> CollectDigitsResponse:
+        """
+        CollectDigits waits for DTMF digits from the caller of an answered
+        route point call. Digits pressed earlier (during a Play) count.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="CollectDigits",
+                service_name="switchboard.callcontrol.v1.CallControlService",
+                input=CollectDigitsRequest,
+                output=CollectDigitsResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def start_recording(
+        self,
+        request: StartRecordingRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> StartRecordingResponse:
+        """
+        StartRecording records a CONNECTED call (a stereo WAV: this line's
+        party on one channel, the other party on the other) or, on a route
+        point, the caller (mono). A RecordingEvent arrives on the event stream
+        when it ends: on StopRecording, at the end of the call, or when its
+        parties change (hold, transfer).
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="StartRecording",
+                service_name="switchboard.callcontrol.v1.CallControlService",
+                input=StartRecordingRequest,
+                output=StartRecordingResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def stop_recording(
+        self,
+        request: StopRecordingRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> StopRecordingResponse:
+        """
+        StopRecording ends a recording.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="StopRecording",
+                service_name="switchboard.callcontrol.v1.CallControlService",
+                input=StopRecordingRequest,
+                output=StopRecordingResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def download_recording(
+        self,
+        request: DownloadRecordingRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> Iterator[DownloadRecordingResponse]:
+        """
+        DownloadRecording streams a finished recording's WAV file in chunks.
+        """
+        return self.execute_server_stream(
+            request=request,
+            method=MethodInfo(
+                name="DownloadRecording",
+                service_name="switchboard.callcontrol.v1.CallControlService",
+                input=DownloadRecordingRequest,
+                output=DownloadRecordingResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.SERVER_STREAM,
             ),
             headers=headers,
             timeout_ms=timeout_ms,

@@ -57,12 +57,23 @@ class Action(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ACTION_PARK: _ClassVar[Action]
     ACTION_CONSULT_TRANSFER: _ClassVar[Action]
     ACTION_COMPLETE_TRANSFER: _ClassVar[Action]
+    ACTION_ANSWER: _ClassVar[Action]
+    ACTION_PLAY: _ClassVar[Action]
+    ACTION_RECORD: _ClassVar[Action]
 
 class CompleteMode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     COMPLETE_MODE_UNSPECIFIED: _ClassVar[CompleteMode]
     COMPLETE_MODE_TRANSFER: _ClassVar[CompleteMode]
     COMPLETE_MODE_CONFERENCE: _ClassVar[CompleteMode]
+
+class CollectReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    COLLECT_REASON_UNSPECIFIED: _ClassVar[CollectReason]
+    COLLECT_REASON_MAX_DIGITS: _ClassVar[CollectReason]
+    COLLECT_REASON_TERMINATOR: _ClassVar[CollectReason]
+    COLLECT_REASON_TIMEOUT: _ClassVar[CollectReason]
+    COLLECT_REASON_HANGUP: _ClassVar[CollectReason]
 CALL_STATE_UNSPECIFIED: CallState
 CALL_STATE_IDLE: CallState
 CALL_STATE_DIALING: CallState
@@ -98,9 +109,17 @@ ACTION_PICKUP: Action
 ACTION_PARK: Action
 ACTION_CONSULT_TRANSFER: Action
 ACTION_COMPLETE_TRANSFER: Action
+ACTION_ANSWER: Action
+ACTION_PLAY: Action
+ACTION_RECORD: Action
 COMPLETE_MODE_UNSPECIFIED: CompleteMode
 COMPLETE_MODE_TRANSFER: CompleteMode
 COMPLETE_MODE_CONFERENCE: CompleteMode
+COLLECT_REASON_UNSPECIFIED: CollectReason
+COLLECT_REASON_MAX_DIGITS: CollectReason
+COLLECT_REASON_TERMINATOR: CollectReason
+COLLECT_REASON_TIMEOUT: CollectReason
+COLLECT_REASON_HANGUP: CollectReason
 
 class Party(_message.Message):
     __slots__ = ("number", "name")
@@ -298,6 +317,110 @@ class CompleteTransferResponse(_message.Message):
     call: Call
     def __init__(self, call: _Optional[_Union[Call, _Mapping]] = ...) -> None: ...
 
+class AnswerRequest(_message.Message):
+    __slots__ = ("call_id",)
+    CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    call_id: str
+    def __init__(self, call_id: _Optional[str] = ...) -> None: ...
+
+class AnswerResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class Tone(_message.Message):
+    __slots__ = ("frequency_hz", "duration_ms")
+    FREQUENCY_HZ_FIELD_NUMBER: _ClassVar[int]
+    DURATION_MS_FIELD_NUMBER: _ClassVar[int]
+    frequency_hz: int
+    duration_ms: int
+    def __init__(self, frequency_hz: _Optional[int] = ..., duration_ms: _Optional[int] = ...) -> None: ...
+
+class PlayRequest(_message.Message):
+    __slots__ = ("call_id", "tone", "wav", "interrupt_on_digit")
+    CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    TONE_FIELD_NUMBER: _ClassVar[int]
+    WAV_FIELD_NUMBER: _ClassVar[int]
+    INTERRUPT_ON_DIGIT_FIELD_NUMBER: _ClassVar[int]
+    call_id: str
+    tone: Tone
+    wav: bytes
+    interrupt_on_digit: bool
+    def __init__(self, call_id: _Optional[str] = ..., tone: _Optional[_Union[Tone, _Mapping]] = ..., wav: _Optional[bytes] = ..., interrupt_on_digit: _Optional[bool] = ...) -> None: ...
+
+class PlayResponse(_message.Message):
+    __slots__ = ("completed",)
+    COMPLETED_FIELD_NUMBER: _ClassVar[int]
+    completed: bool
+    def __init__(self, completed: _Optional[bool] = ...) -> None: ...
+
+class CollectDigitsRequest(_message.Message):
+    __slots__ = ("call_id", "max_digits", "terminator", "inter_digit_timeout_ms", "overall_timeout_ms")
+    CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    MAX_DIGITS_FIELD_NUMBER: _ClassVar[int]
+    TERMINATOR_FIELD_NUMBER: _ClassVar[int]
+    INTER_DIGIT_TIMEOUT_MS_FIELD_NUMBER: _ClassVar[int]
+    OVERALL_TIMEOUT_MS_FIELD_NUMBER: _ClassVar[int]
+    call_id: str
+    max_digits: int
+    terminator: str
+    inter_digit_timeout_ms: int
+    overall_timeout_ms: int
+    def __init__(self, call_id: _Optional[str] = ..., max_digits: _Optional[int] = ..., terminator: _Optional[str] = ..., inter_digit_timeout_ms: _Optional[int] = ..., overall_timeout_ms: _Optional[int] = ...) -> None: ...
+
+class CollectDigitsResponse(_message.Message):
+    __slots__ = ("digits", "reason")
+    DIGITS_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    digits: str
+    reason: CollectReason
+    def __init__(self, digits: _Optional[str] = ..., reason: _Optional[_Union[CollectReason, str]] = ...) -> None: ...
+
+class StartRecordingRequest(_message.Message):
+    __slots__ = ("call_id",)
+    CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    call_id: str
+    def __init__(self, call_id: _Optional[str] = ...) -> None: ...
+
+class StartRecordingResponse(_message.Message):
+    __slots__ = ("recording_id",)
+    RECORDING_ID_FIELD_NUMBER: _ClassVar[int]
+    recording_id: str
+    def __init__(self, recording_id: _Optional[str] = ...) -> None: ...
+
+class StopRecordingRequest(_message.Message):
+    __slots__ = ("recording_id",)
+    RECORDING_ID_FIELD_NUMBER: _ClassVar[int]
+    recording_id: str
+    def __init__(self, recording_id: _Optional[str] = ...) -> None: ...
+
+class StopRecordingResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class DownloadRecordingRequest(_message.Message):
+    __slots__ = ("recording_id",)
+    RECORDING_ID_FIELD_NUMBER: _ClassVar[int]
+    recording_id: str
+    def __init__(self, recording_id: _Optional[str] = ...) -> None: ...
+
+class DownloadRecordingResponse(_message.Message):
+    __slots__ = ("chunk",)
+    CHUNK_FIELD_NUMBER: _ClassVar[int]
+    chunk: bytes
+    def __init__(self, chunk: _Optional[bytes] = ...) -> None: ...
+
+class RecordingEvent(_message.Message):
+    __slots__ = ("recording_id", "call_id", "duration_ms", "error")
+    RECORDING_ID_FIELD_NUMBER: _ClassVar[int]
+    CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    DURATION_MS_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    recording_id: str
+    call_id: str
+    duration_ms: int
+    error: str
+    def __init__(self, recording_id: _Optional[str] = ..., call_id: _Optional[str] = ..., duration_ms: _Optional[int] = ..., error: _Optional[str] = ...) -> None: ...
+
 class GetCallRequest(_message.Message):
     __slots__ = ("call_id",)
     CALL_ID_FIELD_NUMBER: _ClassVar[int]
@@ -339,18 +462,20 @@ class WatchEventsResponse(_message.Message):
     def __init__(self, event: _Optional[_Union[Event, _Mapping]] = ...) -> None: ...
 
 class Event(_message.Message):
-    __slots__ = ("sequence", "time", "line", "call", "digit")
+    __slots__ = ("sequence", "time", "line", "call", "digit", "recording")
     SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     TIME_FIELD_NUMBER: _ClassVar[int]
     LINE_FIELD_NUMBER: _ClassVar[int]
     CALL_FIELD_NUMBER: _ClassVar[int]
     DIGIT_FIELD_NUMBER: _ClassVar[int]
+    RECORDING_FIELD_NUMBER: _ClassVar[int]
     sequence: int
     time: _timestamp_pb2.Timestamp
     line: str
     call: Call
     digit: DigitEvent
-    def __init__(self, sequence: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., line: _Optional[str] = ..., call: _Optional[_Union[Call, _Mapping]] = ..., digit: _Optional[_Union[DigitEvent, _Mapping]] = ...) -> None: ...
+    recording: RecordingEvent
+    def __init__(self, sequence: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., line: _Optional[str] = ..., call: _Optional[_Union[Call, _Mapping]] = ..., digit: _Optional[_Union[DigitEvent, _Mapping]] = ..., recording: _Optional[_Union[RecordingEvent, _Mapping]] = ...) -> None: ...
 
 class DigitEvent(_message.Message):
     __slots__ = ("call_id", "digit")

@@ -21,7 +21,7 @@ from connectrpc.protocol import ProtocolType
 from connectrpc.server import ConnectASGIApplication, ConnectWSGIApplication, DEFAULT_READ_MAX_BYTES, Endpoint, EndpointSync
 from pyqwest import Client, SyncClient
 
-from .switch_service_pb2 import ApplyRoutingTableRequest, ApplyRoutingTableResponse, AttachSwitchRequest, AttachSwitchResponse, CompleteTransferLegRequest, CompleteTransferLegResponse, ConsultLegRequest, ConsultLegResponse, EventsRequest, EventsResponse, HangupLegRequest, HangupLegResponse, HoldLegRequest, HoldLegResponse, ListLegsRequest, ListLegsResponse, ListRegistrationsRequest, ListRegistrationsResponse, OriginateRequest, OriginateResponse, ParkLegRequest, ParkLegResponse, PickupLegRequest, PickupLegResponse, RedirectLegRequest, RedirectLegResponse, RetrieveLegRequest, RetrieveLegResponse, SendDigitsRequest, SendDigitsResponse, TransferLegRequest, TransferLegResponse, UnparkCallRequest, UnparkCallResponse
+from .switch_service_pb2 import AnswerLegRequest, AnswerLegResponse, ApplyRoutingTableRequest, ApplyRoutingTableResponse, AttachSwitchRequest, AttachSwitchResponse, CollectDigitsLegRequest, CollectDigitsLegResponse, CompleteTransferLegRequest, CompleteTransferLegResponse, ConsultLegRequest, ConsultLegResponse, EventsRequest, EventsResponse, HangupLegRequest, HangupLegResponse, HoldLegRequest, HoldLegResponse, ListLegsRequest, ListLegsResponse, ListRegistrationsRequest, ListRegistrationsResponse, OriginateRequest, OriginateResponse, ParkLegRequest, ParkLegResponse, PickupLegRequest, PickupLegResponse, PlayLegRequest, PlayLegResponse, ReadRecordingRequest, ReadRecordingResponse, RedirectLegRequest, RedirectLegResponse, RetrieveLegRequest, RetrieveLegResponse, SendDigitsRequest, SendDigitsResponse, StartRecordingLegRequest, StartRecordingLegResponse, StopRecordingLegRequest, StopRecordingLegResponse, TransferLegRequest, TransferLegResponse, UnparkCallRequest, UnparkCallResponse
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator, Mapping
@@ -164,6 +164,50 @@ class SwitchService(Protocol):
         END_REASON_TRANSFERRED) or as a conference of the three. leg_id is the
         consulting phone's leg in either call. FAILED_PRECONDITION when the leg
         has no consultation or the consulted party has not answered.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def answer_leg(self, request: AnswerLegRequest, ctx: RequestContext[AnswerLegRequest, AnswerLegResponse], /) -> AnswerLegResponse:
+        """
+        AnswerLeg answers a call offered to a route point (the switch becomes
+        the caller's far end, for PlayLeg, CollectDigitsLeg and recording).
+        FAILED_PRECONDITION for a leg that is not a ringing route point leg: a
+        phone cannot be answered remotely.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def play_leg(self, request: PlayLegRequest, ctx: RequestContext[PlayLegRequest, PlayLegResponse], /) -> PlayLegResponse:
+        """
+        PlayLeg plays audio to the caller of an answered route point call and
+        returns when it has been played, or was interrupted (a digit with
+        interrupt_on_digit, another PlayLeg, the end of the call).
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def collect_digits_leg(self, request: CollectDigitsLegRequest, ctx: RequestContext[CollectDigitsLegRequest, CollectDigitsLegResponse], /) -> CollectDigitsLegResponse:
+        """
+        CollectDigitsLeg collects DTMF digits from the caller of an answered
+        route point call (digits pressed before the call count: type-ahead).
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def start_recording_leg(self, request: StartRecordingLegRequest, ctx: RequestContext[StartRecordingLegRequest, StartRecordingLegResponse], /) -> StartRecordingLegResponse:
+        """
+        StartRecordingLeg records a connected call (both parties, a stereo WAV)
+        or the caller of an answered route point call (mono).
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    async def stop_recording_leg(self, request: StopRecordingLegRequest, ctx: RequestContext[StopRecordingLegRequest, StopRecordingLegResponse], /) -> StopRecordingLegResponse:
+        """
+        StopRecordingLeg stops a recording; it also stops when the call ends
+        or its parties change (hold, transfer).
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def read_recording(self, request: ReadRecordingRequest, ctx: RequestContext[ReadRecordingRequest, ReadRecordingResponse], /) -> AsyncIterator[ReadRecordingResponse]:
+        """
+        ReadRecording streams a finished recording's WAV file in chunks.
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -353,6 +397,72 @@ class SwitchServiceASGIApplication(ConnectASGIApplication[SwitchService]):
                         stream_type=StreamType.UNARY,
                     ),
                     function=svc.complete_transfer_leg,
+                ),
+                "/switchboard.switch.v1.SwitchService/AnswerLeg": Endpoint.unary(
+                    method=MethodInfo(
+                        name="AnswerLeg",
+                        service_name="switchboard.switch.v1.SwitchService",
+                        input=AnswerLegRequest,
+                        output=AnswerLegResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.answer_leg,
+                ),
+                "/switchboard.switch.v1.SwitchService/PlayLeg": Endpoint.unary(
+                    method=MethodInfo(
+                        name="PlayLeg",
+                        service_name="switchboard.switch.v1.SwitchService",
+                        input=PlayLegRequest,
+                        output=PlayLegResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.play_leg,
+                ),
+                "/switchboard.switch.v1.SwitchService/CollectDigitsLeg": Endpoint.unary(
+                    method=MethodInfo(
+                        name="CollectDigitsLeg",
+                        service_name="switchboard.switch.v1.SwitchService",
+                        input=CollectDigitsLegRequest,
+                        output=CollectDigitsLegResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.collect_digits_leg,
+                ),
+                "/switchboard.switch.v1.SwitchService/StartRecordingLeg": Endpoint.unary(
+                    method=MethodInfo(
+                        name="StartRecordingLeg",
+                        service_name="switchboard.switch.v1.SwitchService",
+                        input=StartRecordingLegRequest,
+                        output=StartRecordingLegResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.start_recording_leg,
+                ),
+                "/switchboard.switch.v1.SwitchService/StopRecordingLeg": Endpoint.unary(
+                    method=MethodInfo(
+                        name="StopRecordingLeg",
+                        service_name="switchboard.switch.v1.SwitchService",
+                        input=StopRecordingLegRequest,
+                        output=StopRecordingLegResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=svc.stop_recording_leg,
+                ),
+                "/switchboard.switch.v1.SwitchService/ReadRecording": Endpoint.server_stream(
+                    method=MethodInfo(
+                        name="ReadRecording",
+                        service_name="switchboard.switch.v1.SwitchService",
+                        input=ReadRecordingRequest,
+                        output=ReadRecordingResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.SERVER_STREAM,
+                    ),
+                    function=svc.read_recording,
                 ),
                 "/switchboard.switch.v1.SwitchService/Events": Endpoint.server_stream(
                     method=MethodInfo(
@@ -791,6 +901,152 @@ class SwitchServiceClient(ConnectClient):
             headers=headers,
             timeout_ms=timeout_ms,
         )
+    async def answer_leg(
+        self,
+        request: AnswerLegRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> AnswerLegResponse:
+        """
+        AnswerLeg answers a call offered to a route point (the switch becomes
+        the caller's far end, for PlayLeg, CollectDigitsLeg and recording).
+        FAILED_PRECONDITION for a leg that is not a ringing route point leg: a
+        phone cannot be answered remotely.
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="AnswerLeg",
+                service_name="switchboard.switch.v1.SwitchService",
+                input=AnswerLegRequest,
+                output=AnswerLegResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    async def play_leg(
+        self,
+        request: PlayLegRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> PlayLegResponse:
+        """
+        PlayLeg plays audio to the caller of an answered route point call and
+        returns when it has been played, or was interrupted (a digit with
+        interrupt_on_digit, another PlayLeg, the end of the call).
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="PlayLeg",
+                service_name="switchboard.switch.v1.SwitchService",
+                input=PlayLegRequest,
+                output=PlayLegResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    async def collect_digits_leg(
+        self,
+        request: CollectDigitsLegRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> CollectDigitsLegResponse:
+        """
+        CollectDigitsLeg collects DTMF digits from the caller of an answered
+        route point call (digits pressed before the call count: type-ahead).
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="CollectDigitsLeg",
+                service_name="switchboard.switch.v1.SwitchService",
+                input=CollectDigitsLegRequest,
+                output=CollectDigitsLegResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    async def start_recording_leg(
+        self,
+        request: StartRecordingLegRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> StartRecordingLegResponse:
+        """
+        StartRecordingLeg records a connected call (both parties, a stereo WAV)
+        or the caller of an answered route point call (mono).
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="StartRecordingLeg",
+                service_name="switchboard.switch.v1.SwitchService",
+                input=StartRecordingLegRequest,
+                output=StartRecordingLegResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    async def stop_recording_leg(
+        self,
+        request: StopRecordingLegRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> StopRecordingLegResponse:
+        """
+        StopRecordingLeg stops a recording; it also stops when the call ends
+        or its parties change (hold, transfer).
+        """
+        return await self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="StopRecordingLeg",
+                service_name="switchboard.switch.v1.SwitchService",
+                input=StopRecordingLegRequest,
+                output=StopRecordingLegResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def read_recording(
+        self,
+        request: ReadRecordingRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> AsyncIterator[ReadRecordingResponse]:
+        """
+        ReadRecording streams a finished recording's WAV file in chunks.
+        """
+        return self.execute_server_stream(
+            request=request,
+            method=MethodInfo(
+                name="ReadRecording",
+                service_name="switchboard.switch.v1.SwitchService",
+                input=ReadRecordingRequest,
+                output=ReadRecordingResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.SERVER_STREAM,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
     def events(
         self,
         request: EventsRequest,
@@ -944,6 +1200,50 @@ class SwitchServiceSync(Protocol):
         END_REASON_TRANSFERRED) or as a conference of the three. leg_id is the
         consulting phone's leg in either call. FAILED_PRECONDITION when the leg
         has no consultation or the consulted party has not answered.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def answer_leg(self, request: AnswerLegRequest, ctx: RequestContext[AnswerLegRequest, AnswerLegResponse], /) -> AnswerLegResponse:
+        """
+        AnswerLeg answers a call offered to a route point (the switch becomes
+        the caller's far end, for PlayLeg, CollectDigitsLeg and recording).
+        FAILED_PRECONDITION for a leg that is not a ringing route point leg: a
+        phone cannot be answered remotely.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def play_leg(self, request: PlayLegRequest, ctx: RequestContext[PlayLegRequest, PlayLegResponse], /) -> PlayLegResponse:
+        """
+        PlayLeg plays audio to the caller of an answered route point call and
+        returns when it has been played, or was interrupted (a digit with
+        interrupt_on_digit, another PlayLeg, the end of the call).
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def collect_digits_leg(self, request: CollectDigitsLegRequest, ctx: RequestContext[CollectDigitsLegRequest, CollectDigitsLegResponse], /) -> CollectDigitsLegResponse:
+        """
+        CollectDigitsLeg collects DTMF digits from the caller of an answered
+        route point call (digits pressed before the call count: type-ahead).
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def start_recording_leg(self, request: StartRecordingLegRequest, ctx: RequestContext[StartRecordingLegRequest, StartRecordingLegResponse], /) -> StartRecordingLegResponse:
+        """
+        StartRecordingLeg records a connected call (both parties, a stereo WAV)
+        or the caller of an answered route point call (mono).
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def stop_recording_leg(self, request: StopRecordingLegRequest, ctx: RequestContext[StopRecordingLegRequest, StopRecordingLegResponse], /) -> StopRecordingLegResponse:
+        """
+        StopRecordingLeg stops a recording; it also stops when the call ends
+        or its parties change (hold, transfer).
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def read_recording(self, request: ReadRecordingRequest, ctx: RequestContext[ReadRecordingRequest, ReadRecordingResponse], /) -> Iterator[ReadRecordingResponse]:
+        """
+        ReadRecording streams a finished recording's WAV file in chunks.
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -1131,6 +1431,72 @@ class SwitchServiceWSGIApplication(ConnectWSGIApplication):
                         stream_type=StreamType.UNARY,
                     ),
                     function=service.complete_transfer_leg,
+                ),
+                "/switchboard.switch.v1.SwitchService/AnswerLeg": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="AnswerLeg",
+                        service_name="switchboard.switch.v1.SwitchService",
+                        input=AnswerLegRequest,
+                        output=AnswerLegResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.answer_leg,
+                ),
+                "/switchboard.switch.v1.SwitchService/PlayLeg": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="PlayLeg",
+                        service_name="switchboard.switch.v1.SwitchService",
+                        input=PlayLegRequest,
+                        output=PlayLegResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.play_leg,
+                ),
+                "/switchboard.switch.v1.SwitchService/CollectDigitsLeg": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="CollectDigitsLeg",
+                        service_name="switchboard.switch.v1.SwitchService",
+                        input=CollectDigitsLegRequest,
+                        output=CollectDigitsLegResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.collect_digits_leg,
+                ),
+                "/switchboard.switch.v1.SwitchService/StartRecordingLeg": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="StartRecordingLeg",
+                        service_name="switchboard.switch.v1.SwitchService",
+                        input=StartRecordingLegRequest,
+                        output=StartRecordingLegResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.start_recording_leg,
+                ),
+                "/switchboard.switch.v1.SwitchService/StopRecordingLeg": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="StopRecordingLeg",
+                        service_name="switchboard.switch.v1.SwitchService",
+                        input=StopRecordingLegRequest,
+                        output=StopRecordingLegResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.stop_recording_leg,
+                ),
+                "/switchboard.switch.v1.SwitchService/ReadRecording": EndpointSync.server_stream(
+                    method=MethodInfo(
+                        name="ReadRecording",
+                        service_name="switchboard.switch.v1.SwitchService",
+                        input=ReadRecordingRequest,
+                        output=ReadRecordingResponse,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.SERVER_STREAM,
+                    ),
+                    function=service.read_recording,
                 ),
                 "/switchboard.switch.v1.SwitchService/Events": EndpointSync.server_stream(
                     method=MethodInfo(
@@ -1565,6 +1931,152 @@ class SwitchServiceClientSync(ConnectClientSync):
                 output=CompleteTransferLegResponse,
                 idempotency_level=IdempotencyLevel.UNKNOWN,
                 stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def answer_leg(
+        self,
+        request: AnswerLegRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> AnswerLegResponse:
+        """
+        AnswerLeg answers a call offered to a route point (the switch becomes
+        the caller's far end, for PlayLeg, CollectDigitsLeg and recording).
+        FAILED_PRECONDITION for a leg that is not a ringing route point leg: a
+        phone cannot be answered remotely.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="AnswerLeg",
+                service_name="switchboard.switch.v1.SwitchService",
+                input=AnswerLegRequest,
+                output=AnswerLegResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def play_leg(
+        self,
+        request: PlayLegRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> PlayLegResponse:
+        """
+        PlayLeg plays audio to the caller of an answered route point call and
+        returns when it has been played, or was interrupted (a digit with
+        interrupt_on_digit, another PlayLeg, the end of the call).
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="PlayLeg",
+                service_name="switchboard.switch.v1.SwitchService",
+                input=PlayLegRequest,
+                output=PlayLegResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def collect_digits_leg(
+        self,
+        request: CollectDigitsLegRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> CollectDigitsLegResponse:
+        """
+        CollectDigitsLeg collects DTMF digits from the caller of an answered
+        route point call (digits pressed before the call count: type-ahead).
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="CollectDigitsLeg",
+                service_name="switchboard.switch.v1.SwitchService",
+                input=CollectDigitsLegRequest,
+                output=CollectDigitsLegResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def start_recording_leg(
+        self,
+        request: StartRecordingLegRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> StartRecordingLegResponse:
+        """
+        StartRecordingLeg records a connected call (both parties, a stereo WAV)
+        or the caller of an answered route point call (mono).
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="StartRecordingLeg",
+                service_name="switchboard.switch.v1.SwitchService",
+                input=StartRecordingLegRequest,
+                output=StartRecordingLegResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def stop_recording_leg(
+        self,
+        request: StopRecordingLegRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> StopRecordingLegResponse:
+        """
+        StopRecordingLeg stops a recording; it also stops when the call ends
+        or its parties change (hold, transfer).
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="StopRecordingLeg",
+                service_name="switchboard.switch.v1.SwitchService",
+                input=StopRecordingLegRequest,
+                output=StopRecordingLegResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def read_recording(
+        self,
+        request: ReadRecordingRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> Iterator[ReadRecordingResponse]:
+        """
+        ReadRecording streams a finished recording's WAV file in chunks.
+        """
+        return self.execute_server_stream(
+            request=request,
+            method=MethodInfo(
+                name="ReadRecording",
+                service_name="switchboard.switch.v1.SwitchService",
+                input=ReadRecordingRequest,
+                output=ReadRecordingResponse,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.SERVER_STREAM,
             ),
             headers=headers,
             timeout_ms=timeout_ms,

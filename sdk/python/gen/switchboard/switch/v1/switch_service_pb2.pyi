@@ -1,6 +1,7 @@
 import datetime
 
 from buf.validate import validate_pb2 as _validate_pb2
+from google.protobuf import duration_pb2 as _duration_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
@@ -161,7 +162,7 @@ class ListRegistrationsResponse(_message.Message):
     def __init__(self, registrations: _Optional[_Iterable[_Union[Registration, _Mapping]]] = ...) -> None: ...
 
 class Leg(_message.Message):
-    __slots__ = ("id", "call_id", "state", "direction", "user_id", "device_id", "dialed", "caller", "sip_call_id", "codec", "start_time", "answer_time", "end_reason", "sip_status", "held", "calling", "holding", "related_call_id", "conferenced")
+    __slots__ = ("id", "call_id", "state", "direction", "user_id", "device_id", "dialed", "caller", "sip_call_id", "codec", "start_time", "answer_time", "end_reason", "sip_status", "held", "calling", "holding", "related_call_id", "conferenced", "route_point_id")
     ID_FIELD_NUMBER: _ClassVar[int]
     CALL_ID_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
@@ -181,6 +182,7 @@ class Leg(_message.Message):
     HOLDING_FIELD_NUMBER: _ClassVar[int]
     RELATED_CALL_ID_FIELD_NUMBER: _ClassVar[int]
     CONFERENCED_FIELD_NUMBER: _ClassVar[int]
+    ROUTE_POINT_ID_FIELD_NUMBER: _ClassVar[int]
     id: str
     call_id: str
     state: LegState
@@ -200,7 +202,90 @@ class Leg(_message.Message):
     holding: bool
     related_call_id: str
     conferenced: bool
-    def __init__(self, id: _Optional[str] = ..., call_id: _Optional[str] = ..., state: _Optional[_Union[LegState, str]] = ..., direction: _Optional[_Union[LegDirection, str]] = ..., user_id: _Optional[str] = ..., device_id: _Optional[str] = ..., dialed: _Optional[str] = ..., caller: _Optional[str] = ..., sip_call_id: _Optional[str] = ..., codec: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., answer_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_reason: _Optional[_Union[EndReason, str]] = ..., sip_status: _Optional[int] = ..., held: _Optional[bool] = ..., calling: _Optional[bool] = ..., holding: _Optional[bool] = ..., related_call_id: _Optional[str] = ..., conferenced: _Optional[bool] = ...) -> None: ...
+    route_point_id: str
+    def __init__(self, id: _Optional[str] = ..., call_id: _Optional[str] = ..., state: _Optional[_Union[LegState, str]] = ..., direction: _Optional[_Union[LegDirection, str]] = ..., user_id: _Optional[str] = ..., device_id: _Optional[str] = ..., dialed: _Optional[str] = ..., caller: _Optional[str] = ..., sip_call_id: _Optional[str] = ..., codec: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., answer_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_reason: _Optional[_Union[EndReason, str]] = ..., sip_status: _Optional[int] = ..., held: _Optional[bool] = ..., calling: _Optional[bool] = ..., holding: _Optional[bool] = ..., related_call_id: _Optional[str] = ..., conferenced: _Optional[bool] = ..., route_point_id: _Optional[str] = ...) -> None: ...
+
+class AnswerLegRequest(_message.Message):
+    __slots__ = ("leg_id",)
+    LEG_ID_FIELD_NUMBER: _ClassVar[int]
+    leg_id: str
+    def __init__(self, leg_id: _Optional[str] = ...) -> None: ...
+
+class AnswerLegResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class PlayLegRequest(_message.Message):
+    __slots__ = ("leg_id", "samples", "interrupt_on_digit")
+    LEG_ID_FIELD_NUMBER: _ClassVar[int]
+    SAMPLES_FIELD_NUMBER: _ClassVar[int]
+    INTERRUPT_ON_DIGIT_FIELD_NUMBER: _ClassVar[int]
+    leg_id: str
+    samples: bytes
+    interrupt_on_digit: bool
+    def __init__(self, leg_id: _Optional[str] = ..., samples: _Optional[bytes] = ..., interrupt_on_digit: _Optional[bool] = ...) -> None: ...
+
+class PlayLegResponse(_message.Message):
+    __slots__ = ("completed",)
+    COMPLETED_FIELD_NUMBER: _ClassVar[int]
+    completed: bool
+    def __init__(self, completed: _Optional[bool] = ...) -> None: ...
+
+class CollectDigitsLegRequest(_message.Message):
+    __slots__ = ("leg_id", "max_digits", "terminator", "inter_digit_timeout_ms", "overall_timeout_ms")
+    LEG_ID_FIELD_NUMBER: _ClassVar[int]
+    MAX_DIGITS_FIELD_NUMBER: _ClassVar[int]
+    TERMINATOR_FIELD_NUMBER: _ClassVar[int]
+    INTER_DIGIT_TIMEOUT_MS_FIELD_NUMBER: _ClassVar[int]
+    OVERALL_TIMEOUT_MS_FIELD_NUMBER: _ClassVar[int]
+    leg_id: str
+    max_digits: int
+    terminator: str
+    inter_digit_timeout_ms: int
+    overall_timeout_ms: int
+    def __init__(self, leg_id: _Optional[str] = ..., max_digits: _Optional[int] = ..., terminator: _Optional[str] = ..., inter_digit_timeout_ms: _Optional[int] = ..., overall_timeout_ms: _Optional[int] = ...) -> None: ...
+
+class CollectDigitsLegResponse(_message.Message):
+    __slots__ = ("digits", "reason")
+    DIGITS_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    digits: str
+    reason: str
+    def __init__(self, digits: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class StartRecordingLegRequest(_message.Message):
+    __slots__ = ("leg_id",)
+    LEG_ID_FIELD_NUMBER: _ClassVar[int]
+    leg_id: str
+    def __init__(self, leg_id: _Optional[str] = ...) -> None: ...
+
+class StartRecordingLegResponse(_message.Message):
+    __slots__ = ("recording_id",)
+    RECORDING_ID_FIELD_NUMBER: _ClassVar[int]
+    recording_id: str
+    def __init__(self, recording_id: _Optional[str] = ...) -> None: ...
+
+class StopRecordingLegRequest(_message.Message):
+    __slots__ = ("recording_id",)
+    RECORDING_ID_FIELD_NUMBER: _ClassVar[int]
+    recording_id: str
+    def __init__(self, recording_id: _Optional[str] = ...) -> None: ...
+
+class StopRecordingLegResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ReadRecordingRequest(_message.Message):
+    __slots__ = ("recording_id",)
+    RECORDING_ID_FIELD_NUMBER: _ClassVar[int]
+    recording_id: str
+    def __init__(self, recording_id: _Optional[str] = ...) -> None: ...
+
+class ReadRecordingResponse(_message.Message):
+    __slots__ = ("chunk",)
+    CHUNK_FIELD_NUMBER: _ClassVar[int]
+    chunk: bytes
+    def __init__(self, chunk: _Optional[bytes] = ...) -> None: ...
 
 class ConsultLegRequest(_message.Message):
     __slots__ = ("leg_id", "destination")
@@ -371,18 +456,20 @@ class EventsResponse(_message.Message):
     def __init__(self, event: _Optional[_Union[Event, _Mapping]] = ...) -> None: ...
 
 class Event(_message.Message):
-    __slots__ = ("sequence", "time", "registration", "leg", "dtmf")
+    __slots__ = ("sequence", "time", "registration", "leg", "dtmf", "recording")
     SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     TIME_FIELD_NUMBER: _ClassVar[int]
     REGISTRATION_FIELD_NUMBER: _ClassVar[int]
     LEG_FIELD_NUMBER: _ClassVar[int]
     DTMF_FIELD_NUMBER: _ClassVar[int]
+    RECORDING_FIELD_NUMBER: _ClassVar[int]
     sequence: int
     time: _timestamp_pb2.Timestamp
     registration: RegistrationEvent
     leg: LegEvent
     dtmf: DtmfEvent
-    def __init__(self, sequence: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., registration: _Optional[_Union[RegistrationEvent, _Mapping]] = ..., leg: _Optional[_Union[LegEvent, _Mapping]] = ..., dtmf: _Optional[_Union[DtmfEvent, _Mapping]] = ...) -> None: ...
+    recording: RecordingEvent
+    def __init__(self, sequence: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., registration: _Optional[_Union[RegistrationEvent, _Mapping]] = ..., leg: _Optional[_Union[LegEvent, _Mapping]] = ..., dtmf: _Optional[_Union[DtmfEvent, _Mapping]] = ..., recording: _Optional[_Union[RecordingEvent, _Mapping]] = ...) -> None: ...
 
 class RegistrationEvent(_message.Message):
     __slots__ = ("registration", "removed")
@@ -397,6 +484,18 @@ class LegEvent(_message.Message):
     LEG_FIELD_NUMBER: _ClassVar[int]
     leg: Leg
     def __init__(self, leg: _Optional[_Union[Leg, _Mapping]] = ...) -> None: ...
+
+class RecordingEvent(_message.Message):
+    __slots__ = ("recording_id", "call_id", "duration", "error")
+    RECORDING_ID_FIELD_NUMBER: _ClassVar[int]
+    CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    DURATION_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    recording_id: str
+    call_id: str
+    duration: _duration_pb2.Duration
+    error: str
+    def __init__(self, recording_id: _Optional[str] = ..., call_id: _Optional[str] = ..., duration: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., error: _Optional[str] = ...) -> None: ...
 
 class DtmfEvent(_message.Message):
     __slots__ = ("leg_id", "digit")

@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file switchboard/callcontrol/v1/call_control_service.proto.
  */
 export const file_switchboard_callcontrol_v1_call_control_service: GenFile = /*@__PURE__*/
-  fileDesc("CjVzd2l0Y2hib2FyZC9jYWxsY29udHJvbC92MS9jYWxsX2NvbnRyb2xfc2VydmljZS5wcm90bxIac3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEiJQoFUGFydHkSDgoGbnVtYmVyGAEgASgJEgwKBG5hbWUYAiABKAki5QMKBENhbGwSCgoCaWQYASABKAkSDAoEbGluZRgCIAEoCRI0CgVzdGF0ZRgDIAEoDjIlLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkNhbGxTdGF0ZRIyCgdwYXJ0aWVzGAQgAygLMiEuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuUGFydHkSOAoJZGlyZWN0aW9uGAUgASgOMiUuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuRGlyZWN0aW9uEkcKEWRpc2Nvbm5lY3RfcmVhc29uGAYgASgOMiwuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuRGlzY29ubmVjdFJlYXNvbhIXCg9yZWxhdGVkX2NhbGxfaWQYByABKAkSLgoKc3RhcnRfdGltZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLYW5zd2VyX3RpbWUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB3ZlcnNpb24YCiABKAMSOwoPYWxsb3dlZF9hY3Rpb25zGAsgAygOMiIuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuQWN0aW9uEg4KBmRpYWxlZBgMIAEoCSKEAQoPTWFrZUNhbGxSZXF1ZXN0EiEKBGxpbmUYASABKAlCE7pIEHIOMgxeWzAtOV17Miw4fSQSLAoLZGVzdGluYXRpb24YAiABKAlCF7pIFHISMhBeWzAtOSojK117MSwzMn0kEiAKD2lkZW1wb3RlbmN5X2tleRgDIAEoCUIHukgEcgIYQCJCChBNYWtlQ2FsbFJlc3BvbnNlEi4KBGNhbGwYASABKAsyIC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5DYWxsIkoKC0Ryb3BSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAESIQoQZXhwZWN0ZWRfdmVyc2lvbhgCIAEoA0IHukgEIgIoACIOCgxEcm9wUmVzcG9uc2UiWAoRU2VuZERpZ2l0c1JlcXVlc3QSGAoHY2FsbF9pZBgBIAEoCUIHukgEcgIQARIpCgZkaWdpdHMYAiABKAlCGbpIFnIUMhJeWzAtOSojQS1EXXsxLDMyfSQiFAoSU2VuZERpZ2l0c1Jlc3BvbnNlIkoKC0hvbGRSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAESIQoQZXhwZWN0ZWRfdmVyc2lvbhgCIAEoA0IHukgEIgIoACIOCgxIb2xkUmVzcG9uc2UiTgoPUmV0cmlldmVSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAESIQoQZXhwZWN0ZWRfdmVyc2lvbhgCIAEoA0IHukgEIgIoACISChBSZXRyaWV2ZVJlc3BvbnNlIoEBChRCbGluZFRyYW5zZmVyUmVxdWVzdBIYCgdjYWxsX2lkGAEgASgJQge6SARyAhABEiwKC2Rlc3RpbmF0aW9uGAIgASgJQhe6SBRyEjIQXlswLTkqIytdezEsMzJ9JBIhChBleHBlY3RlZF92ZXJzaW9uGAMgASgDQge6SAQiAigAIhcKFUJsaW5kVHJhbnNmZXJSZXNwb25zZSJZCg9SZWRpcmVjdFJlcXVlc3QSGAoHY2FsbF9pZBgBIAEoCUIHukgEcgIQARIsCgtkZXN0aW5hdGlvbhgCIAEoCUIXukgUchIyEF5bMC05KiMrXXsxLDMyfSQiEgoQUmVkaXJlY3RSZXNwb25zZSJMCg1QaWNrdXBSZXF1ZXN0EiEKBGxpbmUYASABKAlCE7pIEHIOMgxeWzAtOV17Miw4fSQSGAoHY2FsbF9pZBgCIAEoCUIHukgEcgIQASIhCg5QaWNrdXBSZXNwb25zZRIPCgdjYWxsX2lkGAEgASgJIicKC1BhcmtSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAEiHQoMUGFya1Jlc3BvbnNlEg0KBW9yYml0GAEgASgJIlcKDVVucGFya1JlcXVlc3QSIQoEbGluZRgBIAEoCUITukgQcg4yDF5bMC05XXsyLDh9JBIjCgVvcmJpdBgCIAEoCUIUukgRcg8yDV5cKjhbMC05XXsyfSQiEAoOVW5wYXJrUmVzcG9uc2UipQEKFkNvbnN1bHRUcmFuc2ZlclJlcXVlc3QSGAoHY2FsbF9pZBgBIAEoCUIHukgEcgIQARIsCgtkZXN0aW5hdGlvbhgCIAEoCUIXukgUchIyEF5bMC05KiMrXXsxLDMyfSQSIQoQZXhwZWN0ZWRfdmVyc2lvbhgDIAEoA0IHukgEIgIoABIgCg9pZGVtcG90ZW5jeV9rZXkYBCABKAlCB7pIBHICGEAiSQoXQ29uc3VsdFRyYW5zZmVyUmVzcG9uc2USLgoEY2FsbBgBIAEoCzIgLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkNhbGwidQoXQ29tcGxldGVUcmFuc2ZlclJlcXVlc3QSGAoHY2FsbF9pZBgBIAEoCUIHukgEcgIQARJACgRtb2RlGAIgASgOMiguc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuQ29tcGxldGVNb2RlQgi6SAWCAQIQASJKChhDb21wbGV0ZVRyYW5zZmVyUmVzcG9uc2USLgoEY2FsbBgBIAEoCzIgLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkNhbGwiKgoOR2V0Q2FsbFJlcXVlc3QSGAoHY2FsbF9pZBgBIAEoCUIHukgEcgIQASJBCg9HZXRDYWxsUmVzcG9uc2USLgoEY2FsbBgBIAEoCzIgLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkNhbGwiOwoQTGlzdENhbGxzUmVxdWVzdBInCgVsaW5lcxgBIAMoCUIYukgVkgESIhByDjIMXlswLTldezIsOH0kIlYKEUxpc3RDYWxsc1Jlc3BvbnNlEi8KBWNhbGxzGAEgAygLMiAuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuQ2FsbBIQCghzZXF1ZW5jZRgCIAEoAyJeChJXYXRjaEV2ZW50c1JlcXVlc3QSJwoFbGluZXMYASADKAlCGLpIFZIBEiIQcg4yDF5bMC05XXsyLDh9JBIfCg5hZnRlcl9zZXF1ZW5jZRgCIAEoA0IHukgEIgIoACJHChNXYXRjaEV2ZW50c1Jlc3BvbnNlEjAKBWV2ZW50GAEgASgLMiEuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuRXZlbnQixAEKBUV2ZW50EhAKCHNlcXVlbmNlGAEgASgDEigKBHRpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEgwKBGxpbmUYAyABKAkSMAoEY2FsbBgKIAEoCzIgLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkNhbGxIABI3CgVkaWdpdBgLIAEoCzImLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkRpZ2l0RXZlbnRIAEIGCgRraW5kIiwKCkRpZ2l0RXZlbnQSDwoHY2FsbF9pZBgBIAEoCRINCgVkaWdpdBgCIAEoCSrgAgoJQ2FsbFN0YXRlEhoKFkNBTExfU1RBVEVfVU5TUEVDSUZJRUQQABITCg9DQUxMX1NUQVRFX0lETEUQARIWChJDQUxMX1NUQVRFX0RJQUxJTkcQAhIZChVDQUxMX1NUQVRFX1BST0NFRURJTkcQAxIXChNDQUxMX1NUQVRFX1JJTkdCQUNLEAQSFwoTQ0FMTF9TVEFURV9PRkZFUklORxAFEhgKFENBTExfU1RBVEVfQ09OTkVDVEVEEAYSFgoSQ0FMTF9TVEFURV9PTl9IT0xEEAcSJwojQ0FMTF9TVEFURV9PTl9IT0xEX1BFTkRJTkdfVFJBTlNGRVIQCBIpCiVDQUxMX1NUQVRFX09OX0hPTERfUEVORElOR19DT05GRVJFTkNFEAkSGgoWQ0FMTF9TVEFURV9DT05GRVJFTkNFRBAKEhsKF0NBTExfU1RBVEVfRElTQ09OTkVDVEVEEAsqsgIKEERpc2Nvbm5lY3RSZWFzb24SIQodRElTQ09OTkVDVF9SRUFTT05fVU5TUEVDSUZJRUQQABIcChhESVNDT05ORUNUX1JFQVNPTl9OT1JNQUwQARIaChZESVNDT05ORUNUX1JFQVNPTl9CVVNZEAISHwobRElTQ09OTkVDVF9SRUFTT05fTk9fQU5TV0VSEAMSHgoaRElTQ09OTkVDVF9SRUFTT05fUkVKRUNURUQQBBIhCh1ESVNDT05ORUNUX1JFQVNPTl9VTlJFQUNIQUJMRRAFEiEKHURJU0NPTk5FQ1RfUkVBU09OX1RSQU5TRkVSUkVEEAYSHAoYRElTQ09OTkVDVF9SRUFTT05fUEFSS0VEEAcSHAoYRElTQ09OTkVDVF9SRUFTT05fRkFJTEVEEAgqVgoJRGlyZWN0aW9uEhkKFURJUkVDVElPTl9VTlNQRUNJRklFRBAAEhYKEkRJUkVDVElPTl9JTkNPTUlORxABEhYKEkRJUkVDVElPTl9PVVRHT0lORxACKv4BCgZBY3Rpb24SFgoSQUNUSU9OX1VOU1BFQ0lGSUVEEAASDwoLQUNUSU9OX0RST1AQARIWChJBQ1RJT05fU0VORF9ESUdJVFMQAhIPCgtBQ1RJT05fSE9MRBADEhMKD0FDVElPTl9SRVRSSUVWRRAEEhkKFUFDVElPTl9CTElORF9UUkFOU0ZFUhAFEhMKD0FDVElPTl9SRURJUkVDVBAGEhEKDUFDVElPTl9QSUNLVVAQBxIPCgtBQ1RJT05fUEFSSxAIEhsKF0FDVElPTl9DT05TVUxUX1RSQU5TRkVSEAkSHAoYQUNUSU9OX0NPTVBMRVRFX1RSQU5TRkVSEAoqZwoMQ29tcGxldGVNb2RlEh0KGUNPTVBMRVRFX01PREVfVU5TUEVDSUZJRUQQABIaChZDT01QTEVURV9NT0RFX1RSQU5TRkVSEAESHAoYQ09NUExFVEVfTU9ERV9DT05GRVJFTkNFEAIyxAwKEkNhbGxDb250cm9sU2VydmljZRJlCghNYWtlQ2FsbBIrLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLk1ha2VDYWxsUmVxdWVzdBosLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLk1ha2VDYWxsUmVzcG9uc2USWQoERHJvcBInLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkRyb3BSZXF1ZXN0Giguc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuRHJvcFJlc3BvbnNlEmsKClNlbmREaWdpdHMSLS5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5TZW5kRGlnaXRzUmVxdWVzdBouLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLlNlbmREaWdpdHNSZXNwb25zZRJZCgRIb2xkEicuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuSG9sZFJlcXVlc3QaKC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5Ib2xkUmVzcG9uc2USZQoIUmV0cmlldmUSKy5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5SZXRyaWV2ZVJlcXVlc3QaLC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5SZXRyaWV2ZVJlc3BvbnNlEnQKDUJsaW5kVHJhbnNmZXISMC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5CbGluZFRyYW5zZmVyUmVxdWVzdBoxLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkJsaW5kVHJhbnNmZXJSZXNwb25zZRJlCghSZWRpcmVjdBIrLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLlJlZGlyZWN0UmVxdWVzdBosLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLlJlZGlyZWN0UmVzcG9uc2USXwoGUGlja3VwEikuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuUGlja3VwUmVxdWVzdBoqLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLlBpY2t1cFJlc3BvbnNlElkKBFBhcmsSJy5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5QYXJrUmVxdWVzdBooLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLlBhcmtSZXNwb25zZRJfCgZVbnBhcmsSKS5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5VbnBhcmtSZXF1ZXN0Giouc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuVW5wYXJrUmVzcG9uc2USegoPQ29uc3VsdFRyYW5zZmVyEjIuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuQ29uc3VsdFRyYW5zZmVyUmVxdWVzdBozLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkNvbnN1bHRUcmFuc2ZlclJlc3BvbnNlEn0KEENvbXBsZXRlVHJhbnNmZXISMy5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5Db21wbGV0ZVRyYW5zZmVyUmVxdWVzdBo0LnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkNvbXBsZXRlVHJhbnNmZXJSZXNwb25zZRJnCgdHZXRDYWxsEiouc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuR2V0Q2FsbFJlcXVlc3QaKy5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5HZXRDYWxsUmVzcG9uc2UiA5ACARJtCglMaXN0Q2FsbHMSLC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5MaXN0Q2FsbHNSZXF1ZXN0Gi0uc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuTGlzdENhbGxzUmVzcG9uc2UiA5ACARJwCgtXYXRjaEV2ZW50cxIuLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLldhdGNoRXZlbnRzUmVxdWVzdBovLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLldhdGNoRXZlbnRzUmVzcG9uc2UwAUJVWlNnaXRodWIuY29tL3N3aXRjaGJvYXJkLXBieC9zd2l0Y2hib2FyZC9nZW4vc3dpdGNoYm9hcmQvY2FsbGNvbnRyb2wvdjE7Y2FsbGNvbnRyb2x2MWIGcHJvdG8z", [file_buf_validate_validate, file_google_protobuf_timestamp]);
+  fileDesc("CjVzd2l0Y2hib2FyZC9jYWxsY29udHJvbC92MS9jYWxsX2NvbnRyb2xfc2VydmljZS5wcm90bxIac3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEiJQoFUGFydHkSDgoGbnVtYmVyGAEgASgJEgwKBG5hbWUYAiABKAki5QMKBENhbGwSCgoCaWQYASABKAkSDAoEbGluZRgCIAEoCRI0CgVzdGF0ZRgDIAEoDjIlLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkNhbGxTdGF0ZRIyCgdwYXJ0aWVzGAQgAygLMiEuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuUGFydHkSOAoJZGlyZWN0aW9uGAUgASgOMiUuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuRGlyZWN0aW9uEkcKEWRpc2Nvbm5lY3RfcmVhc29uGAYgASgOMiwuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuRGlzY29ubmVjdFJlYXNvbhIXCg9yZWxhdGVkX2NhbGxfaWQYByABKAkSLgoKc3RhcnRfdGltZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLYW5zd2VyX3RpbWUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB3ZlcnNpb24YCiABKAMSOwoPYWxsb3dlZF9hY3Rpb25zGAsgAygOMiIuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuQWN0aW9uEg4KBmRpYWxlZBgMIAEoCSKEAQoPTWFrZUNhbGxSZXF1ZXN0EiEKBGxpbmUYASABKAlCE7pIEHIOMgxeWzAtOV17Miw4fSQSLAoLZGVzdGluYXRpb24YAiABKAlCF7pIFHISMhBeWzAtOSojK117MSwzMn0kEiAKD2lkZW1wb3RlbmN5X2tleRgDIAEoCUIHukgEcgIYQCJCChBNYWtlQ2FsbFJlc3BvbnNlEi4KBGNhbGwYASABKAsyIC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5DYWxsIkoKC0Ryb3BSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAESIQoQZXhwZWN0ZWRfdmVyc2lvbhgCIAEoA0IHukgEIgIoACIOCgxEcm9wUmVzcG9uc2UiWAoRU2VuZERpZ2l0c1JlcXVlc3QSGAoHY2FsbF9pZBgBIAEoCUIHukgEcgIQARIpCgZkaWdpdHMYAiABKAlCGbpIFnIUMhJeWzAtOSojQS1EXXsxLDMyfSQiFAoSU2VuZERpZ2l0c1Jlc3BvbnNlIkoKC0hvbGRSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAESIQoQZXhwZWN0ZWRfdmVyc2lvbhgCIAEoA0IHukgEIgIoACIOCgxIb2xkUmVzcG9uc2UiTgoPUmV0cmlldmVSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAESIQoQZXhwZWN0ZWRfdmVyc2lvbhgCIAEoA0IHukgEIgIoACISChBSZXRyaWV2ZVJlc3BvbnNlIoEBChRCbGluZFRyYW5zZmVyUmVxdWVzdBIYCgdjYWxsX2lkGAEgASgJQge6SARyAhABEiwKC2Rlc3RpbmF0aW9uGAIgASgJQhe6SBRyEjIQXlswLTkqIytdezEsMzJ9JBIhChBleHBlY3RlZF92ZXJzaW9uGAMgASgDQge6SAQiAigAIhcKFUJsaW5kVHJhbnNmZXJSZXNwb25zZSJZCg9SZWRpcmVjdFJlcXVlc3QSGAoHY2FsbF9pZBgBIAEoCUIHukgEcgIQARIsCgtkZXN0aW5hdGlvbhgCIAEoCUIXukgUchIyEF5bMC05KiMrXXsxLDMyfSQiEgoQUmVkaXJlY3RSZXNwb25zZSJMCg1QaWNrdXBSZXF1ZXN0EiEKBGxpbmUYASABKAlCE7pIEHIOMgxeWzAtOV17Miw4fSQSGAoHY2FsbF9pZBgCIAEoCUIHukgEcgIQASIhCg5QaWNrdXBSZXNwb25zZRIPCgdjYWxsX2lkGAEgASgJIicKC1BhcmtSZXF1ZXN0EhgKB2NhbGxfaWQYASABKAlCB7pIBHICEAEiHQoMUGFya1Jlc3BvbnNlEg0KBW9yYml0GAEgASgJIlcKDVVucGFya1JlcXVlc3QSIQoEbGluZRgBIAEoCUITukgQcg4yDF5bMC05XXsyLDh9JBIjCgVvcmJpdBgCIAEoCUIUukgRcg8yDV5cKjhbMC05XXsyfSQiEAoOVW5wYXJrUmVzcG9uc2UipQEKFkNvbnN1bHRUcmFuc2ZlclJlcXVlc3QSGAoHY2FsbF9pZBgBIAEoCUIHukgEcgIQARIsCgtkZXN0aW5hdGlvbhgCIAEoCUIXukgUchIyEF5bMC05KiMrXXsxLDMyfSQSIQoQZXhwZWN0ZWRfdmVyc2lvbhgDIAEoA0IHukgEIgIoABIgCg9pZGVtcG90ZW5jeV9rZXkYBCABKAlCB7pIBHICGEAiSQoXQ29uc3VsdFRyYW5zZmVyUmVzcG9uc2USLgoEY2FsbBgBIAEoCzIgLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkNhbGwidQoXQ29tcGxldGVUcmFuc2ZlclJlcXVlc3QSGAoHY2FsbF9pZBgBIAEoCUIHukgEcgIQARJACgRtb2RlGAIgASgOMiguc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuQ29tcGxldGVNb2RlQgi6SAWCAQIQASJKChhDb21wbGV0ZVRyYW5zZmVyUmVzcG9uc2USLgoEY2FsbBgBIAEoCzIgLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkNhbGwiKQoNQW5zd2VyUmVxdWVzdBIYCgdjYWxsX2lkGAEgASgJQge6SARyAhABIhAKDkFuc3dlclJlc3BvbnNlIkoKBFRvbmUSIAoMZnJlcXVlbmN5X2h6GAEgASgFQgq6SAcaBRjYHShkEiAKC2R1cmF0aW9uX21zGAIgASgFQgu6SAgaBhjg1AMoFCKgAQoLUGxheVJlcXVlc3QSGAoHY2FsbF9pZBgBIAEoCUIHukgEcgIQARIwCgR0b25lGAIgASgLMiAuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuVG9uZUgAEhkKA3dhdhgDIAEoDEIKukgHegUYgICAAkgAEhoKEmludGVycnVwdF9vbl9kaWdpdBgEIAEoCEIOCgVhdWRpbxIFukgCCAEiIQoMUGxheVJlc3BvbnNlEhEKCWNvbXBsZXRlZBgBIAEoCCLQAQoUQ29sbGVjdERpZ2l0c1JlcXVlc3QSGAoHY2FsbF9pZBgBIAEoCUIHukgEcgIQARIdCgptYXhfZGlnaXRzGAIgASgFQgm6SAYaBBhAKAESKAoKdGVybWluYXRvchgDIAEoCUIUukgRcg8yDV5bMC05KiNBLURdPyQSKwoWaW50ZXJfZGlnaXRfdGltZW91dF9tcxgEIAEoBUILukgIGgYYwM8kKAASKAoSb3ZlcmFsbF90aW1lb3V0X21zGAUgASgFQgy6SAkaBxiA3dsBKAAiYgoVQ29sbGVjdERpZ2l0c1Jlc3BvbnNlEg4KBmRpZ2l0cxgBIAEoCRI5CgZyZWFzb24YAiABKA4yKS5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5Db2xsZWN0UmVhc29uIjEKFVN0YXJ0UmVjb3JkaW5nUmVxdWVzdBIYCgdjYWxsX2lkGAEgASgJQge6SARyAhABIi4KFlN0YXJ0UmVjb3JkaW5nUmVzcG9uc2USFAoMcmVjb3JkaW5nX2lkGAEgASgJIjYKFFN0b3BSZWNvcmRpbmdSZXF1ZXN0Eh4KDHJlY29yZGluZ19pZBgBIAEoCUIIukgFcgOwAQEiFwoVU3RvcFJlY29yZGluZ1Jlc3BvbnNlIjoKGERvd25sb2FkUmVjb3JkaW5nUmVxdWVzdBIeCgxyZWNvcmRpbmdfaWQYASABKAlCCLpIBXIDsAEBIioKGURvd25sb2FkUmVjb3JkaW5nUmVzcG9uc2USDQoFY2h1bmsYASABKAwiWwoOUmVjb3JkaW5nRXZlbnQSFAoMcmVjb3JkaW5nX2lkGAEgASgJEg8KB2NhbGxfaWQYAiABKAkSEwoLZHVyYXRpb25fbXMYAyABKAMSDQoFZXJyb3IYBCABKAkiKgoOR2V0Q2FsbFJlcXVlc3QSGAoHY2FsbF9pZBgBIAEoCUIHukgEcgIQASJBCg9HZXRDYWxsUmVzcG9uc2USLgoEY2FsbBgBIAEoCzIgLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkNhbGwiOwoQTGlzdENhbGxzUmVxdWVzdBInCgVsaW5lcxgBIAMoCUIYukgVkgESIhByDjIMXlswLTldezIsOH0kIlYKEUxpc3RDYWxsc1Jlc3BvbnNlEi8KBWNhbGxzGAEgAygLMiAuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuQ2FsbBIQCghzZXF1ZW5jZRgCIAEoAyJeChJXYXRjaEV2ZW50c1JlcXVlc3QSJwoFbGluZXMYASADKAlCGLpIFZIBEiIQcg4yDF5bMC05XXsyLDh9JBIfCg5hZnRlcl9zZXF1ZW5jZRgCIAEoA0IHukgEIgIoACJHChNXYXRjaEV2ZW50c1Jlc3BvbnNlEjAKBWV2ZW50GAEgASgLMiEuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuRXZlbnQihQIKBUV2ZW50EhAKCHNlcXVlbmNlGAEgASgDEigKBHRpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEgwKBGxpbmUYAyABKAkSMAoEY2FsbBgKIAEoCzIgLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkNhbGxIABI3CgVkaWdpdBgLIAEoCzImLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkRpZ2l0RXZlbnRIABI/CglyZWNvcmRpbmcYDCABKAsyKi5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5SZWNvcmRpbmdFdmVudEgAQgYKBGtpbmQiLAoKRGlnaXRFdmVudBIPCgdjYWxsX2lkGAEgASgJEg0KBWRpZ2l0GAIgASgJKuACCglDYWxsU3RhdGUSGgoWQ0FMTF9TVEFURV9VTlNQRUNJRklFRBAAEhMKD0NBTExfU1RBVEVfSURMRRABEhYKEkNBTExfU1RBVEVfRElBTElORxACEhkKFUNBTExfU1RBVEVfUFJPQ0VFRElORxADEhcKE0NBTExfU1RBVEVfUklOR0JBQ0sQBBIXChNDQUxMX1NUQVRFX09GRkVSSU5HEAUSGAoUQ0FMTF9TVEFURV9DT05ORUNURUQQBhIWChJDQUxMX1NUQVRFX09OX0hPTEQQBxInCiNDQUxMX1NUQVRFX09OX0hPTERfUEVORElOR19UUkFOU0ZFUhAIEikKJUNBTExfU1RBVEVfT05fSE9MRF9QRU5ESU5HX0NPTkZFUkVOQ0UQCRIaChZDQUxMX1NUQVRFX0NPTkZFUkVOQ0VEEAoSGwoXQ0FMTF9TVEFURV9ESVNDT05ORUNURUQQCyqyAgoQRGlzY29ubmVjdFJlYXNvbhIhCh1ESVNDT05ORUNUX1JFQVNPTl9VTlNQRUNJRklFRBAAEhwKGERJU0NPTk5FQ1RfUkVBU09OX05PUk1BTBABEhoKFkRJU0NPTk5FQ1RfUkVBU09OX0JVU1kQAhIfChtESVNDT05ORUNUX1JFQVNPTl9OT19BTlNXRVIQAxIeChpESVNDT05ORUNUX1JFQVNPTl9SRUpFQ1RFRBAEEiEKHURJU0NPTk5FQ1RfUkVBU09OX1VOUkVBQ0hBQkxFEAUSIQodRElTQ09OTkVDVF9SRUFTT05fVFJBTlNGRVJSRUQQBhIcChhESVNDT05ORUNUX1JFQVNPTl9QQVJLRUQQBxIcChhESVNDT05ORUNUX1JFQVNPTl9GQUlMRUQQCCpWCglEaXJlY3Rpb24SGQoVRElSRUNUSU9OX1VOU1BFQ0lGSUVEEAASFgoSRElSRUNUSU9OX0lOQ09NSU5HEAESFgoSRElSRUNUSU9OX09VVEdPSU5HEAIqtQIKBkFjdGlvbhIWChJBQ1RJT05fVU5TUEVDSUZJRUQQABIPCgtBQ1RJT05fRFJPUBABEhYKEkFDVElPTl9TRU5EX0RJR0lUUxACEg8KC0FDVElPTl9IT0xEEAMSEwoPQUNUSU9OX1JFVFJJRVZFEAQSGQoVQUNUSU9OX0JMSU5EX1RSQU5TRkVSEAUSEwoPQUNUSU9OX1JFRElSRUNUEAYSEQoNQUNUSU9OX1BJQ0tVUBAHEg8KC0FDVElPTl9QQVJLEAgSGwoXQUNUSU9OX0NPTlNVTFRfVFJBTlNGRVIQCRIcChhBQ1RJT05fQ09NUExFVEVfVFJBTlNGRVIQChIRCg1BQ1RJT05fQU5TV0VSEAsSDwoLQUNUSU9OX1BMQVkQDBIRCg1BQ1RJT05fUkVDT1JEEA0qZwoMQ29tcGxldGVNb2RlEh0KGUNPTVBMRVRFX01PREVfVU5TUEVDSUZJRUQQABIaChZDT01QTEVURV9NT0RFX1RSQU5TRkVSEAESHAoYQ09NUExFVEVfTU9ERV9DT05GRVJFTkNFEAIqpAEKDUNvbGxlY3RSZWFzb24SHgoaQ09MTEVDVF9SRUFTT05fVU5TUEVDSUZJRUQQABIdChlDT0xMRUNUX1JFQVNPTl9NQVhfRElHSVRTEAESHQoZQ09MTEVDVF9SRUFTT05fVEVSTUlOQVRPUhACEhoKFkNPTExFQ1RfUkVBU09OX1RJTUVPVVQQAxIZChVDT0xMRUNUX1JFQVNPTl9IQU5HVVAQBDLqEQoSQ2FsbENvbnRyb2xTZXJ2aWNlEmUKCE1ha2VDYWxsEisuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuTWFrZUNhbGxSZXF1ZXN0Giwuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuTWFrZUNhbGxSZXNwb25zZRJZCgREcm9wEicuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuRHJvcFJlcXVlc3QaKC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5Ecm9wUmVzcG9uc2USawoKU2VuZERpZ2l0cxItLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLlNlbmREaWdpdHNSZXF1ZXN0Gi4uc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuU2VuZERpZ2l0c1Jlc3BvbnNlElkKBEhvbGQSJy5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5Ib2xkUmVxdWVzdBooLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkhvbGRSZXNwb25zZRJlCghSZXRyaWV2ZRIrLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLlJldHJpZXZlUmVxdWVzdBosLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLlJldHJpZXZlUmVzcG9uc2USdAoNQmxpbmRUcmFuc2ZlchIwLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkJsaW5kVHJhbnNmZXJSZXF1ZXN0GjEuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuQmxpbmRUcmFuc2ZlclJlc3BvbnNlEmUKCFJlZGlyZWN0Eisuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuUmVkaXJlY3RSZXF1ZXN0Giwuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuUmVkaXJlY3RSZXNwb25zZRJfCgZQaWNrdXASKS5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5QaWNrdXBSZXF1ZXN0Giouc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuUGlja3VwUmVzcG9uc2USWQoEUGFyaxInLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLlBhcmtSZXF1ZXN0Giguc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuUGFya1Jlc3BvbnNlEl8KBlVucGFyaxIpLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLlVucGFya1JlcXVlc3QaKi5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5VbnBhcmtSZXNwb25zZRJ6Cg9Db25zdWx0VHJhbnNmZXISMi5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5Db25zdWx0VHJhbnNmZXJSZXF1ZXN0GjMuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuQ29uc3VsdFRyYW5zZmVyUmVzcG9uc2USfQoQQ29tcGxldGVUcmFuc2ZlchIzLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkNvbXBsZXRlVHJhbnNmZXJSZXF1ZXN0GjQuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuQ29tcGxldGVUcmFuc2ZlclJlc3BvbnNlEl8KBkFuc3dlchIpLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkFuc3dlclJlcXVlc3QaKi5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5BbnN3ZXJSZXNwb25zZRJZCgRQbGF5Eicuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuUGxheVJlcXVlc3QaKC5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5QbGF5UmVzcG9uc2USdAoNQ29sbGVjdERpZ2l0cxIwLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkNvbGxlY3REaWdpdHNSZXF1ZXN0GjEuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuQ29sbGVjdERpZ2l0c1Jlc3BvbnNlEncKDlN0YXJ0UmVjb3JkaW5nEjEuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuU3RhcnRSZWNvcmRpbmdSZXF1ZXN0GjIuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuU3RhcnRSZWNvcmRpbmdSZXNwb25zZRJ0Cg1TdG9wUmVjb3JkaW5nEjAuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuU3RvcFJlY29yZGluZ1JlcXVlc3QaMS5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5TdG9wUmVjb3JkaW5nUmVzcG9uc2USggEKEURvd25sb2FkUmVjb3JkaW5nEjQuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuRG93bmxvYWRSZWNvcmRpbmdSZXF1ZXN0GjUuc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuRG93bmxvYWRSZWNvcmRpbmdSZXNwb25zZTABEmcKB0dldENhbGwSKi5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5HZXRDYWxsUmVxdWVzdBorLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkdldENhbGxSZXNwb25zZSIDkAIBEm0KCUxpc3RDYWxscxIsLnN3aXRjaGJvYXJkLmNhbGxjb250cm9sLnYxLkxpc3RDYWxsc1JlcXVlc3QaLS5zd2l0Y2hib2FyZC5jYWxsY29udHJvbC52MS5MaXN0Q2FsbHNSZXNwb25zZSIDkAIBEnAKC1dhdGNoRXZlbnRzEi4uc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuV2F0Y2hFdmVudHNSZXF1ZXN0Gi8uc3dpdGNoYm9hcmQuY2FsbGNvbnRyb2wudjEuV2F0Y2hFdmVudHNSZXNwb25zZTABQlVaU2dpdGh1Yi5jb20vc3dpdGNoYm9hcmQtcGJ4L3N3aXRjaGJvYXJkL2dlbi9zd2l0Y2hib2FyZC9jYWxsY29udHJvbC92MTtjYWxsY29udHJvbHYxYgZwcm90bzM", [file_buf_validate_validate, file_google_protobuf_timestamp]);
 
 /**
  * Party is someone else in a call.
@@ -712,6 +712,382 @@ export const CompleteTransferResponseSchema: GenMessage<CompleteTransferResponse
   messageDesc(file_switchboard_callcontrol_v1_call_control_service, 25);
 
 /**
+ * AnswerRequest names the call to answer.
+ *
+ * @generated from message switchboard.callcontrol.v1.AnswerRequest
+ */
+export type AnswerRequest = Message<"switchboard.callcontrol.v1.AnswerRequest"> & {
+  /**
+   * The call handle on the route point's line (OFFERING).
+   *
+   * @generated from field: string call_id = 1;
+   */
+  callId: string;
+};
+
+/**
+ * Describes the message switchboard.callcontrol.v1.AnswerRequest.
+ * Use `create(AnswerRequestSchema)` to create a new message.
+ */
+export const AnswerRequestSchema: GenMessage<AnswerRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 26);
+
+/**
+ * AnswerResponse is empty.
+ *
+ * @generated from message switchboard.callcontrol.v1.AnswerResponse
+ */
+export type AnswerResponse = Message<"switchboard.callcontrol.v1.AnswerResponse"> & {
+};
+
+/**
+ * Describes the message switchboard.callcontrol.v1.AnswerResponse.
+ * Use `create(AnswerResponseSchema)` to create a new message.
+ */
+export const AnswerResponseSchema: GenMessage<AnswerResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 27);
+
+/**
+ * Tone is a plain sine tone.
+ *
+ * @generated from message switchboard.callcontrol.v1.Tone
+ */
+export type Tone = Message<"switchboard.callcontrol.v1.Tone"> & {
+  /**
+   * Frequency in hertz.
+   *
+   * @generated from field: int32 frequency_hz = 1;
+   */
+  frequencyHz: number;
+
+  /**
+   * Duration in milliseconds.
+   *
+   * @generated from field: int32 duration_ms = 2;
+   */
+  durationMs: number;
+};
+
+/**
+ * Describes the message switchboard.callcontrol.v1.Tone.
+ * Use `create(ToneSchema)` to create a new message.
+ */
+export const ToneSchema: GenMessage<Tone> = /*@__PURE__*/
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 28);
+
+/**
+ * PlayRequest says what to play.
+ *
+ * @generated from message switchboard.callcontrol.v1.PlayRequest
+ */
+export type PlayRequest = Message<"switchboard.callcontrol.v1.PlayRequest"> & {
+  /**
+   * The call handle on the route point's line (CONNECTED).
+   *
+   * @generated from field: string call_id = 1;
+   */
+  callId: string;
+
+  /**
+   * What to play.
+   *
+   * @generated from oneof switchboard.callcontrol.v1.PlayRequest.audio
+   */
+  audio: {
+    /**
+     * A tone.
+     *
+     * @generated from field: switchboard.callcontrol.v1.Tone tone = 2;
+     */
+    value: Tone;
+    case: "tone";
+  } | {
+    /**
+     * A WAV file: 8 kHz mono, 16-bit linear, µ-law or A-law, at most 4 MiB.
+     *
+     * @generated from field: bytes wav = 3;
+     */
+    value: Uint8Array;
+    case: "wav";
+  } | { case: undefined; value?: undefined };
+
+  /**
+   * Stop playing when the caller presses a digit.
+   *
+   * @generated from field: bool interrupt_on_digit = 4;
+   */
+  interruptOnDigit: boolean;
+};
+
+/**
+ * Describes the message switchboard.callcontrol.v1.PlayRequest.
+ * Use `create(PlayRequestSchema)` to create a new message.
+ */
+export const PlayRequestSchema: GenMessage<PlayRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 29);
+
+/**
+ * PlayResponse says how playing ended.
+ *
+ * @generated from message switchboard.callcontrol.v1.PlayResponse
+ */
+export type PlayResponse = Message<"switchboard.callcontrol.v1.PlayResponse"> & {
+  /**
+   * True when all of it was played.
+   *
+   * @generated from field: bool completed = 1;
+   */
+  completed: boolean;
+};
+
+/**
+ * Describes the message switchboard.callcontrol.v1.PlayResponse.
+ * Use `create(PlayResponseSchema)` to create a new message.
+ */
+export const PlayResponseSchema: GenMessage<PlayResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 30);
+
+/**
+ * CollectDigitsRequest says how to collect digits.
+ *
+ * @generated from message switchboard.callcontrol.v1.CollectDigitsRequest
+ */
+export type CollectDigitsRequest = Message<"switchboard.callcontrol.v1.CollectDigitsRequest"> & {
+  /**
+   * The call handle on the route point's line (CONNECTED).
+   *
+   * @generated from field: string call_id = 1;
+   */
+  callId: string;
+
+  /**
+   * Stop after this many digits.
+   *
+   * @generated from field: int32 max_digits = 2;
+   */
+  maxDigits: number;
+
+  /**
+   * A digit that ends collection early (not returned); empty for none.
+   *
+   * @generated from field: string terminator = 3;
+   */
+  terminator: string;
+
+  /**
+   * Longest wait for the first digit and between digits, in milliseconds
+   * (0: 5000).
+   *
+   * @generated from field: int32 inter_digit_timeout_ms = 4;
+   */
+  interDigitTimeoutMs: number;
+
+  /**
+   * Longest wait in all, in milliseconds (0: 30000).
+   *
+   * @generated from field: int32 overall_timeout_ms = 5;
+   */
+  overallTimeoutMs: number;
+};
+
+/**
+ * Describes the message switchboard.callcontrol.v1.CollectDigitsRequest.
+ * Use `create(CollectDigitsRequestSchema)` to create a new message.
+ */
+export const CollectDigitsRequestSchema: GenMessage<CollectDigitsRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 31);
+
+/**
+ * CollectDigitsResponse carries the digits.
+ *
+ * @generated from message switchboard.callcontrol.v1.CollectDigitsResponse
+ */
+export type CollectDigitsResponse = Message<"switchboard.callcontrol.v1.CollectDigitsResponse"> & {
+  /**
+   * The digits, without the terminator.
+   *
+   * @generated from field: string digits = 1;
+   */
+  digits: string;
+
+  /**
+   * Why collection ended.
+   *
+   * @generated from field: switchboard.callcontrol.v1.CollectReason reason = 2;
+   */
+  reason: CollectReason;
+};
+
+/**
+ * Describes the message switchboard.callcontrol.v1.CollectDigitsResponse.
+ * Use `create(CollectDigitsResponseSchema)` to create a new message.
+ */
+export const CollectDigitsResponseSchema: GenMessage<CollectDigitsResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 32);
+
+/**
+ * StartRecordingRequest names the call to record.
+ *
+ * @generated from message switchboard.callcontrol.v1.StartRecordingRequest
+ */
+export type StartRecordingRequest = Message<"switchboard.callcontrol.v1.StartRecordingRequest"> & {
+  /**
+   * The call handle (CONNECTED).
+   *
+   * @generated from field: string call_id = 1;
+   */
+  callId: string;
+};
+
+/**
+ * Describes the message switchboard.callcontrol.v1.StartRecordingRequest.
+ * Use `create(StartRecordingRequestSchema)` to create a new message.
+ */
+export const StartRecordingRequestSchema: GenMessage<StartRecordingRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 33);
+
+/**
+ * StartRecordingResponse names the recording.
+ *
+ * @generated from message switchboard.callcontrol.v1.StartRecordingResponse
+ */
+export type StartRecordingResponse = Message<"switchboard.callcontrol.v1.StartRecordingResponse"> & {
+  /**
+   * The recording's id, for StopRecording and DownloadRecording.
+   *
+   * @generated from field: string recording_id = 1;
+   */
+  recordingId: string;
+};
+
+/**
+ * Describes the message switchboard.callcontrol.v1.StartRecordingResponse.
+ * Use `create(StartRecordingResponseSchema)` to create a new message.
+ */
+export const StartRecordingResponseSchema: GenMessage<StartRecordingResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 34);
+
+/**
+ * StopRecordingRequest names the recording to stop.
+ *
+ * @generated from message switchboard.callcontrol.v1.StopRecordingRequest
+ */
+export type StopRecordingRequest = Message<"switchboard.callcontrol.v1.StopRecordingRequest"> & {
+  /**
+   * The recording's id.
+   *
+   * @generated from field: string recording_id = 1;
+   */
+  recordingId: string;
+};
+
+/**
+ * Describes the message switchboard.callcontrol.v1.StopRecordingRequest.
+ * Use `create(StopRecordingRequestSchema)` to create a new message.
+ */
+export const StopRecordingRequestSchema: GenMessage<StopRecordingRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 35);
+
+/**
+ * StopRecordingResponse is empty.
+ *
+ * @generated from message switchboard.callcontrol.v1.StopRecordingResponse
+ */
+export type StopRecordingResponse = Message<"switchboard.callcontrol.v1.StopRecordingResponse"> & {
+};
+
+/**
+ * Describes the message switchboard.callcontrol.v1.StopRecordingResponse.
+ * Use `create(StopRecordingResponseSchema)` to create a new message.
+ */
+export const StopRecordingResponseSchema: GenMessage<StopRecordingResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 36);
+
+/**
+ * DownloadRecordingRequest names the recording.
+ *
+ * @generated from message switchboard.callcontrol.v1.DownloadRecordingRequest
+ */
+export type DownloadRecordingRequest = Message<"switchboard.callcontrol.v1.DownloadRecordingRequest"> & {
+  /**
+   * The recording's id.
+   *
+   * @generated from field: string recording_id = 1;
+   */
+  recordingId: string;
+};
+
+/**
+ * Describes the message switchboard.callcontrol.v1.DownloadRecordingRequest.
+ * Use `create(DownloadRecordingRequestSchema)` to create a new message.
+ */
+export const DownloadRecordingRequestSchema: GenMessage<DownloadRecordingRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 37);
+
+/**
+ * DownloadRecordingResponse carries a part of the WAV file.
+ *
+ * @generated from message switchboard.callcontrol.v1.DownloadRecordingResponse
+ */
+export type DownloadRecordingResponse = Message<"switchboard.callcontrol.v1.DownloadRecordingResponse"> & {
+  /**
+   * The next bytes of the file; concatenate them.
+   *
+   * @generated from field: bytes chunk = 1;
+   */
+  chunk: Uint8Array;
+};
+
+/**
+ * Describes the message switchboard.callcontrol.v1.DownloadRecordingResponse.
+ * Use `create(DownloadRecordingResponseSchema)` to create a new message.
+ */
+export const DownloadRecordingResponseSchema: GenMessage<DownloadRecordingResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 38);
+
+/**
+ * RecordingEvent tells that a recording finished.
+ *
+ * @generated from message switchboard.callcontrol.v1.RecordingEvent
+ */
+export type RecordingEvent = Message<"switchboard.callcontrol.v1.RecordingEvent"> & {
+  /**
+   * The recording's id.
+   *
+   * @generated from field: string recording_id = 1;
+   */
+  recordingId: string;
+
+  /**
+   * The call handle it was started on.
+   *
+   * @generated from field: string call_id = 2;
+   */
+  callId: string;
+
+  /**
+   * Its length in milliseconds.
+   *
+   * @generated from field: int64 duration_ms = 3;
+   */
+  durationMs: bigint;
+
+  /**
+   * Empty, or why it stopped early (an error).
+   *
+   * @generated from field: string error = 4;
+   */
+  error: string;
+};
+
+/**
+ * Describes the message switchboard.callcontrol.v1.RecordingEvent.
+ * Use `create(RecordingEventSchema)` to create a new message.
+ */
+export const RecordingEventSchema: GenMessage<RecordingEvent> = /*@__PURE__*/
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 39);
+
+/**
  * GetCallRequest names a call.
  *
  * @generated from message switchboard.callcontrol.v1.GetCallRequest
@@ -730,7 +1106,7 @@ export type GetCallRequest = Message<"switchboard.callcontrol.v1.GetCallRequest"
  * Use `create(GetCallRequestSchema)` to create a new message.
  */
 export const GetCallRequestSchema: GenMessage<GetCallRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 26);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 40);
 
 /**
  * GetCallResponse carries the call.
@@ -751,7 +1127,7 @@ export type GetCallResponse = Message<"switchboard.callcontrol.v1.GetCallRespons
  * Use `create(GetCallResponseSchema)` to create a new message.
  */
 export const GetCallResponseSchema: GenMessage<GetCallResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 27);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 41);
 
 /**
  * ListCallsRequest narrows the list.
@@ -772,7 +1148,7 @@ export type ListCallsRequest = Message<"switchboard.callcontrol.v1.ListCallsRequ
  * Use `create(ListCallsRequestSchema)` to create a new message.
  */
 export const ListCallsRequestSchema: GenMessage<ListCallsRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 28);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 42);
 
 /**
  * ListCallsResponse lists calls in progress.
@@ -800,7 +1176,7 @@ export type ListCallsResponse = Message<"switchboard.callcontrol.v1.ListCallsRes
  * Use `create(ListCallsResponseSchema)` to create a new message.
  */
 export const ListCallsResponseSchema: GenMessage<ListCallsResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 29);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 43);
 
 /**
  * WatchEventsRequest says which events to stream, from where.
@@ -829,7 +1205,7 @@ export type WatchEventsRequest = Message<"switchboard.callcontrol.v1.WatchEvents
  * Use `create(WatchEventsRequestSchema)` to create a new message.
  */
 export const WatchEventsRequestSchema: GenMessage<WatchEventsRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 30);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 44);
 
 /**
  * WatchEventsResponse carries one event.
@@ -850,7 +1226,7 @@ export type WatchEventsResponse = Message<"switchboard.callcontrol.v1.WatchEvent
  * Use `create(WatchEventsResponseSchema)` to create a new message.
  */
 export const WatchEventsResponseSchema: GenMessage<WatchEventsResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 31);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 45);
 
 /**
  * Event is something that happened on a line.
@@ -894,12 +1270,21 @@ export type Event = Message<"switchboard.callcontrol.v1.Event"> & {
     case: "call";
   } | {
     /**
-     * A DTMF digit arrived from the line's phone.
+     * A DTMF digit arrived from the line's phone (or, on a route point,
+     * from its caller).
      *
      * @generated from field: switchboard.callcontrol.v1.DigitEvent digit = 11;
      */
     value: DigitEvent;
     case: "digit";
+  } | {
+    /**
+     * A recording started on this line finished.
+     *
+     * @generated from field: switchboard.callcontrol.v1.RecordingEvent recording = 12;
+     */
+    value: RecordingEvent;
+    case: "recording";
   } | { case: undefined; value?: undefined };
 };
 
@@ -908,7 +1293,7 @@ export type Event = Message<"switchboard.callcontrol.v1.Event"> & {
  * Use `create(EventSchema)` to create a new message.
  */
 export const EventSchema: GenMessage<Event> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 32);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 46);
 
 /**
  * DigitEvent is a DTMF digit pressed on a call.
@@ -936,7 +1321,7 @@ export type DigitEvent = Message<"switchboard.callcontrol.v1.DigitEvent"> & {
  * Use `create(DigitEventSchema)` to create a new message.
  */
 export const DigitEventSchema: GenMessage<DigitEvent> = /*@__PURE__*/
-  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 33);
+  messageDesc(file_switchboard_callcontrol_v1_call_control_service, 47);
 
 /**
  * CallState is the state of a call as seen from one line.
@@ -1227,6 +1612,27 @@ export enum Action {
    * @generated from enum value: ACTION_COMPLETE_TRANSFER = 10;
    */
   COMPLETE_TRANSFER = 10,
+
+  /**
+   * Answer (route points).
+   *
+   * @generated from enum value: ACTION_ANSWER = 11;
+   */
+  ANSWER = 11,
+
+  /**
+   * Play and CollectDigits (answered route point calls).
+   *
+   * @generated from enum value: ACTION_PLAY = 12;
+   */
+  PLAY = 12,
+
+  /**
+   * StartRecording.
+   *
+   * @generated from enum value: ACTION_RECORD = 13;
+   */
+  RECORD = 13,
 }
 
 /**
@@ -1268,6 +1674,54 @@ export enum CompleteMode {
  */
 export const CompleteModeSchema: GenEnum<CompleteMode> = /*@__PURE__*/
   enumDesc(file_switchboard_callcontrol_v1_call_control_service, 4);
+
+/**
+ * CollectReason says why digit collection ended.
+ *
+ * @generated from enum switchboard.callcontrol.v1.CollectReason
+ */
+export enum CollectReason {
+  /**
+   * Not set.
+   *
+   * @generated from enum value: COLLECT_REASON_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * max_digits were collected.
+   *
+   * @generated from enum value: COLLECT_REASON_MAX_DIGITS = 1;
+   */
+  MAX_DIGITS = 1,
+
+  /**
+   * The terminator was pressed.
+   *
+   * @generated from enum value: COLLECT_REASON_TERMINATOR = 2;
+   */
+  TERMINATOR = 2,
+
+  /**
+   * A timeout passed.
+   *
+   * @generated from enum value: COLLECT_REASON_TIMEOUT = 3;
+   */
+  TIMEOUT = 3,
+
+  /**
+   * The call ended.
+   *
+   * @generated from enum value: COLLECT_REASON_HANGUP = 4;
+   */
+  HANGUP = 4,
+}
+
+/**
+ * Describes the enum switchboard.callcontrol.v1.CollectReason.
+ */
+export const CollectReasonSchema: GenEnum<CollectReason> = /*@__PURE__*/
+  enumDesc(file_switchboard_callcontrol_v1_call_control_service, 5);
 
 /**
  * CallControlService is third-party call control in the manner of TAPI: a
@@ -1429,6 +1883,77 @@ export const CallControlService: GenService<{
     methodKind: "unary";
     input: typeof CompleteTransferRequestSchema;
     output: typeof CompleteTransferResponseSchema;
+  },
+  /**
+   * Answer answers a call OFFERING on a route point: the caller is
+   * connected to the application, which then uses Play, CollectDigits,
+   * StartRecording, BlindTransfer, Redirect and Drop. Phones cannot be
+   * answered remotely: FAILED_PRECONDITION for a phone's line.
+   *
+   * @generated from rpc switchboard.callcontrol.v1.CallControlService.Answer
+   */
+  answer: {
+    methodKind: "unary";
+    input: typeof AnswerRequestSchema;
+    output: typeof AnswerResponseSchema;
+  },
+  /**
+   * Play plays a tone or an 8 kHz WAV file to the caller of an answered
+   * route point call and returns when it has been played (completed) or was
+   * interrupted: by a digit when interrupt_on_digit is set (the digit stays
+   * for CollectDigits), by another Play, or by the end of the call.
+   *
+   * @generated from rpc switchboard.callcontrol.v1.CallControlService.Play
+   */
+  play: {
+    methodKind: "unary";
+    input: typeof PlayRequestSchema;
+    output: typeof PlayResponseSchema;
+  },
+  /**
+   * CollectDigits waits for DTMF digits from the caller of an answered
+   * route point call. Digits pressed earlier (during a Play) count.
+   *
+   * @generated from rpc switchboard.callcontrol.v1.CallControlService.CollectDigits
+   */
+  collectDigits: {
+    methodKind: "unary";
+    input: typeof CollectDigitsRequestSchema;
+    output: typeof CollectDigitsResponseSchema;
+  },
+  /**
+   * StartRecording records a CONNECTED call (a stereo WAV: this line's
+   * party on one channel, the other party on the other) or, on a route
+   * point, the caller (mono). A RecordingEvent arrives on the event stream
+   * when it ends: on StopRecording, at the end of the call, or when its
+   * parties change (hold, transfer).
+   *
+   * @generated from rpc switchboard.callcontrol.v1.CallControlService.StartRecording
+   */
+  startRecording: {
+    methodKind: "unary";
+    input: typeof StartRecordingRequestSchema;
+    output: typeof StartRecordingResponseSchema;
+  },
+  /**
+   * StopRecording ends a recording.
+   *
+   * @generated from rpc switchboard.callcontrol.v1.CallControlService.StopRecording
+   */
+  stopRecording: {
+    methodKind: "unary";
+    input: typeof StopRecordingRequestSchema;
+    output: typeof StopRecordingResponseSchema;
+  },
+  /**
+   * DownloadRecording streams a finished recording's WAV file in chunks.
+   *
+   * @generated from rpc switchboard.callcontrol.v1.CallControlService.DownloadRecording
+   */
+  downloadRecording: {
+    methodKind: "server_streaming";
+    input: typeof DownloadRecordingRequestSchema;
+    output: typeof DownloadRecordingResponseSchema;
   },
   /**
    * GetCall returns one call by its handle, including calls disconnected

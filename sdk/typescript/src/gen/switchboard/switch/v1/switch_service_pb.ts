@@ -5,15 +5,15 @@
 import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_buf_validate_validate } from "../../../buf/validate/validate_pb.js";
-import type { Timestamp } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { Duration, Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_duration, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file switchboard/switch/v1/switch_service.proto.
  */
 export const file_switchboard_switch_v1_switch_service: GenFile = /*@__PURE__*/
-  fileDesc("Cipzd2l0Y2hib2FyZC9zd2l0Y2gvdjEvc3dpdGNoX3NlcnZpY2UucHJvdG8SFXN3aXRjaGJvYXJkLnN3aXRjaC52MSKQAgoMUm91dGluZ1RhYmxlEhkKCHJldmlzaW9uGAEgASgDQge6SAQiAigAEhYKBXJlYWxtGAIgASgJQge6SARyAhABEiMKEGV4dGVuc2lvbl9sZW5ndGgYAyABKAVCCbpIBhoEGAgoAhIZChF0cnVua19hY2Nlc3NfY29kZRgEIAEoCRIaChJvcGVyYXRvcl9leHRlbnNpb24YBSABKAkSMQoFdXNlcnMYBiADKAsyIi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUm91dGluZ1VzZXISPgoMcm91dGVfcG9pbnRzGAcgAygLMiguc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlJvdXRpbmdSb3V0ZVBvaW50IqgBCgtSb3V0aW5nVXNlchITCgJpZBgBIAEoCUIHukgEcgIQARImCglleHRlbnNpb24YAiABKAlCE7pIEHIOMgxeWzAtOV17Miw4fSQSFAoMZGlzcGxheV9uYW1lGAMgASgJEg8KB3ZpcnR1YWwYBCABKAgSNQoHZGV2aWNlcxgFIAMoCzIkLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5Sb3V0aW5nRGV2aWNlInwKDVJvdXRpbmdEZXZpY2USEwoCaWQYASABKAlCB7pIBHICEAESHQoMc2lwX3VzZXJuYW1lGAIgASgJQge6SARyAhABEhkKB2hhMV9tZDUYAyABKAlCCLpIBXIDmAEgEhwKCmhhMV9zaGEyNTYYBCABKAlCCLpIBXIDmAFAIr4BChFSb3V0aW5nUm91dGVQb2ludBITCgJpZBgBIAEoCUIHukgEcgIQARImCglleHRlbnNpb24YAiABKAlCE7pIEHIOMgxeWzAtOV17Miw4fSQSDAoEbmFtZRgDIAEoCRIyChJmYWxsYmFja19leHRlbnNpb24YBCABKAlCFrpIE3IRMg9eJHxeWzAtOV17Miw4fSQSKgoWYW5zd2VyX3RpbWVvdXRfc2Vjb25kcxgFIAEoBUIKukgHGgUYrAIoASJWChhBcHBseVJvdXRpbmdUYWJsZVJlcXVlc3QSOgoFdGFibGUYASABKAsyIy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUm91dGluZ1RhYmxlQga6SAPIAQEiLQoZQXBwbHlSb3V0aW5nVGFibGVSZXNwb25zZRIQCghyZXZpc2lvbhgBIAEoAyLBAQoMUmVnaXN0cmF0aW9uEhEKCWRldmljZV9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEhQKDHNpcF91c2VybmFtZRgDIAEoCRIPCgdjb250YWN0GAQgASgJEg4KBnNvdXJjZRgFIAEoCRIRCgl0cmFuc3BvcnQYBiABKAkSEgoKdXNlcl9hZ2VudBgHIAEoCRIvCgtleHBpcmVfdGltZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiGgoYTGlzdFJlZ2lzdHJhdGlvbnNSZXF1ZXN0IlcKGUxpc3RSZWdpc3RyYXRpb25zUmVzcG9uc2USOgoNcmVnaXN0cmF0aW9ucxgBIAMoCzIjLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5SZWdpc3RyYXRpb24i+wMKA0xlZxIKCgJpZBgBIAEoCRIPCgdjYWxsX2lkGAIgASgJEi4KBXN0YXRlGAMgASgOMh8uc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkxlZ1N0YXRlEjYKCWRpcmVjdGlvbhgEIAEoDjIjLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MZWdEaXJlY3Rpb24SDwoHdXNlcl9pZBgFIAEoCRIRCglkZXZpY2VfaWQYBiABKAkSDgoGZGlhbGVkGAcgASgJEg4KBmNhbGxlchgIIAEoCRITCgtzaXBfY2FsbF9pZBgJIAEoCRINCgVjb2RlYxgKIAEoCRIuCgpzdGFydF90aW1lGAsgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgthbnN3ZXJfdGltZRgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNAoKZW5kX3JlYXNvbhgNIAEoDjIgLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5FbmRSZWFzb24SEgoKc2lwX3N0YXR1cxgOIAEoBRIMCgRoZWxkGA8gASgIEg8KB2NhbGxpbmcYECABKAgSDwoHaG9sZGluZxgRIAEoCBIXCg9yZWxhdGVkX2NhbGxfaWQYEiABKAkSEwoLY29uZmVyZW5jZWQYEyABKAgiWgoRQ29uc3VsdExlZ1JlcXVlc3QSFwoGbGVnX2lkGAEgASgJQge6SARyAhABEiwKC2Rlc3RpbmF0aW9uGAIgASgJQhe6SBRyEjIQXlswLTkqIytdezEsMzJ9JCI1ChJDb25zdWx0TGVnUmVzcG9uc2USDwoHY2FsbF9pZBgBIAEoCRIOCgZsZWdfaWQYAiABKAkiSQoaQ29tcGxldGVUcmFuc2ZlckxlZ1JlcXVlc3QSFwoGbGVnX2lkGAEgASgJQge6SARyAhABEhIKCmNvbmZlcmVuY2UYAiABKAgiHQobQ29tcGxldGVUcmFuc2ZlckxlZ1Jlc3BvbnNlIikKDkhvbGRMZWdSZXF1ZXN0EhcKBmxlZ19pZBgBIAEoCUIHukgEcgIQASIRCg9Ib2xkTGVnUmVzcG9uc2UiLQoSUmV0cmlldmVMZWdSZXF1ZXN0EhcKBmxlZ19pZBgBIAEoCUIHukgEcgIQASIVChNSZXRyaWV2ZUxlZ1Jlc3BvbnNlIlsKElRyYW5zZmVyTGVnUmVxdWVzdBIXCgZsZWdfaWQYASABKAlCB7pIBHICEAESLAoLZGVzdGluYXRpb24YAiABKAlCF7pIFHISMhBeWzAtOSojK117MSwzMn0kIhUKE1RyYW5zZmVyTGVnUmVzcG9uc2UiWwoSUmVkaXJlY3RMZWdSZXF1ZXN0EhcKBmxlZ19pZBgBIAEoCUIHukgEcgIQARIsCgtkZXN0aW5hdGlvbhgCIAEoCUIXukgUchIyEF5bMC05KiMrXXsxLDMyfSQiFQoTUmVkaXJlY3RMZWdSZXNwb25zZSJFChBQaWNrdXBMZWdSZXF1ZXN0EhcKBmxlZ19pZBgBIAEoCUIHukgEcgIQARIYCgd1c2VyX2lkGAIgASgJQge6SARyAhABIhMKEVBpY2t1cExlZ1Jlc3BvbnNlIikKDlBhcmtMZWdSZXF1ZXN0EhcKBmxlZ19pZBgBIAEoCUIHukgEcgIQASIgCg9QYXJrTGVnUmVzcG9uc2USDQoFb3JiaXQYASABKAkiUgoRVW5wYXJrQ2FsbFJlcXVlc3QSIwoFb3JiaXQYASABKAlCFLpIEXIPMg1eXCo4WzAtOV17Mn0kEhgKB3VzZXJfaWQYAiABKAlCB7pIBHICEAEiFAoSVW5wYXJrQ2FsbFJlc3BvbnNlIloKEE9yaWdpbmF0ZVJlcXVlc3QSGAoHdXNlcl9pZBgBIAEoCUIHukgEcgIQARIsCgtkZXN0aW5hdGlvbhgCIAEoCUIXukgUchIyEF5bMC05KiMrXXsxLDMyfSQiJAoRT3JpZ2luYXRlUmVzcG9uc2USDwoHY2FsbF9pZBgBIAEoCSJ4ChFTZW5kRGlnaXRzUmVxdWVzdBIXCgZsZWdfaWQYASABKAlCB7pIBHICEAESKQoGZGlnaXRzGAIgASgJQhm6SBZyFDISXlswLTkqI0EtRF17MSwzMn0kEh8KC2R1cmF0aW9uX21zGAMgASgFQgq6SAcaBRjQDygAIhQKElNlbmREaWdpdHNSZXNwb25zZSIRCg9MaXN0TGVnc1JlcXVlc3QiPAoQTGlzdExlZ3NSZXNwb25zZRIoCgRsZWdzGAEgAygLMhouc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkxlZyIrChBIYW5ndXBMZWdSZXF1ZXN0EhcKBmxlZ19pZBgBIAEoCUIHukgEcgIQASITChFIYW5ndXBMZWdSZXNwb25zZSIwCg1FdmVudHNSZXF1ZXN0Eh8KDmFmdGVyX3NlcXVlbmNlGAEgASgDQge6SAQiAigAIj0KDkV2ZW50c1Jlc3BvbnNlEisKBWV2ZW50GAEgASgLMhwuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkV2ZW50Iu8BCgVFdmVudBIQCghzZXF1ZW5jZRgBIAEoAxIoCgR0aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBJACgxyZWdpc3RyYXRpb24YCiABKAsyKC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUmVnaXN0cmF0aW9uRXZlbnRIABIuCgNsZWcYCyABKAsyHy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGVnRXZlbnRIABIwCgRkdG1mGAwgASgLMiAuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkR0bWZFdmVudEgAQgYKBGtpbmQiXwoRUmVnaXN0cmF0aW9uRXZlbnQSOQoMcmVnaXN0cmF0aW9uGAEgASgLMiMuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlJlZ2lzdHJhdGlvbhIPCgdyZW1vdmVkGAIgASgIIjMKCExlZ0V2ZW50EicKA2xlZxgBIAEoCzIaLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MZWciKgoJRHRtZkV2ZW50Eg4KBmxlZ19pZBgBIAEoCRINCgVkaWdpdBgCIAEoCSJkChNBdHRhY2hTd2l0Y2hSZXF1ZXN0EhcKBG5hbWUYASABKAlCCbpIBnIEEAEYQBIVCgN1cmwYAiABKAlCCLpIBXIDiAEBEh0KC3NpcF9hZGRyZXNzGAMgASgJQgi6SAVyAxiAASIxChRBdHRhY2hTd2l0Y2hSZXNwb25zZRIZChFoZWFydGJlYXRfc2Vjb25kcxgBIAEoBSp/CghMZWdTdGF0ZRIZChVMRUdfU1RBVEVfVU5TUEVDSUZJRUQQABIUChBMRUdfU1RBVEVfVFJZSU5HEAESFQoRTEVHX1NUQVRFX1JJTkdJTkcQAhIWChJMRUdfU1RBVEVfQU5TV0VSRUQQAxITCg9MRUdfU1RBVEVfRU5ERUQQBCpkCgxMZWdEaXJlY3Rpb24SHQoZTEVHX0RJUkVDVElPTl9VTlNQRUNJRklFRBAAEhkKFUxFR19ESVJFQ1RJT05fSU5CT1VORBABEhoKFkxFR19ESVJFQ1RJT05fT1VUQk9VTkQQAiq9AgoJRW5kUmVhc29uEhoKFkVORF9SRUFTT05fVU5TUEVDSUZJRUQQABIVChFFTkRfUkVBU09OX05PUk1BTBABEhMKD0VORF9SRUFTT05fQlVTWRACEhgKFEVORF9SRUFTT05fTk9fQU5TV0VSEAMSFwoTRU5EX1JFQVNPTl9SRUpFQ1RFRBAEEhoKFkVORF9SRUFTT05fVU5SRUFDSEFCTEUQBRIXChNFTkRfUkVBU09OX0NBTkNFTEVEEAYSHAoYRU5EX1JFQVNPTl9NRURJQV9USU1FT1VUEAcSGAoURU5EX1JFQVNPTl9DT01NQU5ERUQQCBIVChFFTkRfUkVBU09OX0ZBSUxFRBAJEhoKFkVORF9SRUFTT05fVFJBTlNGRVJSRUQQChIVChFFTkRfUkVBU09OX1BBUktFRBALMuwMCg1Td2l0Y2hTZXJ2aWNlEnYKEUFwcGx5Um91dGluZ1RhYmxlEi8uc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkFwcGx5Um91dGluZ1RhYmxlUmVxdWVzdBowLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5BcHBseVJvdXRpbmdUYWJsZVJlc3BvbnNlEnsKEUxpc3RSZWdpc3RyYXRpb25zEi8uc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkxpc3RSZWdpc3RyYXRpb25zUmVxdWVzdBowLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MaXN0UmVnaXN0cmF0aW9uc1Jlc3BvbnNlIgOQAgESYAoITGlzdExlZ3MSJi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGlzdExlZ3NSZXF1ZXN0Gicuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkxpc3RMZWdzUmVzcG9uc2UiA5ACARJeCglIYW5ndXBMZWcSJy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuSGFuZ3VwTGVnUmVxdWVzdBooLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5IYW5ndXBMZWdSZXNwb25zZRJeCglPcmlnaW5hdGUSJy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuT3JpZ2luYXRlUmVxdWVzdBooLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5PcmlnaW5hdGVSZXNwb25zZRJhCgpTZW5kRGlnaXRzEiguc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlNlbmREaWdpdHNSZXF1ZXN0Gikuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlNlbmREaWdpdHNSZXNwb25zZRJYCgdIb2xkTGVnEiUuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkhvbGRMZWdSZXF1ZXN0GiYuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkhvbGRMZWdSZXNwb25zZRJkCgtSZXRyaWV2ZUxlZxIpLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5SZXRyaWV2ZUxlZ1JlcXVlc3QaKi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUmV0cmlldmVMZWdSZXNwb25zZRJkCgtUcmFuc2ZlckxlZxIpLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5UcmFuc2ZlckxlZ1JlcXVlc3QaKi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuVHJhbnNmZXJMZWdSZXNwb25zZRJkCgtSZWRpcmVjdExlZxIpLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5SZWRpcmVjdExlZ1JlcXVlc3QaKi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUmVkaXJlY3RMZWdSZXNwb25zZRJeCglQaWNrdXBMZWcSJy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUGlja3VwTGVnUmVxdWVzdBooLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5QaWNrdXBMZWdSZXNwb25zZRJYCgdQYXJrTGVnEiUuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlBhcmtMZWdSZXF1ZXN0GiYuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlBhcmtMZWdSZXNwb25zZRJhCgpVbnBhcmtDYWxsEiguc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlVucGFya0NhbGxSZXF1ZXN0Gikuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlVucGFya0NhbGxSZXNwb25zZRJhCgpDb25zdWx0TGVnEiguc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkNvbnN1bHRMZWdSZXF1ZXN0Gikuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkNvbnN1bHRMZWdSZXNwb25zZRJ8ChNDb21wbGV0ZVRyYW5zZmVyTGVnEjEuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkNvbXBsZXRlVHJhbnNmZXJMZWdSZXF1ZXN0GjIuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkNvbXBsZXRlVHJhbnNmZXJMZWdSZXNwb25zZRJXCgZFdmVudHMSJC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuRXZlbnRzUmVxdWVzdBolLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5FdmVudHNSZXNwb25zZTABMoABChVTd2l0Y2hSZWdpc3RyeVNlcnZpY2USZwoMQXR0YWNoU3dpdGNoEiouc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkF0dGFjaFN3aXRjaFJlcXVlc3QaKy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuQXR0YWNoU3dpdGNoUmVzcG9uc2VCS1pJZ2l0aHViLmNvbS9zd2l0Y2hib2FyZC1wYngvc3dpdGNoYm9hcmQvZ2VuL3N3aXRjaGJvYXJkL3N3aXRjaC92MTtzd2l0Y2h2MWIGcHJvdG8z", [file_buf_validate_validate, file_google_protobuf_timestamp]);
+  fileDesc("Cipzd2l0Y2hib2FyZC9zd2l0Y2gvdjEvc3dpdGNoX3NlcnZpY2UucHJvdG8SFXN3aXRjaGJvYXJkLnN3aXRjaC52MSKQAgoMUm91dGluZ1RhYmxlEhkKCHJldmlzaW9uGAEgASgDQge6SAQiAigAEhYKBXJlYWxtGAIgASgJQge6SARyAhABEiMKEGV4dGVuc2lvbl9sZW5ndGgYAyABKAVCCbpIBhoEGAgoAhIZChF0cnVua19hY2Nlc3NfY29kZRgEIAEoCRIaChJvcGVyYXRvcl9leHRlbnNpb24YBSABKAkSMQoFdXNlcnMYBiADKAsyIi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUm91dGluZ1VzZXISPgoMcm91dGVfcG9pbnRzGAcgAygLMiguc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlJvdXRpbmdSb3V0ZVBvaW50IqgBCgtSb3V0aW5nVXNlchITCgJpZBgBIAEoCUIHukgEcgIQARImCglleHRlbnNpb24YAiABKAlCE7pIEHIOMgxeWzAtOV17Miw4fSQSFAoMZGlzcGxheV9uYW1lGAMgASgJEg8KB3ZpcnR1YWwYBCABKAgSNQoHZGV2aWNlcxgFIAMoCzIkLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5Sb3V0aW5nRGV2aWNlInwKDVJvdXRpbmdEZXZpY2USEwoCaWQYASABKAlCB7pIBHICEAESHQoMc2lwX3VzZXJuYW1lGAIgASgJQge6SARyAhABEhkKB2hhMV9tZDUYAyABKAlCCLpIBXIDmAEgEhwKCmhhMV9zaGEyNTYYBCABKAlCCLpIBXIDmAFAIr4BChFSb3V0aW5nUm91dGVQb2ludBITCgJpZBgBIAEoCUIHukgEcgIQARImCglleHRlbnNpb24YAiABKAlCE7pIEHIOMgxeWzAtOV17Miw4fSQSDAoEbmFtZRgDIAEoCRIyChJmYWxsYmFja19leHRlbnNpb24YBCABKAlCFrpIE3IRMg9eJHxeWzAtOV17Miw4fSQSKgoWYW5zd2VyX3RpbWVvdXRfc2Vjb25kcxgFIAEoBUIKukgHGgUYrAIoASJWChhBcHBseVJvdXRpbmdUYWJsZVJlcXVlc3QSOgoFdGFibGUYASABKAsyIy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUm91dGluZ1RhYmxlQga6SAPIAQEiLQoZQXBwbHlSb3V0aW5nVGFibGVSZXNwb25zZRIQCghyZXZpc2lvbhgBIAEoAyLBAQoMUmVnaXN0cmF0aW9uEhEKCWRldmljZV9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEhQKDHNpcF91c2VybmFtZRgDIAEoCRIPCgdjb250YWN0GAQgASgJEg4KBnNvdXJjZRgFIAEoCRIRCgl0cmFuc3BvcnQYBiABKAkSEgoKdXNlcl9hZ2VudBgHIAEoCRIvCgtleHBpcmVfdGltZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiGgoYTGlzdFJlZ2lzdHJhdGlvbnNSZXF1ZXN0IlcKGUxpc3RSZWdpc3RyYXRpb25zUmVzcG9uc2USOgoNcmVnaXN0cmF0aW9ucxgBIAMoCzIjLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5SZWdpc3RyYXRpb24ikwQKA0xlZxIKCgJpZBgBIAEoCRIPCgdjYWxsX2lkGAIgASgJEi4KBXN0YXRlGAMgASgOMh8uc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkxlZ1N0YXRlEjYKCWRpcmVjdGlvbhgEIAEoDjIjLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MZWdEaXJlY3Rpb24SDwoHdXNlcl9pZBgFIAEoCRIRCglkZXZpY2VfaWQYBiABKAkSDgoGZGlhbGVkGAcgASgJEg4KBmNhbGxlchgIIAEoCRITCgtzaXBfY2FsbF9pZBgJIAEoCRINCgVjb2RlYxgKIAEoCRIuCgpzdGFydF90aW1lGAsgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgthbnN3ZXJfdGltZRgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNAoKZW5kX3JlYXNvbhgNIAEoDjIgLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5FbmRSZWFzb24SEgoKc2lwX3N0YXR1cxgOIAEoBRIMCgRoZWxkGA8gASgIEg8KB2NhbGxpbmcYECABKAgSDwoHaG9sZGluZxgRIAEoCBIXCg9yZWxhdGVkX2NhbGxfaWQYEiABKAkSEwoLY29uZmVyZW5jZWQYEyABKAgSFgoOcm91dGVfcG9pbnRfaWQYFCABKAkiKwoQQW5zd2VyTGVnUmVxdWVzdBIXCgZsZWdfaWQYASABKAlCB7pIBHICEAEiEwoRQW5zd2VyTGVnUmVzcG9uc2UiYgoOUGxheUxlZ1JlcXVlc3QSFwoGbGVnX2lkGAEgASgJQge6SARyAhABEhsKB3NhbXBsZXMYAiABKAxCCrpIB3oFGID8pAISGgoSaW50ZXJydXB0X29uX2RpZ2l0GAMgASgIIiQKD1BsYXlMZWdSZXNwb25zZRIRCgljb21wbGV0ZWQYASABKAgi0gEKF0NvbGxlY3REaWdpdHNMZWdSZXF1ZXN0EhcKBmxlZ19pZBgBIAEoCUIHukgEcgIQARIdCgptYXhfZGlnaXRzGAIgASgFQgm6SAYaBBhAKAESKAoKdGVybWluYXRvchgDIAEoCUIUukgRcg8yDV5bMC05KiNBLURdPyQSKwoWaW50ZXJfZGlnaXRfdGltZW91dF9tcxgEIAEoBUILukgIGgYYwM8kKGQSKAoSb3ZlcmFsbF90aW1lb3V0X21zGAUgASgFQgy6SAkaBxiA3dsBKGQiOgoYQ29sbGVjdERpZ2l0c0xlZ1Jlc3BvbnNlEg4KBmRpZ2l0cxgBIAEoCRIOCgZyZWFzb24YAiABKAkiMwoYU3RhcnRSZWNvcmRpbmdMZWdSZXF1ZXN0EhcKBmxlZ19pZBgBIAEoCUIHukgEcgIQASIxChlTdGFydFJlY29yZGluZ0xlZ1Jlc3BvbnNlEhQKDHJlY29yZGluZ19pZBgBIAEoCSI4ChdTdG9wUmVjb3JkaW5nTGVnUmVxdWVzdBIdCgxyZWNvcmRpbmdfaWQYASABKAlCB7pIBHICEAEiGgoYU3RvcFJlY29yZGluZ0xlZ1Jlc3BvbnNlIjYKFFJlYWRSZWNvcmRpbmdSZXF1ZXN0Eh4KDHJlY29yZGluZ19pZBgBIAEoCUIIukgFcgOwAQEiJgoVUmVhZFJlY29yZGluZ1Jlc3BvbnNlEg0KBWNodW5rGAEgASgMIloKEUNvbnN1bHRMZWdSZXF1ZXN0EhcKBmxlZ19pZBgBIAEoCUIHukgEcgIQARIsCgtkZXN0aW5hdGlvbhgCIAEoCUIXukgUchIyEF5bMC05KiMrXXsxLDMyfSQiNQoSQ29uc3VsdExlZ1Jlc3BvbnNlEg8KB2NhbGxfaWQYASABKAkSDgoGbGVnX2lkGAIgASgJIkkKGkNvbXBsZXRlVHJhbnNmZXJMZWdSZXF1ZXN0EhcKBmxlZ19pZBgBIAEoCUIHukgEcgIQARISCgpjb25mZXJlbmNlGAIgASgIIh0KG0NvbXBsZXRlVHJhbnNmZXJMZWdSZXNwb25zZSIpCg5Ib2xkTGVnUmVxdWVzdBIXCgZsZWdfaWQYASABKAlCB7pIBHICEAEiEQoPSG9sZExlZ1Jlc3BvbnNlIi0KElJldHJpZXZlTGVnUmVxdWVzdBIXCgZsZWdfaWQYASABKAlCB7pIBHICEAEiFQoTUmV0cmlldmVMZWdSZXNwb25zZSJbChJUcmFuc2ZlckxlZ1JlcXVlc3QSFwoGbGVnX2lkGAEgASgJQge6SARyAhABEiwKC2Rlc3RpbmF0aW9uGAIgASgJQhe6SBRyEjIQXlswLTkqIytdezEsMzJ9JCIVChNUcmFuc2ZlckxlZ1Jlc3BvbnNlIlsKElJlZGlyZWN0TGVnUmVxdWVzdBIXCgZsZWdfaWQYASABKAlCB7pIBHICEAESLAoLZGVzdGluYXRpb24YAiABKAlCF7pIFHISMhBeWzAtOSojK117MSwzMn0kIhUKE1JlZGlyZWN0TGVnUmVzcG9uc2UiRQoQUGlja3VwTGVnUmVxdWVzdBIXCgZsZWdfaWQYASABKAlCB7pIBHICEAESGAoHdXNlcl9pZBgCIAEoCUIHukgEcgIQASITChFQaWNrdXBMZWdSZXNwb25zZSIpCg5QYXJrTGVnUmVxdWVzdBIXCgZsZWdfaWQYASABKAlCB7pIBHICEAEiIAoPUGFya0xlZ1Jlc3BvbnNlEg0KBW9yYml0GAEgASgJIlIKEVVucGFya0NhbGxSZXF1ZXN0EiMKBW9yYml0GAEgASgJQhS6SBFyDzINXlwqOFswLTldezJ9JBIYCgd1c2VyX2lkGAIgASgJQge6SARyAhABIhQKElVucGFya0NhbGxSZXNwb25zZSJaChBPcmlnaW5hdGVSZXF1ZXN0EhgKB3VzZXJfaWQYASABKAlCB7pIBHICEAESLAoLZGVzdGluYXRpb24YAiABKAlCF7pIFHISMhBeWzAtOSojK117MSwzMn0kIiQKEU9yaWdpbmF0ZVJlc3BvbnNlEg8KB2NhbGxfaWQYASABKAkieAoRU2VuZERpZ2l0c1JlcXVlc3QSFwoGbGVnX2lkGAEgASgJQge6SARyAhABEikKBmRpZ2l0cxgCIAEoCUIZukgWchQyEl5bMC05KiNBLURdezEsMzJ9JBIfCgtkdXJhdGlvbl9tcxgDIAEoBUIKukgHGgUY0A8oACIUChJTZW5kRGlnaXRzUmVzcG9uc2UiEQoPTGlzdExlZ3NSZXF1ZXN0IjwKEExpc3RMZWdzUmVzcG9uc2USKAoEbGVncxgBIAMoCzIaLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MZWciKwoQSGFuZ3VwTGVnUmVxdWVzdBIXCgZsZWdfaWQYASABKAlCB7pIBHICEAEiEwoRSGFuZ3VwTGVnUmVzcG9uc2UiMAoNRXZlbnRzUmVxdWVzdBIfCg5hZnRlcl9zZXF1ZW5jZRgBIAEoA0IHukgEIgIoACI9Cg5FdmVudHNSZXNwb25zZRIrCgVldmVudBgBIAEoCzIcLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5FdmVudCKrAgoFRXZlbnQSEAoIc2VxdWVuY2UYASABKAMSKAoEdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASQAoMcmVnaXN0cmF0aW9uGAogASgLMiguc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlJlZ2lzdHJhdGlvbkV2ZW50SAASLgoDbGVnGAsgASgLMh8uc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkxlZ0V2ZW50SAASMAoEZHRtZhgMIAEoCzIgLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5EdG1mRXZlbnRIABI6CglyZWNvcmRpbmcYDSABKAsyJS5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUmVjb3JkaW5nRXZlbnRIAEIGCgRraW5kIl8KEVJlZ2lzdHJhdGlvbkV2ZW50EjkKDHJlZ2lzdHJhdGlvbhgBIAEoCzIjLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5SZWdpc3RyYXRpb24SDwoHcmVtb3ZlZBgCIAEoCCIzCghMZWdFdmVudBInCgNsZWcYASABKAsyGi5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGVnInMKDlJlY29yZGluZ0V2ZW50EhQKDHJlY29yZGluZ19pZBgBIAEoCRIPCgdjYWxsX2lkGAIgASgJEisKCGR1cmF0aW9uGAMgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEg0KBWVycm9yGAQgASgJIioKCUR0bWZFdmVudBIOCgZsZWdfaWQYASABKAkSDQoFZGlnaXQYAiABKAkiZAoTQXR0YWNoU3dpdGNoUmVxdWVzdBIXCgRuYW1lGAEgASgJQgm6SAZyBBABGEASFQoDdXJsGAIgASgJQgi6SAVyA4gBARIdCgtzaXBfYWRkcmVzcxgDIAEoCUIIukgFcgMYgAEiMQoUQXR0YWNoU3dpdGNoUmVzcG9uc2USGQoRaGVhcnRiZWF0X3NlY29uZHMYASABKAUqfwoITGVnU3RhdGUSGQoVTEVHX1NUQVRFX1VOU1BFQ0lGSUVEEAASFAoQTEVHX1NUQVRFX1RSWUlORxABEhUKEUxFR19TVEFURV9SSU5HSU5HEAISFgoSTEVHX1NUQVRFX0FOU1dFUkVEEAMSEwoPTEVHX1NUQVRFX0VOREVEEAQqZAoMTGVnRGlyZWN0aW9uEh0KGUxFR19ESVJFQ1RJT05fVU5TUEVDSUZJRUQQABIZChVMRUdfRElSRUNUSU9OX0lOQk9VTkQQARIaChZMRUdfRElSRUNUSU9OX09VVEJPVU5EEAIqvQIKCUVuZFJlYXNvbhIaChZFTkRfUkVBU09OX1VOU1BFQ0lGSUVEEAASFQoRRU5EX1JFQVNPTl9OT1JNQUwQARITCg9FTkRfUkVBU09OX0JVU1kQAhIYChRFTkRfUkVBU09OX05PX0FOU1dFUhADEhcKE0VORF9SRUFTT05fUkVKRUNURUQQBBIaChZFTkRfUkVBU09OX1VOUkVBQ0hBQkxFEAUSFwoTRU5EX1JFQVNPTl9DQU5DRUxFRBAGEhwKGEVORF9SRUFTT05fTUVESUFfVElNRU9VVBAHEhgKFEVORF9SRUFTT05fQ09NTUFOREVEEAgSFQoRRU5EX1JFQVNPTl9GQUlMRUQQCRIaChZFTkRfUkVBU09OX1RSQU5TRkVSUkVEEAoSFQoRRU5EX1JFQVNPTl9QQVJLRUQQCzL2EQoNU3dpdGNoU2VydmljZRJ2ChFBcHBseVJvdXRpbmdUYWJsZRIvLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5BcHBseVJvdXRpbmdUYWJsZVJlcXVlc3QaMC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuQXBwbHlSb3V0aW5nVGFibGVSZXNwb25zZRJ7ChFMaXN0UmVnaXN0cmF0aW9ucxIvLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MaXN0UmVnaXN0cmF0aW9uc1JlcXVlc3QaMC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuTGlzdFJlZ2lzdHJhdGlvbnNSZXNwb25zZSIDkAIBEmAKCExpc3RMZWdzEiYuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkxpc3RMZWdzUmVxdWVzdBonLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5MaXN0TGVnc1Jlc3BvbnNlIgOQAgESXgoJSGFuZ3VwTGVnEicuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkhhbmd1cExlZ1JlcXVlc3QaKC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuSGFuZ3VwTGVnUmVzcG9uc2USXgoJT3JpZ2luYXRlEicuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLk9yaWdpbmF0ZVJlcXVlc3QaKC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuT3JpZ2luYXRlUmVzcG9uc2USYQoKU2VuZERpZ2l0cxIoLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5TZW5kRGlnaXRzUmVxdWVzdBopLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5TZW5kRGlnaXRzUmVzcG9uc2USWAoHSG9sZExlZxIlLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5Ib2xkTGVnUmVxdWVzdBomLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5Ib2xkTGVnUmVzcG9uc2USZAoLUmV0cmlldmVMZWcSKS5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUmV0cmlldmVMZWdSZXF1ZXN0Giouc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlJldHJpZXZlTGVnUmVzcG9uc2USZAoLVHJhbnNmZXJMZWcSKS5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuVHJhbnNmZXJMZWdSZXF1ZXN0Giouc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlRyYW5zZmVyTGVnUmVzcG9uc2USZAoLUmVkaXJlY3RMZWcSKS5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUmVkaXJlY3RMZWdSZXF1ZXN0Giouc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlJlZGlyZWN0TGVnUmVzcG9uc2USXgoJUGlja3VwTGVnEicuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlBpY2t1cExlZ1JlcXVlc3QaKC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuUGlja3VwTGVnUmVzcG9uc2USWAoHUGFya0xlZxIlLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5QYXJrTGVnUmVxdWVzdBomLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5QYXJrTGVnUmVzcG9uc2USYQoKVW5wYXJrQ2FsbBIoLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5VbnBhcmtDYWxsUmVxdWVzdBopLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5VbnBhcmtDYWxsUmVzcG9uc2USYQoKQ29uc3VsdExlZxIoLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5Db25zdWx0TGVnUmVxdWVzdBopLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5Db25zdWx0TGVnUmVzcG9uc2USfAoTQ29tcGxldGVUcmFuc2ZlckxlZxIxLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5Db21wbGV0ZVRyYW5zZmVyTGVnUmVxdWVzdBoyLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5Db21wbGV0ZVRyYW5zZmVyTGVnUmVzcG9uc2USXgoJQW5zd2VyTGVnEicuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkFuc3dlckxlZ1JlcXVlc3QaKC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuQW5zd2VyTGVnUmVzcG9uc2USWAoHUGxheUxlZxIlLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5QbGF5TGVnUmVxdWVzdBomLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5QbGF5TGVnUmVzcG9uc2UScwoQQ29sbGVjdERpZ2l0c0xlZxIuLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5Db2xsZWN0RGlnaXRzTGVnUmVxdWVzdBovLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5Db2xsZWN0RGlnaXRzTGVnUmVzcG9uc2USdgoRU3RhcnRSZWNvcmRpbmdMZWcSLy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuU3RhcnRSZWNvcmRpbmdMZWdSZXF1ZXN0GjAuc3dpdGNoYm9hcmQuc3dpdGNoLnYxLlN0YXJ0UmVjb3JkaW5nTGVnUmVzcG9uc2UScwoQU3RvcFJlY29yZGluZ0xlZxIuLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5TdG9wUmVjb3JkaW5nTGVnUmVxdWVzdBovLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5TdG9wUmVjb3JkaW5nTGVnUmVzcG9uc2USbAoNUmVhZFJlY29yZGluZxIrLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5SZWFkUmVjb3JkaW5nUmVxdWVzdBosLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5SZWFkUmVjb3JkaW5nUmVzcG9uc2UwARJXCgZFdmVudHMSJC5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuRXZlbnRzUmVxdWVzdBolLnN3aXRjaGJvYXJkLnN3aXRjaC52MS5FdmVudHNSZXNwb25zZTABMoABChVTd2l0Y2hSZWdpc3RyeVNlcnZpY2USZwoMQXR0YWNoU3dpdGNoEiouc3dpdGNoYm9hcmQuc3dpdGNoLnYxLkF0dGFjaFN3aXRjaFJlcXVlc3QaKy5zd2l0Y2hib2FyZC5zd2l0Y2gudjEuQXR0YWNoU3dpdGNoUmVzcG9uc2VCS1pJZ2l0aHViLmNvbS9zd2l0Y2hib2FyZC1wYngvc3dpdGNoYm9hcmQvZ2VuL3N3aXRjaGJvYXJkL3N3aXRjaC92MTtzd2l0Y2h2MWIGcHJvdG8z", [file_buf_validate_validate, file_google_protobuf_duration, file_google_protobuf_timestamp]);
 
 /**
  * RoutingTable is what a switch needs to route basic calls alone.
@@ -508,6 +508,14 @@ export type Leg = Message<"switchboard.switch.v1.Leg"> & {
    * @generated from field: bool conferenced = 19;
    */
   conferenced: boolean;
+
+  /**
+   * The route point this leg offers the call to (the application's side of
+   * the call; it has no phone).
+   *
+   * @generated from field: string route_point_id = 20;
+   */
+  routePointId: string;
 };
 
 /**
@@ -516,6 +524,296 @@ export type Leg = Message<"switchboard.switch.v1.Leg"> & {
  */
 export const LegSchema: GenMessage<Leg> = /*@__PURE__*/
   messageDesc(file_switchboard_switch_v1_switch_service, 9);
+
+/**
+ * AnswerLegRequest names the route point leg to answer.
+ *
+ * @generated from message switchboard.switch.v1.AnswerLegRequest
+ */
+export type AnswerLegRequest = Message<"switchboard.switch.v1.AnswerLegRequest"> & {
+  /**
+   * The route point's leg of the call.
+   *
+   * @generated from field: string leg_id = 1;
+   */
+  legId: string;
+};
+
+/**
+ * Describes the message switchboard.switch.v1.AnswerLegRequest.
+ * Use `create(AnswerLegRequestSchema)` to create a new message.
+ */
+export const AnswerLegRequestSchema: GenMessage<AnswerLegRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_switch_v1_switch_service, 10);
+
+/**
+ * AnswerLegResponse is empty.
+ *
+ * @generated from message switchboard.switch.v1.AnswerLegResponse
+ */
+export type AnswerLegResponse = Message<"switchboard.switch.v1.AnswerLegResponse"> & {
+};
+
+/**
+ * Describes the message switchboard.switch.v1.AnswerLegResponse.
+ * Use `create(AnswerLegResponseSchema)` to create a new message.
+ */
+export const AnswerLegResponseSchema: GenMessage<AnswerLegResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_switch_v1_switch_service, 11);
+
+/**
+ * PlayLegRequest says what to play on a route point call.
+ *
+ * @generated from message switchboard.switch.v1.PlayLegRequest
+ */
+export type PlayLegRequest = Message<"switchboard.switch.v1.PlayLegRequest"> & {
+  /**
+   * The route point's leg of the call.
+   *
+   * @generated from field: string leg_id = 1;
+   */
+  legId: string;
+
+  /**
+   * 8 kHz 16-bit linear samples, little endian (at most 5 minutes).
+   *
+   * @generated from field: bytes samples = 2;
+   */
+  samples: Uint8Array;
+
+  /**
+   * Stop playing when the caller presses a digit (the digit is kept for
+   * CollectDigitsLeg).
+   *
+   * @generated from field: bool interrupt_on_digit = 3;
+   */
+  interruptOnDigit: boolean;
+};
+
+/**
+ * Describes the message switchboard.switch.v1.PlayLegRequest.
+ * Use `create(PlayLegRequestSchema)` to create a new message.
+ */
+export const PlayLegRequestSchema: GenMessage<PlayLegRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_switch_v1_switch_service, 12);
+
+/**
+ * PlayLegResponse says how playing ended.
+ *
+ * @generated from message switchboard.switch.v1.PlayLegResponse
+ */
+export type PlayLegResponse = Message<"switchboard.switch.v1.PlayLegResponse"> & {
+  /**
+   * True when all of it was played.
+   *
+   * @generated from field: bool completed = 1;
+   */
+  completed: boolean;
+};
+
+/**
+ * Describes the message switchboard.switch.v1.PlayLegResponse.
+ * Use `create(PlayLegResponseSchema)` to create a new message.
+ */
+export const PlayLegResponseSchema: GenMessage<PlayLegResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_switch_v1_switch_service, 13);
+
+/**
+ * CollectDigitsLegRequest says how to collect digits.
+ *
+ * @generated from message switchboard.switch.v1.CollectDigitsLegRequest
+ */
+export type CollectDigitsLegRequest = Message<"switchboard.switch.v1.CollectDigitsLegRequest"> & {
+  /**
+   * The route point's leg of the call.
+   *
+   * @generated from field: string leg_id = 1;
+   */
+  legId: string;
+
+  /**
+   * Stop after this many digits.
+   *
+   * @generated from field: int32 max_digits = 2;
+   */
+  maxDigits: number;
+
+  /**
+   * A digit that ends collection (not included); empty for none.
+   *
+   * @generated from field: string terminator = 3;
+   */
+  terminator: string;
+
+  /**
+   * Longest wait for the first digit and between digits, in milliseconds.
+   *
+   * @generated from field: int32 inter_digit_timeout_ms = 4;
+   */
+  interDigitTimeoutMs: number;
+
+  /**
+   * Longest wait in all, in milliseconds.
+   *
+   * @generated from field: int32 overall_timeout_ms = 5;
+   */
+  overallTimeoutMs: number;
+};
+
+/**
+ * Describes the message switchboard.switch.v1.CollectDigitsLegRequest.
+ * Use `create(CollectDigitsLegRequestSchema)` to create a new message.
+ */
+export const CollectDigitsLegRequestSchema: GenMessage<CollectDigitsLegRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_switch_v1_switch_service, 14);
+
+/**
+ * CollectDigitsLegResponse carries the digits.
+ *
+ * @generated from message switchboard.switch.v1.CollectDigitsLegResponse
+ */
+export type CollectDigitsLegResponse = Message<"switchboard.switch.v1.CollectDigitsLegResponse"> & {
+  /**
+   * The digits collected, without the terminator.
+   *
+   * @generated from field: string digits = 1;
+   */
+  digits: string;
+
+  /**
+   * Why collection ended: "max_digits", "terminator", "timeout" or "hangup".
+   *
+   * @generated from field: string reason = 2;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message switchboard.switch.v1.CollectDigitsLegResponse.
+ * Use `create(CollectDigitsLegResponseSchema)` to create a new message.
+ */
+export const CollectDigitsLegResponseSchema: GenMessage<CollectDigitsLegResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_switch_v1_switch_service, 15);
+
+/**
+ * StartRecordingLegRequest names a leg of the call to record.
+ *
+ * @generated from message switchboard.switch.v1.StartRecordingLegRequest
+ */
+export type StartRecordingLegRequest = Message<"switchboard.switch.v1.StartRecordingLegRequest"> & {
+  /**
+   * A leg of the call.
+   *
+   * @generated from field: string leg_id = 1;
+   */
+  legId: string;
+};
+
+/**
+ * Describes the message switchboard.switch.v1.StartRecordingLegRequest.
+ * Use `create(StartRecordingLegRequestSchema)` to create a new message.
+ */
+export const StartRecordingLegRequestSchema: GenMessage<StartRecordingLegRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_switch_v1_switch_service, 16);
+
+/**
+ * StartRecordingLegResponse names the recording.
+ *
+ * @generated from message switchboard.switch.v1.StartRecordingLegResponse
+ */
+export type StartRecordingLegResponse = Message<"switchboard.switch.v1.StartRecordingLegResponse"> & {
+  /**
+   * The recording's id.
+   *
+   * @generated from field: string recording_id = 1;
+   */
+  recordingId: string;
+};
+
+/**
+ * Describes the message switchboard.switch.v1.StartRecordingLegResponse.
+ * Use `create(StartRecordingLegResponseSchema)` to create a new message.
+ */
+export const StartRecordingLegResponseSchema: GenMessage<StartRecordingLegResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_switch_v1_switch_service, 17);
+
+/**
+ * StopRecordingLegRequest names the recording to stop.
+ *
+ * @generated from message switchboard.switch.v1.StopRecordingLegRequest
+ */
+export type StopRecordingLegRequest = Message<"switchboard.switch.v1.StopRecordingLegRequest"> & {
+  /**
+   * The recording's id.
+   *
+   * @generated from field: string recording_id = 1;
+   */
+  recordingId: string;
+};
+
+/**
+ * Describes the message switchboard.switch.v1.StopRecordingLegRequest.
+ * Use `create(StopRecordingLegRequestSchema)` to create a new message.
+ */
+export const StopRecordingLegRequestSchema: GenMessage<StopRecordingLegRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_switch_v1_switch_service, 18);
+
+/**
+ * StopRecordingLegResponse is empty.
+ *
+ * @generated from message switchboard.switch.v1.StopRecordingLegResponse
+ */
+export type StopRecordingLegResponse = Message<"switchboard.switch.v1.StopRecordingLegResponse"> & {
+};
+
+/**
+ * Describes the message switchboard.switch.v1.StopRecordingLegResponse.
+ * Use `create(StopRecordingLegResponseSchema)` to create a new message.
+ */
+export const StopRecordingLegResponseSchema: GenMessage<StopRecordingLegResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_switch_v1_switch_service, 19);
+
+/**
+ * ReadRecordingRequest names the recording.
+ *
+ * @generated from message switchboard.switch.v1.ReadRecordingRequest
+ */
+export type ReadRecordingRequest = Message<"switchboard.switch.v1.ReadRecordingRequest"> & {
+  /**
+   * The recording's id.
+   *
+   * @generated from field: string recording_id = 1;
+   */
+  recordingId: string;
+};
+
+/**
+ * Describes the message switchboard.switch.v1.ReadRecordingRequest.
+ * Use `create(ReadRecordingRequestSchema)` to create a new message.
+ */
+export const ReadRecordingRequestSchema: GenMessage<ReadRecordingRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_switch_v1_switch_service, 20);
+
+/**
+ * ReadRecordingResponse carries a part of the WAV file.
+ *
+ * @generated from message switchboard.switch.v1.ReadRecordingResponse
+ */
+export type ReadRecordingResponse = Message<"switchboard.switch.v1.ReadRecordingResponse"> & {
+  /**
+   * The next bytes of the file.
+   *
+   * @generated from field: bytes chunk = 1;
+   */
+  chunk: Uint8Array;
+};
+
+/**
+ * Describes the message switchboard.switch.v1.ReadRecordingResponse.
+ * Use `create(ReadRecordingResponseSchema)` to create a new message.
+ */
+export const ReadRecordingResponseSchema: GenMessage<ReadRecordingResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_switch_v1_switch_service, 21);
 
 /**
  * ConsultLegRequest names the consulting leg and whom it calls.
@@ -543,7 +841,7 @@ export type ConsultLegRequest = Message<"switchboard.switch.v1.ConsultLegRequest
  * Use `create(ConsultLegRequestSchema)` to create a new message.
  */
 export const ConsultLegRequestSchema: GenMessage<ConsultLegRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 10);
+  messageDesc(file_switchboard_switch_v1_switch_service, 22);
 
 /**
  * ConsultLegResponse names the consultation call.
@@ -571,7 +869,7 @@ export type ConsultLegResponse = Message<"switchboard.switch.v1.ConsultLegRespon
  * Use `create(ConsultLegResponseSchema)` to create a new message.
  */
 export const ConsultLegResponseSchema: GenMessage<ConsultLegResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 11);
+  messageDesc(file_switchboard_switch_v1_switch_service, 23);
 
 /**
  * CompleteTransferLegRequest names the consultation to complete.
@@ -599,7 +897,7 @@ export type CompleteTransferLegRequest = Message<"switchboard.switch.v1.Complete
  * Use `create(CompleteTransferLegRequestSchema)` to create a new message.
  */
 export const CompleteTransferLegRequestSchema: GenMessage<CompleteTransferLegRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 12);
+  messageDesc(file_switchboard_switch_v1_switch_service, 24);
 
 /**
  * CompleteTransferLegResponse is empty.
@@ -614,7 +912,7 @@ export type CompleteTransferLegResponse = Message<"switchboard.switch.v1.Complet
  * Use `create(CompleteTransferLegResponseSchema)` to create a new message.
  */
 export const CompleteTransferLegResponseSchema: GenMessage<CompleteTransferLegResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 13);
+  messageDesc(file_switchboard_switch_v1_switch_service, 25);
 
 /**
  * HoldLegRequest names the holding leg.
@@ -635,7 +933,7 @@ export type HoldLegRequest = Message<"switchboard.switch.v1.HoldLegRequest"> & {
  * Use `create(HoldLegRequestSchema)` to create a new message.
  */
 export const HoldLegRequestSchema: GenMessage<HoldLegRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 14);
+  messageDesc(file_switchboard_switch_v1_switch_service, 26);
 
 /**
  * HoldLegResponse is empty.
@@ -650,7 +948,7 @@ export type HoldLegResponse = Message<"switchboard.switch.v1.HoldLegResponse"> &
  * Use `create(HoldLegResponseSchema)` to create a new message.
  */
 export const HoldLegResponseSchema: GenMessage<HoldLegResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 15);
+  messageDesc(file_switchboard_switch_v1_switch_service, 27);
 
 /**
  * RetrieveLegRequest names the leg that held the call.
@@ -671,7 +969,7 @@ export type RetrieveLegRequest = Message<"switchboard.switch.v1.RetrieveLegReque
  * Use `create(RetrieveLegRequestSchema)` to create a new message.
  */
 export const RetrieveLegRequestSchema: GenMessage<RetrieveLegRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 16);
+  messageDesc(file_switchboard_switch_v1_switch_service, 28);
 
 /**
  * RetrieveLegResponse is empty.
@@ -686,7 +984,7 @@ export type RetrieveLegResponse = Message<"switchboard.switch.v1.RetrieveLegResp
  * Use `create(RetrieveLegResponseSchema)` to create a new message.
  */
 export const RetrieveLegResponseSchema: GenMessage<RetrieveLegResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 17);
+  messageDesc(file_switchboard_switch_v1_switch_service, 29);
 
 /**
  * TransferLegRequest names the transferring leg and the destination.
@@ -714,7 +1012,7 @@ export type TransferLegRequest = Message<"switchboard.switch.v1.TransferLegReque
  * Use `create(TransferLegRequestSchema)` to create a new message.
  */
 export const TransferLegRequestSchema: GenMessage<TransferLegRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 18);
+  messageDesc(file_switchboard_switch_v1_switch_service, 30);
 
 /**
  * TransferLegResponse is empty.
@@ -729,7 +1027,7 @@ export type TransferLegResponse = Message<"switchboard.switch.v1.TransferLegResp
  * Use `create(TransferLegResponseSchema)` to create a new message.
  */
 export const TransferLegResponseSchema: GenMessage<TransferLegResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 19);
+  messageDesc(file_switchboard_switch_v1_switch_service, 31);
 
 /**
  * RedirectLegRequest names the ringing leg and the new destination.
@@ -757,7 +1055,7 @@ export type RedirectLegRequest = Message<"switchboard.switch.v1.RedirectLegReque
  * Use `create(RedirectLegRequestSchema)` to create a new message.
  */
 export const RedirectLegRequestSchema: GenMessage<RedirectLegRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 20);
+  messageDesc(file_switchboard_switch_v1_switch_service, 32);
 
 /**
  * RedirectLegResponse is empty.
@@ -772,7 +1070,7 @@ export type RedirectLegResponse = Message<"switchboard.switch.v1.RedirectLegResp
  * Use `create(RedirectLegResponseSchema)` to create a new message.
  */
 export const RedirectLegResponseSchema: GenMessage<RedirectLegResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 21);
+  messageDesc(file_switchboard_switch_v1_switch_service, 33);
 
 /**
  * PickupLegRequest names the ringing leg and who picks the call up.
@@ -800,7 +1098,7 @@ export type PickupLegRequest = Message<"switchboard.switch.v1.PickupLegRequest">
  * Use `create(PickupLegRequestSchema)` to create a new message.
  */
 export const PickupLegRequestSchema: GenMessage<PickupLegRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 22);
+  messageDesc(file_switchboard_switch_v1_switch_service, 34);
 
 /**
  * PickupLegResponse is empty.
@@ -815,7 +1113,7 @@ export type PickupLegResponse = Message<"switchboard.switch.v1.PickupLegResponse
  * Use `create(PickupLegResponseSchema)` to create a new message.
  */
 export const PickupLegResponseSchema: GenMessage<PickupLegResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 23);
+  messageDesc(file_switchboard_switch_v1_switch_service, 35);
 
 /**
  * ParkLegRequest names the parking leg.
@@ -836,7 +1134,7 @@ export type ParkLegRequest = Message<"switchboard.switch.v1.ParkLegRequest"> & {
  * Use `create(ParkLegRequestSchema)` to create a new message.
  */
 export const ParkLegRequestSchema: GenMessage<ParkLegRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 24);
+  messageDesc(file_switchboard_switch_v1_switch_service, 36);
 
 /**
  * ParkLegResponse tells where the call waits.
@@ -857,7 +1155,7 @@ export type ParkLegResponse = Message<"switchboard.switch.v1.ParkLegResponse"> &
  * Use `create(ParkLegResponseSchema)` to create a new message.
  */
 export const ParkLegResponseSchema: GenMessage<ParkLegResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 25);
+  messageDesc(file_switchboard_switch_v1_switch_service, 37);
 
 /**
  * UnparkCallRequest names the orbit and who takes the call.
@@ -885,7 +1183,7 @@ export type UnparkCallRequest = Message<"switchboard.switch.v1.UnparkCallRequest
  * Use `create(UnparkCallRequestSchema)` to create a new message.
  */
 export const UnparkCallRequestSchema: GenMessage<UnparkCallRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 26);
+  messageDesc(file_switchboard_switch_v1_switch_service, 38);
 
 /**
  * UnparkCallResponse is empty.
@@ -900,7 +1198,7 @@ export type UnparkCallResponse = Message<"switchboard.switch.v1.UnparkCallRespon
  * Use `create(UnparkCallResponseSchema)` to create a new message.
  */
 export const UnparkCallResponseSchema: GenMessage<UnparkCallResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 27);
+  messageDesc(file_switchboard_switch_v1_switch_service, 39);
 
 /**
  * OriginateRequest says who calls whom.
@@ -928,7 +1226,7 @@ export type OriginateRequest = Message<"switchboard.switch.v1.OriginateRequest">
  * Use `create(OriginateRequestSchema)` to create a new message.
  */
 export const OriginateRequestSchema: GenMessage<OriginateRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 28);
+  messageDesc(file_switchboard_switch_v1_switch_service, 40);
 
 /**
  * OriginateResponse names the new call.
@@ -949,7 +1247,7 @@ export type OriginateResponse = Message<"switchboard.switch.v1.OriginateResponse
  * Use `create(OriginateResponseSchema)` to create a new message.
  */
 export const OriginateResponseSchema: GenMessage<OriginateResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 29);
+  messageDesc(file_switchboard_switch_v1_switch_service, 41);
 
 /**
  * SendDigitsRequest carries digits to send.
@@ -984,7 +1282,7 @@ export type SendDigitsRequest = Message<"switchboard.switch.v1.SendDigitsRequest
  * Use `create(SendDigitsRequestSchema)` to create a new message.
  */
 export const SendDigitsRequestSchema: GenMessage<SendDigitsRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 30);
+  messageDesc(file_switchboard_switch_v1_switch_service, 42);
 
 /**
  * SendDigitsResponse is empty.
@@ -999,7 +1297,7 @@ export type SendDigitsResponse = Message<"switchboard.switch.v1.SendDigitsRespon
  * Use `create(SendDigitsResponseSchema)` to create a new message.
  */
 export const SendDigitsResponseSchema: GenMessage<SendDigitsResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 31);
+  messageDesc(file_switchboard_switch_v1_switch_service, 43);
 
 /**
  * ListLegsRequest is empty.
@@ -1014,7 +1312,7 @@ export type ListLegsRequest = Message<"switchboard.switch.v1.ListLegsRequest"> &
  * Use `create(ListLegsRequestSchema)` to create a new message.
  */
 export const ListLegsRequestSchema: GenMessage<ListLegsRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 32);
+  messageDesc(file_switchboard_switch_v1_switch_service, 44);
 
 /**
  * ListLegsResponse lists the legs in progress.
@@ -1035,7 +1333,7 @@ export type ListLegsResponse = Message<"switchboard.switch.v1.ListLegsResponse">
  * Use `create(ListLegsResponseSchema)` to create a new message.
  */
 export const ListLegsResponseSchema: GenMessage<ListLegsResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 33);
+  messageDesc(file_switchboard_switch_v1_switch_service, 45);
 
 /**
  * HangupLegRequest names the leg to end.
@@ -1056,7 +1354,7 @@ export type HangupLegRequest = Message<"switchboard.switch.v1.HangupLegRequest">
  * Use `create(HangupLegRequestSchema)` to create a new message.
  */
 export const HangupLegRequestSchema: GenMessage<HangupLegRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 34);
+  messageDesc(file_switchboard_switch_v1_switch_service, 46);
 
 /**
  * HangupLegResponse is empty.
@@ -1071,7 +1369,7 @@ export type HangupLegResponse = Message<"switchboard.switch.v1.HangupLegResponse
  * Use `create(HangupLegResponseSchema)` to create a new message.
  */
 export const HangupLegResponseSchema: GenMessage<HangupLegResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 35);
+  messageDesc(file_switchboard_switch_v1_switch_service, 47);
 
 /**
  * EventsRequest says where to start.
@@ -1093,7 +1391,7 @@ export type EventsRequest = Message<"switchboard.switch.v1.EventsRequest"> & {
  * Use `create(EventsRequestSchema)` to create a new message.
  */
 export const EventsRequestSchema: GenMessage<EventsRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 36);
+  messageDesc(file_switchboard_switch_v1_switch_service, 48);
 
 /**
  * EventsResponse carries one event.
@@ -1114,7 +1412,7 @@ export type EventsResponse = Message<"switchboard.switch.v1.EventsResponse"> & {
  * Use `create(EventsResponseSchema)` to create a new message.
  */
 export const EventsResponseSchema: GenMessage<EventsResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 37);
+  messageDesc(file_switchboard_switch_v1_switch_service, 49);
 
 /**
  * Event is something that happened on the switch.
@@ -1165,6 +1463,14 @@ export type Event = Message<"switchboard.switch.v1.Event"> & {
      */
     value: DtmfEvent;
     case: "dtmf";
+  } | {
+    /**
+     * A recording finished.
+     *
+     * @generated from field: switchboard.switch.v1.RecordingEvent recording = 13;
+     */
+    value: RecordingEvent;
+    case: "recording";
   } | { case: undefined; value?: undefined };
 };
 
@@ -1173,7 +1479,7 @@ export type Event = Message<"switchboard.switch.v1.Event"> & {
  * Use `create(EventSchema)` to create a new message.
  */
 export const EventSchema: GenMessage<Event> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 38);
+  messageDesc(file_switchboard_switch_v1_switch_service, 50);
 
 /**
  * RegistrationEvent reports a binding change.
@@ -1201,7 +1507,7 @@ export type RegistrationEvent = Message<"switchboard.switch.v1.RegistrationEvent
  * Use `create(RegistrationEventSchema)` to create a new message.
  */
 export const RegistrationEventSchema: GenMessage<RegistrationEvent> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 39);
+  messageDesc(file_switchboard_switch_v1_switch_service, 51);
 
 /**
  * LegEvent reports a leg's new state.
@@ -1222,7 +1528,49 @@ export type LegEvent = Message<"switchboard.switch.v1.LegEvent"> & {
  * Use `create(LegEventSchema)` to create a new message.
  */
 export const LegEventSchema: GenMessage<LegEvent> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 40);
+  messageDesc(file_switchboard_switch_v1_switch_service, 52);
+
+/**
+ * RecordingEvent tells that a recording finished.
+ *
+ * @generated from message switchboard.switch.v1.RecordingEvent
+ */
+export type RecordingEvent = Message<"switchboard.switch.v1.RecordingEvent"> & {
+  /**
+   * The recording's id.
+   *
+   * @generated from field: string recording_id = 1;
+   */
+  recordingId: string;
+
+  /**
+   * The call it recorded.
+   *
+   * @generated from field: string call_id = 2;
+   */
+  callId: string;
+
+  /**
+   * Its length.
+   *
+   * @generated from field: google.protobuf.Duration duration = 3;
+   */
+  duration?: Duration | undefined;
+
+  /**
+   * Why it stopped, when not asked to: empty, or the error.
+   *
+   * @generated from field: string error = 4;
+   */
+  error: string;
+};
+
+/**
+ * Describes the message switchboard.switch.v1.RecordingEvent.
+ * Use `create(RecordingEventSchema)` to create a new message.
+ */
+export const RecordingEventSchema: GenMessage<RecordingEvent> = /*@__PURE__*/
+  messageDesc(file_switchboard_switch_v1_switch_service, 53);
 
 /**
  * DtmfEvent reports a digit.
@@ -1250,7 +1598,7 @@ export type DtmfEvent = Message<"switchboard.switch.v1.DtmfEvent"> & {
  * Use `create(DtmfEventSchema)` to create a new message.
  */
 export const DtmfEventSchema: GenMessage<DtmfEvent> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 41);
+  messageDesc(file_switchboard_switch_v1_switch_service, 54);
 
 /**
  * AttachSwitchRequest describes the switch.
@@ -1285,7 +1633,7 @@ export type AttachSwitchRequest = Message<"switchboard.switch.v1.AttachSwitchReq
  * Use `create(AttachSwitchRequestSchema)` to create a new message.
  */
 export const AttachSwitchRequestSchema: GenMessage<AttachSwitchRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 42);
+  messageDesc(file_switchboard_switch_v1_switch_service, 55);
 
 /**
  * AttachSwitchResponse tells the switch how often to re-attach.
@@ -1306,7 +1654,7 @@ export type AttachSwitchResponse = Message<"switchboard.switch.v1.AttachSwitchRe
  * Use `create(AttachSwitchResponseSchema)` to create a new message.
  */
 export const AttachSwitchResponseSchema: GenMessage<AttachSwitchResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_switch_v1_switch_service, 43);
+  messageDesc(file_switchboard_switch_v1_switch_service, 56);
 
 /**
  * LegState is the state of one call leg on the switch.
@@ -1678,6 +2026,74 @@ export const SwitchService: GenService<{
     methodKind: "unary";
     input: typeof CompleteTransferLegRequestSchema;
     output: typeof CompleteTransferLegResponseSchema;
+  },
+  /**
+   * AnswerLeg answers a call offered to a route point (the switch becomes
+   * the caller's far end, for PlayLeg, CollectDigitsLeg and recording).
+   * FAILED_PRECONDITION for a leg that is not a ringing route point leg: a
+   * phone cannot be answered remotely.
+   *
+   * @generated from rpc switchboard.switch.v1.SwitchService.AnswerLeg
+   */
+  answerLeg: {
+    methodKind: "unary";
+    input: typeof AnswerLegRequestSchema;
+    output: typeof AnswerLegResponseSchema;
+  },
+  /**
+   * PlayLeg plays audio to the caller of an answered route point call and
+   * returns when it has been played, or was interrupted (a digit with
+   * interrupt_on_digit, another PlayLeg, the end of the call).
+   *
+   * @generated from rpc switchboard.switch.v1.SwitchService.PlayLeg
+   */
+  playLeg: {
+    methodKind: "unary";
+    input: typeof PlayLegRequestSchema;
+    output: typeof PlayLegResponseSchema;
+  },
+  /**
+   * CollectDigitsLeg collects DTMF digits from the caller of an answered
+   * route point call (digits pressed before the call count: type-ahead).
+   *
+   * @generated from rpc switchboard.switch.v1.SwitchService.CollectDigitsLeg
+   */
+  collectDigitsLeg: {
+    methodKind: "unary";
+    input: typeof CollectDigitsLegRequestSchema;
+    output: typeof CollectDigitsLegResponseSchema;
+  },
+  /**
+   * StartRecordingLeg records a connected call (both parties, a stereo WAV)
+   * or the caller of an answered route point call (mono).
+   *
+   * @generated from rpc switchboard.switch.v1.SwitchService.StartRecordingLeg
+   */
+  startRecordingLeg: {
+    methodKind: "unary";
+    input: typeof StartRecordingLegRequestSchema;
+    output: typeof StartRecordingLegResponseSchema;
+  },
+  /**
+   * StopRecordingLeg stops a recording; it also stops when the call ends
+   * or its parties change (hold, transfer).
+   *
+   * @generated from rpc switchboard.switch.v1.SwitchService.StopRecordingLeg
+   */
+  stopRecordingLeg: {
+    methodKind: "unary";
+    input: typeof StopRecordingLegRequestSchema;
+    output: typeof StopRecordingLegResponseSchema;
+  },
+  /**
+   * ReadRecording streams a finished recording's WAV file in chunks.
+   *
+   * @generated from rpc switchboard.switch.v1.SwitchService.ReadRecording
+   */
+  readRecording: {
+    methodKind: "server_streaming";
+    input: typeof ReadRecordingRequestSchema;
+    output: typeof ReadRecordingResponseSchema;
   },
   /**
    * Events streams what happens on the switch, in sequence order, starting
