@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	configv1 "github.com/switchboard-pbx/switchboard/gen/switchboard/config/v1"
 	systemv1 "github.com/switchboard-pbx/switchboard/gen/switchboard/system/v1"
 	"github.com/switchboard-pbx/switchboard/media/phonetest"
 	"github.com/switchboard-pbx/switchboard/server/app"
@@ -57,42 +56,14 @@ func TestUsersCreatedThroughTheAPICanCall(t *testing.T) {
 // bob) on the bootstrap site; each device's password is "secret-<name>".
 func createUsers(ctx context.Context, t *testing.T, c apptest.Clients) {
 	t.Helper()
-	sites, err := c.Config.ListSites(ctx, &configv1.ListSitesRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	site := sites.GetSites()[0].GetId()
-	for _, u := range []struct{ ext, name, device string }{{"2001", "Alice", "alice"}, {"2002", "Bob", "bob"}} {
-		user, err := c.Config.CreateUser(ctx, &configv1.CreateUserRequest{User: &configv1.User{
-			Extension: u.ext, FirstName: u.name, SiteId: site}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := c.Config.CreateDevice(ctx, &configv1.CreateDeviceRequest{Device: &configv1.Device{
-			UserId: user.GetUser().GetId(), SipUsername: u.device, Password: "secret-" + u.device}}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	apptest.AddUser(ctx, t, c, "2001", "Alice", "alice")
+	apptest.AddUser(ctx, t, c, "2002", "Bob", "bob")
 }
 
-// registerAt registers a device at a switch, retrying until the TMS has
-// pushed the routing table with its credentials.
+// registerAt registers a device at a switch (apptest.Register).
 func registerAt(ctx context.Context, t *testing.T, sipAddr, name string) *phonetest.Phone {
 	t.Helper()
-	p := phonetest.New(t, phonetest.Config{Username: name, Password: "secret-" + name, Server: sipAddr})
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		res, err := p.Register(ctx, 300)
-		if err == nil && res.StatusCode == 200 {
-			return p
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatalf("%s never registered: %v %v", name, res, err)
-		case <-tick.C:
-		}
-	}
+	return apptest.Register(ctx, t, sipAddr, name)
 }
 
 // TestStandaloneSwitch runs a switch on its own (`switchboard switch`):

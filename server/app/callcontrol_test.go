@@ -300,23 +300,10 @@ func TestBlindTransferFromAPI(t *testing.T) {
 	}
 }
 
-// addUser creates one more user with a device whose password is
-// "secret-<device>".
+// addUser creates one more user (apptest.AddUser).
 func addUser(ctx context.Context, t *testing.T, c apptest.Clients, ext, name, device string) {
 	t.Helper()
-	sites, err := c.Config.ListSites(ctx, &configv1.ListSitesRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := c.Config.CreateUser(ctx, &configv1.CreateUserRequest{User: &configv1.User{Extension: ext, FirstName: name,
-		SiteId: sites.GetSites()[0].GetId()}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.Config.CreateDevice(ctx, &configv1.CreateDeviceRequest{Device: &configv1.Device{
-		UserId: u.GetUser().GetId(), SipUsername: device, Password: "secret-" + device}}); err != nil {
-		t.Fatal(err)
-	}
+	apptest.AddUser(ctx, t, c, ext, name, device)
 }
 
 // TestPickupAndRedirectFromAPI: a call from 2001 rings 2002 (who does not
