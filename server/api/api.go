@@ -39,7 +39,7 @@ type Deps struct {
 
 // NewServer returns a Connect server with every service registered and
 // the interceptors applied: error mapping and panic recovery outermost,
-// then metrics, authentication and validation.
+// then metrics, authentication, idempotency keys and validation.
 func NewServer(d Deps) *connect.Server {
 	if d.Log == nil {
 		d.Log = slog.Default()
@@ -48,7 +48,7 @@ func NewServer(d Deps) *connect.Server {
 	if d.Metrics != nil {
 		ics = append(ics, d.Metrics.interceptor())
 	}
-	ics = append(ics, authInterceptor(d.Tokens), validate.NewServerInterceptor())
+	ics = append(ics, authInterceptor(d.Tokens), idempotencyInterceptor(), validate.NewServerInterceptor())
 	srv := connect.NewServer(ics...)
 	configv1connect.RegisterConfigServiceHandler(srv, newConfigHandler(d.Config))
 	systemv1connect.RegisterSystemServiceHandler(srv, &systemHandler{id: d.Identity, cfg: d.Config, switches: d.Switches})

@@ -169,3 +169,30 @@ func TestConsultThenConference(t *testing.T) {
 		t.Fatal("2003 no longer hears 2001 after 2002 left")
 	}
 }
+
+// TestIdempotentCommands: a command retried with the same idempotency key
+// returns the first outcome and does not act again; another key acts (and
+// here fails, naming the state).
+func TestIdempotentCommands(t *testing.T) {
+	t.Parallel()
+	srv, c, ctx := callEnv(t, "connect")
+	registerAt(ctx, t, srv.SIPAddr, "alice")
+	registerAt(ctx, t, srv.SIPAddr, "bob")
+	w := watch(ctx, t, c, 0)
+	if _, err := c.Calls.MakeCall(ctx, &callcontrolv1.MakeCallRequest{Line: "2001", Destination: "2002"}); err != nil {
+		t.Fatal(err)
+	}
+	call := w.until(t, "2001", callcontrolv1.CallState_CALL_STATE_CONNECTED)
+	for range 3 {
+		if _, err := c.Calls.Hold(ctx, &callcontrolv1.HoldRequest{CallId: call.GetId(), IdempotencyKey: "hold-1"}); err != nil {
+			t.Fatalf("a retried Hold: %v", err)
+		}
+	}
+	held := w.until(t, "2001", callcontrolv1.CallState_CALL_STATE_ON_HOLD)
+	_, err := c.Calls.Hold(ctx, &callcontrolv1.HoldRequest{CallId: call.GetId(), IdempotencyKey: "hold-2"})
+	wantCode(t, err, connect.CodeFailedPrecondition, "ON_HOLD")
+	now, err := c.Calls.GetCall(ctx, &callcontrolv1.GetCallRequest{CallId: call.GetId()})
+	if err != nil || now.GetCall().GetVersion() != held.GetVersion() {
+		t.Fatalf("the call changed after one hold: version %d, want %d (%v)", now.GetCall().GetVersion(), held.GetVersion(), err)
+	}
+}

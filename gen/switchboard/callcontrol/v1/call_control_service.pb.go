@@ -771,8 +771,11 @@ type DropRequest struct {
 	CallId string `protobuf:"bytes,1,opt,name=call_id,json=callId,proto3" json:"call_id,omitempty"`
 	// When set, the call's current version; a stale one fails with ABORTED.
 	ExpectedVersion int64 `protobuf:"varint,2,opt,name=expected_version,json=expectedVersion,proto3" json:"expected_version,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// Optional key making retries safe: a request repeated with the same key
+	// returns the first outcome instead of acting again.
+	IdempotencyKey string `protobuf:"bytes,3,opt,name=idempotency_key,json=idempotencyKey,proto3" json:"idempotency_key,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *DropRequest) Reset() {
@@ -819,6 +822,13 @@ func (x *DropRequest) GetExpectedVersion() int64 {
 	return 0
 }
 
+func (x *DropRequest) GetIdempotencyKey() string {
+	if x != nil {
+		return x.IdempotencyKey
+	}
+	return ""
+}
+
 // DropResponse is empty.
 type DropResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -862,9 +872,12 @@ type SendDigitsRequest struct {
 	// The call handle.
 	CallId string `protobuf:"bytes,1,opt,name=call_id,json=callId,proto3" json:"call_id,omitempty"`
 	// Digits: 0-9, *, #, A-D.
-	Digits        string `protobuf:"bytes,2,opt,name=digits,proto3" json:"digits,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Digits string `protobuf:"bytes,2,opt,name=digits,proto3" json:"digits,omitempty"`
+	// Optional key making retries safe: a request repeated with the same key
+	// returns the first outcome instead of acting again.
+	IdempotencyKey string `protobuf:"bytes,3,opt,name=idempotency_key,json=idempotencyKey,proto3" json:"idempotency_key,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *SendDigitsRequest) Reset() {
@@ -907,6 +920,13 @@ func (x *SendDigitsRequest) GetCallId() string {
 func (x *SendDigitsRequest) GetDigits() string {
 	if x != nil {
 		return x.Digits
+	}
+	return ""
+}
+
+func (x *SendDigitsRequest) GetIdempotencyKey() string {
+	if x != nil {
+		return x.IdempotencyKey
 	}
 	return ""
 }
@@ -955,8 +975,11 @@ type HoldRequest struct {
 	CallId string `protobuf:"bytes,1,opt,name=call_id,json=callId,proto3" json:"call_id,omitempty"`
 	// When set, the call's current version; a stale one fails with ABORTED.
 	ExpectedVersion int64 `protobuf:"varint,2,opt,name=expected_version,json=expectedVersion,proto3" json:"expected_version,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// Optional key making retries safe: a request repeated with the same key
+	// returns the first outcome instead of acting again.
+	IdempotencyKey string `protobuf:"bytes,3,opt,name=idempotency_key,json=idempotencyKey,proto3" json:"idempotency_key,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *HoldRequest) Reset() {
@@ -1003,6 +1026,13 @@ func (x *HoldRequest) GetExpectedVersion() int64 {
 	return 0
 }
 
+func (x *HoldRequest) GetIdempotencyKey() string {
+	if x != nil {
+		return x.IdempotencyKey
+	}
+	return ""
+}
+
 // HoldResponse is empty.
 type HoldResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -1047,8 +1077,11 @@ type RetrieveRequest struct {
 	CallId string `protobuf:"bytes,1,opt,name=call_id,json=callId,proto3" json:"call_id,omitempty"`
 	// When set, the call's current version; a stale one fails with ABORTED.
 	ExpectedVersion int64 `protobuf:"varint,2,opt,name=expected_version,json=expectedVersion,proto3" json:"expected_version,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// Optional key making retries safe: a request repeated with the same key
+	// returns the first outcome instead of acting again.
+	IdempotencyKey string `protobuf:"bytes,3,opt,name=idempotency_key,json=idempotencyKey,proto3" json:"idempotency_key,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *RetrieveRequest) Reset() {
@@ -1093,6 +1126,13 @@ func (x *RetrieveRequest) GetExpectedVersion() int64 {
 		return x.ExpectedVersion
 	}
 	return 0
+}
+
+func (x *RetrieveRequest) GetIdempotencyKey() string {
+	if x != nil {
+		return x.IdempotencyKey
+	}
+	return ""
 }
 
 // RetrieveResponse is empty.
@@ -1141,8 +1181,11 @@ type BlindTransferRequest struct {
 	Destination string `protobuf:"bytes,2,opt,name=destination,proto3" json:"destination,omitempty"`
 	// When set, the call's current version; a stale one fails with ABORTED.
 	ExpectedVersion int64 `protobuf:"varint,3,opt,name=expected_version,json=expectedVersion,proto3" json:"expected_version,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// Optional key making retries safe: a request repeated with the same key
+	// returns the first outcome instead of acting again.
+	IdempotencyKey string `protobuf:"bytes,4,opt,name=idempotency_key,json=idempotencyKey,proto3" json:"idempotency_key,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *BlindTransferRequest) Reset() {
@@ -1196,6 +1239,13 @@ func (x *BlindTransferRequest) GetExpectedVersion() int64 {
 	return 0
 }
 
+func (x *BlindTransferRequest) GetIdempotencyKey() string {
+	if x != nil {
+		return x.IdempotencyKey
+	}
+	return ""
+}
+
 // BlindTransferResponse is empty.
 type BlindTransferResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -1239,9 +1289,12 @@ type RedirectRequest struct {
 	// The call handle (OFFERING).
 	CallId string `protobuf:"bytes,1,opt,name=call_id,json=callId,proto3" json:"call_id,omitempty"`
 	// Where the call goes instead.
-	Destination   string `protobuf:"bytes,2,opt,name=destination,proto3" json:"destination,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Destination string `protobuf:"bytes,2,opt,name=destination,proto3" json:"destination,omitempty"`
+	// Optional key making retries safe: a request repeated with the same key
+	// returns the first outcome instead of acting again.
+	IdempotencyKey string `protobuf:"bytes,3,opt,name=idempotency_key,json=idempotencyKey,proto3" json:"idempotency_key,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *RedirectRequest) Reset() {
@@ -1284,6 +1337,13 @@ func (x *RedirectRequest) GetCallId() string {
 func (x *RedirectRequest) GetDestination() string {
 	if x != nil {
 		return x.Destination
+	}
+	return ""
+}
+
+func (x *RedirectRequest) GetIdempotencyKey() string {
+	if x != nil {
+		return x.IdempotencyKey
 	}
 	return ""
 }
@@ -1331,9 +1391,12 @@ type PickupRequest struct {
 	// The line (extension) that takes the call.
 	Line string `protobuf:"bytes,1,opt,name=line,proto3" json:"line,omitempty"`
 	// The call handle of the call ringing on another line.
-	CallId        string `protobuf:"bytes,2,opt,name=call_id,json=callId,proto3" json:"call_id,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	CallId string `protobuf:"bytes,2,opt,name=call_id,json=callId,proto3" json:"call_id,omitempty"`
+	// Optional key making retries safe: a request repeated with the same key
+	// returns the first outcome instead of acting again.
+	IdempotencyKey string `protobuf:"bytes,3,opt,name=idempotency_key,json=idempotencyKey,proto3" json:"idempotency_key,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *PickupRequest) Reset() {
@@ -1376,6 +1439,13 @@ func (x *PickupRequest) GetLine() string {
 func (x *PickupRequest) GetCallId() string {
 	if x != nil {
 		return x.CallId
+	}
+	return ""
+}
+
+func (x *PickupRequest) GetIdempotencyKey() string {
+	if x != nil {
+		return x.IdempotencyKey
 	}
 	return ""
 }
@@ -1430,9 +1500,12 @@ func (x *PickupResponse) GetCallId() string {
 type ParkRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The call handle.
-	CallId        string `protobuf:"bytes,1,opt,name=call_id,json=callId,proto3" json:"call_id,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	CallId string `protobuf:"bytes,1,opt,name=call_id,json=callId,proto3" json:"call_id,omitempty"`
+	// Optional key making retries safe: a request repeated with the same key
+	// returns the first outcome instead of acting again.
+	IdempotencyKey string `protobuf:"bytes,2,opt,name=idempotency_key,json=idempotencyKey,proto3" json:"idempotency_key,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *ParkRequest) Reset() {
@@ -1468,6 +1541,13 @@ func (*ParkRequest) Descriptor() ([]byte, []int) {
 func (x *ParkRequest) GetCallId() string {
 	if x != nil {
 		return x.CallId
+	}
+	return ""
+}
+
+func (x *ParkRequest) GetIdempotencyKey() string {
+	if x != nil {
+		return x.IdempotencyKey
 	}
 	return ""
 }
@@ -1524,9 +1604,12 @@ type UnparkRequest struct {
 	// The line (extension) whose phones ring to take the call.
 	Line string `protobuf:"bytes,1,opt,name=line,proto3" json:"line,omitempty"`
 	// The park orbit.
-	Orbit         string `protobuf:"bytes,2,opt,name=orbit,proto3" json:"orbit,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Orbit string `protobuf:"bytes,2,opt,name=orbit,proto3" json:"orbit,omitempty"`
+	// Optional key making retries safe: a request repeated with the same key
+	// returns the first outcome instead of acting again.
+	IdempotencyKey string `protobuf:"bytes,3,opt,name=idempotency_key,json=idempotencyKey,proto3" json:"idempotency_key,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *UnparkRequest) Reset() {
@@ -1569,6 +1652,13 @@ func (x *UnparkRequest) GetLine() string {
 func (x *UnparkRequest) GetOrbit() string {
 	if x != nil {
 		return x.Orbit
+	}
+	return ""
+}
+
+func (x *UnparkRequest) GetIdempotencyKey() string {
+	if x != nil {
+		return x.IdempotencyKey
 	}
 	return ""
 }
@@ -1736,9 +1826,12 @@ type CompleteTransferRequest struct {
 	// The handle of either call of the consultation on the consulting line.
 	CallId string `protobuf:"bytes,1,opt,name=call_id,json=callId,proto3" json:"call_id,omitempty"`
 	// Transfer (default) or conference.
-	Mode          CompleteMode `protobuf:"varint,2,opt,name=mode,proto3,enum=switchboard.callcontrol.v1.CompleteMode" json:"mode,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Mode CompleteMode `protobuf:"varint,2,opt,name=mode,proto3,enum=switchboard.callcontrol.v1.CompleteMode" json:"mode,omitempty"`
+	// Optional key making retries safe: a request repeated with the same key
+	// returns the first outcome instead of acting again.
+	IdempotencyKey string `protobuf:"bytes,3,opt,name=idempotency_key,json=idempotencyKey,proto3" json:"idempotency_key,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *CompleteTransferRequest) Reset() {
@@ -1783,6 +1876,13 @@ func (x *CompleteTransferRequest) GetMode() CompleteMode {
 		return x.Mode
 	}
 	return CompleteMode_COMPLETE_MODE_UNSPECIFIED
+}
+
+func (x *CompleteTransferRequest) GetIdempotencyKey() string {
+	if x != nil {
+		return x.IdempotencyKey
+	}
+	return ""
 }
 
 // CompleteTransferResponse carries the resulting call on this line (the
@@ -1836,9 +1936,12 @@ func (x *CompleteTransferResponse) GetCall() *Call {
 type AnswerRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The call handle on the route point's line (OFFERING).
-	CallId        string `protobuf:"bytes,1,opt,name=call_id,json=callId,proto3" json:"call_id,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	CallId string `protobuf:"bytes,1,opt,name=call_id,json=callId,proto3" json:"call_id,omitempty"`
+	// Optional key making retries safe: a request repeated with the same key
+	// returns the first outcome instead of acting again.
+	IdempotencyKey string `protobuf:"bytes,2,opt,name=idempotency_key,json=idempotencyKey,proto3" json:"idempotency_key,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *AnswerRequest) Reset() {
@@ -1874,6 +1977,13 @@ func (*AnswerRequest) Descriptor() ([]byte, []int) {
 func (x *AnswerRequest) GetCallId() string {
 	if x != nil {
 		return x.CallId
+	}
+	return ""
+}
+
+func (x *AnswerRequest) GetIdempotencyKey() string {
+	if x != nil {
+		return x.IdempotencyKey
 	}
 	return ""
 }
@@ -2263,9 +2373,12 @@ func (x *CollectDigitsResponse) GetReason() CollectReason {
 type StartRecordingRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The call handle (CONNECTED).
-	CallId        string `protobuf:"bytes,1,opt,name=call_id,json=callId,proto3" json:"call_id,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	CallId string `protobuf:"bytes,1,opt,name=call_id,json=callId,proto3" json:"call_id,omitempty"`
+	// Optional key making retries safe: a request repeated with the same key
+	// returns the first outcome instead of acting again.
+	IdempotencyKey string `protobuf:"bytes,2,opt,name=idempotency_key,json=idempotencyKey,proto3" json:"idempotency_key,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *StartRecordingRequest) Reset() {
@@ -2301,6 +2414,13 @@ func (*StartRecordingRequest) Descriptor() ([]byte, []int) {
 func (x *StartRecordingRequest) GetCallId() string {
 	if x != nil {
 		return x.CallId
+	}
+	return ""
+}
+
+func (x *StartRecordingRequest) GetIdempotencyKey() string {
+	if x != nil {
+		return x.IdempotencyKey
 	}
 	return ""
 }
@@ -2355,9 +2475,12 @@ func (x *StartRecordingResponse) GetRecordingId() string {
 type StopRecordingRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The recording's id.
-	RecordingId   string `protobuf:"bytes,1,opt,name=recording_id,json=recordingId,proto3" json:"recording_id,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	RecordingId string `protobuf:"bytes,1,opt,name=recording_id,json=recordingId,proto3" json:"recording_id,omitempty"`
+	// Optional key making retries safe: a request repeated with the same key
+	// returns the first outcome instead of acting again.
+	IdempotencyKey string `protobuf:"bytes,2,opt,name=idempotency_key,json=idempotencyKey,proto3" json:"idempotency_key,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *StopRecordingRequest) Reset() {
@@ -2393,6 +2516,13 @@ func (*StopRecordingRequest) Descriptor() ([]byte, []int) {
 func (x *StopRecordingRequest) GetRecordingId() string {
 	if x != nil {
 		return x.RecordingId
+	}
+	return ""
+}
+
+func (x *StopRecordingRequest) GetIdempotencyKey() string {
+	if x != nil {
+		return x.IdempotencyKey
 	}
 	return ""
 }
@@ -3110,44 +3240,53 @@ const file_switchboard_callcontrol_v1_call_control_service_proto_rawDesc = "" +
 	"\vdestination\x18\x02 \x01(\tB\x17\xbaH\x14r\x122\x10^[0-9*#+]{1,32}$R\vdestination\x120\n" +
 	"\x0fidempotency_key\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18@R\x0eidempotencyKey\"H\n" +
 	"\x10MakeCallResponse\x124\n" +
-	"\x04call\x18\x01 \x01(\v2 .switchboard.callcontrol.v1.CallR\x04call\"c\n" +
+	"\x04call\x18\x01 \x01(\v2 .switchboard.callcontrol.v1.CallR\x04call\"\x95\x01\n" +
 	"\vDropRequest\x12 \n" +
 	"\acall_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06callId\x122\n" +
-	"\x10expected_version\x18\x02 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\x0fexpectedVersion\"\x0e\n" +
-	"\fDropResponse\"h\n" +
+	"\x10expected_version\x18\x02 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\x0fexpectedVersion\x120\n" +
+	"\x0fidempotency_key\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18@R\x0eidempotencyKey\"\x0e\n" +
+	"\fDropResponse\"\x9a\x01\n" +
 	"\x11SendDigitsRequest\x12 \n" +
 	"\acall_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06callId\x121\n" +
-	"\x06digits\x18\x02 \x01(\tB\x19\xbaH\x16r\x142\x12^[0-9*#A-D]{1,32}$R\x06digits\"\x14\n" +
-	"\x12SendDigitsResponse\"c\n" +
+	"\x06digits\x18\x02 \x01(\tB\x19\xbaH\x16r\x142\x12^[0-9*#A-D]{1,32}$R\x06digits\x120\n" +
+	"\x0fidempotency_key\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18@R\x0eidempotencyKey\"\x14\n" +
+	"\x12SendDigitsResponse\"\x95\x01\n" +
 	"\vHoldRequest\x12 \n" +
 	"\acall_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06callId\x122\n" +
-	"\x10expected_version\x18\x02 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\x0fexpectedVersion\"\x0e\n" +
-	"\fHoldResponse\"g\n" +
+	"\x10expected_version\x18\x02 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\x0fexpectedVersion\x120\n" +
+	"\x0fidempotency_key\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18@R\x0eidempotencyKey\"\x0e\n" +
+	"\fHoldResponse\"\x99\x01\n" +
 	"\x0fRetrieveRequest\x12 \n" +
 	"\acall_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06callId\x122\n" +
-	"\x10expected_version\x18\x02 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\x0fexpectedVersion\"\x12\n" +
-	"\x10RetrieveResponse\"\xa7\x01\n" +
+	"\x10expected_version\x18\x02 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\x0fexpectedVersion\x120\n" +
+	"\x0fidempotency_key\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18@R\x0eidempotencyKey\"\x12\n" +
+	"\x10RetrieveResponse\"\xd9\x01\n" +
 	"\x14BlindTransferRequest\x12 \n" +
 	"\acall_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06callId\x129\n" +
 	"\vdestination\x18\x02 \x01(\tB\x17\xbaH\x14r\x122\x10^[0-9*#+]{1,32}$R\vdestination\x122\n" +
-	"\x10expected_version\x18\x03 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\x0fexpectedVersion\"\x17\n" +
-	"\x15BlindTransferResponse\"n\n" +
+	"\x10expected_version\x18\x03 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\x0fexpectedVersion\x120\n" +
+	"\x0fidempotency_key\x18\x04 \x01(\tB\a\xbaH\x04r\x02\x18@R\x0eidempotencyKey\"\x17\n" +
+	"\x15BlindTransferResponse\"\xa0\x01\n" +
 	"\x0fRedirectRequest\x12 \n" +
 	"\acall_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06callId\x129\n" +
-	"\vdestination\x18\x02 \x01(\tB\x17\xbaH\x14r\x122\x10^[0-9*#+]{1,32}$R\vdestination\"\x12\n" +
-	"\x10RedirectResponse\"Z\n" +
+	"\vdestination\x18\x02 \x01(\tB\x17\xbaH\x14r\x122\x10^[0-9*#+]{1,32}$R\vdestination\x120\n" +
+	"\x0fidempotency_key\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18@R\x0eidempotencyKey\"\x12\n" +
+	"\x10RedirectResponse\"\x8c\x01\n" +
 	"\rPickupRequest\x12'\n" +
 	"\x04line\x18\x01 \x01(\tB\x13\xbaH\x10r\x0e2\f^[0-9]{2,8}$R\x04line\x12 \n" +
-	"\acall_id\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06callId\")\n" +
+	"\acall_id\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06callId\x120\n" +
+	"\x0fidempotency_key\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18@R\x0eidempotencyKey\")\n" +
 	"\x0ePickupResponse\x12\x17\n" +
-	"\acall_id\x18\x01 \x01(\tR\x06callId\"/\n" +
+	"\acall_id\x18\x01 \x01(\tR\x06callId\"a\n" +
 	"\vParkRequest\x12 \n" +
-	"\acall_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06callId\"$\n" +
+	"\acall_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06callId\x120\n" +
+	"\x0fidempotency_key\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\x0eidempotencyKey\"$\n" +
 	"\fParkResponse\x12\x14\n" +
-	"\x05orbit\x18\x01 \x01(\tR\x05orbit\"d\n" +
+	"\x05orbit\x18\x01 \x01(\tR\x05orbit\"\x96\x01\n" +
 	"\rUnparkRequest\x12'\n" +
 	"\x04line\x18\x01 \x01(\tB\x13\xbaH\x10r\x0e2\f^[0-9]{2,8}$R\x04line\x12*\n" +
-	"\x05orbit\x18\x02 \x01(\tB\x14\xbaH\x11r\x0f2\r^\\*8[0-9]{2}$R\x05orbit\"\x10\n" +
+	"\x05orbit\x18\x02 \x01(\tB\x14\xbaH\x11r\x0f2\r^\\*8[0-9]{2}$R\x05orbit\x120\n" +
+	"\x0fidempotency_key\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18@R\x0eidempotencyKey\"\x10\n" +
 	"\x0eUnparkResponse\"\xdb\x01\n" +
 	"\x16ConsultTransferRequest\x12 \n" +
 	"\acall_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06callId\x129\n" +
@@ -3155,14 +3294,16 @@ const file_switchboard_callcontrol_v1_call_control_service_proto_rawDesc = "" +
 	"\x10expected_version\x18\x03 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\x0fexpectedVersion\x120\n" +
 	"\x0fidempotency_key\x18\x04 \x01(\tB\a\xbaH\x04r\x02\x18@R\x0eidempotencyKey\"O\n" +
 	"\x17ConsultTransferResponse\x124\n" +
-	"\x04call\x18\x01 \x01(\v2 .switchboard.callcontrol.v1.CallR\x04call\"\x83\x01\n" +
+	"\x04call\x18\x01 \x01(\v2 .switchboard.callcontrol.v1.CallR\x04call\"\xb5\x01\n" +
 	"\x17CompleteTransferRequest\x12 \n" +
 	"\acall_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06callId\x12F\n" +
-	"\x04mode\x18\x02 \x01(\x0e2(.switchboard.callcontrol.v1.CompleteModeB\b\xbaH\x05\x82\x01\x02\x10\x01R\x04mode\"P\n" +
+	"\x04mode\x18\x02 \x01(\x0e2(.switchboard.callcontrol.v1.CompleteModeB\b\xbaH\x05\x82\x01\x02\x10\x01R\x04mode\x120\n" +
+	"\x0fidempotency_key\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18@R\x0eidempotencyKey\"P\n" +
 	"\x18CompleteTransferResponse\x124\n" +
-	"\x04call\x18\x01 \x01(\v2 .switchboard.callcontrol.v1.CallR\x04call\"1\n" +
+	"\x04call\x18\x01 \x01(\v2 .switchboard.callcontrol.v1.CallR\x04call\"c\n" +
 	"\rAnswerRequest\x12 \n" +
-	"\acall_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06callId\"\x10\n" +
+	"\acall_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06callId\x120\n" +
+	"\x0fidempotency_key\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\x0eidempotencyKey\"\x10\n" +
 	"\x0eAnswerResponse\"c\n" +
 	"\x04Tone\x12-\n" +
 	"\ffrequency_hz\x18\x01 \x01(\x05B\n" +
@@ -3189,13 +3330,15 @@ const file_switchboard_callcontrol_v1_call_control_service_proto_rawDesc = "" +
 	"\x12overall_timeout_ms\x18\x05 \x01(\x05B\f\xbaH\t\x1a\a\x18\x80\xdd\xdb\x01(\x00R\x10overallTimeoutMs\"r\n" +
 	"\x15CollectDigitsResponse\x12\x16\n" +
 	"\x06digits\x18\x01 \x01(\tR\x06digits\x12A\n" +
-	"\x06reason\x18\x02 \x01(\x0e2).switchboard.callcontrol.v1.CollectReasonR\x06reason\"9\n" +
+	"\x06reason\x18\x02 \x01(\x0e2).switchboard.callcontrol.v1.CollectReasonR\x06reason\"k\n" +
 	"\x15StartRecordingRequest\x12 \n" +
-	"\acall_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06callId\";\n" +
+	"\acall_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06callId\x120\n" +
+	"\x0fidempotency_key\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\x0eidempotencyKey\";\n" +
 	"\x16StartRecordingResponse\x12!\n" +
-	"\frecording_id\x18\x01 \x01(\tR\vrecordingId\"C\n" +
+	"\frecording_id\x18\x01 \x01(\tR\vrecordingId\"u\n" +
 	"\x14StopRecordingRequest\x12+\n" +
-	"\frecording_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\vrecordingId\"\x17\n" +
+	"\frecording_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\vrecordingId\x120\n" +
+	"\x0fidempotency_key\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\x0eidempotencyKey\"\x17\n" +
 	"\x15StopRecordingResponse\"G\n" +
 	"\x18DownloadRecordingRequest\x12+\n" +
 	"\frecording_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\vrecordingId\"1\n" +

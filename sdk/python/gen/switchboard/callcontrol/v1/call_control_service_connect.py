@@ -43,7 +43,10 @@ class CallControlService(Protocol):
     call is seen from a line (an extension), and each line has its own call
     handle and state. Applications (click-to-dial, CRM screen pop, contact
     centres) place and drop calls and follow every line through one event
-    stream. Reads need a read or admin token; operations need an admin token.
+    stream. Reads need a read or admin token; operations need an admin token,
+    or a user or application token for its own lines. Commands take an
+    optional idempotency_key: a retry with the same key (from the same token)
+    within ten minutes returns the first outcome and does not act again.
     """
     async def make_call(self, request: MakeCallRequest, ctx: RequestContext[MakeCallRequest, MakeCallResponse], /) -> MakeCallResponse:
         """
@@ -482,7 +485,10 @@ class CallControlServiceClient(ConnectClient):
     call is seen from a line (an extension), and each line has its own call
     handle and state. Applications (click-to-dial, CRM screen pop, contact
     centres) place and drop calls and follow every line through one event
-    stream. Reads need a read or admin token; operations need an admin token.
+    stream. Reads need a read or admin token; operations need an admin token,
+    or a user or application token for its own lines. Commands take an
+    optional idempotency_key: a retry with the same key (from the same token)
+    within ten minutes returns the first outcome and does not act again.
     """
     def __init__(
         self,
@@ -1049,7 +1055,10 @@ class CallControlServiceSync(Protocol):
     call is seen from a line (an extension), and each line has its own call
     handle and state. Applications (click-to-dial, CRM screen pop, contact
     centres) place and drop calls and follow every line through one event
-    stream. Reads need a read or admin token; operations need an admin token.
+    stream. Reads need a read or admin token; operations need an admin token,
+    or a user or application token for its own lines. Commands take an
+    optional idempotency_key: a retry with the same key (from the same token)
+    within ten minutes returns the first outcome and does not act again.
     """
     def make_call(self, request: MakeCallRequest, ctx: RequestContext[MakeCallRequest, MakeCallResponse], /) -> MakeCallResponse:
         """
@@ -1486,7 +1495,10 @@ class CallControlServiceClientSync(ConnectClientSync):
     call is seen from a line (an extension), and each line has its own call
     handle and state. Applications (click-to-dial, CRM screen pop, contact
     centres) place and drop calls and follow every line through one event
-    stream. Reads need a read or admin token; operations need an admin token.
+    stream. Reads need a read or admin token; operations need an admin token,
+    or a user or application token for its own lines. Commands take an
+    optional idempotency_key: a retry with the same key (from the same token)
+    within ten minutes returns the first outcome and does not act again.
     """
     def __init__(
         self,

@@ -174,86 +174,100 @@ class MakeCallResponse(_message.Message):
     def __init__(self, call: _Optional[_Union[Call, _Mapping]] = ...) -> None: ...
 
 class DropRequest(_message.Message):
-    __slots__ = ("call_id", "expected_version")
+    __slots__ = ("call_id", "expected_version", "idempotency_key")
     CALL_ID_FIELD_NUMBER: _ClassVar[int]
     EXPECTED_VERSION_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     call_id: str
     expected_version: int
-    def __init__(self, call_id: _Optional[str] = ..., expected_version: _Optional[int] = ...) -> None: ...
+    idempotency_key: str
+    def __init__(self, call_id: _Optional[str] = ..., expected_version: _Optional[int] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
 class DropResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 
 class SendDigitsRequest(_message.Message):
-    __slots__ = ("call_id", "digits")
+    __slots__ = ("call_id", "digits", "idempotency_key")
     CALL_ID_FIELD_NUMBER: _ClassVar[int]
     DIGITS_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     call_id: str
     digits: str
-    def __init__(self, call_id: _Optional[str] = ..., digits: _Optional[str] = ...) -> None: ...
+    idempotency_key: str
+    def __init__(self, call_id: _Optional[str] = ..., digits: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
 class SendDigitsResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 
 class HoldRequest(_message.Message):
-    __slots__ = ("call_id", "expected_version")
+    __slots__ = ("call_id", "expected_version", "idempotency_key")
     CALL_ID_FIELD_NUMBER: _ClassVar[int]
     EXPECTED_VERSION_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     call_id: str
     expected_version: int
-    def __init__(self, call_id: _Optional[str] = ..., expected_version: _Optional[int] = ...) -> None: ...
+    idempotency_key: str
+    def __init__(self, call_id: _Optional[str] = ..., expected_version: _Optional[int] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
 class HoldResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 
 class RetrieveRequest(_message.Message):
-    __slots__ = ("call_id", "expected_version")
+    __slots__ = ("call_id", "expected_version", "idempotency_key")
     CALL_ID_FIELD_NUMBER: _ClassVar[int]
     EXPECTED_VERSION_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     call_id: str
     expected_version: int
-    def __init__(self, call_id: _Optional[str] = ..., expected_version: _Optional[int] = ...) -> None: ...
+    idempotency_key: str
+    def __init__(self, call_id: _Optional[str] = ..., expected_version: _Optional[int] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
 class RetrieveResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 
 class BlindTransferRequest(_message.Message):
-    __slots__ = ("call_id", "destination", "expected_version")
+    __slots__ = ("call_id", "destination", "expected_version", "idempotency_key")
     CALL_ID_FIELD_NUMBER: _ClassVar[int]
     DESTINATION_FIELD_NUMBER: _ClassVar[int]
     EXPECTED_VERSION_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     call_id: str
     destination: str
     expected_version: int
-    def __init__(self, call_id: _Optional[str] = ..., destination: _Optional[str] = ..., expected_version: _Optional[int] = ...) -> None: ...
+    idempotency_key: str
+    def __init__(self, call_id: _Optional[str] = ..., destination: _Optional[str] = ..., expected_version: _Optional[int] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
 class BlindTransferResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 
 class RedirectRequest(_message.Message):
-    __slots__ = ("call_id", "destination")
+    __slots__ = ("call_id", "destination", "idempotency_key")
     CALL_ID_FIELD_NUMBER: _ClassVar[int]
     DESTINATION_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     call_id: str
     destination: str
-    def __init__(self, call_id: _Optional[str] = ..., destination: _Optional[str] = ...) -> None: ...
+    idempotency_key: str
+    def __init__(self, call_id: _Optional[str] = ..., destination: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
 class RedirectResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 
 class PickupRequest(_message.Message):
-    __slots__ = ("line", "call_id")
+    __slots__ = ("line", "call_id", "idempotency_key")
     LINE_FIELD_NUMBER: _ClassVar[int]
     CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     line: str
     call_id: str
-    def __init__(self, line: _Optional[str] = ..., call_id: _Optional[str] = ...) -> None: ...
+    idempotency_key: str
+    def __init__(self, line: _Optional[str] = ..., call_id: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
 class PickupResponse(_message.Message):
     __slots__ = ("call_id",)
@@ -262,10 +276,12 @@ class PickupResponse(_message.Message):
     def __init__(self, call_id: _Optional[str] = ...) -> None: ...
 
 class ParkRequest(_message.Message):
-    __slots__ = ("call_id",)
+    __slots__ = ("call_id", "idempotency_key")
     CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     call_id: str
-    def __init__(self, call_id: _Optional[str] = ...) -> None: ...
+    idempotency_key: str
+    def __init__(self, call_id: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
 class ParkResponse(_message.Message):
     __slots__ = ("orbit",)
@@ -274,12 +290,14 @@ class ParkResponse(_message.Message):
     def __init__(self, orbit: _Optional[str] = ...) -> None: ...
 
 class UnparkRequest(_message.Message):
-    __slots__ = ("line", "orbit")
+    __slots__ = ("line", "orbit", "idempotency_key")
     LINE_FIELD_NUMBER: _ClassVar[int]
     ORBIT_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     line: str
     orbit: str
-    def __init__(self, line: _Optional[str] = ..., orbit: _Optional[str] = ...) -> None: ...
+    idempotency_key: str
+    def __init__(self, line: _Optional[str] = ..., orbit: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
 class UnparkResponse(_message.Message):
     __slots__ = ()
@@ -304,12 +322,14 @@ class ConsultTransferResponse(_message.Message):
     def __init__(self, call: _Optional[_Union[Call, _Mapping]] = ...) -> None: ...
 
 class CompleteTransferRequest(_message.Message):
-    __slots__ = ("call_id", "mode")
+    __slots__ = ("call_id", "mode", "idempotency_key")
     CALL_ID_FIELD_NUMBER: _ClassVar[int]
     MODE_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     call_id: str
     mode: CompleteMode
-    def __init__(self, call_id: _Optional[str] = ..., mode: _Optional[_Union[CompleteMode, str]] = ...) -> None: ...
+    idempotency_key: str
+    def __init__(self, call_id: _Optional[str] = ..., mode: _Optional[_Union[CompleteMode, str]] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
 class CompleteTransferResponse(_message.Message):
     __slots__ = ("call",)
@@ -318,10 +338,12 @@ class CompleteTransferResponse(_message.Message):
     def __init__(self, call: _Optional[_Union[Call, _Mapping]] = ...) -> None: ...
 
 class AnswerRequest(_message.Message):
-    __slots__ = ("call_id",)
+    __slots__ = ("call_id", "idempotency_key")
     CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     call_id: str
-    def __init__(self, call_id: _Optional[str] = ...) -> None: ...
+    idempotency_key: str
+    def __init__(self, call_id: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
 class AnswerResponse(_message.Message):
     __slots__ = ()
@@ -376,10 +398,12 @@ class CollectDigitsResponse(_message.Message):
     def __init__(self, digits: _Optional[str] = ..., reason: _Optional[_Union[CollectReason, str]] = ...) -> None: ...
 
 class StartRecordingRequest(_message.Message):
-    __slots__ = ("call_id",)
+    __slots__ = ("call_id", "idempotency_key")
     CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     call_id: str
-    def __init__(self, call_id: _Optional[str] = ...) -> None: ...
+    idempotency_key: str
+    def __init__(self, call_id: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
 class StartRecordingResponse(_message.Message):
     __slots__ = ("recording_id",)
@@ -388,10 +412,12 @@ class StartRecordingResponse(_message.Message):
     def __init__(self, recording_id: _Optional[str] = ...) -> None: ...
 
 class StopRecordingRequest(_message.Message):
-    __slots__ = ("recording_id",)
+    __slots__ = ("recording_id", "idempotency_key")
     RECORDING_ID_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     recording_id: str
-    def __init__(self, recording_id: _Optional[str] = ...) -> None: ...
+    idempotency_key: str
+    def __init__(self, recording_id: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
 class StopRecordingResponse(_message.Message):
     __slots__ = ()
