@@ -198,6 +198,10 @@ func eventToProto(ev callcontrol.Event) *callcontrolv1.Event {
 		out.Kind = &callcontrolv1.Event_Call{Call: callToProto(*ev.Call)}
 	case ev.Digit != nil:
 		out.Kind = &callcontrolv1.Event_Digit{Digit: &callcontrolv1.DigitEvent{CallId: ev.Digit.CallID, Digit: ev.Digit.Digit}}
+	case ev.Phone != nil:
+		out.Kind = &callcontrolv1.Event_Registration{Registration: &callcontrolv1.RegistrationEvent{DeviceId: ev.Phone.DeviceID,
+			SipUsername: ev.Phone.SIPUsername, Contact: ev.Phone.Contact, UserAgent: ev.Phone.UserAgent,
+			Registered: ev.Phone.Registered}}
 	case ev.Recording != nil:
 		out.Kind = &callcontrolv1.Event_Recording{Recording: &callcontrolv1.RecordingEvent{RecordingId: ev.Recording.ID,
 			CallId: ev.Recording.CallID, DurationMs: ev.Recording.Duration.Milliseconds(), Error: ev.Recording.Error}}

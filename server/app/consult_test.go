@@ -196,3 +196,34 @@ func TestIdempotentCommands(t *testing.T) {
 		t.Fatalf("the call changed after one hold: version %d, want %d (%v)", now.GetCall().GetVersion(), held.GetVersion(), err)
 	}
 }
+
+// TestRegistrationEvents: a line's event stream tells when its phone
+// registers and when it goes away, not every refresh.
+func TestRegistrationEvents(t *testing.T) {
+	t.Parallel()
+	srv, c, ctx := callEnv(t, "connect")
+	w := watch(ctx, t, c, 0, "2001")
+	alice := registerAt(ctx, t, srv.SIPAddr, "alice")
+	if _, err := alice.Register(ctx, 300); err != nil { // a refresh
+		t.Fatal(err)
+	}
+	if _, err := alice.Register(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	var seen []bool
+	for len(seen) < 2 {
+		res, err := w.stream.Receive()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := res.GetEvent().GetRegistration(); r != nil {
+			if r.GetSipUsername() != "alice" || res.GetEvent().GetLine() != "2001" {
+				t.Fatalf("registration event %v on line %s", r, res.GetEvent().GetLine())
+			}
+			seen = append(seen, r.GetRegistered())
+		}
+	}
+	if !seen[0] || seen[1] {
+		t.Fatalf("registration events %v, want registered then gone", seen)
+	}
+}

@@ -146,6 +146,16 @@ type Event struct {
 	Call      *Call      // set for call changes
 	Digit     *Digit     // set for digits
 	Recording *Recording // set for finished recordings
+	Phone     *Phone     // set when a phone of the line came or went
+}
+
+// Phone is a registration of one of a line's phones.
+type Phone struct {
+	DeviceID    string
+	SIPUsername string
+	Contact     string
+	UserAgent   string
+	Registered  bool
 }
 
 // Digit is a DTMF digit from a line's phone.
@@ -179,6 +189,7 @@ type Service struct {
 	routePoints map[string]config.RoutePoint // by extension, for their fallbacks
 	watching    map[string]int               // line -> WatchEvents streams naming it
 	recordings  map[string]recordingRef      // recording id -> where it was made
+	bindings    map[string]bool              // device id + contact of the phones registered
 }
 
 // Option configures a Service.
@@ -197,7 +208,7 @@ func New(cfg *config.Service, switches Switches, log *slog.Logger, opts ...Optio
 		legs: make(map[string]legRef), owners: make(map[string]switchv1connect.SwitchServiceClient),
 		idem: make(map[string]idemEntry), users: make(map[string]config.User),
 		routePoints: make(map[string]config.RoutePoint), watching: make(map[string]int),
-		recordings: make(map[string]recordingRef)}
+		recordings: make(map[string]recordingRef), bindings: make(map[string]bool)}
 	for _, o := range opts {
 		o(s)
 	}

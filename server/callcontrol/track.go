@@ -75,6 +75,8 @@ func (s *Service) followOnce(ctx context.Context, sw switchv1connect.SwitchServi
 			s.onDigit(k.Dtmf)
 		case *switchv1.Event_Recording:
 			s.onRecording(k.Recording)
+		case *switchv1.Event_Registration:
+			s.onRegistration(ctx, k.Registration)
 		}
 	}
 }
@@ -294,6 +296,33 @@ func reasonFor(r switchv1.EndReason) Reason {
 	default:
 		return ReasonNormal
 	}
+}
+
+// onRegistration publishes a phone that registered or went away on its
+// user's line (refreshes are not events).
+func (s *Service) onRegistration(ctx context.Context, ev *switchv1.RegistrationEvent) {
+	r := ev.GetRegistration()
+	if r.GetUserId() == "" {
+		return
+	}
+	s.user(ctx, r.GetUserId())
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	key := r.GetDeviceId() + "\x00" + r.GetContact()
+	if s.bindings[key] == !ev.GetRemoved() {
+		return
+	}
+	if ev.GetRemoved() {
+		delete(s.bindings, key)
+	} else {
+		s.bindings[key] = true
+	}
+	line := s.users[r.GetUserId()].Extension
+	p := Phone{DeviceID: r.GetDeviceId(), SIPUsername: r.GetSipUsername(), Contact: r.GetContact(),
+		UserAgent: r.GetUserAgent(), Registered: !ev.GetRemoved()}
+	s.events.Append(func(seq int64) Event {
+		return Event{Sequence: seq, Time: time.Now(), Line: line, Phone: &p}
+	})
 }
 
 // onDigit publishes a DTMF digit on the line whose phone sent it.

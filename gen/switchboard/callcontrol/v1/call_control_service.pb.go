@@ -2656,6 +2656,88 @@ func (x *DownloadRecordingResponse) GetChunk() []byte {
 	return nil
 }
 
+// RegistrationEvent tells that a phone of the line came or went.
+type RegistrationEvent struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The device's configuration id.
+	DeviceId string `protobuf:"bytes,1,opt,name=device_id,json=deviceId,proto3" json:"device_id,omitempty"`
+	// The device's SIP user name.
+	SipUsername string `protobuf:"bytes,2,opt,name=sip_username,json=sipUsername,proto3" json:"sip_username,omitempty"`
+	// The Contact URI the phone registered.
+	Contact string `protobuf:"bytes,3,opt,name=contact,proto3" json:"contact,omitempty"`
+	// The phone's User-Agent header.
+	UserAgent string `protobuf:"bytes,4,opt,name=user_agent,json=userAgent,proto3" json:"user_agent,omitempty"`
+	// True when the phone registered; false when it went away.
+	Registered    bool `protobuf:"varint,5,opt,name=registered,proto3" json:"registered,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RegistrationEvent) Reset() {
+	*x = RegistrationEvent{}
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RegistrationEvent) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RegistrationEvent) ProtoMessage() {}
+
+func (x *RegistrationEvent) ProtoReflect() protoreflect.Message {
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RegistrationEvent.ProtoReflect.Descriptor instead.
+func (*RegistrationEvent) Descriptor() ([]byte, []int) {
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *RegistrationEvent) GetDeviceId() string {
+	if x != nil {
+		return x.DeviceId
+	}
+	return ""
+}
+
+func (x *RegistrationEvent) GetSipUsername() string {
+	if x != nil {
+		return x.SipUsername
+	}
+	return ""
+}
+
+func (x *RegistrationEvent) GetContact() string {
+	if x != nil {
+		return x.Contact
+	}
+	return ""
+}
+
+func (x *RegistrationEvent) GetUserAgent() string {
+	if x != nil {
+		return x.UserAgent
+	}
+	return ""
+}
+
+func (x *RegistrationEvent) GetRegistered() bool {
+	if x != nil {
+		return x.Registered
+	}
+	return false
+}
+
 // RecordingEvent tells that a recording finished.
 type RecordingEvent struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2673,7 +2755,7 @@ type RecordingEvent struct {
 
 func (x *RecordingEvent) Reset() {
 	*x = RecordingEvent{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[39]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2685,7 +2767,7 @@ func (x *RecordingEvent) String() string {
 func (*RecordingEvent) ProtoMessage() {}
 
 func (x *RecordingEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[39]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2698,7 +2780,7 @@ func (x *RecordingEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordingEvent.ProtoReflect.Descriptor instead.
 func (*RecordingEvent) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{39}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *RecordingEvent) GetRecordingId() string {
@@ -2740,7 +2822,7 @@ type GetCallRequest struct {
 
 func (x *GetCallRequest) Reset() {
 	*x = GetCallRequest{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[40]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2752,7 +2834,7 @@ func (x *GetCallRequest) String() string {
 func (*GetCallRequest) ProtoMessage() {}
 
 func (x *GetCallRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[40]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2765,7 +2847,7 @@ func (x *GetCallRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCallRequest.ProtoReflect.Descriptor instead.
 func (*GetCallRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{40}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *GetCallRequest) GetCallId() string {
@@ -2786,7 +2868,7 @@ type GetCallResponse struct {
 
 func (x *GetCallResponse) Reset() {
 	*x = GetCallResponse{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[41]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2798,7 +2880,7 @@ func (x *GetCallResponse) String() string {
 func (*GetCallResponse) ProtoMessage() {}
 
 func (x *GetCallResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[41]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2811,7 +2893,7 @@ func (x *GetCallResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCallResponse.ProtoReflect.Descriptor instead.
 func (*GetCallResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{41}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *GetCallResponse) GetCall() *Call {
@@ -2832,7 +2914,7 @@ type ListCallsRequest struct {
 
 func (x *ListCallsRequest) Reset() {
 	*x = ListCallsRequest{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[42]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2844,7 +2926,7 @@ func (x *ListCallsRequest) String() string {
 func (*ListCallsRequest) ProtoMessage() {}
 
 func (x *ListCallsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[42]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2857,7 +2939,7 @@ func (x *ListCallsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCallsRequest.ProtoReflect.Descriptor instead.
 func (*ListCallsRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{42}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *ListCallsRequest) GetLines() []string {
@@ -2880,7 +2962,7 @@ type ListCallsResponse struct {
 
 func (x *ListCallsResponse) Reset() {
 	*x = ListCallsResponse{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[43]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2892,7 +2974,7 @@ func (x *ListCallsResponse) String() string {
 func (*ListCallsResponse) ProtoMessage() {}
 
 func (x *ListCallsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[43]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2905,7 +2987,7 @@ func (x *ListCallsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCallsResponse.ProtoReflect.Descriptor instead.
 func (*ListCallsResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{43}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *ListCallsResponse) GetCalls() []*Call {
@@ -2936,7 +3018,7 @@ type WatchEventsRequest struct {
 
 func (x *WatchEventsRequest) Reset() {
 	*x = WatchEventsRequest{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[44]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2948,7 +3030,7 @@ func (x *WatchEventsRequest) String() string {
 func (*WatchEventsRequest) ProtoMessage() {}
 
 func (x *WatchEventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[44]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2961,7 +3043,7 @@ func (x *WatchEventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchEventsRequest.ProtoReflect.Descriptor instead.
 func (*WatchEventsRequest) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{44}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *WatchEventsRequest) GetLines() []string {
@@ -2989,7 +3071,7 @@ type WatchEventsResponse struct {
 
 func (x *WatchEventsResponse) Reset() {
 	*x = WatchEventsResponse{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[45]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3001,7 +3083,7 @@ func (x *WatchEventsResponse) String() string {
 func (*WatchEventsResponse) ProtoMessage() {}
 
 func (x *WatchEventsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[45]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3014,7 +3096,7 @@ func (x *WatchEventsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchEventsResponse.ProtoReflect.Descriptor instead.
 func (*WatchEventsResponse) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{45}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *WatchEventsResponse) GetEvent() *Event {
@@ -3040,6 +3122,7 @@ type Event struct {
 	//	*Event_Call
 	//	*Event_Digit
 	//	*Event_Recording
+	//	*Event_Registration
 	Kind          isEvent_Kind `protobuf_oneof:"kind"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -3047,7 +3130,7 @@ type Event struct {
 
 func (x *Event) Reset() {
 	*x = Event{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[46]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3059,7 +3142,7 @@ func (x *Event) String() string {
 func (*Event) ProtoMessage() {}
 
 func (x *Event) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[46]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3072,7 +3155,7 @@ func (x *Event) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Event.ProtoReflect.Descriptor instead.
 func (*Event) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{46}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *Event) GetSequence() int64 {
@@ -3130,6 +3213,15 @@ func (x *Event) GetRecording() *RecordingEvent {
 	return nil
 }
 
+func (x *Event) GetRegistration() *RegistrationEvent {
+	if x != nil {
+		if x, ok := x.Kind.(*Event_Registration); ok {
+			return x.Registration
+		}
+	}
+	return nil
+}
+
 type isEvent_Kind interface {
 	isEvent_Kind()
 }
@@ -3150,11 +3242,19 @@ type Event_Recording struct {
 	Recording *RecordingEvent `protobuf:"bytes,12,opt,name=recording,proto3,oneof"`
 }
 
+type Event_Registration struct {
+	// A phone of the line registered or went away (un-registered or its
+	// registration expired). Refreshes of a registration are not events.
+	Registration *RegistrationEvent `protobuf:"bytes,13,opt,name=registration,proto3,oneof"`
+}
+
 func (*Event_Call) isEvent_Kind() {}
 
 func (*Event_Digit) isEvent_Kind() {}
 
 func (*Event_Recording) isEvent_Kind() {}
+
+func (*Event_Registration) isEvent_Kind() {}
 
 // DigitEvent is a DTMF digit pressed on a call.
 type DigitEvent struct {
@@ -3169,7 +3269,7 @@ type DigitEvent struct {
 
 func (x *DigitEvent) Reset() {
 	*x = DigitEvent{}
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[47]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3181,7 +3281,7 @@ func (x *DigitEvent) String() string {
 func (*DigitEvent) ProtoMessage() {}
 
 func (x *DigitEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[47]
+	mi := &file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3194,7 +3294,7 @@ func (x *DigitEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DigitEvent.ProtoReflect.Descriptor instead.
 func (*DigitEvent) Descriptor() ([]byte, []int) {
-	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{47}
+	return file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *DigitEvent) GetCallId() string {
@@ -3343,7 +3443,16 @@ const file_switchboard_callcontrol_v1_call_control_service_proto_rawDesc = "" +
 	"\x18DownloadRecordingRequest\x12+\n" +
 	"\frecording_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\vrecordingId\"1\n" +
 	"\x19DownloadRecordingResponse\x12\x14\n" +
-	"\x05chunk\x18\x01 \x01(\fR\x05chunk\"\x83\x01\n" +
+	"\x05chunk\x18\x01 \x01(\fR\x05chunk\"\xac\x01\n" +
+	"\x11RegistrationEvent\x12\x1b\n" +
+	"\tdevice_id\x18\x01 \x01(\tR\bdeviceId\x12!\n" +
+	"\fsip_username\x18\x02 \x01(\tR\vsipUsername\x12\x18\n" +
+	"\acontact\x18\x03 \x01(\tR\acontact\x12\x1d\n" +
+	"\n" +
+	"user_agent\x18\x04 \x01(\tR\tuserAgent\x12\x1e\n" +
+	"\n" +
+	"registered\x18\x05 \x01(\bR\n" +
+	"registered\"\x83\x01\n" +
 	"\x0eRecordingEvent\x12!\n" +
 	"\frecording_id\x18\x01 \x01(\tR\vrecordingId\x12\x17\n" +
 	"\acall_id\x18\x02 \x01(\tR\x06callId\x12\x1f\n" +
@@ -3363,7 +3472,7 @@ const file_switchboard_callcontrol_v1_call_control_service_proto_rawDesc = "" +
 	"\x05lines\x18\x01 \x03(\tB\x18\xbaH\x15\x92\x01\x12\"\x10r\x0e2\f^[0-9]{2,8}$R\x05lines\x12.\n" +
 	"\x0eafter_sequence\x18\x02 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\rafterSequence\"N\n" +
 	"\x13WatchEventsResponse\x127\n" +
-	"\x05event\x18\x01 \x01(\v2!.switchboard.callcontrol.v1.EventR\x05event\"\xb3\x02\n" +
+	"\x05event\x18\x01 \x01(\v2!.switchboard.callcontrol.v1.EventR\x05event\"\x88\x03\n" +
 	"\x05Event\x12\x1a\n" +
 	"\bsequence\x18\x01 \x01(\x03R\bsequence\x12.\n" +
 	"\x04time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x04time\x12\x12\n" +
@@ -3371,7 +3480,8 @@ const file_switchboard_callcontrol_v1_call_control_service_proto_rawDesc = "" +
 	"\x04call\x18\n" +
 	" \x01(\v2 .switchboard.callcontrol.v1.CallH\x00R\x04call\x12>\n" +
 	"\x05digit\x18\v \x01(\v2&.switchboard.callcontrol.v1.DigitEventH\x00R\x05digit\x12J\n" +
-	"\trecording\x18\f \x01(\v2*.switchboard.callcontrol.v1.RecordingEventH\x00R\trecordingB\x06\n" +
+	"\trecording\x18\f \x01(\v2*.switchboard.callcontrol.v1.RecordingEventH\x00R\trecording\x12S\n" +
+	"\fregistration\x18\r \x01(\v2-.switchboard.callcontrol.v1.RegistrationEventH\x00R\fregistrationB\x06\n" +
 	"\x04kind\";\n" +
 	"\n" +
 	"DigitEvent\x12\x17\n" +
@@ -3468,7 +3578,7 @@ func file_switchboard_callcontrol_v1_call_control_service_proto_rawDescGZIP() []
 }
 
 var file_switchboard_callcontrol_v1_call_control_service_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
-var file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes = make([]protoimpl.MessageInfo, 48)
+var file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes = make([]protoimpl.MessageInfo, 49)
 var file_switchboard_callcontrol_v1_call_control_service_proto_goTypes = []any{
 	(CallState)(0),                    // 0: switchboard.callcontrol.v1.CallState
 	(DisconnectReason)(0),             // 1: switchboard.callcontrol.v1.DisconnectReason
@@ -3515,24 +3625,25 @@ var file_switchboard_callcontrol_v1_call_control_service_proto_goTypes = []any{
 	(*StopRecordingResponse)(nil),     // 42: switchboard.callcontrol.v1.StopRecordingResponse
 	(*DownloadRecordingRequest)(nil),  // 43: switchboard.callcontrol.v1.DownloadRecordingRequest
 	(*DownloadRecordingResponse)(nil), // 44: switchboard.callcontrol.v1.DownloadRecordingResponse
-	(*RecordingEvent)(nil),            // 45: switchboard.callcontrol.v1.RecordingEvent
-	(*GetCallRequest)(nil),            // 46: switchboard.callcontrol.v1.GetCallRequest
-	(*GetCallResponse)(nil),           // 47: switchboard.callcontrol.v1.GetCallResponse
-	(*ListCallsRequest)(nil),          // 48: switchboard.callcontrol.v1.ListCallsRequest
-	(*ListCallsResponse)(nil),         // 49: switchboard.callcontrol.v1.ListCallsResponse
-	(*WatchEventsRequest)(nil),        // 50: switchboard.callcontrol.v1.WatchEventsRequest
-	(*WatchEventsResponse)(nil),       // 51: switchboard.callcontrol.v1.WatchEventsResponse
-	(*Event)(nil),                     // 52: switchboard.callcontrol.v1.Event
-	(*DigitEvent)(nil),                // 53: switchboard.callcontrol.v1.DigitEvent
-	(*timestamppb.Timestamp)(nil),     // 54: google.protobuf.Timestamp
+	(*RegistrationEvent)(nil),         // 45: switchboard.callcontrol.v1.RegistrationEvent
+	(*RecordingEvent)(nil),            // 46: switchboard.callcontrol.v1.RecordingEvent
+	(*GetCallRequest)(nil),            // 47: switchboard.callcontrol.v1.GetCallRequest
+	(*GetCallResponse)(nil),           // 48: switchboard.callcontrol.v1.GetCallResponse
+	(*ListCallsRequest)(nil),          // 49: switchboard.callcontrol.v1.ListCallsRequest
+	(*ListCallsResponse)(nil),         // 50: switchboard.callcontrol.v1.ListCallsResponse
+	(*WatchEventsRequest)(nil),        // 51: switchboard.callcontrol.v1.WatchEventsRequest
+	(*WatchEventsResponse)(nil),       // 52: switchboard.callcontrol.v1.WatchEventsResponse
+	(*Event)(nil),                     // 53: switchboard.callcontrol.v1.Event
+	(*DigitEvent)(nil),                // 54: switchboard.callcontrol.v1.DigitEvent
+	(*timestamppb.Timestamp)(nil),     // 55: google.protobuf.Timestamp
 }
 var file_switchboard_callcontrol_v1_call_control_service_proto_depIdxs = []int32{
 	0,  // 0: switchboard.callcontrol.v1.Call.state:type_name -> switchboard.callcontrol.v1.CallState
 	6,  // 1: switchboard.callcontrol.v1.Call.parties:type_name -> switchboard.callcontrol.v1.Party
 	2,  // 2: switchboard.callcontrol.v1.Call.direction:type_name -> switchboard.callcontrol.v1.Direction
 	1,  // 3: switchboard.callcontrol.v1.Call.disconnect_reason:type_name -> switchboard.callcontrol.v1.DisconnectReason
-	54, // 4: switchboard.callcontrol.v1.Call.start_time:type_name -> google.protobuf.Timestamp
-	54, // 5: switchboard.callcontrol.v1.Call.answer_time:type_name -> google.protobuf.Timestamp
+	55, // 4: switchboard.callcontrol.v1.Call.start_time:type_name -> google.protobuf.Timestamp
+	55, // 5: switchboard.callcontrol.v1.Call.answer_time:type_name -> google.protobuf.Timestamp
 	3,  // 6: switchboard.callcontrol.v1.Call.allowed_actions:type_name -> switchboard.callcontrol.v1.Action
 	7,  // 7: switchboard.callcontrol.v1.MakeCallResponse.call:type_name -> switchboard.callcontrol.v1.Call
 	7,  // 8: switchboard.callcontrol.v1.ConsultTransferResponse.call:type_name -> switchboard.callcontrol.v1.Call
@@ -3542,58 +3653,59 @@ var file_switchboard_callcontrol_v1_call_control_service_proto_depIdxs = []int32
 	5,  // 12: switchboard.callcontrol.v1.CollectDigitsResponse.reason:type_name -> switchboard.callcontrol.v1.CollectReason
 	7,  // 13: switchboard.callcontrol.v1.GetCallResponse.call:type_name -> switchboard.callcontrol.v1.Call
 	7,  // 14: switchboard.callcontrol.v1.ListCallsResponse.calls:type_name -> switchboard.callcontrol.v1.Call
-	52, // 15: switchboard.callcontrol.v1.WatchEventsResponse.event:type_name -> switchboard.callcontrol.v1.Event
-	54, // 16: switchboard.callcontrol.v1.Event.time:type_name -> google.protobuf.Timestamp
+	53, // 15: switchboard.callcontrol.v1.WatchEventsResponse.event:type_name -> switchboard.callcontrol.v1.Event
+	55, // 16: switchboard.callcontrol.v1.Event.time:type_name -> google.protobuf.Timestamp
 	7,  // 17: switchboard.callcontrol.v1.Event.call:type_name -> switchboard.callcontrol.v1.Call
-	53, // 18: switchboard.callcontrol.v1.Event.digit:type_name -> switchboard.callcontrol.v1.DigitEvent
-	45, // 19: switchboard.callcontrol.v1.Event.recording:type_name -> switchboard.callcontrol.v1.RecordingEvent
-	8,  // 20: switchboard.callcontrol.v1.CallControlService.MakeCall:input_type -> switchboard.callcontrol.v1.MakeCallRequest
-	10, // 21: switchboard.callcontrol.v1.CallControlService.Drop:input_type -> switchboard.callcontrol.v1.DropRequest
-	12, // 22: switchboard.callcontrol.v1.CallControlService.SendDigits:input_type -> switchboard.callcontrol.v1.SendDigitsRequest
-	14, // 23: switchboard.callcontrol.v1.CallControlService.Hold:input_type -> switchboard.callcontrol.v1.HoldRequest
-	16, // 24: switchboard.callcontrol.v1.CallControlService.Retrieve:input_type -> switchboard.callcontrol.v1.RetrieveRequest
-	18, // 25: switchboard.callcontrol.v1.CallControlService.BlindTransfer:input_type -> switchboard.callcontrol.v1.BlindTransferRequest
-	20, // 26: switchboard.callcontrol.v1.CallControlService.Redirect:input_type -> switchboard.callcontrol.v1.RedirectRequest
-	22, // 27: switchboard.callcontrol.v1.CallControlService.Pickup:input_type -> switchboard.callcontrol.v1.PickupRequest
-	24, // 28: switchboard.callcontrol.v1.CallControlService.Park:input_type -> switchboard.callcontrol.v1.ParkRequest
-	26, // 29: switchboard.callcontrol.v1.CallControlService.Unpark:input_type -> switchboard.callcontrol.v1.UnparkRequest
-	28, // 30: switchboard.callcontrol.v1.CallControlService.ConsultTransfer:input_type -> switchboard.callcontrol.v1.ConsultTransferRequest
-	30, // 31: switchboard.callcontrol.v1.CallControlService.CompleteTransfer:input_type -> switchboard.callcontrol.v1.CompleteTransferRequest
-	32, // 32: switchboard.callcontrol.v1.CallControlService.Answer:input_type -> switchboard.callcontrol.v1.AnswerRequest
-	35, // 33: switchboard.callcontrol.v1.CallControlService.Play:input_type -> switchboard.callcontrol.v1.PlayRequest
-	37, // 34: switchboard.callcontrol.v1.CallControlService.CollectDigits:input_type -> switchboard.callcontrol.v1.CollectDigitsRequest
-	39, // 35: switchboard.callcontrol.v1.CallControlService.StartRecording:input_type -> switchboard.callcontrol.v1.StartRecordingRequest
-	41, // 36: switchboard.callcontrol.v1.CallControlService.StopRecording:input_type -> switchboard.callcontrol.v1.StopRecordingRequest
-	43, // 37: switchboard.callcontrol.v1.CallControlService.DownloadRecording:input_type -> switchboard.callcontrol.v1.DownloadRecordingRequest
-	46, // 38: switchboard.callcontrol.v1.CallControlService.GetCall:input_type -> switchboard.callcontrol.v1.GetCallRequest
-	48, // 39: switchboard.callcontrol.v1.CallControlService.ListCalls:input_type -> switchboard.callcontrol.v1.ListCallsRequest
-	50, // 40: switchboard.callcontrol.v1.CallControlService.WatchEvents:input_type -> switchboard.callcontrol.v1.WatchEventsRequest
-	9,  // 41: switchboard.callcontrol.v1.CallControlService.MakeCall:output_type -> switchboard.callcontrol.v1.MakeCallResponse
-	11, // 42: switchboard.callcontrol.v1.CallControlService.Drop:output_type -> switchboard.callcontrol.v1.DropResponse
-	13, // 43: switchboard.callcontrol.v1.CallControlService.SendDigits:output_type -> switchboard.callcontrol.v1.SendDigitsResponse
-	15, // 44: switchboard.callcontrol.v1.CallControlService.Hold:output_type -> switchboard.callcontrol.v1.HoldResponse
-	17, // 45: switchboard.callcontrol.v1.CallControlService.Retrieve:output_type -> switchboard.callcontrol.v1.RetrieveResponse
-	19, // 46: switchboard.callcontrol.v1.CallControlService.BlindTransfer:output_type -> switchboard.callcontrol.v1.BlindTransferResponse
-	21, // 47: switchboard.callcontrol.v1.CallControlService.Redirect:output_type -> switchboard.callcontrol.v1.RedirectResponse
-	23, // 48: switchboard.callcontrol.v1.CallControlService.Pickup:output_type -> switchboard.callcontrol.v1.PickupResponse
-	25, // 49: switchboard.callcontrol.v1.CallControlService.Park:output_type -> switchboard.callcontrol.v1.ParkResponse
-	27, // 50: switchboard.callcontrol.v1.CallControlService.Unpark:output_type -> switchboard.callcontrol.v1.UnparkResponse
-	29, // 51: switchboard.callcontrol.v1.CallControlService.ConsultTransfer:output_type -> switchboard.callcontrol.v1.ConsultTransferResponse
-	31, // 52: switchboard.callcontrol.v1.CallControlService.CompleteTransfer:output_type -> switchboard.callcontrol.v1.CompleteTransferResponse
-	33, // 53: switchboard.callcontrol.v1.CallControlService.Answer:output_type -> switchboard.callcontrol.v1.AnswerResponse
-	36, // 54: switchboard.callcontrol.v1.CallControlService.Play:output_type -> switchboard.callcontrol.v1.PlayResponse
-	38, // 55: switchboard.callcontrol.v1.CallControlService.CollectDigits:output_type -> switchboard.callcontrol.v1.CollectDigitsResponse
-	40, // 56: switchboard.callcontrol.v1.CallControlService.StartRecording:output_type -> switchboard.callcontrol.v1.StartRecordingResponse
-	42, // 57: switchboard.callcontrol.v1.CallControlService.StopRecording:output_type -> switchboard.callcontrol.v1.StopRecordingResponse
-	44, // 58: switchboard.callcontrol.v1.CallControlService.DownloadRecording:output_type -> switchboard.callcontrol.v1.DownloadRecordingResponse
-	47, // 59: switchboard.callcontrol.v1.CallControlService.GetCall:output_type -> switchboard.callcontrol.v1.GetCallResponse
-	49, // 60: switchboard.callcontrol.v1.CallControlService.ListCalls:output_type -> switchboard.callcontrol.v1.ListCallsResponse
-	51, // 61: switchboard.callcontrol.v1.CallControlService.WatchEvents:output_type -> switchboard.callcontrol.v1.WatchEventsResponse
-	41, // [41:62] is the sub-list for method output_type
-	20, // [20:41] is the sub-list for method input_type
-	20, // [20:20] is the sub-list for extension type_name
-	20, // [20:20] is the sub-list for extension extendee
-	0,  // [0:20] is the sub-list for field type_name
+	54, // 18: switchboard.callcontrol.v1.Event.digit:type_name -> switchboard.callcontrol.v1.DigitEvent
+	46, // 19: switchboard.callcontrol.v1.Event.recording:type_name -> switchboard.callcontrol.v1.RecordingEvent
+	45, // 20: switchboard.callcontrol.v1.Event.registration:type_name -> switchboard.callcontrol.v1.RegistrationEvent
+	8,  // 21: switchboard.callcontrol.v1.CallControlService.MakeCall:input_type -> switchboard.callcontrol.v1.MakeCallRequest
+	10, // 22: switchboard.callcontrol.v1.CallControlService.Drop:input_type -> switchboard.callcontrol.v1.DropRequest
+	12, // 23: switchboard.callcontrol.v1.CallControlService.SendDigits:input_type -> switchboard.callcontrol.v1.SendDigitsRequest
+	14, // 24: switchboard.callcontrol.v1.CallControlService.Hold:input_type -> switchboard.callcontrol.v1.HoldRequest
+	16, // 25: switchboard.callcontrol.v1.CallControlService.Retrieve:input_type -> switchboard.callcontrol.v1.RetrieveRequest
+	18, // 26: switchboard.callcontrol.v1.CallControlService.BlindTransfer:input_type -> switchboard.callcontrol.v1.BlindTransferRequest
+	20, // 27: switchboard.callcontrol.v1.CallControlService.Redirect:input_type -> switchboard.callcontrol.v1.RedirectRequest
+	22, // 28: switchboard.callcontrol.v1.CallControlService.Pickup:input_type -> switchboard.callcontrol.v1.PickupRequest
+	24, // 29: switchboard.callcontrol.v1.CallControlService.Park:input_type -> switchboard.callcontrol.v1.ParkRequest
+	26, // 30: switchboard.callcontrol.v1.CallControlService.Unpark:input_type -> switchboard.callcontrol.v1.UnparkRequest
+	28, // 31: switchboard.callcontrol.v1.CallControlService.ConsultTransfer:input_type -> switchboard.callcontrol.v1.ConsultTransferRequest
+	30, // 32: switchboard.callcontrol.v1.CallControlService.CompleteTransfer:input_type -> switchboard.callcontrol.v1.CompleteTransferRequest
+	32, // 33: switchboard.callcontrol.v1.CallControlService.Answer:input_type -> switchboard.callcontrol.v1.AnswerRequest
+	35, // 34: switchboard.callcontrol.v1.CallControlService.Play:input_type -> switchboard.callcontrol.v1.PlayRequest
+	37, // 35: switchboard.callcontrol.v1.CallControlService.CollectDigits:input_type -> switchboard.callcontrol.v1.CollectDigitsRequest
+	39, // 36: switchboard.callcontrol.v1.CallControlService.StartRecording:input_type -> switchboard.callcontrol.v1.StartRecordingRequest
+	41, // 37: switchboard.callcontrol.v1.CallControlService.StopRecording:input_type -> switchboard.callcontrol.v1.StopRecordingRequest
+	43, // 38: switchboard.callcontrol.v1.CallControlService.DownloadRecording:input_type -> switchboard.callcontrol.v1.DownloadRecordingRequest
+	47, // 39: switchboard.callcontrol.v1.CallControlService.GetCall:input_type -> switchboard.callcontrol.v1.GetCallRequest
+	49, // 40: switchboard.callcontrol.v1.CallControlService.ListCalls:input_type -> switchboard.callcontrol.v1.ListCallsRequest
+	51, // 41: switchboard.callcontrol.v1.CallControlService.WatchEvents:input_type -> switchboard.callcontrol.v1.WatchEventsRequest
+	9,  // 42: switchboard.callcontrol.v1.CallControlService.MakeCall:output_type -> switchboard.callcontrol.v1.MakeCallResponse
+	11, // 43: switchboard.callcontrol.v1.CallControlService.Drop:output_type -> switchboard.callcontrol.v1.DropResponse
+	13, // 44: switchboard.callcontrol.v1.CallControlService.SendDigits:output_type -> switchboard.callcontrol.v1.SendDigitsResponse
+	15, // 45: switchboard.callcontrol.v1.CallControlService.Hold:output_type -> switchboard.callcontrol.v1.HoldResponse
+	17, // 46: switchboard.callcontrol.v1.CallControlService.Retrieve:output_type -> switchboard.callcontrol.v1.RetrieveResponse
+	19, // 47: switchboard.callcontrol.v1.CallControlService.BlindTransfer:output_type -> switchboard.callcontrol.v1.BlindTransferResponse
+	21, // 48: switchboard.callcontrol.v1.CallControlService.Redirect:output_type -> switchboard.callcontrol.v1.RedirectResponse
+	23, // 49: switchboard.callcontrol.v1.CallControlService.Pickup:output_type -> switchboard.callcontrol.v1.PickupResponse
+	25, // 50: switchboard.callcontrol.v1.CallControlService.Park:output_type -> switchboard.callcontrol.v1.ParkResponse
+	27, // 51: switchboard.callcontrol.v1.CallControlService.Unpark:output_type -> switchboard.callcontrol.v1.UnparkResponse
+	29, // 52: switchboard.callcontrol.v1.CallControlService.ConsultTransfer:output_type -> switchboard.callcontrol.v1.ConsultTransferResponse
+	31, // 53: switchboard.callcontrol.v1.CallControlService.CompleteTransfer:output_type -> switchboard.callcontrol.v1.CompleteTransferResponse
+	33, // 54: switchboard.callcontrol.v1.CallControlService.Answer:output_type -> switchboard.callcontrol.v1.AnswerResponse
+	36, // 55: switchboard.callcontrol.v1.CallControlService.Play:output_type -> switchboard.callcontrol.v1.PlayResponse
+	38, // 56: switchboard.callcontrol.v1.CallControlService.CollectDigits:output_type -> switchboard.callcontrol.v1.CollectDigitsResponse
+	40, // 57: switchboard.callcontrol.v1.CallControlService.StartRecording:output_type -> switchboard.callcontrol.v1.StartRecordingResponse
+	42, // 58: switchboard.callcontrol.v1.CallControlService.StopRecording:output_type -> switchboard.callcontrol.v1.StopRecordingResponse
+	44, // 59: switchboard.callcontrol.v1.CallControlService.DownloadRecording:output_type -> switchboard.callcontrol.v1.DownloadRecordingResponse
+	48, // 60: switchboard.callcontrol.v1.CallControlService.GetCall:output_type -> switchboard.callcontrol.v1.GetCallResponse
+	50, // 61: switchboard.callcontrol.v1.CallControlService.ListCalls:output_type -> switchboard.callcontrol.v1.ListCallsResponse
+	52, // 62: switchboard.callcontrol.v1.CallControlService.WatchEvents:output_type -> switchboard.callcontrol.v1.WatchEventsResponse
+	42, // [42:63] is the sub-list for method output_type
+	21, // [21:42] is the sub-list for method input_type
+	21, // [21:21] is the sub-list for extension type_name
+	21, // [21:21] is the sub-list for extension extendee
+	0,  // [0:21] is the sub-list for field type_name
 }
 
 func init() { file_switchboard_callcontrol_v1_call_control_service_proto_init() }
@@ -3605,10 +3717,11 @@ func file_switchboard_callcontrol_v1_call_control_service_proto_init() {
 		(*PlayRequest_Tone)(nil),
 		(*PlayRequest_Wav)(nil),
 	}
-	file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[46].OneofWrappers = []any{
+	file_switchboard_callcontrol_v1_call_control_service_proto_msgTypes[47].OneofWrappers = []any{
 		(*Event_Call)(nil),
 		(*Event_Digit)(nil),
 		(*Event_Recording)(nil),
+		(*Event_Registration)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -3616,7 +3729,7 @@ func file_switchboard_callcontrol_v1_call_control_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_switchboard_callcontrol_v1_call_control_service_proto_rawDesc), len(file_switchboard_callcontrol_v1_call_control_service_proto_rawDesc)),
 			NumEnums:      6,
-			NumMessages:   48,
+			NumMessages:   49,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

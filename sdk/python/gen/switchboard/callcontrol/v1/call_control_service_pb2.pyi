@@ -435,6 +435,20 @@ class DownloadRecordingResponse(_message.Message):
     chunk: bytes
     def __init__(self, chunk: _Optional[bytes] = ...) -> None: ...
 
+class RegistrationEvent(_message.Message):
+    __slots__ = ("device_id", "sip_username", "contact", "user_agent", "registered")
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    SIP_USERNAME_FIELD_NUMBER: _ClassVar[int]
+    CONTACT_FIELD_NUMBER: _ClassVar[int]
+    USER_AGENT_FIELD_NUMBER: _ClassVar[int]
+    REGISTERED_FIELD_NUMBER: _ClassVar[int]
+    device_id: str
+    sip_username: str
+    contact: str
+    user_agent: str
+    registered: bool
+    def __init__(self, device_id: _Optional[str] = ..., sip_username: _Optional[str] = ..., contact: _Optional[str] = ..., user_agent: _Optional[str] = ..., registered: _Optional[bool] = ...) -> None: ...
+
 class RecordingEvent(_message.Message):
     __slots__ = ("recording_id", "call_id", "duration_ms", "error")
     RECORDING_ID_FIELD_NUMBER: _ClassVar[int]
@@ -488,20 +502,22 @@ class WatchEventsResponse(_message.Message):
     def __init__(self, event: _Optional[_Union[Event, _Mapping]] = ...) -> None: ...
 
 class Event(_message.Message):
-    __slots__ = ("sequence", "time", "line", "call", "digit", "recording")
+    __slots__ = ("sequence", "time", "line", "call", "digit", "recording", "registration")
     SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     TIME_FIELD_NUMBER: _ClassVar[int]
     LINE_FIELD_NUMBER: _ClassVar[int]
     CALL_FIELD_NUMBER: _ClassVar[int]
     DIGIT_FIELD_NUMBER: _ClassVar[int]
     RECORDING_FIELD_NUMBER: _ClassVar[int]
+    REGISTRATION_FIELD_NUMBER: _ClassVar[int]
     sequence: int
     time: _timestamp_pb2.Timestamp
     line: str
     call: Call
     digit: DigitEvent
     recording: RecordingEvent
-    def __init__(self, sequence: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., line: _Optional[str] = ..., call: _Optional[_Union[Call, _Mapping]] = ..., digit: _Optional[_Union[DigitEvent, _Mapping]] = ..., recording: _Optional[_Union[RecordingEvent, _Mapping]] = ...) -> None: ...
+    registration: RegistrationEvent
+    def __init__(self, sequence: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., line: _Optional[str] = ..., call: _Optional[_Union[Call, _Mapping]] = ..., digit: _Optional[_Union[DigitEvent, _Mapping]] = ..., recording: _Optional[_Union[RecordingEvent, _Mapping]] = ..., registration: _Optional[_Union[RegistrationEvent, _Mapping]] = ...) -> None: ...
 
 class DigitEvent(_message.Message):
     __slots__ = ("call_id", "digit")
