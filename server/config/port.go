@@ -76,6 +76,8 @@ type Store interface {
 	// FindUserByExtensionPrefix returns one user whose extension starts
 	// with prefix, or NotFound.
 	FindUserByExtensionPrefix(ctx context.Context, prefix string) (*User, error)
+	// FindUserByExtension returns the user with an extension, or NotFound.
+	FindUserByExtension(ctx context.Context, ext string) (*User, error)
 	CreateUser(ctx context.Context, u *User) (*User, error)
 	UpdateUser(ctx context.Context, u *User) (*User, error)
 	// DeleteUser deletes the user and its devices (a change for each).

@@ -134,9 +134,5 @@ func (s *Service) classExists(ctx context.Context, field, id string) error {
 
 // UserByExtension returns the user with an extension.
 func (s *Service) UserByExtension(ctx context.Context, ext string) (*User, error) {
-	u, err := s.store.FindUserByExtensionPrefix(ctx, ext)
-	if err == nil && u.Extension != ext {
-		err = derrors.New(derrors.NotFound, "", "no user has extension %s", ext)
-	}
-	return u, err
+	return s.store.FindUserByExtension(ctx, ext)
 }

@@ -227,6 +227,12 @@ func testUserQueries(t *testing.T, open backend) {
 			t.Errorf("FindUserByExtensionPrefix(%q) = %v, %v; want %s", tc.prefix, u, err, tc.want)
 		}
 	}
+	for ext, found := range map[string]bool{"2001": true, "30": true, "200": false, "4001": false, "%": false} {
+		u, err := f.s.FindUserByExtension(ctx, ext)
+		if found != (err == nil) || (found && u.Extension != ext) || (!found && !isNotFound(err)) {
+			t.Errorf("FindUserByExtension(%q) = %v, %v; want found=%v", ext, u, err, found)
+		}
+	}
 }
 
 func testDevices(t *testing.T, open backend) {

@@ -77,6 +77,16 @@ func (s *Store) FindUserByExtensionPrefix(ctx context.Context, prefix string) (*
 	return userFromEnt(e), nil
 }
 
+// FindUserByExtension returns the user with an extension (the unique
+// index), or NotFound.
+func (s *Store) FindUserByExtension(ctx context.Context, ext string) (*config.User, error) {
+	e, err := s.client.User.Query().Where(user.Extension(ext)).Only(ctx)
+	if err != nil {
+		return nil, mapReadErr(err, "user with extension "+ext)
+	}
+	return userFromEnt(e), nil
+}
+
 // CreateUser creates a user. Without a ClassOfServiceID the user gets the
 // dial plan's default class of service.
 func (s *Store) CreateUser(ctx context.Context, in *config.User) (*config.User, error) {
