@@ -120,18 +120,8 @@ func (c *call) leave(l *leg, why EndReason) {
 	_ = c.conf.Remove(l.rtp)
 	l.info.Conferenced = false
 	last := len(c.members) <= 1
-	bye := !l.byeIn
 	c.mu.Unlock()
-	if bye {
-		c.bye(l)
-	}
-	c.mu.Lock()
-	if l.info.End == EndNone {
-		l.info.End = why
-	}
-	c.ua.cfg.ports.Release(l.ports)
-	c.setState(l, LegEnded)
-	c.mu.Unlock()
+	c.endLeg(l, why)
 	if last {
 		c.hangup(EndNormal)
 	}

@@ -159,10 +159,16 @@ func (u *UA) consultation(legID string) (c *call, l *leg, c2 *call, x *leg, err 
 	return c, l, c2, x, nil
 }
 
-// endLeg ends one answered leg of a call that goes on without it: BYE,
-// ports back to the pool, and the observer told.
+// endLeg ends one answered leg of a call that goes on without it: BYE
+// (unless it hung up itself), ports back to the pool, and the observer
+// told.
 func (c *call) endLeg(l *leg, why EndReason) {
-	c.bye(l)
+	c.mu.Lock()
+	bye := !l.byeIn
+	c.mu.Unlock()
+	if bye {
+		c.bye(l)
+	}
 	c.mu.Lock()
 	if l.info.End == EndNone {
 		l.info.End = why

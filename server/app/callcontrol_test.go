@@ -273,17 +273,7 @@ func wantCode(t *testing.T, err error, code connect.Code, frags ...string) {
 // 2003 and they hear each other.
 func TestBlindTransferFromAPI(t *testing.T) {
 	t.Parallel()
-	srv, c, ctx := callEnv(t, "connect")
-	addUser(ctx, t, c, "2003", "Carol", "carol")
-	alice := registerAt(ctx, t, srv.SIPAddr, "alice")
-	bob := registerAt(ctx, t, srv.SIPAddr, "bob")
-	carol := registerAt(ctx, t, srv.SIPAddr, "carol")
-	w := watch(ctx, t, c, 0)
-	if _, err := c.Calls.MakeCall(ctx, &callcontrolv1.MakeCallRequest{Line: "2001", Destination: "2002"}); err != nil {
-		t.Fatal(err)
-	}
-	<-alice.Incoming
-	atBob := <-bob.Incoming
+	c, ctx, w, _, atBob, carol := threeParties(t)
 	connected := w.until(t, "2001", callcontrolv1.CallState_CALL_STATE_CONNECTED)
 	if _, err := c.Calls.BlindTransfer(ctx, &callcontrolv1.BlindTransferRequest{CallId: connected.GetId(), Destination: "2003"}); err != nil {
 		t.Fatal(err)

@@ -8,13 +8,15 @@ import (
 	"connectrpc.com/connect/v2"
 
 	callcontrolv1 "github.com/switchboard-pbx/switchboard/gen/switchboard/callcontrol/v1"
+	"github.com/switchboard-pbx/switchboard/media/phonetest"
+	"github.com/switchboard-pbx/switchboard/server/app/apptest"
 )
 
-// TestConsultThenTransfer: 2001 talks to 2002, consults 2003 (2002 hears
-// music meanwhile), then completes the transfer: 2002 and 2003 talk and
-// 2001 is disconnected with reason TRANSFERRED.
-func TestConsultThenTransfer(t *testing.T) {
-	t.Parallel()
+// threeParties starts a server with 2001, 2002 and 2003 registered and a
+// call from 2001 to 2002 connected; it returns the admin clients, the
+// watcher of every line, both ends of the call and 2003's phone.
+func threeParties(t *testing.T) (apptest.Clients, context.Context, *watcher, *phonetest.Call, *phonetest.Call, *phonetest.Phone) {
+	t.Helper()
 	srv, c, ctx := callEnv(t, "connect")
 	addUser(ctx, t, c, "2003", "Carol", "carol")
 	alice := registerAt(ctx, t, srv.SIPAddr, "alice")
@@ -24,8 +26,15 @@ func TestConsultThenTransfer(t *testing.T) {
 	if _, err := c.Calls.MakeCall(ctx, &callcontrolv1.MakeCallRequest{Line: "2001", Destination: "2002"}); err != nil {
 		t.Fatal(err)
 	}
-	atAlice := <-alice.Incoming
-	atBob := <-bob.Incoming
+	return c, ctx, w, <-alice.Incoming, <-bob.Incoming, carol
+}
+
+// TestConsultThenTransfer: 2001 talks to 2002, consults 2003 (2002 hears
+// music meanwhile), then completes the transfer: 2002 and 2003 talk and
+// 2001 is disconnected with reason TRANSFERRED.
+func TestConsultThenTransfer(t *testing.T) {
+	t.Parallel()
+	c, ctx, w, atAlice, atBob, carol := threeParties(t)
 	first := w.until(t, "2001", callcontrolv1.CallState_CALL_STATE_CONNECTED)
 
 	_, err := c.Calls.CompleteTransfer(ctx, &callcontrolv1.CompleteTransferRequest{CallId: first.GetId()})
@@ -97,17 +106,7 @@ func TestConsultThenTransfer(t *testing.T) {
 // not itself; when 2002 leaves, 2001 and 2003 still hear each other.
 func TestConsultThenConference(t *testing.T) {
 	t.Parallel()
-	srv, c, ctx := callEnv(t, "connect")
-	addUser(ctx, t, c, "2003", "Carol", "carol")
-	alice := registerAt(ctx, t, srv.SIPAddr, "alice")
-	bob := registerAt(ctx, t, srv.SIPAddr, "bob")
-	carol := registerAt(ctx, t, srv.SIPAddr, "carol")
-	w := watch(ctx, t, c, 0)
-	if _, err := c.Calls.MakeCall(ctx, &callcontrolv1.MakeCallRequest{Line: "2001", Destination: "2002"}); err != nil {
-		t.Fatal(err)
-	}
-	atAlice := <-alice.Incoming
-	atBob := <-bob.Incoming
+	c, ctx, w, atAlice, atBob, carol := threeParties(t)
 	first := w.until(t, "2001", callcontrolv1.CallState_CALL_STATE_CONNECTED)
 	res, err := c.Calls.ConsultTransfer(ctx, &callcontrolv1.ConsultTransferRequest{CallId: first.GetId(), Destination: "2003"})
 	if err != nil {

@@ -7,11 +7,10 @@ import (
 
 	"connectrpc.com/connect/v2"
 
-	authv1 "github.com/switchboard-pbx/switchboard/gen/switchboard/auth/v1"
 	callcontrolv1 "github.com/switchboard-pbx/switchboard/gen/switchboard/callcontrol/v1"
-	configv1 "github.com/switchboard-pbx/switchboard/gen/switchboard/config/v1"
 	"github.com/switchboard-pbx/switchboard/media/codec"
 	"github.com/switchboard-pbx/switchboard/media/phonetest"
+	"github.com/switchboard-pbx/switchboard/server/app/apptest"
 )
 
 // TestRoutePointIVR: an application with its own token watches its route
@@ -21,21 +20,7 @@ import (
 func TestRoutePointIVR(t *testing.T) {
 	t.Parallel()
 	srv, admin, ctx := callEnv(t, "connect")
-	sites, err := admin.Config.ListSites(ctx, &configv1.ListSitesRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rp, err := admin.Config.CreateRoutePoint(ctx, &configv1.CreateRoutePointRequest{RoutePoint: &configv1.RoutePoint{
-		Name: "IVR", Extension: "2100", SiteId: sites.GetSites()[0].GetId()}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := admin.Tokens.CreateToken(ctx, &authv1.CreateTokenRequest{Name: "ivr",
-		Scope: authv1.Scope_SCOPE_APPLICATION, RoutePointIds: []string{rp.GetRoutePoint().GetId()}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	app := srv.Clients("connect", tok.GetSecret())
+	app := srv.Clients("connect", apptest.AppToken(ctx, t, admin, "ivr", apptest.AddRoutePoint(ctx, t, admin, "IVR", "2100")))
 	alice := registerAt(ctx, t, srv.SIPAddr, "alice")
 	bob := registerAt(ctx, t, srv.SIPAddr, "bob")
 	// With nobody watching and no fallback, calls are turned away.

@@ -207,24 +207,28 @@ func (s *Service) StartRecording(ctx context.Context, id string) (string, error)
 
 // RecordingLine returns the line a recording was started on.
 func (s *Service) RecordingLine(id string) (string, error) {
+	ref, err := s.recording(id)
+	return ref.line, err
+}
+
+// recording returns where a recording was made, or NotFound.
+func (s *Service) recording(id string) (recordingRef, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ref, ok := s.recordings[id]
 	if !ok {
-		return "", derrors.New(derrors.NotFound, "recording_id", "no recording %s", id)
+		return recordingRef{}, derrors.New(derrors.NotFound, "recording_id", "no recording %s", id)
 	}
-	return ref.line, nil
+	return ref, nil
 }
 
 // StopRecording ends a recording.
 func (s *Service) StopRecording(ctx context.Context, id string) error {
-	s.mu.Lock()
-	ref, ok := s.recordings[id]
-	s.mu.Unlock()
-	if !ok {
-		return derrors.New(derrors.NotFound, "recording_id", "no recording %s", id)
+	ref, err := s.recording(id)
+	if err != nil {
+		return err
 	}
-	_, err := ref.sw.StopRecordingLeg(ctx, &switchv1.StopRecordingLegRequest{RecordingId: id})
+	_, err = ref.sw.StopRecordingLeg(ctx, &switchv1.StopRecordingLegRequest{RecordingId: id})
 	if connect.CodeOf(err) == connect.CodeNotFound {
 		return derrors.New(derrors.NotFound, "recording_id", "no recording %s", id)
 	}
@@ -233,11 +237,9 @@ func (s *Service) StopRecording(ctx context.Context, id string) error {
 
 // DownloadRecording sends a finished recording's file, chunk by chunk.
 func (s *Service) DownloadRecording(ctx context.Context, id string, send func([]byte) error) error {
-	s.mu.Lock()
-	ref, ok := s.recordings[id]
-	s.mu.Unlock()
-	if !ok {
-		return derrors.New(derrors.NotFound, "recording_id", "no recording %s", id)
+	ref, err := s.recording(id)
+	if err != nil {
+		return err
 	}
 	stream, err := ref.sw.ReadRecording(ctx, &switchv1.ReadRecordingRequest{RecordingId: id})
 	if err != nil {

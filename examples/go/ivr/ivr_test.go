@@ -5,8 +5,6 @@ import (
 	"testing"
 	"time"
 
-	authv1 "github.com/switchboard-pbx/switchboard/gen/switchboard/auth/v1"
-	configv1 "github.com/switchboard-pbx/switchboard/gen/switchboard/config/v1"
 	"github.com/switchboard-pbx/switchboard/media/phonetest"
 	"github.com/switchboard-pbx/switchboard/server/app/apptest"
 )
@@ -21,24 +19,11 @@ func TestIVR(t *testing.T) {
 	defer cancel()
 	apptest.AddUser(ctx, t, admin, "2001", "Alice", "alice")
 	apptest.AddUser(ctx, t, admin, "2002", "Bob", "bob")
-	sites, err := admin.Config.ListSites(ctx, &configv1.ListSitesRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rp, err := admin.Config.CreateRoutePoint(ctx, &configv1.CreateRoutePointRequest{RoutePoint: &configv1.RoutePoint{
-		Name: "Attendant", Extension: "2100", SiteId: sites.GetSites()[0].GetId()}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := admin.Tokens.CreateToken(ctx, &authv1.CreateTokenRequest{Name: "ivr",
-		Scope: authv1.Scope_SCOPE_APPLICATION, RoutePointIds: []string{rp.GetRoutePoint().GetId()}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	token := apptest.AppToken(ctx, t, admin, "ivr", apptest.AddRoutePoint(ctx, t, admin, "Attendant", "2100"))
 	alice := apptest.Register(ctx, t, srv.SIPAddr, "alice")
 	bob := apptest.Register(ctx, t, srv.SIPAddr, "bob")
 
-	app := srv.Clients("connect", tok.GetSecret())
+	app := srv.Clients("connect", token)
 	go func() { _ = serve(ctx, app.Calls, "2100", t.Logf) }()
 
 	var call *phonetest.Call

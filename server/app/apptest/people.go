@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	authv1 "github.com/switchboard-pbx/switchboard/gen/switchboard/auth/v1"
 	configv1 "github.com/switchboard-pbx/switchboard/gen/switchboard/config/v1"
 	"github.com/switchboard-pbx/switchboard/media/phonetest"
 )
@@ -47,4 +48,31 @@ func Register(ctx context.Context, t testing.TB, sipAddr, device string) *phonet
 		case <-tick.C:
 		}
 	}
+}
+
+// AddRoutePoint creates a route point in the first site and returns its id.
+func AddRoutePoint(ctx context.Context, t testing.TB, c Clients, name, ext string) string {
+	t.Helper()
+	sites, err := c.Config.ListSites(ctx, &configv1.ListSitesRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rp, err := c.Config.CreateRoutePoint(ctx, &configv1.CreateRoutePointRequest{RoutePoint: &configv1.RoutePoint{
+		Name: name, Extension: ext, SiteId: sites.GetSites()[0].GetId()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rp.GetRoutePoint().GetId()
+}
+
+// AppToken creates an application token for route points and returns its
+// secret.
+func AppToken(ctx context.Context, t testing.TB, c Clients, name string, routePoints ...string) string {
+	t.Helper()
+	tok, err := c.Tokens.CreateToken(ctx, &authv1.CreateTokenRequest{Name: name,
+		Scope: authv1.Scope_SCOPE_APPLICATION, RoutePointIds: routePoints})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok.GetSecret()
 }
