@@ -8,10 +8,10 @@ import (
 
 	"connectrpc.com/connect/v2"
 
-	authv1 "github.com/switchboard-pbx/switchboard/gen/switchboard/auth/v1"
 	callcontrolv1 "github.com/switchboard-pbx/switchboard/gen/switchboard/callcontrol/v1"
 	configv1 "github.com/switchboard-pbx/switchboard/gen/switchboard/config/v1"
 	"github.com/switchboard-pbx/switchboard/media/phonetest"
+	"github.com/switchboard-pbx/switchboard/server/app/apptest"
 )
 
 // TestRoutePointCalls: a route point created through the API reaches the
@@ -22,28 +22,15 @@ import (
 func TestRoutePointCalls(t *testing.T) {
 	t.Parallel()
 	srv, admin, ctx := callEnv(t, "connect")
-	sites, err := admin.Config.ListSites(ctx, &configv1.ListSitesRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rp, err := admin.Config.CreateRoutePoint(ctx, &configv1.CreateRoutePointRequest{RoutePoint: &configv1.RoutePoint{
-		Name: "IVR", Extension: "2100", SiteId: sites.GetSites()[0].GetId()}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rp := apptest.AddRoutePoint(ctx, t, admin, "IVR", "2100")
 	alice := registerAt(ctx, t, srv.SIPAddr, "alice")
 	bob := registerAt(ctx, t, srv.SIPAddr, "bob")
 	if code := dialUntilNot(ctx, t, alice, "2100", 404); code != 480 {
 		t.Fatalf("a call to the route point got %d, want 480", code)
 	}
 
-	tok, err := admin.Tokens.CreateToken(ctx, &authv1.CreateTokenRequest{Name: "ivr",
-		Scope: authv1.Scope_SCOPE_APPLICATION, RoutePointIds: []string{rp.GetRoutePoint().GetId()}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	app := srv.Clients("connect", tok.GetSecret())
-	_, err = app.Calls.MakeCall(ctx, &callcontrolv1.MakeCallRequest{Line: "2001", Destination: "2002"})
+	app := srv.Clients("connect", apptest.AppToken(ctx, t, admin, "ivr", rp))
+	_, err := app.Calls.MakeCall(ctx, &callcontrolv1.MakeCallRequest{Line: "2001", Destination: "2002"})
 	wantCode(t, err, connect.CodePermissionDenied, "2100")
 	_, err = app.Calls.ListCalls(ctx, &callcontrolv1.ListCallsRequest{Lines: []string{"2001"}})
 	wantCode(t, err, connect.CodePermissionDenied, "2100")
@@ -67,7 +54,7 @@ func TestRoutePointCalls(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if _, err := admin.Config.DeleteRoutePoint(ctx, &configv1.DeleteRoutePointRequest{Id: rp.GetRoutePoint().GetId()}); err != nil {
+	if _, err := admin.Config.DeleteRoutePoint(ctx, &configv1.DeleteRoutePointRequest{Id: rp}); err != nil {
 		t.Fatal(err)
 	}
 	_, err = app.Calls.ListCalls(ctx, &callcontrolv1.ListCallsRequest{})
