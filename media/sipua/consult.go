@@ -76,7 +76,7 @@ func (u *UA) Consult(legID, dest string) (string, string, error) {
 	c2.mu.Lock()
 	c2.setState(x, LegAnswered)
 	c2.mu.Unlock()
-	go c2.ring(targets, route.User)
+	go c2.reach(route, targets)
 	return c2.id, x.info.ID, nil
 }
 

@@ -27,7 +27,7 @@ func (u *UA) Originate(userID, dest string) (string, error) {
 		return "", ErrUnknownUser
 	}
 	route := tbl.Resolve(dest)
-	if route.Kind != routing.ToUser {
+	if route.Kind != routing.ToUser && route.Kind != routing.ToRoutePoint {
 		return "", ErrUnknownDestination
 	}
 	var targets []Binding
@@ -52,6 +52,10 @@ func (c *call) originate(targets []Binding, user *routing.User, route routing.Ro
 		return
 	}
 	c.callerExt, c.callerName = user.Extension, partyName(user)
+	if route.Kind == routing.ToRoutePoint {
+		c.offerToApp(route.RoutePoint, 0)
+		return
+	}
 	dests, code, _ := c.ua.targets(route, nil)
 	if code != 0 {
 		c.mu.Lock()

@@ -199,6 +199,10 @@ func (c *call) answerApp(v *leg) {
 		return
 	}
 	m.ep = ep
+	if c.player != nil { // music while a transferred party waited
+		c.player.Stop()
+		c.player = nil
+	}
 	c.app, c.b, c.forks, c.appAnswer = m, v, nil, nil
 	c.setState(v, LegAnswered)
 	c.setState(a, LegAnswered)

@@ -32,7 +32,7 @@ func (u *UA) transfer(legID, dest string, before func()) error {
 			before()
 		}
 		c.hangup(EndTransferred)
-		c2.ring(targets, route.User)
+		c2.reach(route, targets)
 	}()
 	return nil
 }
@@ -57,9 +57,13 @@ func (u *UA) transferTargets(legID, dest string) (*call, routing.Route, []Bindin
 	return c, route, targets, nil
 }
 
-// destTargets resolves a user's number to the devices to ring.
+// destTargets resolves a number to the devices to ring (none for a route
+// point: see reach).
 func (u *UA) destTargets(dest string) (routing.Route, []Binding, error) {
 	route := u.table.Load().Resolve(dest)
+	if route.Kind == routing.ToRoutePoint {
+		return route, nil, nil
+	}
 	if route.Kind != routing.ToUser {
 		return route, nil, ErrUnknownDestination
 	}
@@ -68,6 +72,16 @@ func (u *UA) destTargets(dest string) (routing.Route, []Binding, error) {
 		return route, nil, ErrNotRegistered
 	}
 	return route, targets, nil
+}
+
+// reach connects the call's caller to route: it rings a user's devices
+// (targets), or offers the call to a route point's application.
+func (c *call) reach(route routing.Route, targets []Binding) {
+	if route.Kind == routing.ToRoutePoint {
+		c.offerToApp(route.RoutePoint, 0)
+		return
+	}
+	c.ring(targets, route.User)
 }
 
 // stayNumber is the extension shown for the transferred party.

@@ -189,3 +189,66 @@ func (m *memFile) Seek(off int64, whence int) (int64, error) {
 	}
 	return int64(m.pos), nil
 }
+
+// TestMakeCallToRoutePoint: click-to-dial from a user to a route point
+// (the user's phone rings first), and a blind transfer of a caller into
+// the route point, both reach the application.
+func TestMakeCallToRoutePoint(t *testing.T) {
+	t.Parallel()
+	srv, admin, ctx := callEnv(t, "connect")
+	app := srv.Clients("connect", apptest.AppToken(ctx, t, admin, "ivr", apptest.AddRoutePoint(ctx, t, admin, "IVR", "2100")))
+	alice := registerAt(ctx, t, srv.SIPAddr, "alice")
+	bob := registerAt(ctx, t, srv.SIPAddr, "bob")
+	w := watch(ctx, t, app, 0)
+	for {
+		_, err := admin.Calls.MakeCall(ctx, &callcontrolv1.MakeCallRequest{Line: "2001", Destination: "2100"})
+		if err == nil {
+			break
+		}
+		wantCode(t, err, connect.CodeInvalidArgument) // until the routing table has the route point
+		time.Sleep(50 * time.Millisecond)
+	}
+	atAlice := <-alice.Incoming
+	offered := w.until(t, "2100", callcontrolv1.CallState_CALL_STATE_OFFERING)
+	if _, err := app.Calls.Answer(ctx, &callcontrolv1.AnswerRequest{CallId: offered.GetId()}); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		_, _ = app.Calls.Play(ctx, &callcontrolv1.PlayRequest{CallId: offered.GetId(),
+			Audio: &callcontrolv1.PlayRequest_Tone{Tone: &callcontrolv1.Tone{FrequencyHz: 1000, DurationMs: 3000}}})
+	}()
+	if err := atAlice.WaitTone(ctx, 1000); err != nil {
+		t.Fatal("the user who clicked to dial does not hear the route point")
+	}
+	if _, err := app.Calls.Drop(ctx, &callcontrolv1.DropRequest{CallId: offered.GetId()}); err != nil {
+		t.Fatal(err)
+	}
+	<-atAlice.Ended()
+
+	// 2002 calls 2001, who transfers the caller into the route point.
+	now, err := admin.Calls.ListCalls(ctx, &callcontrolv1.ListCallsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	aw := watch(ctx, t, admin, now.GetSequence())
+	toAlice, err := bob.Dial(ctx, "2001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-alice.Incoming
+	call := aw.until(t, "2001", callcontrolv1.CallState_CALL_STATE_CONNECTED)
+	if _, err := admin.Calls.BlindTransfer(ctx, &callcontrolv1.BlindTransferRequest{CallId: call.GetId(), Destination: "2100"}); err != nil {
+		t.Fatal(err)
+	}
+	second := w.until(t, "2100", callcontrolv1.CallState_CALL_STATE_OFFERING)
+	if _, err := app.Calls.Answer(ctx, &callcontrolv1.AnswerRequest{CallId: second.GetId()}); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		_, _ = app.Calls.Play(ctx, &callcontrolv1.PlayRequest{CallId: second.GetId(),
+			Audio: &callcontrolv1.PlayRequest_Tone{Tone: &callcontrolv1.Tone{FrequencyHz: 1300, DurationMs: 3000}}})
+	}()
+	if err := toAlice.WaitTone(ctx, 1300); err != nil {
+		t.Fatal("the transferred caller does not hear the route point")
+	}
+}
