@@ -136,6 +136,11 @@ func (a *App) openStore(ctx context.Context) error {
 	dsn := a.cfg.DB
 	if dsn == "" {
 		dsn = filepath.Join(a.cfg.DataDir, "switchboard.db")
+		// The database holds SIP credentials (HA1) and token hashes: only
+		// the server's user may read it. SQLite keeps a file's mode.
+		if f, err := os.OpenFile(dsn, os.O_CREATE|os.O_RDONLY, 0o600); err == nil {
+			f.Close()
+		}
 	}
 	st, err := store.Open(ctx, dsn)
 	if err != nil {

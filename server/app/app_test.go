@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -105,4 +107,22 @@ func TestStandaloneSwitch(t *testing.T) {
 		t.Fatal("bob does not hear alice through the standalone switch")
 	}
 	_ = call.Hangup(ctx)
+}
+
+// TestDatabaseFileMode: the SQLite file (SIP credentials, token hashes) is
+// readable by the server's user only.
+func TestDatabaseFileMode(t *testing.T) {
+	dir := t.TempDir()
+	a, err := app.New(t.Context(), app.Config{DataDir: dir, Listen: "127.0.0.1:0", Out: io.Discard,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil || a == nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(filepath.Join(dir, "switchboard.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mode := fi.Mode().Perm(); mode != 0o600 {
+		t.Fatalf("database file mode %o, want 600", mode)
+	}
 }
