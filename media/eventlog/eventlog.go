@@ -6,11 +6,17 @@ package eventlog
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 )
 
 // ErrOutOfRange means the sequence asked for is older than the log keeps.
 var ErrOutOfRange = errors.New("eventlog: sequence is older than the retained events")
+
+// ErrAhead means the sequence asked for is newer than the newest event:
+// the log was started anew (a restarted process) since the watcher saw
+// it. It matches ErrOutOfRange too: either way the watcher re-lists.
+var ErrAhead = fmt.Errorf("%w (it is newer than the newest event: the log restarted)", ErrOutOfRange)
 
 // Log keeps the newest events, numbered from 1.
 type Log[T any] struct {
@@ -53,11 +59,15 @@ func (l *Log[T]) Last() int64 {
 func (l *Log[T]) oldest() int64 { return max(1, l.next-int64(len(l.ring))) }
 
 // Since returns the events after seq with their sequences, a channel
-// closed when more arrive, and ErrOutOfRange when seq is too old.
+// closed when more arrive, ErrOutOfRange when seq is too old and ErrAhead
+// when it is newer than any event. Seq 0 means every event retained.
 func (l *Log[T]) Since(seq int64) ([]T, []int64, <-chan struct{}, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if seq+1 < l.oldest() {
+	switch {
+	case seq >= l.next:
+		return nil, nil, nil, ErrAhead
+	case seq < 0 || (seq > 0 && seq+1 < l.oldest()):
 		return nil, nil, nil, ErrOutOfRange
 	}
 	var evs []T

@@ -23,7 +23,7 @@ func TestEventLogResume(t *testing.T) {
 		{"resume mid", 4, []int64{5, 6}, true},
 		{"up to date", 6, nil, true},
 		{"too old", 1, nil, false},
-		{"from zero when pruned", 0, nil, false},
+		{"from zero: every event retained", 0, []int64{3, 4, 5, 6}, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -78,3 +78,26 @@ func TestEventLogFollow(t *testing.T) {
 }
 
 var errStop = errors.New("stop")
+
+// TestEventLogRanges: 0 means every event retained (even after older ones
+// were dropped); a sequence newer than the newest is ErrAhead (the log
+// restarted), which is also ErrOutOfRange.
+func TestEventLogRanges(t *testing.T) {
+	l := New[int](3)
+	for i := range 5 {
+		l.Append(func(int64) int { return i })
+	}
+	evs, seqs, _, err := l.Since(0)
+	if err != nil || len(evs) != 3 || seqs[0] != 3 {
+		t.Fatalf("Since(0) = %v %v %v; want the 3 retained from 3", evs, seqs, err)
+	}
+	if _, _, _, err := l.Since(1); !errors.Is(err, ErrOutOfRange) || errors.Is(err, ErrAhead) {
+		t.Fatalf("Since(1) = %v; want ErrOutOfRange", err)
+	}
+	if _, _, _, err := l.Since(5); err != nil {
+		t.Fatalf("Since(newest) = %v", err)
+	}
+	if _, _, _, err := l.Since(6); !errors.Is(err, ErrAhead) || !errors.Is(err, ErrOutOfRange) {
+		t.Fatalf("Since(6) = %v; want ErrAhead", err)
+	}
+}

@@ -226,3 +226,16 @@ func TestRegistrationEvents(t *testing.T) {
 		t.Fatalf("registration events %v, want registered then gone", seen)
 	}
 }
+
+// TestWatchAheadOfServer: a client resuming after a sequence the server
+// never reached (it restarted) gets OUT_OF_RANGE, so it re-lists instead
+// of silently missing the new events.
+func TestWatchAheadOfServer(t *testing.T) {
+	t.Parallel()
+	_, c, ctx := callEnv(t, "connect")
+	s, err := c.Calls.WatchEvents(ctx, &callcontrolv1.WatchEventsRequest{AfterSequence: 1_000_000})
+	if err == nil {
+		_, err = s.Receive()
+	}
+	wantCode(t, err, connect.CodeOutOfRange, "restarted")
+}

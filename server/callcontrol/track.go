@@ -412,6 +412,10 @@ func (s *Service) forgetLocked(switchID string, now time.Time) {
 
 // outOfRange maps the event log's error to the domain category.
 func outOfRange(err error, seq int64) error {
+	if errors.Is(err, eventlog.ErrAhead) {
+		return derrors.New(derrors.OutOfRange, "after_sequence",
+			"%d is newer than the newest event (the server restarted); re-list with ListCalls and watch from its sequence", seq)
+	}
 	if errors.Is(err, eventlog.ErrOutOfRange) {
 		return derrors.New(derrors.OutOfRange, "after_sequence",
 			"%d is older than the retained events; re-list with ListCalls and watch from its sequence", seq)

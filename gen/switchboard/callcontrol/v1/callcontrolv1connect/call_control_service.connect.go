@@ -323,7 +323,9 @@ type CallControlServiceClient interface {
 	// sequence seen to resume after a disconnect: every event after it is
 	// delivered, in order, without duplicates, while it is retained (at least
 	// the last 10,000); older answers OUT_OF_RANGE, and the client re-lists
-	// with ListCalls and watches from the sequence ListCalls returned.
+	// with ListCalls and watches from the sequence ListCalls returned. A
+	// sequence newer than the newest event also answers OUT_OF_RANGE: the
+	// server restarted and numbers its events anew.
 	WatchEvents(context.Context, *v1.WatchEventsRequest) (CallControlServiceWatchEventsClientStream, error)
 }
 
@@ -466,7 +468,9 @@ type CallControlServiceHandler interface {
 	// sequence seen to resume after a disconnect: every event after it is
 	// delivered, in order, without duplicates, while it is retained (at least
 	// the last 10,000); older answers OUT_OF_RANGE, and the client re-lists
-	// with ListCalls and watches from the sequence ListCalls returned.
+	// with ListCalls and watches from the sequence ListCalls returned. A
+	// sequence newer than the newest event also answers OUT_OF_RANGE: the
+	// server restarted and numbers its events anew.
 	WatchEvents(context.Context, *v1.WatchEventsRequest, CallControlServiceWatchEventsServerStream) error
 }
 

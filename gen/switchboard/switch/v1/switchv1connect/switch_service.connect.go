@@ -327,7 +327,8 @@ type SwitchServiceClient interface {
 	ReadRecording(context.Context, *v1.ReadRecordingRequest) (SwitchServiceReadRecordingClientStream, error)
 	// Events streams what happens on the switch, in sequence order, starting
 	// after after_sequence. Events older than the switch retains answer
-	// OUT_OF_RANGE.
+	// OUT_OF_RANGE, and so does a sequence newer than the newest event (the
+	// switch restarted since).
 	Events(context.Context, *v1.EventsRequest) (SwitchServiceEventsClientStream, error)
 }
 
@@ -464,7 +465,8 @@ type SwitchServiceHandler interface {
 	ReadRecording(context.Context, *v1.ReadRecordingRequest, SwitchServiceReadRecordingServerStream) error
 	// Events streams what happens on the switch, in sequence order, starting
 	// after after_sequence. Events older than the switch retains answer
-	// OUT_OF_RANGE.
+	// OUT_OF_RANGE, and so does a sequence newer than the newest event (the
+	// switch restarted since).
 	Events(context.Context, *v1.EventsRequest, SwitchServiceEventsServerStream) error
 }
 

@@ -217,7 +217,9 @@ class CallControlService(Protocol):
         sequence seen to resume after a disconnect: every event after it is
         delivered, in order, without duplicates, while it is retained (at least
         the last 10,000); older answers OUT_OF_RANGE, and the client re-lists
-        with ListCalls and watches from the sequence ListCalls returned.
+        with ListCalls and watches from the sequence ListCalls returned. A
+        sequence newer than the newest event also answers OUT_OF_RANGE: the
+        server restarted and numbers its events anew.
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -1033,7 +1035,9 @@ class CallControlServiceClient(ConnectClient):
         sequence seen to resume after a disconnect: every event after it is
         delivered, in order, without duplicates, while it is retained (at least
         the last 10,000); older answers OUT_OF_RANGE, and the client re-lists
-        with ListCalls and watches from the sequence ListCalls returned.
+        with ListCalls and watches from the sequence ListCalls returned. A
+        sequence newer than the newest event also answers OUT_OF_RANGE: the
+        server restarted and numbers its events anew.
         """
         return self.execute_server_stream(
             request=request,
@@ -1229,7 +1233,9 @@ class CallControlServiceSync(Protocol):
         sequence seen to resume after a disconnect: every event after it is
         delivered, in order, without duplicates, while it is retained (at least
         the last 10,000); older answers OUT_OF_RANGE, and the client re-lists
-        with ListCalls and watches from the sequence ListCalls returned.
+        with ListCalls and watches from the sequence ListCalls returned. A
+        sequence newer than the newest event also answers OUT_OF_RANGE: the
+        server restarted and numbers its events anew.
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -2043,7 +2049,9 @@ class CallControlServiceClientSync(ConnectClientSync):
         sequence seen to resume after a disconnect: every event after it is
         delivered, in order, without duplicates, while it is retained (at least
         the last 10,000); older answers OUT_OF_RANGE, and the client re-lists
-        with ListCalls and watches from the sequence ListCalls returned.
+        with ListCalls and watches from the sequence ListCalls returned. A
+        sequence newer than the newest event also answers OUT_OF_RANGE: the
+        server restarted and numbers its events anew.
         """
         return self.execute_server_stream(
             request=request,

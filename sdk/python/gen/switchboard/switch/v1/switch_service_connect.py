@@ -215,7 +215,8 @@ class SwitchService(Protocol):
         """
         Events streams what happens on the switch, in sequence order, starting
         after after_sequence. Events older than the switch retains answer
-        OUT_OF_RANGE.
+        OUT_OF_RANGE, and so does a sequence newer than the newest event (the
+        switch restarted since).
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -1057,7 +1058,8 @@ class SwitchServiceClient(ConnectClient):
         """
         Events streams what happens on the switch, in sequence order, starting
         after after_sequence. Events older than the switch retains answer
-        OUT_OF_RANGE.
+        OUT_OF_RANGE, and so does a sequence newer than the newest event (the
+        switch restarted since).
         """
         return self.execute_server_stream(
             request=request,
@@ -1251,7 +1253,8 @@ class SwitchServiceSync(Protocol):
         """
         Events streams what happens on the switch, in sequence order, starting
         after after_sequence. Events older than the switch retains answer
-        OUT_OF_RANGE.
+        OUT_OF_RANGE, and so does a sequence newer than the newest event (the
+        switch restarted since).
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -2091,7 +2094,8 @@ class SwitchServiceClientSync(ConnectClientSync):
         """
         Events streams what happens on the switch, in sequence order, starting
         after after_sequence. Events older than the switch retains answer
-        OUT_OF_RANGE.
+        OUT_OF_RANGE, and so does a sequence newer than the newest event (the
+        switch restarted since).
         """
         return self.execute_server_stream(
             request=request,

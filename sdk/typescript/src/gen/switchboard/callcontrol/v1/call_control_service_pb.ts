@@ -2146,7 +2146,9 @@ export const CallControlService: GenService<{
    * sequence seen to resume after a disconnect: every event after it is
    * delivered, in order, without duplicates, while it is retained (at least
    * the last 10,000); older answers OUT_OF_RANGE, and the client re-lists
-   * with ListCalls and watches from the sequence ListCalls returned.
+   * with ListCalls and watches from the sequence ListCalls returned. A
+   * sequence newer than the newest event also answers OUT_OF_RANGE: the
+   * server restarted and numbers its events anew.
    *
    * @generated from rpc switchboard.callcontrol.v1.CallControlService.WatchEvents
    */

@@ -2098,7 +2098,8 @@ export const SwitchService: GenService<{
   /**
    * Events streams what happens on the switch, in sequence order, starting
    * after after_sequence. Events older than the switch retains answer
-   * OUT_OF_RANGE.
+   * OUT_OF_RANGE, and so does a sequence newer than the newest event (the
+   * switch restarted since).
    *
    * @generated from rpc switchboard.switch.v1.SwitchService.Events
    */
