@@ -1,4 +1,9 @@
-"""Session fixture: a real Switchboard HQ built from this repository."""
+"""Session fixture: a real Switchboard HQ built from this repository.
+
+SWITCHBOARD_TEST_BIN_DIR, when set, names a directory that already holds
+the switchboard and sbphone binaries (scripts/test builds them once for both
+SDK suites); otherwise the fixture builds them.
+"""
 
 from __future__ import annotations
 
@@ -22,44 +27,37 @@ from switchboard_sdk import connect
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 LISTENING = re.compile(r"API listening on (http://\S+)")
-START_TIMEOUT_S = 30.0
+SIP_LISTENING = re.compile(r'msg="switch listening" sip=(\S+)')
+START_TIMEOUT_S = 60.0
 
 
 @dataclass(frozen=True)
 class Server:
-    """A running server: its API URL and admin token."""
+    """A running server: its API URL and admin token, and its switch's SIP address.
+
+    ``dir`` holds the data directory ``data``, as ``switchboard serve`` run
+    in ``dir`` would make it; ``bin_dir`` holds the switchboard and sbphone
+    binaries.
+    """
 
     url: str
     token: str
+    sip_addr: str
+    dir: Path
+    bin_dir: Path
 
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """Build the switchboard binary, start an HQ on a free port, stop it at the end.
-
-    Without Go the tests skip locally and fail under CI=true.
-    """
-    if shutil.which("go") is None:
-        why = "needs the go toolchain to build the server"
-        if os.environ.get("CI") == "true":
-            pytest.fail(why, pytrace=False)
-        pytest.skip(why)
+    """Build the binaries, start an HQ on free ports, stop it at the end."""
     work = tmp_path_factory.mktemp("switchboard")
-    binary = work / "switchboard"
-    build = subprocess.run(
-        ["go", "build", "-o", str(binary), "./server/cmd/switchboard"],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-    )
-    if build.returncode != 0:
-        pytest.fail(f"go build failed:\n{build.stderr}", pytrace=False)
-
+    bin_dir = _binaries(work / "bin")
     data = work / "data"
     log_path = work / "server.log"
     with log_path.open("w") as log:
         proc = subprocess.Popen(
-            [binary, "serve", "--data-dir", data, "--listen", "127.0.0.1:0", "--sip-listen", "127.0.0.1:0"],
+            [bin_dir / "switchboard", "serve", "--data-dir", data,
+             "--listen", "127.0.0.1:0", "--sip-listen", "127.0.0.1:0"],
             stdout=subprocess.PIPE,
             stderr=log,
             text=True,
@@ -67,9 +65,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     try:
         deadline = time.monotonic() + START_TIMEOUT_S
         url = _read_url(proc, deadline, log_path)
+        sip_addr = _read_sip_addr(deadline, log_path)
         token = (data / "admin.token").read_text().strip()
         _wait_ready(url, token, deadline)
-        yield Server(url=url, token=token)
+        yield Server(url=url, token=token, sip_addr=sip_addr, dir=work, bin_dir=bin_dir)
     finally:
         proc.terminate()
         try:
@@ -77,6 +76,38 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def _binaries(out: Path) -> Path:
+    """Return the directory of the switchboard and sbphone binaries, building them into out if needed.
+
+    Without Go the tests skip locally and fail under CI=true.
+    """
+    if given := os.environ.get("SWITCHBOARD_TEST_BIN_DIR"):
+        return Path(given)
+    if shutil.which("go") is None:
+        why = "needs the go toolchain to build the server"
+        if os.environ.get("CI") == "true":
+            pytest.fail(why, pytrace=False)
+        pytest.skip(why)
+    build = subprocess.run(
+        ["go", "build", "-o", f"{out}/", "./server/cmd/switchboard", "./media/cmd/sbphone"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if build.returncode != 0:
+        pytest.fail(f"go build failed:\n{build.stderr}", pytrace=False)
+    return out
+
+
+def _read_sip_addr(deadline: float, log_path: Path) -> str:
+    """Return the switch's SIP address from the server's log, polling until the deadline."""
+    while time.monotonic() < deadline:
+        if m := SIP_LISTENING.search(log_path.read_text()):
+            return m.group(1)
+        time.sleep(0.02)
+    pytest.fail(f"no 'switch listening' log line in {START_TIMEOUT_S}s:\n{log_path.read_text()}")
 
 
 def _read_url(proc: subprocess.Popen[str], deadline: float, log_path: Path) -> str:

@@ -1,7 +1,9 @@
 import { createClient, type Client, type Interceptor, type Transport } from "@connectrpc/connect";
+import type { watchEvents } from "./events.js";
 import { ConfigService } from "./gen/switchboard/config/v1/config_service_pb.js";
 import { SystemService } from "./gen/switchboard/system/v1/system_service_pb.js";
 import { TokenService } from "./gen/switchboard/auth/v1/token_service_pb.js";
+import { CallControlService } from "./gen/switchboard/callcontrol/v1/call_control_service_pb.js";
 
 /**
  * Typed clients for every Switchboard service, sharing one transport.
@@ -13,6 +15,12 @@ export interface Switchboard {
   readonly system: Client<typeof SystemService>;
   /** API bearer tokens (needs an admin token). */
   readonly tokens: Client<typeof TokenService>;
+  /**
+   * Third-party call control: place, drop, hold and transfer calls, and
+   * follow every line's calls (see {@link watchEvents} for a stream that
+   * survives disconnects).
+   */
+  readonly calls: Client<typeof CallControlService>;
   /**
    * Releases the connections held by the transport (the HTTP/2 session of
    * the gRPC transport). Calls made afterwards open a new connection.
@@ -51,6 +59,7 @@ export function clientsFor(transport: Transport, close: () => void = () => {}): 
     config: createClient(ConfigService, transport),
     system: createClient(SystemService, transport),
     tokens: createClient(TokenService, transport),
+    calls: createClient(CallControlService, transport),
     close,
   };
 }

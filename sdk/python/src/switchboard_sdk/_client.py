@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from connectrpc.client import ConnectClient, ConnectClientSync
@@ -11,6 +12,10 @@ from pyqwest import Client, HTTPTransport, HTTPVersion, SyncClient, SyncHTTPTran
 from switchboard.auth.v1.token_service_connect import (
     TokenServiceClient,
     TokenServiceClientSync,
+)
+from switchboard.callcontrol.v1.call_control_service_connect import (
+    CallControlServiceClient,
+    CallControlServiceClientSync,
 )
 from switchboard.config.v1.config_service_connect import (
     ConfigServiceClient,
@@ -29,6 +34,9 @@ if TYPE_CHECKING:
 
 _C = TypeVar("_C", bound=ConnectClientSync)
 _A = TypeVar("_A", bound=ConnectClient)
+
+# How long AsyncSwitchboard.aclose() waits for the HTTP runtime to settle.
+_CLOSE_GRACE_S = 0.05
 
 WireProtocol = Literal["connect", "grpc", "grpc-web"]
 """How requests travel; the server accepts all three on one port.
@@ -75,6 +83,11 @@ class Switchboard:
     """Version, role and identity of the server answering."""
     tokens: TokenServiceClientSync
     """API bearer tokens (needs an admin token)."""
+    calls: CallControlServiceClientSync
+    """Third-party call control: place, drop, hold and transfer calls, follow every line.
+
+    See :func:`switchboard_sdk.watch_events` for an event stream that survives disconnects.
+    """
 
     def __init__(
         self,
@@ -103,10 +116,11 @@ class Switchboard:
         self.config = make(ConfigServiceClientSync)
         self.system = make(SystemServiceClientSync)
         self.tokens = make(TokenServiceClientSync)
+        self.calls = make(CallControlServiceClientSync)
 
     def close(self) -> None:
         """Close the clients and their HTTP transport. Idempotent."""
-        for client in (self.config, self.system, self.tokens):
+        for client in (self.config, self.system, self.tokens, self.calls):
             client.close()
         self._transport.close()
 
@@ -138,6 +152,11 @@ class AsyncSwitchboard:
     """Version, role and identity of the server answering."""
     tokens: TokenServiceClient
     """API bearer tokens (needs an admin token)."""
+    calls: CallControlServiceClient
+    """Third-party call control: place, drop, hold and transfer calls, follow every line.
+
+    See :func:`switchboard_sdk.watch_events_async` for an event stream that survives disconnects.
+    """
 
     def __init__(
         self,
@@ -166,12 +185,18 @@ class AsyncSwitchboard:
         self.config = make(ConfigServiceClient)
         self.system = make(SystemServiceClient)
         self.tokens = make(TokenServiceClient)
+        self.calls = make(CallControlServiceClient)
 
     async def aclose(self) -> None:
         """Close the clients and their HTTP transport. Idempotent."""
-        for client in (self.config, self.system, self.tokens):
+        for client in (self.config, self.system, self.tokens, self.calls):
             await client.close()
         await self._transport.aclose()
+        # pyqwest 0.12 finishes a cancelled streaming call (a watch stopped
+        # with Ctrl-C) on its own threads; when the interpreter exits before
+        # it is done, the process sometimes aborts (SIGABRT, "Fatal Python
+        # error: Aborted"). Give it a moment while the event loop still runs.
+        await asyncio.sleep(_CLOSE_GRACE_S)
 
     async def __aenter__(self) -> Self:
         """Return self; :meth:`aclose` runs when the block ends."""
