@@ -222,15 +222,19 @@ func (u *UA) handleInfo(req *sip.Request, tx sip.ServerTransaction) {
 		u.respond(tx, req, 415, "Unsupported Media Type (application/dtmf-relay expected)")
 		return
 	}
-	u.respond(tx, req, 200, "OK")
 	c.mu.Lock()
 	app, appLeg, relay := c.app, c.appLeg, c.relay
 	c.mu.Unlock()
 	if app != nil { // a route point's caller: the digit is for the application
+		// Queued before the 200 OK: a phone sends its next digit once it
+		// has the answer, and every INFO runs on a goroutine of its own,
+		// so answering first lets the next digit overtake this one.
 		u.cfg.observer.DTMF(appLeg.info.ID, digit)
 		app.digit(digit)
+		u.respond(tx, req, 200, "OK")
 		return
 	}
+	u.respond(tx, req, 200, "OK")
 	u.cfg.observer.DTMF(l.info.ID, digit)
 	other := c.other(l)
 	if other != nil && relay != nil {

@@ -16,6 +16,17 @@
 // -exit-on-stdin-eof also when its standard input closes, so that it never
 // outlives a test that starts it with a pipe. The password may come from
 // SBPHONE_PASSWORD instead of the command line.
+//
+// With -exit-on-stdin-eof it also takes commands on standard input, one a
+// line, carried out in order. They act on the current call (the one
+// dialed or rung last, until it ends), and each reports one line, or
+// "error <command>: <why>":
+//
+//	dial 2100        answered 2100, or failed 2100: <why>; the call gets
+//	                 the -tone too, and "ended 2100" when it ends
+//	wait-tone 440    heard 440, once the call hears a 440 Hz tone (10 s at most)
+//	dtmf 1002#       sent 1002#, the digits sent as SIP INFO
+//	hangup           ended <the other party>
 package main
 
 import (
@@ -23,7 +34,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -47,7 +57,7 @@ func main() {
 	fs.StringVar(&o.user, "user", "", "SIP user name (the device's sip_username)")
 	fs.StringVar(&o.password, "password", "", "SIP password (default $SBPHONE_PASSWORD)")
 	fs.StringVar(&o.mode, "mode", "answer", "incoming calls: answer, busy, decline or ring (never answer)")
-	fs.Float64Var(&o.tone, "tone", 1000, "tone sent into answered calls, in Hz (0: silence)")
+	fs.Float64Var(&o.tone, "tone", 1000, "tone sent into answered and dialed calls, in Hz (0: silence)")
 	fs.DurationVar(&o.answerDelay, "answer-delay", 0, "ring this long before answering")
 	fs.DurationVar(&o.registerWithin, "register-timeout", 30*time.Second, "give up when not registered within this time")
 	fs.IntVar(&o.expires, "expires", 300, "registration lifetime asked for, in seconds")
@@ -74,11 +84,9 @@ func run(o options) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	var commands <-chan string
 	if o.watchStdin {
-		go func() {
-			_, _ = io.Copy(io.Discard, os.Stdin)
-			stop()
-		}()
+		commands = readCommands(os.Stdin, stop)
 	}
 	phone, err := phonetest.Start(phonetest.Config{Username: o.user, Password: o.password, Server: o.server,
 		Mode: mode, AnswerDelay: o.answerDelay})
@@ -90,6 +98,14 @@ func run(o options) error {
 		return err
 	}
 	fmt.Printf("registered %s %s\n", o.user, phone.Addr())
+	s := &session{phone: phone, tone: o.tone}
+	if commands != nil {
+		go func() {
+			for line := range commands {
+				s.run(ctx, line)
+			}
+		}()
+	}
 	refresh := time.NewTicker(time.Duration(o.expires) * time.Second / 2)
 	defer refresh.Stop()
 	for {
@@ -102,14 +118,10 @@ func run(o options) error {
 				return err
 			}
 		case c := <-phone.Incoming:
-			fmt.Printf("incoming %s\n", c.From)
 			if o.tone > 0 {
 				c.PlayTone(o.tone)
 			}
-			go func() {
-				<-c.Ended()
-				fmt.Printf("ended %s\n", c.From)
-			}()
+			s.setCurrent(c, c.From, "incoming "+c.From)
 		}
 	}
 }

@@ -115,7 +115,7 @@ class Proxy:
 
 
 class Phone:
-    """An sbphone process: registers with the switch, answers calls, prints what happens.
+    """An sbphone process: registers with the switch, answers calls, prints what happens, takes commands.
 
     It exits when its standard input (a pipe held here) closes, so it never
     outlives the test run.
@@ -151,19 +151,45 @@ class Phone:
 
     def wait_for(self, pattern: str, timeout: float = 30.0) -> str:
         """Return the first line (seen or future) matching pattern."""
+        return self._wait(re.compile(pattern).search, f"line matching {pattern!r}", timeout, 0)
+
+    def command(self, command: str, pattern: str, timeout: float = 30.0) -> str:
+        """Send one of sbphone's commands and return the first line after it matching pattern.
+
+        The commands (``dial 2100``, ``wait-tone 440``, ``dtmf 1002#``,
+        ``hangup``) are described in media/cmd/sbphone; a line starting with
+        ``error`` fails the test.
+        """
+        assert self._proc.stdin is not None
+        with self._changed:
+            start = len(self.lines)
+        self._proc.stdin.write(command + "\n")
+        self._proc.stdin.flush()
         regex = re.compile(pattern)
+        line = self._wait(
+            lambda l: regex.search(l) is not None or l.startswith("error "),
+            f"answer to {command!r} matching {pattern!r}",
+            timeout,
+            start,
+        )
+        if line.startswith("error "):
+            raise AssertionError(f"sbphone {self.user}: {line}")
+        return line
+
+    def _wait(self, matches: Callable[[str], object], what: str, timeout: float, start: int) -> str:
+        """Return the first line from lines[start] on that matches."""
         deadline = time.monotonic() + timeout
         with self._changed:
             while True:
-                for line in self.lines:
-                    if regex.search(line):
+                for line in self.lines[start:]:
+                    if matches(line):
                         return line
                 if self._proc.poll() is not None:
                     err = self._proc.stderr.read() if self._proc.stderr else ""
                     raise AssertionError(f"sbphone {self.user} exited ({self._proc.returncode}): {err}")
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise AssertionError(f"sbphone {self.user}: no line matching {pattern!r}; got {self.lines}")
+                    raise AssertionError(f"sbphone {self.user}: no {what}; got {self.lines}")
                 self._changed.wait(min(remaining, 0.5))
 
     def stop(self) -> None:

@@ -1,7 +1,8 @@
 // End-to-end call control through the SDK: a real server and two real SIP
 // phones (sbphone, registered with digest authentication, auto-answering),
 // a MakeCall followed by watchEvents across forced disconnects, error codes
-// for bad input, and the example programs.
+// for bad input, and the example programs (the IVR with two more phones and
+// a route point).
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
 import { once } from "node:events";
@@ -20,6 +21,7 @@ import {
   DisconnectReason,
   EventSchema,
   EventsOutOfRangeError,
+  Scope,
   createSwitchboard,
   fieldViolations,
   watchEvents,
@@ -32,6 +34,11 @@ const examples = fileURLToPath(new URL("../dist-examples/", import.meta.url));
 const ADA = { line: "2201", name: "Ada", user: "ts-ada", password: "ada-secret-1", args: ["-answer-delay", "500ms"] };
 const BOB = { line: "2202", name: "Bob", user: "ts-bob", password: "bob-secret-1" };
 const NOBODY = { line: "2203", name: "Nobody" }; // a user without a phone
+// The IVR test's caller and callee; each phone sends its own tone into its
+// calls, so that each side can tell it hears the other.
+const CALLER = { line: "1001", name: "Carol", user: "ts-carol", password: "carol-secret-1", tone: 600 };
+const CALLEE = { line: "1002", name: "Dave", user: "ts-dave", password: "dave-secret-1", tone: 1000 };
+const IVR_LINE = "2100";
 
 // Polls cond every 10 ms until it holds; fails after timeoutMs.
 async function until(cond, what, timeoutMs = 20_000) {
@@ -257,6 +264,71 @@ describe("call control against a real server", { skip: missingTool() }, () => {
       assert.match(bad.stderr, /^InvalidArgument: .*\n {2}line: /);
     } finally {
       logger.kill("SIGKILL");
+    }
+  });
+
+  test("the IVR example: a caller dials the route point, types 1002# and talks to 1002", async () => {
+    const siteId = (await admin.config.listSites({})).sites[0].id;
+    const ivrPhones = {};
+    for (const p of [CALLER, CALLEE]) {
+      const { user } = await admin.config.createUser({
+        user: { extension: p.line, firstName: p.name, lastName: "Test", siteId },
+      });
+      await admin.config.createDevice({ device: { userId: user.id, sipUsername: p.user, password: p.password } });
+      ivrPhones[p.line] = await startPhone(server, p.user, p.password, { args: ["-tone", String(p.tone)] });
+      phones.push(ivrPhones[p.line]);
+    }
+    const caller = ivrPhones[CALLER.line];
+    const callee = ivrPhones[CALLEE.line];
+    const { routePoint } = await admin.config.createRoutePoint({
+      routePoint: { name: "Attendant", extension: IVR_LINE, siteId },
+    });
+    const { secret } = await admin.tokens.createToken({
+      name: "ivr",
+      scope: Scope.APPLICATION,
+      routePointIds: [routePoint.id],
+    });
+
+    const env = { ...process.env, SWITCHBOARD_URL: server.url, SWITCHBOARD_TOKEN: secret };
+    const ivr = spawn(process.execPath, [join(examples, "ivr.js"), IVR_LINE], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const out = [];
+    let stderr = "";
+    ivr.stderr.setEncoding("utf8").on("data", (c) => (stderr += c));
+    createInterface({ input: ivr.stdout }).on("line", (l) => out.push(l));
+    const ivrExit = once(ivr, "exit");
+    try {
+      // Until the switch routes the route point and the IVR watches it, a
+      // call there fails.
+      const deadline = Date.now() + 20_000;
+      while ((await caller.command(`dial ${IVR_LINE}`, /^(answered|failed) /)) !== `answered ${IVR_LINE}`) {
+        assert.ok(Date.now() < deadline, "the IVR never answered");
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await caller.command("wait-tone 440", /^heard 440$/); // the greeting
+      await caller.command("dtmf 1002#", /^sent 1002#$/);
+      await callee.waitFor(new RegExp(`^incoming ${CALLER.line}$`)); // the caller, put through
+      await callee.command(`wait-tone ${CALLER.tone}`, /^heard /); // 1002 hears the caller
+      await caller.command(`wait-tone ${CALLEE.tone}`, /^heard /); // and the caller hears 1002
+      await until(() => out.some((l) => /^call \S+: transferred to 1002$/.test(l)), "the IVR's report of the transfer");
+      await caller.command("hangup", new RegExp(`^ended ${IVR_LINE}$`));
+      await callee.waitFor(new RegExp(`^ended ${CALLER.line}$`));
+
+      // An extension nobody has: the error tone, then the IVR hangs up.
+      await caller.command(`dial ${IVR_LINE}`, new RegExp(`^answered ${IVR_LINE}$`));
+      await caller.command("wait-tone 440", /^heard 440$/);
+      await caller.command("dtmf 1999#", /^sent 1999#$/);
+      await caller.command("wait-tone 950", /^heard 950$/);
+      await until(() => caller.lines.filter((l) => l === `ended ${IVR_LINE}`).length === 2, "the IVR hanging up");
+      await until(() => /: transfer to 1999: \w+: .*; hanging up\n/.test(stderr), "the IVR's report of the refused transfer");
+
+      ivr.kill("SIGINT");
+      const [code] = await ivrExit;
+      assert.equal(code, 0, `the IVR exits cleanly on Ctrl-C; stderr: ${stderr}`);
+    } catch (err) {
+      err.message += `\nivr.js stdout: ${JSON.stringify(out)}\nivr.js stderr: ${stderr}`;
+      throw err;
+    } finally {
+      ivr.kill("SIGKILL");
     }
   });
 });

@@ -126,8 +126,11 @@ function withTimeout(promise, ms, why) {
 /**
  * Starts an sbphone that registers as user with the server's switch and
  * answers every call with a tone. Resolves once it is registered, to
- * { lines, waitFor(re), stop }: lines are its stdout lines so far, waitFor
- * resolves with the first line (seen or future) matching re.
+ * { lines, waitFor(re), command(cmd, re), stop }: lines are its stdout
+ * lines so far, waitFor resolves with the first line (seen or future)
+ * matching re, and command sends one of sbphone's stdin commands ("dial
+ * 2100", "wait-tone 440", "dtmf 1002#", "hangup") and resolves with the
+ * first line after it matching re, rejecting on an "error" line.
  * @param {{ bin: string, sipAddr: string }} server
  * @param {string} user
  * @param {string} password
@@ -149,15 +152,16 @@ export async function startPhone(server, user, password, { args = [], timeoutMs 
     lines.push(line);
     for (const w of waiters) w(line);
   });
-  const waitFor = (re, ms = timeoutMs) =>
+  // Resolves with the first line from lines[from] on that matches.
+  const waitLine = (matches, what, ms, from) =>
     new Promise((resolve, reject) => {
-      const seen = lines.find((l) => re.test(l));
+      const seen = lines.slice(from).find(matches);
       if (seen !== undefined) return resolve(seen);
       const check = (line) => {
-        if (re.test(line)) done(null, line);
+        if (matches(line)) done(null, line);
       };
       const exited = (code) => done(new Error(`sbphone ${user} exited (${code}): ${stderr}`));
-      const timer = setTimeout(() => done(new Error(`sbphone ${user}: no line matching ${re} in ${ms} ms; got ${JSON.stringify(lines)}`)), ms);
+      const timer = setTimeout(() => done(new Error(`sbphone ${user}: no ${what} in ${ms} ms; got ${JSON.stringify(lines)}`)), ms);
       const done = (err, line) => {
         clearTimeout(timer);
         waiters.delete(check);
@@ -168,6 +172,14 @@ export async function startPhone(server, user, password, { args = [], timeoutMs 
       waiters.add(check);
       proc.once("exit", exited);
     });
+  const waitFor = (re, ms = timeoutMs) => waitLine((l) => re.test(l), `line matching ${re}`, ms, 0);
+  const command = async (cmd, re, ms = timeoutMs) => {
+    const from = lines.length;
+    proc.stdin.write(cmd + "\n");
+    const line = await waitLine((l) => re.test(l) || l.startsWith("error "), `answer to ${cmd} matching ${re}`, ms, from);
+    if (line.startsWith("error ")) throw new Error(`sbphone ${user}: ${line}`);
+    return line;
+  };
   const stop = async () => {
     if (proc.exitCode === null && proc.signalCode === null) {
       const exited = once(proc, "exit");
@@ -183,7 +195,7 @@ export async function startPhone(server, user, password, { args = [], timeoutMs 
     await stop();
     throw err;
   }
-  return { lines, waitFor, stop };
+  return { lines, waitFor, command, stop };
 }
 
 /**
