@@ -70,14 +70,31 @@ func (d *direction) detectDTMF(payload []byte) {
 		case d.r.events <- dtmfEvent{from: d.in, digit: digit}:
 		default: // the callback is far behind; drop rather than stall media
 		}
+		d.r.queuedDTMF()
 	}
 }
 
-// dispatch delivers detected digits to the OnDTMF callback, in order.
+// dispatch delivers queued digits to the OnDTMF callback, in order, and
+// returns when the queue is empty (see queuedDTMF) or closed. One runs at
+// a time.
 func (r *Relay) dispatch(events <-chan dtmfEvent) {
-	for ev := range events {
-		if !r.closed() {
-			r.cfg.onDTMF(ev.from, ev.digit)
+	for {
+		select {
+		case ev, ok := <-events:
+			if !ok {
+				return
+			}
+			if !r.closed() {
+				r.cfg.onDTMF(ev.from, ev.digit)
+			}
+			continue
+		default:
+		}
+		r.dispatching.Store(false)
+		// A digit queued after the queue looked empty, but before the flag
+		// was cleared, found the flag set and started nobody: take it.
+		if len(events) == 0 || !r.dispatching.CompareAndSwap(false, true) {
+			return
 		}
 	}
 }

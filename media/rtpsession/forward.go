@@ -5,32 +5,51 @@ import (
 	"errors"
 	"net"
 	"net/netip"
+	"sync/atomic"
 )
 
-// packetBuffer is the receive buffer of each reading goroutine. A datagram
-// that fills it may have been truncated and is dropped.
+// packetBuffer is the receive buffer of each poller (or reading
+// goroutine). A datagram that fills it may have been truncated and is
+// dropped.
 const packetBuffer = 2048
 
-func (d *direction) readRTP()  { d.read(d.in.ports.RTP, d.handleRTP) }
-func (d *direction) readRTCP() { d.read(d.in.ports.RTCP, d.handleRTCP) }
+// socketReader is a socket to read and what to do with each datagram.
+type socketReader struct {
+	conn    *net.UDPConn
+	handle  func([]byte, netip.AddrPort)
+	dropped *atomic.Uint64 // counts datagrams too large for the buffer
+}
 
-// read is the loop of one reading goroutine; it owns buf for its lifetime.
-func (d *direction) read(conn *net.UDPConn, handle func([]byte, netip.AddrPort)) {
-	defer d.r.readers.Done()
+// readers returns the relay's RTP sockets and its RTCP sockets, with their
+// handlers.
+func (r *Relay) readers() (rtp, rtcp []socketReader) {
+	for i := range r.dirs {
+		d := &r.dirs[i]
+		rtp = append(rtp, socketReader{conn: d.in.ports.RTP, handle: d.handleRTP, dropped: &d.ctr.dropped})
+		rtcp = append(rtcp, socketReader{conn: d.in.ports.RTCP, handle: d.handleRTCP, dropped: &d.ctr.dropped})
+	}
+	return rtp, rtcp
+}
+
+// readLoop is a reading goroutine for systems without the readers of
+// reader_linux.go; it owns buf for its lifetime and returns when the
+// socket is closed, or when it fails to read after the relay was closed.
+func (r *Relay) readLoop(s socketReader) {
+	defer r.loops.Done()
 	buf := make([]byte, packetBuffer)
 	for {
-		n, src, err := conn.ReadFromUDPAddrPort(buf)
+		n, src, err := s.conn.ReadFromUDPAddrPort(buf)
 		if err != nil {
-			if errors.Is(err, net.ErrClosed) || d.r.closed() {
+			if errors.Is(err, net.ErrClosed) || r.closed() {
 				return
 			}
 			continue
 		}
 		if n == len(buf) {
-			d.ctr.dropped.Add(1)
+			s.dropped.Add(1)
 			continue
 		}
-		handle(buf[:n], unmap(src))
+		s.handle(buf[:n], unmap(src))
 	}
 }
 

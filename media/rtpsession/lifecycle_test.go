@@ -7,7 +7,9 @@ import (
 	"time"
 )
 
-// relayGoroutines counts the goroutines running relay code.
+// relayGoroutines counts the goroutines running relay code of their own:
+// socket readers and DTMF dispatchers. The pollers, shared by every relay,
+// are not counted.
 func relayGoroutines() int {
 	buf := make([]byte, 1<<20)
 	for {
@@ -20,7 +22,8 @@ func relayGoroutines() int {
 	}
 	count := 0
 	for _, g := range strings.Split(string(buf), "\n\n") {
-		if strings.Contains(g, "rtpsession.(*direction).read") || strings.Contains(g, "rtpsession.(*Relay).dispatch") {
+		if strings.Contains(g, "rtpsession.(*Relay).readLoop") || strings.Contains(g, "rtpsession.(*Relay).readRTP") ||
+			strings.Contains(g, "rtpsession.(*Relay).dispatch") {
 			count++
 		}
 	}
@@ -31,18 +34,39 @@ func relayGoroutines() int {
 // relays run meanwhile: the parallel tests are paused while it runs.
 func TestRelayCloseStopsGoroutines(t *testing.T) {
 	waitFor(t, "relays of earlier tests to stop", func() bool { return relayGoroutines() == 0 })
+	newCall(t).r.Close() // the pollers, made on first use, exist from now on
 	base := runtime.NumGoroutine()
+	perRelay := 2 // RTP readers; a poller reads RTCP
+	if runtime.GOOS != "linux" || runtime.GOARCH == "386" {
+		perRelay = 4 // a reading goroutine per socket
+	}
+	digits := make(chan rune, 3)
 	var relays []*Relay
 	for range 3 {
-		c := newCall(t, WithMediaTimeout(time.Minute), OnTimeout(func() {}), OnDTMF(func(*Leg, rune) {}))
+		c := newCall(t, WithMediaTimeout(time.Minute), OnTimeout(func() {}),
+			OnDTMF(func(_ *Leg, d rune) { digits <- d }))
 		c.a.SetEventPayloadType(101)
 		c.pa.sendRTP(c.a, audio(1, 0, 1), frame(1))
 		c.pb.recvRTP()
+		h, payload := eventPacket(101, 2, 160, true, eventOf('7'))
+		c.pa.sendRTP(c.a, h, payload)
+		c.pb.recvRTP()
 		relays = append(relays, c.r)
 	}
-	// 4 socket readers and 1 callback dispatcher per relay.
-	if n := relayGoroutines(); n != 3*5 {
-		t.Fatalf("%d relay goroutines with 3 relays running, want 15", n)
+	for range 3 {
+		select {
+		case d := <-digits:
+			if d != '7' {
+				t.Fatalf("digit %q, want '7'", d)
+			}
+		case <-time.After(recvTimeout):
+			t.Fatal("no OnDTMF callback")
+		}
+	}
+	// A DTMF dispatcher returns once its queue is empty.
+	waitFor(t, "the DTMF dispatchers to return", func() bool { return relayGoroutines() == 3*perRelay })
+	if n := runtime.NumGoroutine(); n > base+3*perRelay {
+		t.Fatalf("%d goroutines with 3 relays running, %d before: want at most %d per relay", n, base, perRelay)
 	}
 	for _, r := range relays {
 		if err := r.Close(); err != nil {
@@ -58,8 +82,11 @@ func TestRelayCloseFromCallback(t *testing.T) {
 	t.Parallel()
 	closed := make(chan error, 2)
 	var c *call
-	c = newCall(t, OnDTMF(func(*Leg, rune) { closed <- c.r.Close() }),
-		WithMediaTimeout(time.Millisecond), OnTimeout(func() { closed <- c.r.Close() }))
+	ready := make(chan struct{}) // c is set: the 1 ms timeout may fire before newCall returns
+	closeRelay := func() { <-ready; closed <- c.r.Close() }
+	c = newCall(t, OnDTMF(func(*Leg, rune) { closeRelay() }),
+		WithMediaTimeout(time.Millisecond), OnTimeout(closeRelay))
+	close(ready)
 	c.a.SetEventPayloadType(101)
 	h, payload := eventPacket(101, 1, 0, true, eventOf('1'))
 	c.pa.sendRTP(c.a, h, payload)

@@ -35,12 +35,18 @@ type Relay struct {
 	fired     atomic.Bool
 	tap       atomic.Pointer[PacketTap] // see relaytap.go; nil when not tapped
 
-	mu      sync.Mutex // guards state and timer
+	mu      sync.Mutex // guards state, timer and watches
 	state   relayState
 	timer   *time.Timer
 	done    chan struct{}
-	readers sync.WaitGroup
+	watches *watchSet      // the RTCP sockets in a poller, or nil
+	loops   sync.WaitGroup // reading goroutines
+	looped  []*net.UDPConn // the sockets they read
 	events  chan dtmfEvent
+	// dispatching is set while a goroutine delivers queued digits to the
+	// OnDTMF callback; it is started when a digit arrives and returns once
+	// the queue is empty.
+	dispatching atomic.Bool
 }
 
 type dtmfEvent struct {
@@ -92,10 +98,11 @@ func (r *Relay) A() *Leg { return r.a }
 // B returns leg B.
 func (r *Relay) B() *Leg { return r.b }
 
-// Start begins forwarding: one goroutine per leg and protocol reads its
-// socket, and one more delivers OnDTMF callbacks if that option was given.
-// It fails if the relay was started or closed before, or if a leg is part
-// of another running relay.
+// Start begins forwarding: a goroutine per leg reads its RTP socket, the
+// RTCP sockets join one of the package's pollers (reader_linux.go), and a
+// goroutine delivers OnDTMF callbacks while digits are queued. It fails if
+// the relay was started or closed before, or if a leg is part of another
+// running relay.
 func (r *Relay) Start() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -118,23 +125,18 @@ func (r *Relay) Start() error {
 	r.countFrom.Store(now())
 	if r.cfg.onDTMF != nil {
 		r.events = make(chan dtmfEvent, dtmfQueue)
-		go r.dispatch(r.events)
 	}
-	r.readers.Add(4)
-	for i := range r.dirs {
-		go r.dirs[i].readRTP()
-		go r.dirs[i].readRTCP()
-	}
+	r.startReading()
 	if r.cfg.timeout > 0 {
 		r.timer = time.AfterFunc(r.cfg.timeout, r.checkTimeout)
 	}
 	return nil
 }
 
-// Close stops forwarding and waits for the reading goroutines to return.
-// It does not close the legs' sockets: the caller releases the ports, or
-// starts another relay with the legs. A callback already running is not
-// waited for, so callbacks may call Close. Close is idempotent.
+// Close stops forwarding and waits until no packet of the relay is being
+// handled. It does not close the legs' sockets: the caller releases the
+// ports, or starts another relay with the legs. A callback already running
+// is not waited for, so callbacks may call Close. Close is idempotent.
 func (r *Relay) Close() error {
 	r.mu.Lock()
 	wasRunning := r.state == stateRunning
@@ -151,16 +153,7 @@ func (r *Relay) Close() error {
 	if !wasRunning {
 		return nil
 	}
-	// A deadline in the past wakes the readers; they see done and return.
-	// The deadline is cleared afterwards so the sockets can be used again.
-	conns := r.conns()
-	for _, c := range conns {
-		_ = c.SetReadDeadline(time.Unix(1, 0))
-	}
-	r.readers.Wait()
-	for _, c := range conns {
-		_ = c.SetReadDeadline(time.Time{})
-	}
+	r.stopReading()
 	if r.events != nil {
 		close(r.events)
 	}
@@ -169,8 +162,51 @@ func (r *Relay) Close() error {
 	return nil
 }
 
-func (r *Relay) conns() []*net.UDPConn {
-	return []*net.UDPConn{r.a.ports.RTP, r.a.ports.RTCP, r.b.ports.RTP, r.b.ports.RTCP}
+// startReading starts a goroutine reading each leg's RTP socket and puts
+// the RTCP sockets in a poller (or, where there is none, starts a
+// goroutine for each of them too). Callers hold r.mu.
+func (r *Relay) startReading() {
+	rtp, rtcp := r.readers()
+	if ws, err := watchSockets(rtcp); err == nil {
+		r.watches = ws
+	} else {
+		for _, s := range rtcp {
+			r.loops.Add(1)
+			r.looped = append(r.looped, s.conn)
+			go r.readLoop(s)
+		}
+	}
+	for _, s := range rtp {
+		r.loops.Add(1)
+		r.looped = append(r.looped, s.conn)
+		go r.readRTP(s)
+	}
+}
+
+// stopReading undoes startReading once the relay is closed, and waits
+// until no handler of the relay runs.
+func (r *Relay) stopReading() {
+	if r.watches != nil {
+		r.watches.stop()
+	}
+	// A deadline in the past wakes the reading goroutines; they see done
+	// and return. The deadline is cleared afterwards so the sockets can be
+	// used again.
+	for _, c := range r.looped {
+		_ = c.SetReadDeadline(time.Unix(1, 0))
+	}
+	r.loops.Wait()
+	for _, c := range r.looped {
+		_ = c.SetReadDeadline(time.Time{})
+	}
+}
+
+// queuedDTMF makes sure a goroutine delivers the digits queued for the
+// OnDTMF callback.
+func (r *Relay) queuedDTMF() {
+	if len(r.events) > 0 && r.dispatching.CompareAndSwap(false, true) {
+		go r.dispatch(r.events)
+	}
 }
 
 func (r *Relay) closed() bool {

@@ -20,9 +20,10 @@
 // latched source or the SDP address, so a stranger cannot take over the
 // stream; SetRemote after a re-INVITE lets the leg latch again.
 //
-// Per leg, the relay runs one goroutine reading RTP and one reading RTCP
-// (plus one per relay for the OnDTMF callback); the forwarding path
-// allocates nothing. A relay can be tapped (Relay.Tap) to record the call.
+// Per leg, the relay runs one goroutine reading RTP; RTCP sockets are read
+// by a few pollers shared by every relay, and a goroutine delivers OnDTMF
+// callbacks only while digits are queued. The forwarding path allocates
+// nothing. A relay can be tapped (Relay.Tap) to record the call.
 //
 // A leg can also end in the switch (Leg.Listen), for route points,
 // conferences and recording: an Endpoint decodes what the phone sends into

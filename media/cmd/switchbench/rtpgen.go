@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"net"
 	"net/netip"
 	"sync"
 	"sync/atomic"
@@ -18,6 +17,12 @@ import (
 // direction, the measurement phase, the stream, a sequence number and the
 // send time. Loss is then exact per phase and direction: packets sent with
 // a phase's stamp minus packets received with it.
+//
+// The generator is cheap so that it leaves the machine to the switch: a
+// sender and a receiver per side, sendmmsg and recvmmsg in batches, and on
+// Linux bare sockets polled every millisecond instead of waited on (see
+// receivePeriod). The send time is by the wall clock, as are the kernel's
+// receive timestamps the delays are measured with.
 
 const (
 	payloadLen  = 160 // 20 ms of 8 kHz PCMU
@@ -54,7 +59,7 @@ type stream struct {
 type side struct {
 	g     *generator
 	dir   int // direction of the packets this side sends
-	socks []*net.UDPConn
+	socks []*udpSocket
 
 	mu    sync.Mutex
 	slots [slots][]*stream
@@ -63,12 +68,11 @@ type side struct {
 	sent    [maxPhases]atomic.Uint64
 	sendErr atomic.Uint64
 	// received by this side (direction 1-dir)
-	recv     [maxPhases]atomic.Uint64
-	bad      atomic.Uint64 // not ours or malformed
-	reorder  atomic.Uint64 // duplicate or out of order
-	lastSeq  []atomic.Uint32
-	hist     [maxPhases][histBuckets]atomic.Uint64
-	readDone sync.WaitGroup
+	recv    [maxPhases]atomic.Uint64
+	bad     atomic.Uint64 // not ours or malformed
+	reorder atomic.Uint64 // duplicate or out of order
+	lastSeq []atomic.Uint32
+	hist    [maxPhases][histBuckets]atomic.Uint64
 }
 
 // generator is both sides plus the phase stamp and the clock.
@@ -81,34 +85,33 @@ type generator struct {
 }
 
 // newGenerator opens n sockets per side on 127.0.0.1 with buffers of buf
-// bytes and starts the receivers.
+// bytes and starts a sender and a receiver per side.
 func newGenerator(n, buf int) (*generator, error) {
 	g := &generator{start: time.Now(), stop: make(chan struct{})}
 	for d := range g.sides {
 		s := &side{g: g, dir: d, lastSeq: make([]atomic.Uint32, maxStreams)}
+		g.sides[d] = s
 		for range n {
-			c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+			c, err := listenUDP(buf)
 			if err != nil {
 				g.close()
 				return nil, err
 			}
-			_ = c.SetReadBuffer(buf)
-			_ = c.SetWriteBuffer(buf)
 			s.socks = append(s.socks, c)
 		}
-		g.sides[d] = s
 	}
 	for _, s := range g.sides {
-		for _, c := range s.socks {
-			s.readDone.Add(1)
-			go s.receive(c)
-		}
-	}
-	for _, s := range g.sides {
-		g.wg.Add(1)
+		g.wg.Add(2)
 		go s.send()
+		go s.receive()
 	}
 	return g, nil
+}
+
+// since is the time since the generator started by the wall clock, the
+// clock of the kernel's receive timestamps.
+func (g *generator) since() time.Duration {
+	return time.Duration(time.Now().UnixNano() - g.start.UnixNano())
 }
 
 // close stops sending and receiving.
@@ -127,7 +130,6 @@ func (g *generator) close() {
 		for _, c := range s.socks {
 			c.Close()
 		}
-		s.readDone.Wait()
 	}
 }
 
@@ -140,8 +142,7 @@ func (s *side) newStream() (*stream, netip.AddrPort, error) {
 	}
 	st := &stream{id: s.n, sock: int(s.n) % len(s.socks), ssrc: 0x5B000000 | s.n, rtpSeq: uint16(s.n * 7919)}
 	s.n++
-	local := s.socks[st.sock].LocalAddr().(*net.UDPAddr).AddrPort()
-	return st, local, nil
+	return st, s.socks[st.sock].local, nil
 }
 
 // start points a stream at the switch and makes it send.
@@ -153,23 +154,30 @@ func (s *side) start(st *stream, remote netip.AddrPort) {
 	s.mu.Unlock()
 }
 
+// sendBatchSize is how many packets the sender hands to the kernel in one
+// system call (sendmmsg on Linux), per socket.
+const sendBatchSize = 64
+
 // send runs the side's sender: slot k of every 20 ms sends one packet for
-// each live stream in that slot. A sender that falls behind catches up
-// slot by slot; the packets it sends are counted, so loss stays exact, and
-// the shortfall is reported as the offered rate.
+// each live stream in that slot, in batches per socket. A sender that
+// falls behind catches up slot by slot; the packets it sends are counted,
+// so loss stays exact, and the shortfall is reported as the offered rate.
 func (s *side) send() {
 	defer s.g.wg.Done()
-	buf := make([]byte, packetLen)
-	for i := rtpHdrLen + 24; i < packetLen; i++ {
-		buf[i] = 0xFF // PCMU silence
+	batches := make([]*sendBatch, len(s.socks))
+	for i := range batches {
+		batches[i] = newSendBatch(sendBatchSize)
 	}
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
 	next := time.Now()
 	for k := 0; ; k++ {
 		if d := time.Until(next); d > 0 {
+			timer.Reset(d)
 			select {
 			case <-s.g.stop:
 				return
-			case <-time.After(d):
+			case <-timer.C:
 			}
 		} else {
 			select {
@@ -184,14 +192,33 @@ func (s *side) send() {
 		s.mu.Unlock()
 		phase := s.g.phase.Load()
 		for _, st := range list {
-			if st.alive.Load() {
-				s.sendOne(buf, st, phase)
+			if !st.alive.Load() {
+				continue
 			}
+			b := batches[st.sock]
+			s.stamp(b.add(st.remote), st, phase)
+			if b.full() {
+				s.flush(b, st.sock, phase)
+			}
+		}
+		for i, b := range batches {
+			s.flush(b, i, phase)
 		}
 	}
 }
 
-func (s *side) sendOne(buf []byte, st *stream, phase uint32) {
+// flush sends a socket's batch and counts what went out.
+func (s *side) flush(b *sendBatch, sock int, phase uint32) {
+	if b.len() == 0 {
+		return
+	}
+	sent, failed := b.flush(s.socks[sock])
+	s.sent[phase].Add(uint64(sent))
+	s.sendErr.Add(uint64(failed))
+}
+
+// stamp writes the next packet of a stream into buf (packetLen bytes).
+func (s *side) stamp(buf []byte, st *stream, phase uint32) {
 	buf[0], buf[1] = 0x80, 0 // V=2, PT 0 (PCMU)
 	binary.BigEndian.PutUint16(buf[2:], st.rtpSeq)
 	binary.BigEndian.PutUint32(buf[4:], st.ts)
@@ -201,52 +228,62 @@ func (s *side) sendOne(buf []byte, st *stream, phase uint32) {
 	p[4], p[5] = byte(s.dir), byte(phase)
 	binary.BigEndian.PutUint32(p[8:], st.id)
 	binary.BigEndian.PutUint32(p[12:], st.seq)
-	binary.BigEndian.PutUint64(p[16:], uint64(time.Since(s.g.start)))
+	binary.BigEndian.PutUint64(p[16:], uint64(s.g.since()))
 	st.rtpSeq++
 	st.ts += payloadLen
 	st.seq++
-	if _, err := s.socks[st.sock].WriteToUDPAddrPort(buf, st.remote); err != nil {
-		s.sendErr.Add(1)
-		return
-	}
-	s.sent[phase].Add(1)
 }
 
-// receive counts the packets arriving on one socket of the side.
-func (s *side) receive(c *net.UDPConn) {
-	defer s.readDone.Done()
-	buf := make([]byte, 2048)
-	want := byte(1 - s.dir)
+// receivePeriod is how often the receiver takes what has arrived. The
+// sockets are polled rather than waited on: a sender to a socket nobody
+// waits on does not wake anybody up, which on loopback is work the switch
+// would otherwise do for the generator on every packet it relays. One-way
+// delays are measured by the kernel's receive timestamps, so the period
+// does not add to them.
+const receivePeriod = time.Millisecond
+
+// receive runs the side's receiver: every receivePeriod it reads all that
+// is queued on the side's sockets and counts it.
+func (s *side) receive() {
+	defer s.g.wg.Done()
+	rb := newRecvBatch(s.g.start)
+	tick := time.NewTicker(receivePeriod)
+	defer tick.Stop()
 	for {
-		n, _, err := c.ReadFromUDPAddrPort(buf)
-		if err != nil {
-			if errors.Is(err, net.ErrClosed) {
-				return
-			}
-			continue
+		for _, c := range s.socks {
+			rb.drain(c, s.count)
 		}
-		at := time.Since(s.g.start)
-		if n != packetLen {
-			s.bad.Add(1)
-			continue
+		select {
+		case <-s.g.stop:
+			return
+		case <-tick.C:
 		}
-		p := buf[rtpHdrLen:n]
-		phase, id := p[5], binary.BigEndian.Uint32(p[8:])
-		if binary.BigEndian.Uint32(p) != stampMagic || p[4] != want || phase >= maxPhases || id >= maxStreams {
-			s.bad.Add(1)
-			continue
-		}
-		s.recv[phase].Add(1)
-		seq := binary.BigEndian.Uint32(p[12:]) + 1 // 0 means none yet
-		if last := s.lastSeq[id].Load(); seq <= last {
-			s.reorder.Add(1)
-		} else {
-			s.lastSeq[id].Store(seq)
-		}
-		delay := at - time.Duration(binary.BigEndian.Uint64(p[16:]))
-		b := min(max(int(delay/histWidth), 0), histBuckets-1)
-		s.hist[phase][b].Add(1)
 	}
+}
+
+// count records one received datagram, which arrived at the time at (since
+// g.start).
+func (s *side) count(pkt []byte, at time.Duration) {
+	if len(pkt) != packetLen {
+		s.bad.Add(1)
+		return
+	}
+	p := pkt[rtpHdrLen:]
+	phase, id := p[5], binary.BigEndian.Uint32(p[8:])
+	if binary.BigEndian.Uint32(p) != stampMagic || p[4] != byte(1-s.dir) || phase >= maxPhases || id >= maxStreams {
+		s.bad.Add(1)
+		return
+	}
+	s.recv[phase].Add(1)
+	seq := binary.BigEndian.Uint32(p[12:]) + 1 // 0 means none yet
+	if last := s.lastSeq[id].Load(); seq <= last {
+		s.reorder.Add(1)
+	} else {
+		s.lastSeq[id].Store(seq)
+	}
+	delay := at - time.Duration(binary.BigEndian.Uint64(p[16:]))
+	b := min(max(int(delay/histWidth), 0), histBuckets-1)
+	s.hist[phase][b].Add(1)
 }
 
 // phaseFigures is what one direction did in one phase.

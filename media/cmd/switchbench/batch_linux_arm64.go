@@ -1,0 +1,4 @@
+package main
+
+// sysSendmmsg is the number of sendmmsg(2).
+const sysSendmmsg = 269
