@@ -17,6 +17,13 @@ import (
 // watcher of every line, both ends of the call and 2003's phone.
 func threeParties(t *testing.T) (apptest.Clients, context.Context, *watcher, *phonetest.Call, *phonetest.Call, *phonetest.Phone) {
 	t.Helper()
+	_, c, ctx, w, atAlice, atBob, carol := threePartiesAt(t)
+	return c, ctx, w, atAlice, atBob, carol
+}
+
+// threePartiesAt is threeParties that also returns the server.
+func threePartiesAt(t *testing.T) (*apptest.Server, apptest.Clients, context.Context, *watcher, *phonetest.Call, *phonetest.Call, *phonetest.Phone) {
+	t.Helper()
 	srv, c, ctx := callEnv(t, "connect")
 	addUser(ctx, t, c, "2003", "Carol", "carol")
 	alice := registerAt(ctx, t, srv.SIPAddr, "alice")
@@ -26,7 +33,7 @@ func threeParties(t *testing.T) (apptest.Clients, context.Context, *watcher, *ph
 	if _, err := c.Calls.MakeCall(ctx, &callcontrolv1.MakeCallRequest{Line: "2001", Destination: "2002"}); err != nil {
 		t.Fatal(err)
 	}
-	return c, ctx, w, <-alice.Incoming, <-bob.Incoming, carol
+	return srv, c, ctx, w, <-alice.Incoming, <-bob.Incoming, carol
 }
 
 // TestConsultThenTransfer: 2001 talks to 2002, consults 2003 (2002 hears
@@ -238,4 +245,60 @@ func TestWatchAheadOfServer(t *testing.T) {
 		_, err = s.Receive()
 	}
 	wantCode(t, err, connect.CodeOutOfRange, "restarted")
+}
+
+// TestConferenceGrows: a member of a three-party conference consults a
+// fourth party (the other two go on talking meanwhile) and completes as a
+// conference: all four hear each other.
+func TestConferenceGrows(t *testing.T) {
+	t.Parallel()
+	srv, c, ctx, w, atAlice, atBob, carol := threePartiesAt(t)
+	addUser(ctx, t, c, "2004", "Dave", "dave")
+	dave := registerAt(ctx, t, srv.SIPAddr, "dave")
+	first := w.until(t, "2001", callcontrolv1.CallState_CALL_STATE_CONNECTED)
+	res, err := c.Calls.ConsultTransfer(ctx, &callcontrolv1.ConsultTransferRequest{CallId: first.GetId(), Destination: "2003"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	atCarol := <-carol.Incoming
+	w.untilID(t, res.GetCall().GetId(), callcontrolv1.CallState_CALL_STATE_CONNECTED)
+	if _, err := c.Calls.CompleteTransfer(ctx, &callcontrolv1.CompleteTransferRequest{CallId: first.GetId(),
+		Mode: callcontrolv1.CompleteMode_COMPLETE_MODE_CONFERENCE}); err != nil {
+		t.Fatal(err)
+	}
+	conf := w.until(t, "2001", callcontrolv1.CallState_CALL_STATE_CONFERENCED)
+
+	second, err := c.Calls.ConsultTransfer(ctx, &callcontrolv1.ConsultTransferRequest{CallId: conf.GetId(), Destination: "2004"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	atDave := <-dave.Incoming
+	w.untilID(t, conf.GetId(), callcontrolv1.CallState_CALL_STATE_ON_HOLD_PENDING_CONFERENCE)
+	w.untilID(t, second.GetCall().GetId(), callcontrolv1.CallState_CALL_STATE_CONNECTED)
+	atBob.PlayTone(1000)
+	if err := atCarol.WaitToneAmong(ctx, 1000); err != nil {
+		t.Fatal("the conference stopped while one member consulted")
+	}
+	if _, err := c.Calls.CompleteTransfer(ctx, &callcontrolv1.CompleteTransferRequest{CallId: second.GetCall().GetId(),
+		Mode: callcontrolv1.CompleteMode_COMPLETE_MODE_CONFERENCE}); err != nil {
+		t.Fatal(err)
+	}
+	w.until(t, "2004", callcontrolv1.CallState_CALL_STATE_CONFERENCED)
+	tones := map[string]float64{"2001": 500, "2002": 1000, "2003": 1500, "2004": 2000}
+	phones := map[string]*phonetest.Call{"2001": atAlice, "2002": atBob, "2003": atCarol, "2004": atDave}
+	for line, p := range phones {
+		p.PlayTone(tones[line])
+	}
+	for line, p := range phones {
+		for other, f := range tones {
+			if other == line {
+				continue
+			}
+			wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			if err := p.WaitToneAmong(wctx, f); err != nil {
+				t.Errorf("%s does not hear %s in the four-party conference", line, other)
+			}
+			cancel()
+		}
+	}
 }
