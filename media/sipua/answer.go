@@ -147,10 +147,7 @@ func (c *call) bridge(f *leg) {
 	if c.relay != nil && c.relayB == f {
 		return
 	}
-	if c.relay != nil {
-		c.stopRecordingLocked()
-		c.relay.Close()
-	}
+	c.closeRelayLocked()
 	if c.player != nil { // music while a transferred party waited
 		c.player.Stop()
 		c.player = nil
@@ -212,19 +209,10 @@ func (c *call) endFork(f *leg, ev forkEvent) {
 	}
 	c.setState(f, LegEnded)
 	c.ua.cfg.ports.Release(f.ports)
-	for i, o := range c.forks {
-		if o == f {
-			c.forks = append(c.forks[:i], c.forks[i+1:]...)
-			break
-		}
-	}
+	c.removeFork(f)
 	if c.early == f {
 		c.early, c.answerA = nil, nil
-		if c.relay != nil {
-			c.stopRecordingLocked()
-			c.relay.Close()
-			c.relay, c.relayB = nil, nil
-		}
+		c.closeRelayLocked()
 	}
 }
 

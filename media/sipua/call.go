@@ -2,6 +2,7 @@ package sipua
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -278,6 +279,22 @@ func (c *call) legs() []*leg {
 		}
 	}
 	return out
+}
+
+// removeFork forgets a ringing leg. Callers hold c.mu.
+func (c *call) removeFork(f *leg) {
+	c.forks = slices.DeleteFunc(c.forks, func(o *leg) bool { return o == f })
+}
+
+// closeRelayLocked stops the call's relay, and a recording of it. Callers
+// hold c.mu.
+func (c *call) closeRelayLocked() {
+	if c.relay == nil {
+		return
+	}
+	c.stopRecordingLocked()
+	c.relay.Close()
+	c.relay, c.relayB = nil, nil
 }
 
 // setState changes a leg's state and tells the observer. Callers hold c.mu.

@@ -30,14 +30,7 @@ func (u *UA) conferenceFrom(c *call, l *leg, c2 *call, x *leg) error {
 		c2.mu.Unlock()
 		return ErrConferenceFull
 	}
-	if c2.relay != nil {
-		c2.stopRecordingLocked()
-		c2.relay.Close()
-		c2.relay, c2.relayB = nil, nil
-	}
-	c2.b, c2.forks = nil, nil
-	x.info.End = EndNormal
-	d.info.CallID = c.id
+	c2.takeOutLocked(d, c.id, EndNormal)
 	c2.mu.Unlock()
 
 	c.mu.Lock()
@@ -62,11 +55,7 @@ func (u *UA) conferenceFrom(c *call, l *leg, c2 *call, x *leg) error {
 			c.player.Stop()
 			c.player, c.holdBy = nil, nil
 		}
-		if c.relay != nil {
-			c.stopRecordingLocked()
-			c.relay.Close()
-			c.relay, c.relayB = nil, nil
-		}
+		c.closeRelayLocked()
 		c.conf = mixer.New()
 		c.members = []*leg{c.a, c.b}
 		c.forks, c.aAnswered = nil, true

@@ -29,9 +29,7 @@ func (u *UA) Hold(legID string) error {
 	if c.holdBy != nil {
 		return ErrAlreadyHeld
 	}
-	c.stopRecordingLocked()
-	c.relay.Close()
-	c.relay, c.relayB = nil, nil
+	c.closeRelayLocked()
 	player, err := other.rtp.Play(&codec.Music{}, payloadFor(other.info.Codec))
 	if err != nil {
 		return err

@@ -15,25 +15,7 @@ func (u *UA) join(c *call, l *leg, c2 *call, d *leg, why EndReason) error {
 		c2.mu.Unlock()
 		return ErrConsultNotUp
 	}
-	if c2.relay != nil {
-		c2.stopRecordingLocked()
-		c2.relay.Close()
-		c2.relay, c2.relayB = nil, nil
-	}
-	if c2.player != nil {
-		c2.player.Stop()
-		c2.player, c2.holdBy = nil, nil
-	}
-	if c2.a == d {
-		c2.a = nil
-	} else {
-		c2.b = nil
-	}
-	c2.forks = nil
-	for _, o := range c2.legs() {
-		o.info.End = why
-	}
-	d.info.CallID, d.info.Related, d.info.Holding = c.id, "", false
+	c2.takeOutLocked(d, c.id, why)
 	c2.mu.Unlock()
 
 	c.mu.Lock()
@@ -63,6 +45,27 @@ func (u *UA) join(c *call, l *leg, c2 *call, d *leg, why EndReason) error {
 	c.unhold(p, d)
 	c.unhold(d, p)
 	return nil
+}
+
+// takeOutLocked takes the answered leg d out of c for the call with id
+// to: c's media stops and its other legs are marked to end with why (c is
+// then hung up by the caller). Callers hold c.mu.
+func (c *call) takeOutLocked(d *leg, to string, why EndReason) {
+	c.closeRelayLocked()
+	if c.player != nil {
+		c.player.Stop()
+		c.player, c.holdBy = nil, nil
+	}
+	if c.a == d {
+		c.a = nil
+	} else {
+		c.b = nil
+	}
+	c.forks = nil
+	for _, o := range c.legs() {
+		o.info.End = why
+	}
+	d.info.CallID, d.info.Related, d.info.Holding = to, "", false
 }
 
 // unhold takes l off a hold its former partner put it on (its phone was

@@ -107,18 +107,8 @@ func (c *call) detach(l, stay *leg, why EndReason) *call {
 	} else {
 		c.b = nil
 	}
-	kept := c.forks[:0]
-	for _, f := range c.forks {
-		if f != stay {
-			kept = append(kept, f)
-		}
-	}
-	c.forks = kept
-	if c.relay != nil {
-		c.stopRecordingLocked()
-		c.relay.Close()
-		c.relay, c.relayB = nil, nil
-	}
+	c.removeFork(stay)
+	c.closeRelayLocked()
 	if c.player != nil {
 		c.player.Stop()
 		c.player, c.holdBy = nil, nil

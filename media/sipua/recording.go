@@ -53,7 +53,7 @@ func (u *UA) StartRecording(legID string) (string, error) {
 		return "", err
 	}
 	id := uuid.NewString()
-	path := filepath.Join(u.cfg.recordingDir, id+".wav")
+	path := u.RecordingPath(id)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.rec != nil {

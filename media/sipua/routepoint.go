@@ -112,13 +112,8 @@ func (c *call) leaveApp(v *leg, why EndReason) {
 	if v.info.End == EndNone {
 		v.info.End = why
 	}
-	kept := c.forks[:0]
-	for _, f := range c.forks {
-		if f != v {
-			kept = append(kept, f)
-		}
-	}
-	c.forks, c.appLeg, c.appAnswer = kept, nil, nil
+	c.removeFork(v)
+	c.appLeg, c.appAnswer = nil, nil
 	c.setState(v, LegEnded)
 }
 
