@@ -75,15 +75,6 @@ func (h *callControlHandler) DownloadRecording(ctx context.Context, req *callcon
 	})
 }
 
-// guardCallReady checks that call control runs and the token may act on
-// the call.
-func (h *callControlHandler) guardCallReady(ctx context.Context, callID string) error {
-	if err := h.ready(); err != nil {
-		return err
-	}
-	return h.guardCall(ctx, callID)
-}
-
 // guardRecording checks that the token may use a recording: one made on
 // one of its lines.
 func (h *callControlHandler) guardRecording(ctx context.Context, id string) error {

@@ -7,10 +7,7 @@ import (
 )
 
 func (h *callControlHandler) ConsultTransfer(ctx context.Context, req *callcontrolv1.ConsultTransferRequest) (*callcontrolv1.ConsultTransferResponse, error) {
-	if err := h.ready(); err != nil {
-		return nil, err
-	}
-	if err := h.guardCall(ctx, req.GetCallId()); err != nil {
+	if err := h.guardCallReady(ctx, req.GetCallId()); err != nil {
 		return nil, err
 	}
 	c, err := h.svc.ConsultTransfer(ctx, req.GetCallId(), req.GetDestination(), req.GetExpectedVersion(), req.GetIdempotencyKey())
@@ -21,10 +18,7 @@ func (h *callControlHandler) ConsultTransfer(ctx context.Context, req *callcontr
 }
 
 func (h *callControlHandler) CompleteTransfer(ctx context.Context, req *callcontrolv1.CompleteTransferRequest) (*callcontrolv1.CompleteTransferResponse, error) {
-	if err := h.ready(); err != nil {
-		return nil, err
-	}
-	if err := h.guardCall(ctx, req.GetCallId()); err != nil {
+	if err := h.guardCallReady(ctx, req.GetCallId()); err != nil {
 		return nil, err
 	}
 	conference := req.GetMode() == callcontrolv1.CompleteMode_COMPLETE_MODE_CONFERENCE

@@ -39,60 +39,42 @@ func (h *callControlHandler) MakeCall(ctx context.Context, req *callcontrolv1.Ma
 }
 
 func (h *callControlHandler) Drop(ctx context.Context, req *callcontrolv1.DropRequest) (*callcontrolv1.DropResponse, error) {
-	if err := h.ready(); err != nil {
-		return nil, err
-	}
-	if err := h.guardCall(ctx, req.GetCallId()); err != nil {
+	if err := h.guardCallReady(ctx, req.GetCallId()); err != nil {
 		return nil, err
 	}
 	return &callcontrolv1.DropResponse{}, h.svc.Drop(ctx, req.GetCallId(), req.GetExpectedVersion())
 }
 
 func (h *callControlHandler) SendDigits(ctx context.Context, req *callcontrolv1.SendDigitsRequest) (*callcontrolv1.SendDigitsResponse, error) {
-	if err := h.ready(); err != nil {
-		return nil, err
-	}
-	if err := h.guardCall(ctx, req.GetCallId()); err != nil {
+	if err := h.guardCallReady(ctx, req.GetCallId()); err != nil {
 		return nil, err
 	}
 	return &callcontrolv1.SendDigitsResponse{}, h.svc.SendDigits(ctx, req.GetCallId(), req.GetDigits())
 }
 
 func (h *callControlHandler) Hold(ctx context.Context, req *callcontrolv1.HoldRequest) (*callcontrolv1.HoldResponse, error) {
-	if err := h.ready(); err != nil {
-		return nil, err
-	}
-	if err := h.guardCall(ctx, req.GetCallId()); err != nil {
+	if err := h.guardCallReady(ctx, req.GetCallId()); err != nil {
 		return nil, err
 	}
 	return &callcontrolv1.HoldResponse{}, h.svc.Hold(ctx, req.GetCallId(), req.GetExpectedVersion())
 }
 
 func (h *callControlHandler) Retrieve(ctx context.Context, req *callcontrolv1.RetrieveRequest) (*callcontrolv1.RetrieveResponse, error) {
-	if err := h.ready(); err != nil {
-		return nil, err
-	}
-	if err := h.guardCall(ctx, req.GetCallId()); err != nil {
+	if err := h.guardCallReady(ctx, req.GetCallId()); err != nil {
 		return nil, err
 	}
 	return &callcontrolv1.RetrieveResponse{}, h.svc.Retrieve(ctx, req.GetCallId(), req.GetExpectedVersion())
 }
 
 func (h *callControlHandler) BlindTransfer(ctx context.Context, req *callcontrolv1.BlindTransferRequest) (*callcontrolv1.BlindTransferResponse, error) {
-	if err := h.ready(); err != nil {
-		return nil, err
-	}
-	if err := h.guardCall(ctx, req.GetCallId()); err != nil {
+	if err := h.guardCallReady(ctx, req.GetCallId()); err != nil {
 		return nil, err
 	}
 	return &callcontrolv1.BlindTransferResponse{}, h.svc.BlindTransfer(ctx, req.GetCallId(), req.GetDestination(), req.GetExpectedVersion())
 }
 
 func (h *callControlHandler) Redirect(ctx context.Context, req *callcontrolv1.RedirectRequest) (*callcontrolv1.RedirectResponse, error) {
-	if err := h.ready(); err != nil {
-		return nil, err
-	}
-	if err := h.guardCall(ctx, req.GetCallId()); err != nil {
+	if err := h.guardCallReady(ctx, req.GetCallId()); err != nil {
 		return nil, err
 	}
 	return &callcontrolv1.RedirectResponse{}, h.svc.Redirect(ctx, req.GetCallId(), req.GetDestination())
@@ -113,10 +95,7 @@ func (h *callControlHandler) Pickup(ctx context.Context, req *callcontrolv1.Pick
 }
 
 func (h *callControlHandler) Park(ctx context.Context, req *callcontrolv1.ParkRequest) (*callcontrolv1.ParkResponse, error) {
-	if err := h.ready(); err != nil {
-		return nil, err
-	}
-	if err := h.guardCall(ctx, req.GetCallId()); err != nil {
+	if err := h.guardCallReady(ctx, req.GetCallId()); err != nil {
 		return nil, err
 	}
 	orbit, err := h.svc.Park(ctx, req.GetCallId())
@@ -137,10 +116,7 @@ func (h *callControlHandler) Unpark(ctx context.Context, req *callcontrolv1.Unpa
 }
 
 func (h *callControlHandler) GetCall(ctx context.Context, req *callcontrolv1.GetCallRequest) (*callcontrolv1.GetCallResponse, error) {
-	if err := h.ready(); err != nil {
-		return nil, err
-	}
-	if err := h.guardCall(ctx, req.GetCallId()); err != nil {
+	if err := h.guardCallReady(ctx, req.GetCallId()); err != nil {
 		return nil, err
 	}
 	c, err := h.svc.GetCall(req.GetCallId())

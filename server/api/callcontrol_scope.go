@@ -83,6 +83,15 @@ func (h *callControlHandler) guardCall(ctx context.Context, callID string) error
 	return nil
 }
 
+// guardCallReady checks that call control runs and the token may act on
+// the call.
+func (h *callControlHandler) guardCallReady(ctx context.Context, callID string) error {
+	if err := h.ready(); err != nil {
+		return err
+	}
+	return h.guardCall(ctx, callID)
+}
+
 // lines restricts a line filter for a limited token to its own lines: no
 // filter means all of them, and a filter naming another line fails.
 func (h *callControlHandler) lines(ctx context.Context, asked []string) ([]string, error) {
