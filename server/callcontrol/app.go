@@ -272,7 +272,5 @@ func (s *Service) onRecording(r *switchv1.RecordingEvent) {
 		return
 	}
 	rec := Recording{ID: r.GetRecordingId(), CallID: ref.callID, Duration: r.GetDuration().AsDuration(), Error: r.GetError()}
-	s.events.Append(func(seq int64) Event {
-		return Event{Sequence: seq, Time: time.Now(), Line: ref.line, Recording: &rec}
-	})
+	s.publish(Event{Line: ref.line, Recording: &rec})
 }

@@ -56,9 +56,7 @@ func (s *Service) placed(switchID, userID, dest, key string, sw switchv1connect.
 		lc.snap.Parties = []Party{{Number: dest}}
 		lc.snap.Version++
 		snap := lc.snap
-		s.events.Append(func(seq int64) Event {
-			return Event{Sequence: seq, Time: time.Now(), Line: snap.Line, Call: &snap}
-		})
+		s.publish(Event{Line: snap.Line, Call: &snap})
 	}
 	if key != "" {
 		s.idem[key] = idemEntry{handle: lc.snap.ID, at: time.Now()}

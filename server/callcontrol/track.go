@@ -146,9 +146,7 @@ func (s *Service) refreshLocked(lc *lineCall) {
 		s.ended = append(s.ended, endedLine{switchID: lc.switchID, at: lc.ended})
 	}
 	snap := next
-	s.events.Append(func(seq int64) Event {
-		return Event{Sequence: seq, Time: time.Now(), Line: snap.Line, Call: &snap}
-	})
+	s.publish(Event{Line: snap.Line, Call: &snap})
 }
 
 // derive computes a line's view of its call from the legs of the call.
@@ -320,8 +318,15 @@ func (s *Service) onRegistration(ctx context.Context, ev *switchv1.RegistrationE
 	line := s.users[r.GetUserId()].Extension
 	p := Phone{DeviceID: r.GetDeviceId(), SIPUsername: r.GetSipUsername(), Contact: r.GetContact(),
 		UserAgent: r.GetUserAgent(), Registered: !ev.GetRemoved()}
+	s.publish(Event{Line: line, Phone: &p})
+}
+
+// publish numbers an event, stamps it and adds it to the log watchers
+// follow.
+func (s *Service) publish(ev Event) {
 	s.events.Append(func(seq int64) Event {
-		return Event{Sequence: seq, Time: time.Now(), Line: line, Phone: &p}
+		ev.Sequence, ev.Time = seq, time.Now()
+		return ev
 	})
 }
 
@@ -338,9 +343,7 @@ func (s *Service) onDigit(d *switchv1.DtmfEvent) {
 		return
 	}
 	line, id, digit := lc.snap.Line, lc.snap.ID, d.GetDigit()
-	s.events.Append(func(seq int64) Event {
-		return Event{Sequence: seq, Time: time.Now(), Line: line, Digit: &Digit{CallID: id, Digit: digit}}
-	})
+	s.publish(Event{Line: line, Digit: &Digit{CallID: id, Digit: digit}})
 }
 
 // user caches a user's extension and names.
