@@ -147,11 +147,38 @@ type forkEvent struct {
 	err   error
 }
 
+// forkEvents carries the forks' responses to the loop ringing them. Once
+// that loop has returned (answered, failed or retargeted to an
+// application) nobody reads any more: stop closes done, and a fork's later
+// responses are dropped instead of blocking its goroutine. So the channel
+// needs no room for every response of every fork, which used to cost each
+// call a 10 KiB buffer.
+type forkEvents struct {
+	ch   chan forkEvent
+	done chan struct{}
+}
+
+func newForkEvents() *forkEvents {
+	return &forkEvents{ch: make(chan forkEvent, 4), done: make(chan struct{})}
+}
+
+// send passes ev to the ringing loop, or drops it once the loop is gone.
+func (e *forkEvents) send(ev forkEvent) {
+	select {
+	case e.ch <- ev:
+	case <-e.done:
+	}
+}
+
+// stop tells the forks that the ringing loop has returned.
+func (e *forkEvents) stop() { close(e.done) }
+
 // ring sends an INVITE to every target and drives the call until it is
 // answered or fails. Every response to the caller is sent from this one
 // goroutine, so they go out in order (never a 180 after the 200).
 func (c *call) ring(targets []Binding, callee *routing.User) {
-	events := make(chan forkEvent, 12*len(targets)+256) // WaitAnswer passes on at most 10 responses per fork
+	events := newForkEvents()
+	defer events.stop()
 	pending := 0
 	for _, b := range targets {
 		if err := c.fork(b, callee, events, c.forwardOffer); err != nil {
@@ -165,7 +192,7 @@ func (c *call) ring(targets []Binding, callee *routing.User) {
 	best := 0
 	for pending > 0 {
 		select {
-		case ev := <-events:
+		case ev := <-events.ch:
 			c.ua.log.Debug("sip: fork event", "final", ev.final, "res", statusOf(ev.res), "error", ev.err)
 			if !ev.final {
 				c.onProvisional(ev.leg, ev.res)
@@ -219,7 +246,7 @@ func (c *call) callerGone() <-chan struct{} {
 
 // fork sends one outbound INVITE toward a binding, with the SDP offer body
 // returns for the new leg.
-func (c *call) fork(b Binding, callee *routing.User, events chan<- forkEvent, body func(*leg) []byte) error {
+func (c *call) fork(b Binding, callee *routing.User, events *forkEvents, body func(*leg) []byte) error {
 	f, err := c.newLeg(false)
 	if err != nil {
 		return err
@@ -246,14 +273,16 @@ func (c *call) fork(b Binding, callee *routing.User, events chan<- forkEvent, bo
 	sess, err := c.ua.dialogUA(b.Transport).WriteInvite(ctx, req)
 	if err != nil {
 		cancel()
-		events <- forkEvent{leg: f, final: true, err: err}
+		// The ringing loop itself is the caller: hand the failure over
+		// once it reads again.
+		go events.send(forkEvent{leg: f, final: true, err: err})
 		return nil
 	}
 	f.client = sess
 	go func() {
 		err := sess.WaitAnswer(ctx, sipgo.AnswerOptions{OnResponse: func(res *sip.Response) error {
 			if res.IsProvisional() && res.StatusCode > 100 {
-				events <- forkEvent{leg: f, res: res}
+				events.send(forkEvent{leg: f, res: res})
 			}
 			return nil
 		}})
@@ -267,7 +296,7 @@ func (c *call) fork(b Binding, callee *routing.User, events chan<- forkEvent, bo
 				err = errForkDropped
 			}
 		}
-		events <- forkEvent{leg: f, res: res, final: true, err: err}
+		events.send(forkEvent{leg: f, res: res, final: true, err: err})
 	}()
 	return nil
 }

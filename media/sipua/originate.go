@@ -71,7 +71,8 @@ func (c *call) originate(targets []Binding, user *routing.User, route routing.Ro
 // own offer and returns the leg that answered, or nil when none did (the
 // call is then over).
 func (c *call) ringOwnDevices(targets []Binding, user *routing.User) *leg {
-	events := make(chan forkEvent, 12*len(targets)+8)
+	events := newForkEvents()
+	defer events.stop()
 	offer := func(f *leg) []byte { return sdpneg.Offer(&f.local, sdpneg.DefaultCodecs(), sdpneg.SendRecv) }
 	pending := 0
 	for _, b := range targets {
@@ -83,7 +84,7 @@ func (c *call) ringOwnDevices(targets []Binding, user *routing.User) *leg {
 	defer timer.Stop()
 	for pending > 0 {
 		select {
-		case ev := <-events:
+		case ev := <-events.ch:
 			switch {
 			case !ev.final:
 				c.mu.Lock()

@@ -87,7 +87,7 @@ func (c *call) isFork(legID string) bool {
 
 // applyRetarget stops the ringing forks and rings r's targets; it returns
 // how many forks it started. It runs on the ringing loop.
-func (c *call) applyRetarget(r retarget, events chan<- forkEvent) int {
+func (c *call) applyRetarget(r retarget, events *forkEvents) int {
 	c.mu.Lock()
 	for _, f := range c.forks {
 		c.drop(f, r.why)
