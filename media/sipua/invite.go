@@ -25,6 +25,9 @@ func (u *UA) handleInvite(req *sip.Request, tx sip.ServerTransaction) {
 		u.respond(tx, req, 400, "Bad Request (missing Contact, From or To)")
 		return
 	}
+	if u.refuseOverloaded(req, tx) {
+		return
+	}
 	dev, ok := u.authenticate(req, tx)
 	if !ok {
 		return

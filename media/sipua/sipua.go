@@ -51,6 +51,7 @@ type UA struct {
 	calls    *callRegistry
 	orbits   *orbits
 	recs     *recordings
+	load     overload
 	closeCtx context.Context
 	closeFn  context.CancelFunc
 	wg       sync.WaitGroup
@@ -119,7 +120,7 @@ func (u *UA) Listen(ctx context.Context, addr string) error {
 		return err
 	}
 	errc := make(chan error, 2)
-	go func() { errc <- u.server.ServeUDP(udp) }()
+	go func() { errc <- u.server.ServeUDP(timeReads(udp, &u.load)) }()
 	go func() { errc <- u.server.ServeTCP(tcp) }()
 	if !WaitListening(u.sua.TransportLayer(), "udp", udp.LocalAddr().String(), 5*time.Second) {
 		u.log.Warn("sip: UDP listener not registered in time; replies may use another socket")

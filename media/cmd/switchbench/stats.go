@@ -35,6 +35,8 @@ type Figures struct {
 	Calls         int       `json:"calls"`
 	Registrations int       `json:"registrations"`
 	RTPPairsFree  int       `json:"rtp_pairs_free"`
+	SIPWaitMS     float64   `json:"sip_wait_ms"` // smoothed time a SIP datagram waited in the socket
+	Refused       uint64    `json:"overload_refused"`
 	CPUUser       float64   `json:"cpu_user_s"` // process CPU time since start
 	CPUSys        float64   `json:"cpu_sys_s"`
 }
@@ -70,6 +72,8 @@ func collect(sw *switchtest.Switch, gc bool) Figures {
 		f.Legs, f.Calls = len(legs), len(calls)
 		f.Registrations = len(sw.UA().Registrations())
 		f.RTPPairsFree = sw.Ports().Free()
+		load := sw.UA().Overload()
+		f.SIPWaitMS, f.Refused = float64(load.Wait)/float64(time.Millisecond), load.Refused
 	}
 	return f
 }
