@@ -184,7 +184,8 @@ type callsRunner struct {
 	base           Figures
 	up             atomic.Int64
 	failed         atomic.Int64
-	next           int // next caller
+	refused        atomic.Int64 // setups refused with 503 and placed again
+	next           int          // next caller
 }
 
 // steps runs every step and returns the best passing one (or the last
@@ -223,8 +224,8 @@ func (r *callsRunner) step(ctx context.Context, n, target int) StepResult {
 	res := StepResult{Step: n, Target: target}
 	start := time.Now()
 	r.ramp(ctx, target)
-	fmt.Printf("calls: step %d: %d calls up (%d setups failed) after %.1fs ramp\n",
-		n, r.up.Load(), r.failed.Load(), time.Since(start).Seconds())
+	fmt.Printf("calls: step %d: %d calls up (%d setups failed, %d refused as overload and placed again) after %.1fs ramp\n",
+		n, r.up.Load(), r.failed.Load(), r.refused.Load(), time.Since(start).Seconds())
 	sleepCtx(ctx, r.cfg.settle)
 	phase := uint32(n % maxPhases)
 	swStart, _ := r.figures(false)
@@ -354,9 +355,7 @@ func (r *callsRunner) ramp(ctx context.Context, target int) {
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			dctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-			defer cancel()
-			if err := r.caller.dial(dctx, user, strconv.Itoa(1000+r.cfg.callee)); err != nil {
+			if err := r.place(ctx, user); err != nil {
 				if r.failed.Add(1) <= 5 {
 					fmt.Fprintf(os.Stderr, "calls: setup failed: %v\n", err)
 				}
@@ -366,6 +365,25 @@ func (r *callsRunner) ramp(ctx context.Context, target int) {
 		}()
 	}
 	wg.Wait()
+}
+
+// place places one call. A call the switch refuses with 503 (overload) is
+// placed again after its Retry-After, as a caller would, a few times.
+func (r *callsRunner) place(ctx context.Context, user string) error {
+	for attempt := 1; ; attempt++ {
+		dctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+		err := r.caller.dial(dctx, user, strconv.Itoa(1000+r.cfg.callee))
+		cancel()
+		var refused *refusedError
+		if !errors.As(err, &refused) || attempt == 5 {
+			return err
+		}
+		r.refused.Add(1)
+		sleepCtx(ctx, refused.after)
+		if ctx.Err() != nil {
+			return err
+		}
+	}
 }
 
 // alive is the number of calls up: placed, and not hung up by the switch.

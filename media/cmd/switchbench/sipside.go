@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/netip"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -136,6 +137,9 @@ func (e *sipEnd) dial(ctx context.Context, user, ext string) error {
 	if err := sess.WaitAnswer(ctx, sipgo.AnswerOptions{Username: user, Password: switchtest.Password}); err != nil {
 		var derr *sipgo.ErrDialogResponse
 		if errors.As(err, &derr) {
+			if derr.Res.StatusCode == 503 {
+				return retryAfter(derr.Res)
+			}
 			return fmt.Errorf("INVITE %s: %d %s", ext, derr.Res.StatusCode, derr.Res.Reason)
 		}
 		return err
@@ -298,4 +302,26 @@ func sdpAddr(body []byte) (netip.AddrPort, error) {
 
 func reply(tx sip.ServerTransaction, req *sip.Request, code int, reason string) {
 	_ = tx.Respond(sip.NewResponseFromRequest(req, code, reason, nil))
+}
+
+// refusedError is a 503 answer: the switch asks to try again after a while.
+type refusedError struct {
+	reason string
+	after  time.Duration
+}
+
+func (e *refusedError) Error() string {
+	return fmt.Sprintf("INVITE refused: 503 %s (retry after %v)", e.reason, e.after)
+}
+
+// retryAfter is the refusedError of a 503 response (Retry-After, 1 s when
+// it has none).
+func retryAfter(res *sip.Response) error {
+	after := time.Second
+	if h := res.GetHeader("Retry-After"); h != nil {
+		if secs, err := strconv.Atoi(strings.TrimSpace(strings.SplitN(h.Value(), ";", 2)[0])); err == nil && secs >= 0 {
+			after = time.Duration(secs) * time.Second
+		}
+	}
+	return &refusedError{reason: res.Reason, after: after}
 }
