@@ -102,7 +102,7 @@ func (d *digester) verify(header, method, realm string, tbl *routing.Table) (*ro
 	if header == "" {
 		return nil, authMissing
 	}
-	cred, err := digest.ParseCredentials(header)
+	cred, err := parseCredentials(header)
 	if err != nil || cred.Realm != realm {
 		return nil, authFailed
 	}
