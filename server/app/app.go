@@ -196,6 +196,9 @@ func (a *App) listen() error {
 	a.listener = ln
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if a.Switch != nil {
+		registerSwitchMetrics(reg, a.Switch)
+	}
 	mux := http.NewServeMux()
 	api.Mount(mux, api.NewServer(api.Deps{
 		Config: a.Config, Tokens: a.Tokens, Log: a.log, Metrics: api.NewMetrics(reg), Switches: a.Switches, Calls: a.Calls,

@@ -4,8 +4,10 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -48,10 +50,36 @@ func TestUsersCreatedThroughTheAPICanCall(t *testing.T) {
 	if err != nil || len(calls.GetLegs()) != 2 {
 		t.Fatalf("ListActiveCalls = %v, %v", calls, err)
 	}
+	metrics := scrape(ctx, t, srv.URL)
+	for _, want := range []string{"switchboard_switch_legs 2\n", "switchboard_switch_registrations 2\n",
+		"switchboard_sip_calls_refused_overload_total 0\n", "switchboard_sip_datagram_wait_seconds "} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics has no %q", want)
+		}
+	}
 	if err := call.Hangup(ctx); err != nil {
 		t.Fatal(err)
 	}
 	<-in.Ended()
+}
+
+// scrape returns the server's /metrics page.
+func scrape(ctx context.Context, t *testing.T, baseURL string) string {
+	t.Helper()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, baseURL+"/metrics", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("GET /metrics: %d %v", res.StatusCode, err)
+	}
+	return string(body)
 }
 
 // createUsers creates Alice (2001, device alice) and Bob (2002, device
