@@ -357,6 +357,17 @@ func (c *Call) remoteTarget() sip.Uri {
 // DialRaw sends an INVITE with the given body (which need not be valid
 // SDP) and returns the final status. A 2xx is acknowledged and hung up.
 func (p *Phone) DialRaw(ctx context.Context, number string, body []byte) (int, error) {
+	return p.dialRaw(ctx, number, body, true)
+}
+
+// DialNoAck places a call (with a valid offer for a port nobody reads) and
+// never acknowledges the answer: a caller whose ACKs are all lost. It
+// returns the final status.
+func (p *Phone) DialNoAck(ctx context.Context, number string) (int, error) {
+	return p.dialRaw(ctx, number, sdpneg.Offer(sdpneg.NewLocal(net.IPv4(127, 0, 0, 1), 9), sdpneg.DefaultCodecs(), sdpneg.SendRecv), false)
+}
+
+func (p *Phone) dialRaw(ctx context.Context, number string, body []byte, ack bool) (int, error) {
 	req := p.newRequest(sip.INVITE, sip.Uri{Scheme: "sip", User: number, Host: host(p.cfg.Server), Port: port(p.cfg.Server)})
 	req.AppendHeader(&sip.ToHeader{Address: sip.Uri{Scheme: "sip", User: number, Host: host(p.cfg.Server)}, Params: sip.NewParams()})
 	req.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
@@ -373,8 +384,10 @@ func (p *Phone) DialRaw(ctx context.Context, number string, body []byte) (int, e
 	if err != nil {
 		return 0, err
 	}
-	_ = sess.Ack(ctx)
-	_ = sess.Bye(ctx)
+	if ack {
+		_ = sess.Ack(ctx)
+		_ = sess.Bye(ctx)
+	}
 	return sess.InviteResponse.StatusCode, nil
 }
 

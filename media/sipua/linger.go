@@ -21,6 +21,11 @@ import (
 // switch keeps finished transactions for T4 = 5 s. A retransmission later
 // than that is handled as a new request: a late BYE gets 481 (no such
 // call), a late REGISTER is registered again.
+//
+// It also bounds the wait for the ACK of a 2xx: sipgo retransmits our 200
+// OK through the INVITE transaction, and once that has lingered without
+// an ACK the answer fails and the call is ended with a BYE both ways (RFC
+// 3261 §13.3.1.4 says after 64*T1), 5 to 9 s after the answer.
 const TransactionLinger = 5 * time.Second
 
 // sipgo keeps its timers in package variables that every transaction reads

@@ -256,6 +256,32 @@ func TestMediaTimeout(t *testing.T) {
 	}
 }
 
+// TestCallerNeverAcks: the caller's ACKs for the switch's 200 OK are all
+// lost. The switch retransmits the 200 and, once its transaction has
+// lingered (sipua.TransactionLinger) without an ACK, ends the call with a
+// BYE to the callee (RFC 3261 §13.3.1.4) instead of holding it until the
+// media timeout.
+func TestCallerNeverAcks(t *testing.T) {
+	t.Parallel()
+	cfg := switchsvcConfig()
+	cfg.MediaTimeout = time.Minute // longer than the test: not what ends the call
+	sw := startSwitch(t, cfg, user{Ext: "1001", Devices: []string{"alice"}},
+		user{Ext: "1002", Devices: []string{"bob"}})
+	alice := sw.phone(t, "alice", phonetest.AutoAnswer)
+	bob := sw.phone(t, "bob", phonetest.AutoAnswer)
+	code, err := alice.DialNoAck(ctxT(t), "1002")
+	if err != nil || code != 200 {
+		t.Fatalf("DialNoAck = %d, %v", code, err)
+	}
+	in := <-bob.Incoming
+	select {
+	case <-in.Ended():
+	case <-time.After(sipua.TransactionLinger + 15*time.Second):
+		t.Fatal("the callee got no BYE although the caller never acknowledged the answer")
+	}
+	waitFor(t, "legs to end", func() bool { return len(sw.UA().Legs()) == 0 })
+}
+
 func countState(sw *testSwitch, s sipua.LegState) int {
 	n := 0
 	for _, l := range sw.UA().Legs() {
