@@ -76,3 +76,27 @@ func BenchmarkHandleRTP(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "pkts/s")
 }
+
+// BenchmarkPortPool allocates and releases a pair, binding new sockets
+// each time (cold) or handing out the same warm sockets again.
+func BenchmarkPortPool(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		warm int
+	}{{"cold", 0}, {"warm", 1}} {
+		b.Run(bc.name, func(b *testing.B) {
+			pool, err := NewPortPool(loopback, 61900, 61909, WithWarmPairs(bc.warm), WithQuarantine(0))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer pool.Close()
+			for b.Loop() {
+				p, err := pool.Allocate()
+				if err != nil {
+					b.Fatal(err)
+				}
+				pool.Release(p)
+			}
+		})
+	}
+}

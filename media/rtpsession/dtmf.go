@@ -139,8 +139,13 @@ func (r *Relay) InjectDTMF(to *Leg, digit rune, duration time.Duration) error {
 	return d.inject(pt, code, duration)
 }
 
-// inject runs one event; the caller holds injectMu.
+// inject runs one event; the caller holds injectMu. It holds the output
+// leg's ports, since Close does not wait for it.
 func (d *direction) inject(pt, code uint8, duration time.Duration) error {
+	if !d.out.ports.hold() {
+		return ErrClosed
+	}
+	defer d.out.ports.unhold()
 	g := eventSender{d: d, pt: pt, ev: codec.Event{Code: code, Volume: dtmfVolume}}
 	d.tx.mu.Lock()
 	d.tx.injecting = true

@@ -51,6 +51,7 @@ type Endpoint struct {
 	closed  bool
 	done    chan struct{}
 	readers sync.WaitGroup
+	held    bool // the leg's ports are held (Ports.hold) while read
 
 	// Owned by the goroutine reading RTP.
 	hdr      rtp.Header
@@ -132,9 +133,13 @@ func (l *Leg) Listen(opts ...ListenOption) (*Endpoint, error) {
 		e.events = make(chan rune, dtmfQueue)
 		go e.dispatch(e.events)
 	}
-	e.readers.Add(2)
-	go e.read(l.ports.RTP, e.handleRTP)
-	go e.read(l.ports.RTCP, e.handleRTCP)
+	// Ports released already may belong to another call: not read then,
+	// as when Release closed them.
+	if e.held = l.ports.hold(); e.held {
+		e.readers.Add(2)
+		go e.read(l.ports.RTP, e.handleRTP)
+		go e.read(l.ports.RTCP, e.handleRTCP)
+	}
 	return e, nil
 }
 
@@ -200,14 +205,17 @@ func (e *Endpoint) Close() error {
 	close(e.done)
 	e.mu.Unlock()
 	// As in Relay.Close: a deadline in the past wakes the readers, and is
-	// cleared once they have returned.
-	conns := []*net.UDPConn{e.leg.ports.RTP, e.leg.ports.RTCP}
-	for _, c := range conns {
-		_ = c.SetReadDeadline(time.Unix(1, 0))
-	}
-	e.readers.Wait()
-	for _, c := range conns {
-		_ = c.SetReadDeadline(time.Time{})
+	// cleared once they have returned; then the ports can be kept warm.
+	if e.held {
+		conns := []*net.UDPConn{e.leg.ports.RTP, e.leg.ports.RTCP}
+		for _, c := range conns {
+			_ = c.SetReadDeadline(time.Unix(1, 0))
+		}
+		e.readers.Wait()
+		for _, c := range conns {
+			_ = c.SetReadDeadline(time.Time{})
+		}
+		e.leg.ports.unhold()
 	}
 	if e.events != nil {
 		close(e.events)

@@ -42,6 +42,7 @@ type Relay struct {
 	watches *watchSet      // the RTCP sockets in a poller, or nil
 	loops   sync.WaitGroup // reading goroutines
 	looped  []*net.UDPConn // the sockets they read
+	held    bool           // the legs' ports are held (Ports.hold) while read
 	events  chan dtmfEvent
 	// dispatching is set while a goroutine delivers queued digits to the
 	// OnDTMF callback; it is started when a digit arrives and returns once
@@ -164,8 +165,19 @@ func (r *Relay) Close() error {
 
 // startReading starts a goroutine reading each leg's RTP socket and puts
 // the RTCP sockets in a poller (or, where there is none, starts a
-// goroutine for each of them too). Callers hold r.mu.
+// goroutine for each of them too). It first holds both legs' ports: if
+// either pair was released already, its sockets may belong to another
+// call by now, and the relay reads and forwards nothing, as it did when
+// Release closed them. Callers hold r.mu.
 func (r *Relay) startReading() {
+	if !r.a.ports.hold() {
+		return
+	}
+	if !r.b.ports.hold() {
+		r.a.ports.unhold()
+		return
+	}
+	r.held = true
 	rtp, rtcp := r.readers()
 	if ws, err := watchSockets(rtcp); err == nil {
 		r.watches = ws
@@ -184,7 +196,9 @@ func (r *Relay) startReading() {
 }
 
 // stopReading undoes startReading once the relay is closed, and waits
-// until no handler of the relay runs.
+// until no handler of the relay runs; only then are the ports unheld, so
+// that a pair released afterwards is kept warm with no reader of this
+// relay left on it.
 func (r *Relay) stopReading() {
 	if r.watches != nil {
 		r.watches.stop()
@@ -198,6 +212,10 @@ func (r *Relay) stopReading() {
 	r.loops.Wait()
 	for _, c := range r.looped {
 		_ = c.SetReadDeadline(time.Time{})
+	}
+	if r.held {
+		r.a.ports.unhold()
+		r.b.ports.unhold()
 	}
 }
 

@@ -1,9 +1,10 @@
 // Package rtpsession anchors the media of a back-to-back user agent.
 //
 // Every call leg gets a local RTP socket on an even port and an RTCP socket
-// on the next port from a PortPool. A Relay joins two legs: what arrives on
-// leg A's sockets leaves through leg B's sockets toward B's remote address,
-// and the other way round.
+// on the next port from a PortPool, which keeps the sockets of released
+// pairs open for later calls once nothing of the package uses them. A
+// Relay joins two legs: what arrives on leg A's sockets leaves through leg
+// B's sockets toward B's remote address, and the other way round.
 //
 // The relay is an RTP translator (RFC 3550 section 7). The stream sent to
 // each leg has its own SSRC with continuous sequence numbers and

@@ -3,6 +3,7 @@ package rtpsession
 import (
 	"errors"
 	"fmt"
+	"net"
 	"sync"
 	"time"
 )
@@ -83,7 +84,11 @@ func (l *Leg) sendGenerated(buf []byte, pt uint8, samples uint32, marker bool) e
 	tx.mu.Unlock()
 	buf[0] = 0x80 // version 2, no padding, extension or CSRC
 	writeHeader(buf, pt, marker || jump, seq, ts, ssrc)
+	if !l.ports.hold() { // released: the socket may be another call's
+		return net.ErrClosed
+	}
 	_, err := l.ports.RTP.WriteToUDPAddrPort(buf, dest)
+	l.ports.unhold()
 	return err
 }
 

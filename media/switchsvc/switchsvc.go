@@ -110,8 +110,11 @@ func New(cfg Config) (*Switch, error) {
 	return s, nil
 }
 
-// Run serves SIP until ctx ends.
+// Run serves SIP until ctx ends. The RTP sockets kept warm for later
+// calls are closed when it returns (pairs of calls still ending are closed
+// as they are released).
 func (s *Switch) Run(ctx context.Context) error {
+	defer s.ports.Close()
 	return s.ua.Listen(ctx, s.cfg.SIPListen)
 }
 
