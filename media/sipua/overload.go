@@ -28,10 +28,10 @@ import (
 // responses are never refused: finishing calls is what drains the load.
 const (
 	// OverloadLow is the smoothed datagram wait below which every new
-	// call is taken.
-	OverloadLow = 100 * time.Millisecond
-	// OverloadHigh is the wait at which every new call is refused, well
-	// before peers start retransmitting at T1 = 500 ms.
+	// call is taken: a switch at its capacity waits up to about 100 ms.
+	OverloadLow = 150 * time.Millisecond
+	// OverloadHigh is the wait at which every new call is refused, before
+	// peers start retransmitting at T1 = 500 ms.
 	OverloadHigh = 300 * time.Millisecond
 	// waitTau is how quickly the smoothed wait follows the samples: a
 	// sample after this long without datagrams replaces it outright, so a

@@ -13,7 +13,7 @@ func registerSwitchMetrics(reg prometheus.Registerer, sw *switchsvc.Switch) {
 	ua := sw.UA()
 	reg.MustRegister(
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "switchboard_sip_datagram_wait_seconds",
-			Help: "Smoothed time a SIP datagram waits in the switch's socket before it is read; new calls are refused with 503 as it grows from 0.1 to 0.3 s."},
+			Help: "Smoothed time a SIP datagram waits in the switch's socket before it is read; new calls are refused with 503 as it grows from 0.15 to 0.3 s."},
 			func() float64 { return ua.Overload().Wait.Seconds() }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "switchboard_sip_calls_refused_overload_total",
 			Help: "New calls the switch refused with 503 Service Unavailable because it was overloaded."},

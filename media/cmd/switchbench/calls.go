@@ -368,14 +368,16 @@ func (r *callsRunner) ramp(ctx context.Context, target int) {
 }
 
 // place places one call. A call the switch refuses with 503 (overload) is
-// placed again after its Retry-After, as a caller would, a few times.
+// placed again after its Retry-After, as a caller would, for up to a
+// minute: the step then measures the calls the switch took when it could.
 func (r *callsRunner) place(ctx context.Context, user string) error {
-	for attempt := 1; ; attempt++ {
+	giveUp := time.Now().Add(time.Minute)
+	for {
 		dctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 		err := r.caller.dial(dctx, user, strconv.Itoa(1000+r.cfg.callee))
 		cancel()
 		var refused *refusedError
-		if !errors.As(err, &refused) || attempt == 5 {
+		if !errors.As(err, &refused) || time.Now().Add(refused.after).After(giveUp) {
 			return err
 		}
 		r.refused.Add(1)
