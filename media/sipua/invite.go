@@ -25,7 +25,7 @@ func (u *UA) handleInvite(req *sip.Request, tx sip.ServerTransaction) {
 		u.respond(tx, req, 400, "Bad Request (missing Contact, From or To)")
 		return
 	}
-	if u.refuseOverloaded(req, tx) {
+	if u.refuseOverloaded(req, tx, false) {
 		return
 	}
 	dev, ok := u.authenticate(req, tx)

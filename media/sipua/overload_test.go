@@ -5,40 +5,50 @@ import (
 	"fmt"
 	"net"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 )
 
-// TestOverloadShare checks the share of new calls refused against the
-// smoothed wait: none up to OverloadLow, all from OverloadHigh, about half
-// half-way.
+// TestOverloadShare checks the share of new calls and of REGISTERs
+// refused against the smoothed wait: calls none up to OverloadLow, all
+// from OverloadHigh, about half half-way; REGISTERs none up to
+// OverloadHigh, all from RegisterHigh.
 func TestOverloadShare(t *testing.T) {
 	for _, tc := range []struct {
-		wait     time.Duration
-		min, max float64
+		wait             time.Duration
+		callMin, callMax float64
+		regMin, regMax   float64
 	}{
-		{0, 0, 0},
-		{OverloadLow, 0, 0},
-		{(OverloadLow + OverloadHigh) / 2, 0.4, 0.6},
-		{OverloadHigh, 1, 1},
-		{5 * time.Second, 1, 1},
+		{0, 0, 0, 0, 0},
+		{OverloadLow, 0, 0, 0, 0},
+		{(OverloadLow + OverloadHigh) / 2, 0.4, 0.6, 0, 0},
+		{OverloadHigh, 1, 1, 0, 0},
+		{(OverloadHigh + RegisterHigh) / 2, 1, 1, 0.4, 0.6},
+		{RegisterHigh, 1, 1, 1, 1},
+		{5 * time.Second, 1, 1, 1, 1},
 	} {
 		var o overload
 		o.wait.Store(int64(tc.wait))
 		const n = 4000
-		refused := 0
+		calls, regs := 0, 0
 		for range n {
 			if o.shed() {
-				refused++
+				calls++
+			}
+			if o.shedRegister() {
+				regs++
 			}
 		}
-		share := float64(refused) / n
-		if share < tc.min || share > tc.max {
-			t.Errorf("wait %v: refused %.2f of new calls, want %.2f..%.2f", tc.wait, share, tc.min, tc.max)
+		if share := float64(calls) / n; share < tc.callMin || share > tc.callMax {
+			t.Errorf("wait %v: refused %.2f of new calls, want %.2f..%.2f", tc.wait, share, tc.callMin, tc.callMax)
 		}
-		if o.stats().Refused != uint64(refused) {
-			t.Errorf("wait %v: Refused %d, counted %d", tc.wait, o.stats().Refused, refused)
+		if share := float64(regs) / n; share < tc.regMin || share > tc.regMax {
+			t.Errorf("wait %v: refused %.2f of REGISTERs, want %.2f..%.2f", tc.wait, share, tc.regMin, tc.regMax)
+		}
+		if st := o.stats(); st.Refused != uint64(calls) || st.RefusedRegisters != uint64(regs) {
+			t.Errorf("wait %v: stats %+v, counted %d calls and %d REGISTERs", tc.wait, st, calls, regs)
 		}
 	}
 }
@@ -104,11 +114,12 @@ func TestTimedConnMeasuresWait(t *testing.T) {
 	}
 }
 
-// TestOverloadRefusesNewCallsOnly sends requests to a listening UA whose
-// wait is above OverloadHigh: a new INVITE gets 503 with a Retry-After,
-// while a REGISTER and a BYE are handled as usual; once the wait is back
-// down, a new INVITE is challenged as usual.
-func TestOverloadRefusesNewCallsOnly(t *testing.T) {
+// TestOverloadRefusesCallsThenRegistrations sends requests to a listening UA with
+// the wait set: past RegisterHigh a new INVITE and a REGISTER get 503 with
+// a Retry-After while a BYE is handled as usual; below OverloadHigh a
+// REGISTER is handled; once the wait is back down, a new INVITE is
+// challenged as usual.
+func TestOverloadRefusesCallsThenRegistrations(t *testing.T) {
 	u, err := New()
 	if err != nil {
 		t.Fatal(err)
@@ -162,25 +173,56 @@ func TestOverloadRefusesNewCallsOnly(t *testing.T) {
 		}
 	}
 
-	u.load.wait.Store(int64(OverloadHigh + time.Second))
+	// Each datagram of the test moves the wait 1/32 of the way toward
+	// its own (tiny) wait, so the test sets it before each request.
+	setWait := func(d time.Duration) { u.load.wait.Store(int64(d)) }
+	retryAfter := func(res string) int {
+		t.Helper()
+		_, v, ok := strings.Cut(res, "\r\nRetry-After: ")
+		if !ok {
+			t.Fatalf("503 without Retry-After:\n%s", res)
+		}
+		secs, err := strconv.Atoi(strings.TrimSpace(v[:strings.Index(v, "\r\n")]))
+		if err != nil {
+			t.Fatalf("Retry-After %q", v)
+		}
+		return secs
+	}
+
+	// Past RegisterHigh: new calls and registrations are refused, a
+	// request within a call is not.
+	setWait(2 * RegisterHigh)
 	res := ask("INVITE", "")
 	if !strings.HasPrefix(res, "SIP/2.0 503 Service Unavailable (overloaded)") {
 		t.Fatalf("a new INVITE while overloaded got:\n%s", res)
 	}
-	if !strings.Contains(res, "\r\nRetry-After: ") {
-		t.Fatalf("503 without Retry-After:\n%s", res)
+	if s := retryAfter(res); s < 1 || s > 4 {
+		t.Fatalf("a refused call is told to retry after %d s, want 1..4", s)
 	}
-	if got := ask("REGISTER", ""); !strings.HasPrefix(got, "SIP/2.0 401") {
-		t.Fatalf("a REGISTER while overloaded got:\n%s", got)
+	setWait(2 * RegisterHigh)
+	res = ask("REGISTER", "")
+	if !strings.HasPrefix(res, "SIP/2.0 503 Service Unavailable (overloaded)") {
+		t.Fatalf("a REGISTER while overloaded got:\n%s", res)
 	}
+	if s := retryAfter(res); s < 5 || s > 20 {
+		t.Fatalf("a refused REGISTER is told to retry after %d s, want 5..20", s)
+	}
+	setWait(2 * RegisterHigh)
 	if got := ask("BYE", "t1"); !strings.HasPrefix(got, "SIP/2.0 481") {
 		t.Fatalf("a BYE while overloaded got:\n%s", got)
 	}
-	if r := u.Overload().Refused; r != 1 {
-		t.Fatalf("Refused = %d, want 1", r)
+	if st := u.Overload(); st.Refused != 1 || st.RefusedRegisters != 1 {
+		t.Fatalf("Overload() = %+v, want one call and one REGISTER refused", st)
 	}
 
-	u.load.wait.Store(0)
+	// Below OverloadHigh registrations go on (a new call would be refused
+	// with a probability of nearly one).
+	setWait(OverloadHigh - 20*time.Millisecond)
+	if got := ask("REGISTER", ""); !strings.HasPrefix(got, "SIP/2.0 401") {
+		t.Fatalf("a REGISTER below OverloadHigh got:\n%s", got)
+	}
+
+	setWait(0)
 	if got := ask("INVITE", ""); !strings.HasPrefix(got, "SIP/2.0 407") {
 		t.Fatalf("a new INVITE after the overload got:\n%s", got)
 	}

@@ -21,6 +21,9 @@ func (u *UA) handleRegister(req *sip.Request, tx sip.ServerTransaction) {
 		u.respond(tx, req, 400, "Bad Request (missing To, Call-ID or CSeq)")
 		return
 	}
+	if u.refuseOverloaded(req, tx, true) {
+		return
+	}
 	dev, ok := u.authenticate(req, tx)
 	if !ok {
 		return

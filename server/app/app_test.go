@@ -52,7 +52,8 @@ func TestUsersCreatedThroughTheAPICanCall(t *testing.T) {
 	}
 	metrics := scrape(ctx, t, srv.URL)
 	for _, want := range []string{"switchboard_switch_legs 2\n", "switchboard_switch_registrations 2\n",
-		"switchboard_sip_calls_refused_overload_total 0\n", "switchboard_sip_datagram_wait_seconds "} {
+		"switchboard_sip_calls_refused_overload_total 0\n", "switchboard_sip_registers_refused_overload_total 0\n",
+		"switchboard_sip_datagram_wait_seconds "} {
 		if !strings.Contains(metrics, want) {
 			t.Errorf("/metrics has no %q", want)
 		}

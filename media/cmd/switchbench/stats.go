@@ -35,9 +35,10 @@ type Figures struct {
 	Calls         int       `json:"calls"`
 	Registrations int       `json:"registrations"`
 	RTPPairsFree  int       `json:"rtp_pairs_free"`
-	SIPWaitMS     float64   `json:"sip_wait_ms"` // smoothed time a SIP datagram waited in the socket
-	Refused       uint64    `json:"overload_refused"`
-	CPUUser       float64   `json:"cpu_user_s"` // process CPU time since start
+	SIPWaitMS     float64   `json:"sip_wait_ms"`                // smoothed time a SIP datagram waited in the socket
+	Refused       uint64    `json:"overload_refused"`           // new calls refused with 503
+	RefusedRegs   uint64    `json:"overload_refused_registers"` // REGISTERs refused with 503
+	CPUUser       float64   `json:"cpu_user_s"`                 // process CPU time since start
 	CPUSys        float64   `json:"cpu_sys_s"`
 }
 
@@ -73,7 +74,7 @@ func collect(sw *switchtest.Switch, gc bool) Figures {
 		f.Registrations = len(sw.UA().Registrations())
 		f.RTPPairsFree = sw.Ports().Free()
 		load := sw.UA().Overload()
-		f.SIPWaitMS, f.Refused = float64(load.Wait)/float64(time.Millisecond), load.Refused
+		f.SIPWaitMS, f.Refused, f.RefusedRegs = float64(load.Wait)/float64(time.Millisecond), load.Refused, load.RefusedRegisters
 	}
 	return f
 }
