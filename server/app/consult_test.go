@@ -302,3 +302,79 @@ func TestConferenceGrows(t *testing.T) {
 		}
 	}
 }
+
+// TestConferenceRejoinAfterDroppedConsultation: a member of a three-party
+// conference consults a fourth party, and the consultation ends without
+// being completed (the member drops it, or the consulted party hangs up);
+// the member is back in the conference (CONFERENCED) and hears the other
+// two again, and they hear the member.
+func TestConferenceRejoinAfterDroppedConsultation(t *testing.T) {
+	t.Parallel()
+	for _, byConsulted := range []bool{false, true} {
+		name := "member drops"
+		if byConsulted {
+			name = "consulted hangs up"
+		}
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			rejoinAfterConsultation(t, byConsulted)
+		})
+	}
+}
+
+func rejoinAfterConsultation(t *testing.T, byConsulted bool) {
+	srv, c, ctx, w, atAlice, atBob, carol := threePartiesAt(t)
+	addUser(ctx, t, c, "2004", "Dave", "dave")
+	dave := registerAt(ctx, t, srv.SIPAddr, "dave")
+	first := w.until(t, "2001", callcontrolv1.CallState_CALL_STATE_CONNECTED)
+	res, err := c.Calls.ConsultTransfer(ctx, &callcontrolv1.ConsultTransferRequest{CallId: first.GetId(), Destination: "2003"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	atCarol := <-carol.Incoming
+	w.untilID(t, res.GetCall().GetId(), callcontrolv1.CallState_CALL_STATE_CONNECTED)
+	if _, err := c.Calls.CompleteTransfer(ctx, &callcontrolv1.CompleteTransferRequest{CallId: first.GetId(),
+		Mode: callcontrolv1.CompleteMode_COMPLETE_MODE_CONFERENCE}); err != nil {
+		t.Fatal(err)
+	}
+	conf := w.until(t, "2001", callcontrolv1.CallState_CALL_STATE_CONFERENCED)
+
+	second, err := c.Calls.ConsultTransfer(ctx, &callcontrolv1.ConsultTransferRequest{CallId: conf.GetId(), Destination: "2004"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	atDave := <-dave.Incoming
+	w.untilID(t, conf.GetId(), callcontrolv1.CallState_CALL_STATE_ON_HOLD_PENDING_CONFERENCE)
+	w.untilID(t, second.GetCall().GetId(), callcontrolv1.CallState_CALL_STATE_CONNECTED)
+	if byConsulted {
+		if err := atDave.Hangup(ctx); err != nil {
+			t.Fatal(err)
+		}
+	} else if _, err := c.Calls.Drop(ctx, &callcontrolv1.DropRequest{CallId: second.GetCall().GetId()}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-atDave.Ended():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the dropped consultation did not end at 2004")
+	}
+	w.untilID(t, conf.GetId(), callcontrolv1.CallState_CALL_STATE_CONFERENCED)
+
+	tones := map[string]float64{"2001": 500, "2002": 1000, "2003": 1500}
+	phones := map[string]*phonetest.Call{"2001": atAlice, "2002": atBob, "2003": atCarol}
+	for line, p := range phones {
+		p.PlayTone(tones[line])
+	}
+	for line, p := range phones {
+		for other, f := range tones {
+			if other == line {
+				continue
+			}
+			wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			if err := p.WaitToneAmong(wctx, f); err != nil {
+				t.Errorf("%s does not hear %s after the consultation was dropped", line, other)
+			}
+			cancel()
+		}
+	}
+}
