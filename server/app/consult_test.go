@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -376,5 +378,64 @@ func rejoinAfterConsultation(t *testing.T, byConsulted bool) {
 			}
 			cancel()
 		}
+	}
+}
+
+// TestConferenceFull grows a conference to six parties, one consultation
+// at a time; completing a seventh as a conference fails with
+// FAILED_PRECONDITION naming the limit, and the member who tried is back
+// in the conference once that consultation is dropped.
+func TestConferenceFull(t *testing.T) {
+	t.Parallel()
+	srv, c, ctx, w, atAlice, atBob, carol := threePartiesAt(t)
+	first := w.until(t, "2001", callcontrolv1.CallState_CALL_STATE_CONNECTED)
+	res, err := c.Calls.ConsultTransfer(ctx, &callcontrolv1.ConsultTransferRequest{CallId: first.GetId(), Destination: "2003"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-carol.Incoming
+	w.untilID(t, res.GetCall().GetId(), callcontrolv1.CallState_CALL_STATE_CONNECTED)
+	if _, err := c.Calls.CompleteTransfer(ctx, &callcontrolv1.CompleteTransferRequest{CallId: first.GetId(),
+		Mode: callcontrolv1.CompleteMode_COMPLETE_MODE_CONFERENCE}); err != nil {
+		t.Fatal(err)
+	}
+	conf := w.until(t, "2001", callcontrolv1.CallState_CALL_STATE_CONFERENCED)
+	// consult has 2001 consult ext from the conference and waits until
+	// that call is connected; it returns the consultation call.
+	consult := func(ext, name string) *callcontrolv1.Call {
+		t.Helper()
+		addUser(ctx, t, c, ext, name, name)
+		phone := registerAt(ctx, t, srv.SIPAddr, name)
+		res, err := c.Calls.ConsultTransfer(ctx, &callcontrolv1.ConsultTransferRequest{CallId: conf.GetId(), Destination: ext})
+		if err != nil {
+			t.Fatal(err)
+		}
+		<-phone.Incoming
+		return w.untilID(t, res.GetCall().GetId(), callcontrolv1.CallState_CALL_STATE_CONNECTED)
+	}
+	for i, name := range []string{"dave", "erin", "frank"} {
+		ext := fmt.Sprintf("200%d", 4+i)
+		second := consult(ext, name)
+		if _, err := c.Calls.CompleteTransfer(ctx, &callcontrolv1.CompleteTransferRequest{CallId: second.GetId(),
+			Mode: callcontrolv1.CompleteMode_COMPLETE_MODE_CONFERENCE}); err != nil {
+			t.Fatalf("adding %s as the %dth party: %v", ext, 4+i, err)
+		}
+		w.until(t, ext, callcontrolv1.CallState_CALL_STATE_CONFERENCED)
+		w.untilID(t, conf.GetId(), callcontrolv1.CallState_CALL_STATE_CONFERENCED)
+	}
+
+	seventh := consult("2007", "grace")
+	_, err = c.Calls.CompleteTransfer(ctx, &callcontrolv1.CompleteTransferRequest{CallId: seventh.GetId(),
+		Mode: callcontrolv1.CompleteMode_COMPLETE_MODE_CONFERENCE})
+	if connect.CodeOf(err) != connect.CodeFailedPrecondition || !strings.Contains(err.Error(), "maximum of parties") {
+		t.Fatalf("completing a seventh party as a conference: %v, want FAILED_PRECONDITION naming the limit", err)
+	}
+	if _, err := c.Calls.Drop(ctx, &callcontrolv1.DropRequest{CallId: seventh.GetId()}); err != nil {
+		t.Fatal(err)
+	}
+	w.untilID(t, conf.GetId(), callcontrolv1.CallState_CALL_STATE_CONFERENCED)
+	atBob.PlayTone(1000)
+	if err := atAlice.WaitToneAmong(ctx, 1000); err != nil {
+		t.Fatal("2001 does not hear 2002 after the seventh party was refused")
 	}
 }

@@ -2,7 +2,9 @@ package callcontrol
 
 import (
 	"context"
+	"errors"
 	"sort"
+	"strings"
 	"time"
 
 	"connectrpc.com/connect/v2"
@@ -229,6 +231,25 @@ func (s *Service) switchError(err error, what, unready string) error {
 	return derrors.New(derrors.Unavailable, "", "switch unreachable: %v", connect.CodeOf(err))
 }
 
+// switchReason is why the switch refused a leg operation, as its error
+// says after "leg <id>: " (the consultation is not answered, the
+// conference is full, ...), or fallback when it gives none.
+func switchReason(err error, fallback string) string {
+	var cerr *connect.Error
+	if !errors.As(err, &cerr) {
+		return fallback
+	}
+	msg := cerr.Message()
+	if !strings.HasPrefix(msg, "leg ") {
+		return fallback
+	}
+	_, reason, ok := strings.Cut(msg, ": ")
+	if !ok || reason == "" {
+		return fallback
+	}
+	return reason
+}
+
 // actOn checks that the call allows act (naming the state when it does
 // not) and returns a leg of the line to act on and its switch.
 func (s *Service) actOn(id string, expected int64, act Action, answeredLeg bool) (string, switchv1connect.SwitchServiceClient, error) {
@@ -334,7 +355,7 @@ func (s *Service) CompleteTransfer(ctx context.Context, id string, conference bo
 	}
 	s.mu.Unlock()
 	_, err = sw.CompleteTransferLeg(ctx, &switchv1.CompleteTransferLegRequest{LegId: legID, Conference: conference})
-	if err := s.switchError(err, id, "call "+id+": the consulted party has not answered yet"); err != nil {
+	if err := s.switchError(err, id, "call "+id+": "+switchReason(err, "the consulted party has not answered yet")); err != nil {
 		return Call{}, err
 	}
 	if !conference {
