@@ -224,7 +224,8 @@ func (s *Service) switchError(err error, what, unready string) error {
 		if unready != "" {
 			return derrors.New(derrors.FailedPrecondition, "", "%s", unready)
 		}
-		return derrors.New(derrors.FailedPrecondition, "", "%s: the call is not ringing, or no phone is registered", what)
+		return derrors.New(derrors.FailedPrecondition, "", "%s: %s", what,
+			switchReason(err, "the call is not ringing, or no phone is registered"))
 	case connect.CodeNotFound:
 		return derrors.New(derrors.NotFound, "call_id", "the call is over")
 	}
