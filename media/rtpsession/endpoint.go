@@ -47,8 +47,12 @@ type Endpoint struct {
 	sinkMu sync.Mutex // held while frames are delivered
 	sinks  []*audioSink
 
-	mu      sync.Mutex // guards closed
+	mu      sync.Mutex // guards closed and timer
 	closed  bool
+	timer   *time.Timer // the media timeout's, or nil
+	timeout time.Duration
+	started int64 // clock of Listen: the media timeout counts from it at first
+	onIdle  func()
 	done    chan struct{}
 	readers sync.WaitGroup
 	held    bool // the leg's ports are held (Ports.hold) while read
@@ -77,9 +81,11 @@ type EndpointCounters struct {
 type ListenOption func(*listenConfig)
 
 type listenConfig struct {
-	pt, law uint8
-	onDTMF  func(digit rune)
-	strict  bool
+	pt, law   uint8
+	onDTMF    func(digit rune)
+	strict    bool
+	timeout   time.Duration
+	onTimeout func()
 }
 
 // ListenCodec sets the negotiated audio payload type and the G.711 law it
@@ -107,6 +113,14 @@ func ListenStrictLatching(strict bool) ListenOption {
 	return func(c *listenConfig) { c.strict = strict }
 }
 
+// ListenMediaTimeout calls fn once, on a goroutine of its own, when no
+// RTP packet has come from the leg for d (counted from Listen at first):
+// the far end is gone without saying so. Zero, the default, never times
+// out. Close stops the count.
+func ListenMediaTimeout(d time.Duration, fn func()) ListenOption {
+	return func(c *listenConfig) { c.timeout, c.onTimeout = d, fn }
+}
+
 // Listen makes the switch the far end of the leg and starts reading its
 // sockets. The leg is owned by the endpoint until Close: a relay cannot
 // start on it (ErrLegInUse), while Play and SendAudio work. It fails with
@@ -132,6 +146,12 @@ func (l *Leg) Listen(opts ...ListenOption) (*Endpoint, error) {
 	if e.onDTMF != nil {
 		e.events = make(chan rune, dtmfQueue)
 		go e.dispatch(e.events)
+	}
+	if cfg.timeout > 0 && cfg.onTimeout != nil {
+		e.timeout, e.onIdle, e.started = cfg.timeout, cfg.onTimeout, now()
+		e.mu.Lock()
+		e.timer = time.AfterFunc(cfg.timeout, e.checkTimeout)
+		e.mu.Unlock()
 	}
 	// Ports released already may belong to another call: not read then,
 	// as when Release closed them.
@@ -203,6 +223,9 @@ func (e *Endpoint) Close() error {
 	}
 	e.closed = true
 	close(e.done)
+	if e.timer != nil {
+		e.timer.Stop()
+	}
 	e.mu.Unlock()
 	// As in Relay.Close: a deadline in the past wakes the readers, and is
 	// cleared once they have returned; then the ports can be kept warm.
@@ -222,6 +245,25 @@ func (e *Endpoint) Close() error {
 	}
 	e.leg.owner.CompareAndSwap(listening, nil)
 	return nil
+}
+
+// checkTimeout runs on the media timeout's timer. As the relay's, it looks
+// at the newest packet's time when the timeout could first have expired,
+// and re-arms itself for the rest.
+func (e *Endpoint) checkTimeout() {
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return
+	}
+	since := max(e.lastRTP.Load(), e.started)
+	if idle := time.Duration(now() - since); idle < e.timeout {
+		e.timer.Reset(e.timeout - idle)
+		e.mu.Unlock()
+		return
+	}
+	e.mu.Unlock()
+	e.onIdle()
 }
 
 func (e *Endpoint) closing() bool {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/pion/rtp"
 
@@ -365,5 +366,57 @@ func TestEndpointNoAllocs(t *testing.T) {
 		if allocs != 0 {
 			t.Errorf("%s: %v allocations per packet", tc.name, allocs)
 		}
+	}
+}
+
+// TestEndpointMediaTimeout: an endpoint whose leg sends nothing times out
+// once; one that keeps receiving RTP does not; one closed first does not.
+func TestEndpointMediaTimeout(t *testing.T) {
+	t.Parallel()
+	const d = 300 * time.Millisecond
+	fired := func(ch chan struct{}) func() {
+		return func() { ch <- struct{}{} }
+	}
+
+	silent := make(chan struct{}, 2)
+	quiet := NewLeg(allocate(t))
+	listen(t, quiet, ListenMediaTimeout(d, fired(silent)))
+
+	talking := make(chan struct{}, 2)
+	p := newPhone(t)
+	busy := NewLeg(allocate(t))
+	busy.SetRemote(p.rtpAddr())
+	listen(t, busy, ListenMediaTimeout(d, fired(talking)))
+
+	closedFired := make(chan struct{}, 2)
+	closed := NewLeg(allocate(t))
+	ep := listen(t, closed, ListenMediaTimeout(d, fired(closedFired)))
+	if err := ep.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	stop := time.After(4 * d)
+	for seq := uint16(1); ; seq++ {
+		sendTone(p, busy, 0, codec.PayloadPCMU, 1000, 160, 1, seq)
+		select {
+		case <-stop:
+		case <-time.After(20 * time.Millisecond):
+			continue
+		}
+		break
+	}
+	select {
+	case <-silent:
+	default:
+		t.Fatal("a leg silent for four times the timeout did not time out")
+	}
+	if len(silent) != 0 {
+		t.Error("the silent leg timed out more than once")
+	}
+	if len(talking) != 0 {
+		t.Error("a leg receiving RTP every 20 ms timed out")
+	}
+	if len(closedFired) != 0 {
+		t.Error("a closed endpoint timed out")
 	}
 }

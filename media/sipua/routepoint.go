@@ -187,7 +187,7 @@ func (c *call) answerApp(v *leg) {
 	ep, err := a.rtp.Listen(rtpsession.ListenCodec(chosen.PT, pt), rtpsession.ListenOnDTMF(func(d rune) {
 		c.ua.cfg.observer.DTMF(vid, d)
 		m.digit(d)
-	}))
+	}), rtpsession.ListenMediaTimeout(c.ua.cfg.mediaTimeout, func() { c.hangup(EndMediaTimeout) }))
 	if err != nil {
 		c.mu.Unlock()
 		c.fail(500, "Server Internal Error (media)", EndFailed)

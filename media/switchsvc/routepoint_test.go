@@ -162,3 +162,47 @@ func TestRoutePointFallback(t *testing.T) {
 		}
 	}
 }
+
+// TestRoutePointMediaTimeout: the caller of an answered route point stops
+// sending RTP (its phone is gone without a BYE); after the media timeout
+// the switch hangs the call up, as it does a relayed call.
+func TestRoutePointMediaTimeout(t *testing.T) {
+	t.Parallel()
+	users := []user{{Ext: "1001", Devices: []string{"alice"}}, {Ext: "1002", Devices: []string{"bob"}}}
+	cfg := switchsvcConfig()
+	cfg.MediaTimeout = 2 * time.Second
+	sw := startSwitch(t, cfg, users...)
+	withRoutePoint(t, sw, users...)
+	alice := sw.phone(t, "alice", phonetest.AutoAnswer)
+	ctx := ctxT(t)
+	dialled := make(chan *phonetest.Call, 1)
+	go func() {
+		c, err := alice.Dial(ctx, "1500")
+		if err != nil {
+			t.Error(err)
+		}
+		dialled <- c
+	}()
+	leg := rpLeg(t, sw)
+	if _, err := sw.AnswerLeg(ctx, &switchv1.AnswerLegRequest{LegId: leg}); err != nil {
+		t.Fatal(err)
+	}
+	call := <-dialled
+	if call == nil {
+		t.FailNow()
+	}
+	call.PlayTone(0)            // silence, but RTP
+	time.Sleep(3 * time.Second) // longer than the timeout: the caller sends, so none
+	select {
+	case <-call.Ended():
+		t.Fatal("a route point call whose caller sends RTP was hung up")
+	default:
+	}
+	call.StopSending()
+	select {
+	case <-call.Ended():
+	case <-time.After(10 * time.Second):
+		t.Fatal("no BYE to the caller after its RTP stopped for the media timeout")
+	}
+	waitFor(t, "legs to end", func() bool { return len(sw.UA().Legs()) == 0 })
+}
