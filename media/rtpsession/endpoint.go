@@ -51,7 +51,8 @@ type Endpoint struct {
 	closed  bool
 	timer   *time.Timer // the media timeout's, or nil
 	timeout time.Duration
-	started int64 // clock of Listen: the media timeout counts from it at first
+	started atomic.Int64 // clock from which the media timeout counts at first (Listen, or resuming it)
+	paused  atomic.Bool  // the media timeout is suspended (SetTimeoutEnabled)
 	onIdle  func()
 	done    chan struct{}
 	readers sync.WaitGroup
@@ -148,7 +149,8 @@ func (l *Leg) Listen(opts ...ListenOption) (*Endpoint, error) {
 		go e.dispatch(e.events)
 	}
 	if cfg.timeout > 0 && cfg.onTimeout != nil {
-		e.timeout, e.onIdle, e.started = cfg.timeout, cfg.onTimeout, now()
+		e.timeout, e.onIdle = cfg.timeout, cfg.onTimeout
+		e.started.Store(now())
 		e.mu.Lock()
 		e.timer = time.AfterFunc(cfg.timeout, e.checkTimeout)
 		e.mu.Unlock()
@@ -256,7 +258,12 @@ func (e *Endpoint) checkTimeout() {
 		e.mu.Unlock()
 		return
 	}
-	since := max(e.lastRTP.Load(), e.started)
+	if e.paused.Load() {
+		e.timer.Reset(e.timeout)
+		e.mu.Unlock()
+		return
+	}
+	since := max(e.lastRTP.Load(), e.started.Load())
 	if idle := time.Duration(now() - since); idle < e.timeout {
 		e.timer.Reset(e.timeout - idle)
 		e.mu.Unlock()
@@ -264,6 +271,16 @@ func (e *Endpoint) checkTimeout() {
 	}
 	e.mu.Unlock()
 	e.onIdle()
+}
+
+// SetTimeoutEnabled suspends (false) or resumes (true, the default) the
+// media timeout, for a leg whose phone holds the call and may stop
+// sending. Resuming restarts the count from now.
+func (e *Endpoint) SetTimeoutEnabled(on bool) {
+	if on {
+		e.started.Store(now())
+	}
+	e.paused.Store(!on)
 }
 
 func (e *Endpoint) closing() bool {

@@ -420,3 +420,30 @@ func TestEndpointMediaTimeout(t *testing.T) {
 		t.Error("a closed endpoint timed out")
 	}
 }
+
+// TestEndpointTimeoutSuspended: a silent leg whose timeout is suspended
+// (its phone holds the call) does not time out; resumed, it times out a
+// full timeout later.
+func TestEndpointTimeoutSuspended(t *testing.T) {
+	t.Parallel()
+	const d = 200 * time.Millisecond
+	fired := make(chan time.Time, 2)
+	leg := NewLeg(allocate(t))
+	ep := listen(t, leg, ListenMediaTimeout(d, func() { fired <- time.Now() }))
+	ep.SetTimeoutEnabled(false)
+	select {
+	case <-fired:
+		t.Fatal("a suspended media timeout fired")
+	case <-time.After(4 * d):
+	}
+	resumed := time.Now()
+	ep.SetTimeoutEnabled(true)
+	select {
+	case at := <-fired:
+		if at.Sub(resumed) < d {
+			t.Fatalf("fired %v after resuming, before the full timeout %v", at.Sub(resumed), d)
+		}
+	case <-time.After(10 * d):
+		t.Fatal("the resumed media timeout did not fire")
+	}
+}

@@ -93,6 +93,8 @@ type leg struct {
 
 	consult *call // the consultation call this leg's user placed (Consult)
 	alias   *leg  // in a consultation call: the phone's leg it borrows dialog and media from
+
+	mixed *rtpsession.Endpoint // a conference member's endpoint in the mixer, while mixed
 }
 
 // call is two legs bridged by the switch: a (the caller's inbound leg) and

@@ -5,6 +5,7 @@ import (
 
 	"github.com/switchboard-pbx/switchboard/media/mixer"
 	"github.com/switchboard-pbx/switchboard/media/rtpsession"
+	"github.com/switchboard-pbx/switchboard/media/sdpneg"
 )
 
 // A conference is a call whose answered legs (members) are mixed by the
@@ -81,18 +82,33 @@ func (u *UA) conferenceFrom(c *call, l *leg, c2 *call, x *leg) error {
 // join adds a member's media to the mixer. Callers hold c.mu.
 func (c *call) join(l *leg) {
 	pt := payloadFor(l.info.Codec)
-	_, err := c.conf.Add(l.rtp, rtpsession.ListenCodec(pt, pt), rtpsession.ListenOnDTMF(func(digit rune) {
+	ep, err := c.conf.Add(l.rtp, rtpsession.ListenCodec(pt, pt), rtpsession.ListenOnDTMF(func(digit rune) {
 		c.ua.cfg.observer.DTMF(l.info.ID, digit)
-	}))
-	if err != nil && !errors.Is(err, mixer.ErrMember) {
+	}), rtpsession.ListenMediaTimeout(c.ua.cfg.mediaTimeout, func() { c.leaveIf(l, EndMediaTimeout, true) }))
+	switch {
+	case err == nil:
+		l.mixed = ep
+		ep.SetTimeoutEnabled(l.remote == nil || l.remote.Direction == sdpneg.SendRecv)
+	case !errors.Is(err, mixer.ErrMember):
 		c.ua.log.Warn("sip: conference member not mixed", "leg", l.info.ID, "error", err)
 	}
 	l.info.Conferenced = true
 }
 
+// unmix takes a member's media out of the mixer. Callers hold c.mu.
+func (c *call) unmix(l *leg) {
+	_ = c.conf.Remove(l.rtp)
+	l.mixed = nil
+}
+
 // leave takes one member out of a conference: BYE unless it hung up
 // itself, and the call ends when one member is left.
-func (c *call) leave(l *leg, why EndReason) {
+func (c *call) leave(l *leg, why EndReason) { c.leaveIf(l, why, false) }
+
+// leaveIf is leave; with onlyMixed, for a member whose media timed out in
+// the mixer, it does nothing unless the member is still mixed (not
+// consulting, not gone) when it looks.
+func (c *call) leaveIf(l *leg, why EndReason, onlyMixed bool) {
 	c.mu.Lock()
 	idx := -1
 	for i, m := range c.members {
@@ -100,13 +116,17 @@ func (c *call) leave(l *leg, why EndReason) {
 			idx = i
 		}
 	}
+	if onlyMixed && (idx < 0 || c.ended || l.mixed == nil) {
+		c.mu.Unlock()
+		return
+	}
 	if idx < 0 || c.ended {
 		c.mu.Unlock()
 		c.hangup(why)
 		return
 	}
 	c.members = append(c.members[:idx], c.members[idx+1:]...)
-	_ = c.conf.Remove(l.rtp)
+	c.unmix(l)
 	l.info.Conferenced = false
 	last := len(c.members) <= 1
 	c.mu.Unlock()

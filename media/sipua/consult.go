@@ -47,7 +47,7 @@ func (u *UA) Consult(legID, dest string) (string, string, error) {
 		return "", "", ErrConsulting
 	case inConference:
 		// The others go on talking while this member consults.
-		_ = c.conf.Remove(l.rtp)
+		c.unmix(l)
 		l.info.Holding = true
 	}
 	c.mu.Unlock()

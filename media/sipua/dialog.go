@@ -286,6 +286,9 @@ func (c *call) answerLocally(req *sip.Request, tx sip.ServerTransaction, l *leg,
 	if err == nil {
 		l.remote = offer
 		l.rtp.SetRemote(udpAddr(offer.Addr, offer.Port))
+		if l.mixed != nil { // a member whose phone holds may stop sending
+			l.mixed.SetTimeoutEnabled(offer.Direction == sdpneg.SendRecv)
+		}
 	}
 	c.mu.Unlock()
 	if err != nil {
