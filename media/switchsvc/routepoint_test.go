@@ -42,6 +42,29 @@ func rpLeg(t *testing.T, sw *testSwitch) string {
 	return id
 }
 
+// answeredRoutePoint has phone dial the route point (1500) and answers the
+// call there; it returns the route point's leg and the phone's call.
+func answeredRoutePoint(ctx context.Context, t *testing.T, sw *testSwitch, phone *phonetest.Phone) (string, *phonetest.Call) {
+	t.Helper()
+	dialled := make(chan *phonetest.Call, 1)
+	go func() {
+		c, err := phone.Dial(ctx, "1500")
+		if err != nil {
+			t.Error(err)
+		}
+		dialled <- c
+	}()
+	leg := rpLeg(t, sw)
+	if _, err := sw.AnswerLeg(ctx, &switchv1.AnswerLegRequest{LegId: leg}); err != nil {
+		t.Fatal(err)
+	}
+	call := <-dialled
+	if call == nil {
+		t.FailNow()
+	}
+	return leg, call
+}
+
 // samples is a tone as little-endian 16-bit samples.
 func samples(freq float64, d time.Duration) []byte {
 	pcm := make([]int16, int(d.Seconds()*8000))
@@ -66,23 +89,7 @@ func TestRoutePoint(t *testing.T) {
 	alice := sw.phone(t, "alice", phonetest.AutoAnswer)
 	bob := sw.phone(t, "bob", phonetest.AutoAnswer)
 	ctx := ctxT(t)
-
-	dialled := make(chan *phonetest.Call, 1)
-	go func() {
-		c, err := alice.Dial(ctx, "1500")
-		if err != nil {
-			t.Error(err)
-		}
-		dialled <- c
-	}()
-	leg := rpLeg(t, sw)
-	if _, err := sw.AnswerLeg(ctx, &switchv1.AnswerLegRequest{LegId: leg}); err != nil {
-		t.Fatal(err)
-	}
-	call := <-dialled
-	if call == nil {
-		t.FailNow()
-	}
+	leg, call := answeredRoutePoint(ctx, t, sw, alice)
 
 	heard := make(chan error, 1)
 	go func() { heard <- call.WaitTone(ctx, 1000) }()
@@ -174,23 +181,7 @@ func TestRoutePointMediaTimeout(t *testing.T) {
 	sw := startSwitch(t, cfg, users...)
 	withRoutePoint(t, sw, users...)
 	alice := sw.phone(t, "alice", phonetest.AutoAnswer)
-	ctx := ctxT(t)
-	dialled := make(chan *phonetest.Call, 1)
-	go func() {
-		c, err := alice.Dial(ctx, "1500")
-		if err != nil {
-			t.Error(err)
-		}
-		dialled <- c
-	}()
-	leg := rpLeg(t, sw)
-	if _, err := sw.AnswerLeg(ctx, &switchv1.AnswerLegRequest{LegId: leg}); err != nil {
-		t.Fatal(err)
-	}
-	call := <-dialled
-	if call == nil {
-		t.FailNow()
-	}
+	_, call := answeredRoutePoint(ctxT(t), t, sw, alice)
 	call.PlayTone(0)            // silence, but RTP
 	time.Sleep(3 * time.Second) // longer than the timeout: the caller sends, so none
 	select {

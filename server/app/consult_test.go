@@ -249,14 +249,20 @@ func TestWatchAheadOfServer(t *testing.T) {
 	wantCode(t, err, connect.CodeOutOfRange, "restarted")
 }
 
-// TestConferenceGrows: a member of a three-party conference consults a
-// fourth party (the other two go on talking meanwhile) and completes as a
-// conference: all four hear each other.
-func TestConferenceGrows(t *testing.T) {
-	t.Parallel()
+// conference is a three-party conference from threePartiesAt: 2001 talked
+// to 2002, consulted 2003 and completed as a conference.
+type conference struct {
+	srv                     *apptest.Server
+	c                       apptest.Clients
+	ctx                     context.Context
+	w                       *watcher
+	atAlice, atBob, atCarol *phonetest.Call
+	call                    *callcontrolv1.Call // 2001's conference call
+}
+
+func threePartyConference(t *testing.T) *conference {
+	t.Helper()
 	srv, c, ctx, w, atAlice, atBob, carol := threePartiesAt(t)
-	addUser(ctx, t, c, "2004", "Dave", "dave")
-	dave := registerAt(ctx, t, srv.SIPAddr, "dave")
 	first := w.until(t, "2001", callcontrolv1.CallState_CALL_STATE_CONNECTED)
 	res, err := c.Calls.ConsultTransfer(ctx, &callcontrolv1.ConsultTransferRequest{CallId: first.GetId(), Destination: "2003"})
 	if err != nil {
@@ -268,26 +274,30 @@ func TestConferenceGrows(t *testing.T) {
 		Mode: callcontrolv1.CompleteMode_COMPLETE_MODE_CONFERENCE}); err != nil {
 		t.Fatal(err)
 	}
-	conf := w.until(t, "2001", callcontrolv1.CallState_CALL_STATE_CONFERENCED)
+	return &conference{srv: srv, c: c, ctx: ctx, w: w, atAlice: atAlice, atBob: atBob, atCarol: atCarol,
+		call: w.until(t, "2001", callcontrolv1.CallState_CALL_STATE_CONFERENCED)}
+}
 
-	second, err := c.Calls.ConsultTransfer(ctx, &callcontrolv1.ConsultTransferRequest{CallId: conf.GetId(), Destination: "2004"})
+// consult has 2001 consult a new user ext (name, device name) from the
+// conference and waits until that call is connected; it returns the
+// consultation call and the new party's end of it.
+func (cf *conference) consult(t *testing.T, ext, name string) (*callcontrolv1.Call, *phonetest.Call) {
+	t.Helper()
+	addUser(cf.ctx, t, cf.c, ext, name, name)
+	phone := registerAt(cf.ctx, t, cf.srv.SIPAddr, name)
+	res, err := cf.c.Calls.ConsultTransfer(cf.ctx, &callcontrolv1.ConsultTransferRequest{CallId: cf.call.GetId(), Destination: ext})
 	if err != nil {
 		t.Fatal(err)
 	}
-	atDave := <-dave.Incoming
-	w.untilID(t, conf.GetId(), callcontrolv1.CallState_CALL_STATE_ON_HOLD_PENDING_CONFERENCE)
-	w.untilID(t, second.GetCall().GetId(), callcontrolv1.CallState_CALL_STATE_CONNECTED)
-	atBob.PlayTone(1000)
-	if err := atCarol.WaitToneAmong(ctx, 1000); err != nil {
-		t.Fatal("the conference stopped while one member consulted")
-	}
-	if _, err := c.Calls.CompleteTransfer(ctx, &callcontrolv1.CompleteTransferRequest{CallId: second.GetCall().GetId(),
-		Mode: callcontrolv1.CompleteMode_COMPLETE_MODE_CONFERENCE}); err != nil {
-		t.Fatal(err)
-	}
-	w.until(t, "2004", callcontrolv1.CallState_CALL_STATE_CONFERENCED)
-	tones := map[string]float64{"2001": 500, "2002": 1000, "2003": 1500, "2004": 2000}
-	phones := map[string]*phonetest.Call{"2001": atAlice, "2002": atBob, "2003": atCarol, "2004": atDave}
+	at := <-phone.Incoming
+	cf.w.untilID(t, cf.call.GetId(), callcontrolv1.CallState_CALL_STATE_ON_HOLD_PENDING_CONFERENCE)
+	return cf.w.untilID(t, res.GetCall().GetId(), callcontrolv1.CallState_CALL_STATE_CONNECTED), at
+}
+
+// allHear has each phone play its line's tone and checks that it hears
+// every other line's.
+func allHear(ctx context.Context, t *testing.T, phones map[string]*phonetest.Call, tones map[string]float64, when string) {
+	t.Helper()
 	for line, p := range phones {
 		p.PlayTone(tones[line])
 	}
@@ -298,11 +308,31 @@ func TestConferenceGrows(t *testing.T) {
 			}
 			wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 			if err := p.WaitToneAmong(wctx, f); err != nil {
-				t.Errorf("%s does not hear %s in the four-party conference", line, other)
+				t.Errorf("%s does not hear %s %s", line, other, when)
 			}
 			cancel()
 		}
 	}
+}
+
+// TestConferenceGrows: a member of a three-party conference consults a
+// fourth party (the other two go on talking meanwhile) and completes as a
+// conference: all four hear each other.
+func TestConferenceGrows(t *testing.T) {
+	t.Parallel()
+	cf := threePartyConference(t)
+	second, atDave := cf.consult(t, "2004", "dave")
+	cf.atBob.PlayTone(1000)
+	if err := cf.atCarol.WaitToneAmong(cf.ctx, 1000); err != nil {
+		t.Fatal("the conference stopped while one member consulted")
+	}
+	if _, err := cf.c.Calls.CompleteTransfer(cf.ctx, &callcontrolv1.CompleteTransferRequest{CallId: second.GetId(),
+		Mode: callcontrolv1.CompleteMode_COMPLETE_MODE_CONFERENCE}); err != nil {
+		t.Fatal(err)
+	}
+	cf.w.until(t, "2004", callcontrolv1.CallState_CALL_STATE_CONFERENCED)
+	allHear(cf.ctx, t, map[string]*phonetest.Call{"2001": cf.atAlice, "2002": cf.atBob, "2003": cf.atCarol, "2004": atDave},
+		map[string]float64{"2001": 500, "2002": 1000, "2003": 1500, "2004": 2000}, "in the four-party conference")
 }
 
 // TestConferenceRejoinAfterDroppedConsultation: a member of a three-party
@@ -319,65 +349,24 @@ func TestConferenceRejoinAfterDroppedConsultation(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			rejoinAfterConsultation(t, byConsulted)
+			cf := threePartyConference(t)
+			second, atDave := cf.consult(t, "2004", "dave")
+			if byConsulted {
+				if err := atDave.Hangup(cf.ctx); err != nil {
+					t.Fatal(err)
+				}
+			} else if _, err := cf.c.Calls.Drop(cf.ctx, &callcontrolv1.DropRequest{CallId: second.GetId()}); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case <-atDave.Ended():
+			case <-time.After(10 * time.Second):
+				t.Fatal("the dropped consultation did not end at 2004")
+			}
+			cf.w.untilID(t, cf.call.GetId(), callcontrolv1.CallState_CALL_STATE_CONFERENCED)
+			allHear(cf.ctx, t, map[string]*phonetest.Call{"2001": cf.atAlice, "2002": cf.atBob, "2003": cf.atCarol},
+				map[string]float64{"2001": 500, "2002": 1000, "2003": 1500}, "after the consultation was dropped")
 		})
-	}
-}
-
-func rejoinAfterConsultation(t *testing.T, byConsulted bool) {
-	srv, c, ctx, w, atAlice, atBob, carol := threePartiesAt(t)
-	addUser(ctx, t, c, "2004", "Dave", "dave")
-	dave := registerAt(ctx, t, srv.SIPAddr, "dave")
-	first := w.until(t, "2001", callcontrolv1.CallState_CALL_STATE_CONNECTED)
-	res, err := c.Calls.ConsultTransfer(ctx, &callcontrolv1.ConsultTransferRequest{CallId: first.GetId(), Destination: "2003"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	atCarol := <-carol.Incoming
-	w.untilID(t, res.GetCall().GetId(), callcontrolv1.CallState_CALL_STATE_CONNECTED)
-	if _, err := c.Calls.CompleteTransfer(ctx, &callcontrolv1.CompleteTransferRequest{CallId: first.GetId(),
-		Mode: callcontrolv1.CompleteMode_COMPLETE_MODE_CONFERENCE}); err != nil {
-		t.Fatal(err)
-	}
-	conf := w.until(t, "2001", callcontrolv1.CallState_CALL_STATE_CONFERENCED)
-
-	second, err := c.Calls.ConsultTransfer(ctx, &callcontrolv1.ConsultTransferRequest{CallId: conf.GetId(), Destination: "2004"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	atDave := <-dave.Incoming
-	w.untilID(t, conf.GetId(), callcontrolv1.CallState_CALL_STATE_ON_HOLD_PENDING_CONFERENCE)
-	w.untilID(t, second.GetCall().GetId(), callcontrolv1.CallState_CALL_STATE_CONNECTED)
-	if byConsulted {
-		if err := atDave.Hangup(ctx); err != nil {
-			t.Fatal(err)
-		}
-	} else if _, err := c.Calls.Drop(ctx, &callcontrolv1.DropRequest{CallId: second.GetCall().GetId()}); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-atDave.Ended():
-	case <-time.After(10 * time.Second):
-		t.Fatal("the dropped consultation did not end at 2004")
-	}
-	w.untilID(t, conf.GetId(), callcontrolv1.CallState_CALL_STATE_CONFERENCED)
-
-	tones := map[string]float64{"2001": 500, "2002": 1000, "2003": 1500}
-	phones := map[string]*phonetest.Call{"2001": atAlice, "2002": atBob, "2003": atCarol}
-	for line, p := range phones {
-		p.PlayTone(tones[line])
-	}
-	for line, p := range phones {
-		for other, f := range tones {
-			if other == line {
-				continue
-			}
-			wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-			if err := p.WaitToneAmong(wctx, f); err != nil {
-				t.Errorf("%s does not hear %s after the consultation was dropped", line, other)
-			}
-			cancel()
-		}
 	}
 }
 
@@ -387,55 +376,30 @@ func rejoinAfterConsultation(t *testing.T, byConsulted bool) {
 // in the conference once that consultation is dropped.
 func TestConferenceFull(t *testing.T) {
 	t.Parallel()
-	srv, c, ctx, w, atAlice, atBob, carol := threePartiesAt(t)
-	first := w.until(t, "2001", callcontrolv1.CallState_CALL_STATE_CONNECTED)
-	res, err := c.Calls.ConsultTransfer(ctx, &callcontrolv1.ConsultTransferRequest{CallId: first.GetId(), Destination: "2003"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	<-carol.Incoming
-	w.untilID(t, res.GetCall().GetId(), callcontrolv1.CallState_CALL_STATE_CONNECTED)
-	if _, err := c.Calls.CompleteTransfer(ctx, &callcontrolv1.CompleteTransferRequest{CallId: first.GetId(),
-		Mode: callcontrolv1.CompleteMode_COMPLETE_MODE_CONFERENCE}); err != nil {
-		t.Fatal(err)
-	}
-	conf := w.until(t, "2001", callcontrolv1.CallState_CALL_STATE_CONFERENCED)
-	// consult has 2001 consult ext from the conference and waits until
-	// that call is connected; it returns the consultation call.
-	consult := func(ext, name string) *callcontrolv1.Call {
-		t.Helper()
-		addUser(ctx, t, c, ext, name, name)
-		phone := registerAt(ctx, t, srv.SIPAddr, name)
-		res, err := c.Calls.ConsultTransfer(ctx, &callcontrolv1.ConsultTransferRequest{CallId: conf.GetId(), Destination: ext})
-		if err != nil {
-			t.Fatal(err)
-		}
-		<-phone.Incoming
-		return w.untilID(t, res.GetCall().GetId(), callcontrolv1.CallState_CALL_STATE_CONNECTED)
-	}
+	cf := threePartyConference(t)
 	for i, name := range []string{"dave", "erin", "frank"} {
 		ext := fmt.Sprintf("200%d", 4+i)
-		second := consult(ext, name)
-		if _, err := c.Calls.CompleteTransfer(ctx, &callcontrolv1.CompleteTransferRequest{CallId: second.GetId(),
+		second, _ := cf.consult(t, ext, name)
+		if _, err := cf.c.Calls.CompleteTransfer(cf.ctx, &callcontrolv1.CompleteTransferRequest{CallId: second.GetId(),
 			Mode: callcontrolv1.CompleteMode_COMPLETE_MODE_CONFERENCE}); err != nil {
 			t.Fatalf("adding %s as the %dth party: %v", ext, 4+i, err)
 		}
-		w.until(t, ext, callcontrolv1.CallState_CALL_STATE_CONFERENCED)
-		w.untilID(t, conf.GetId(), callcontrolv1.CallState_CALL_STATE_CONFERENCED)
+		cf.w.until(t, ext, callcontrolv1.CallState_CALL_STATE_CONFERENCED)
+		cf.w.untilID(t, cf.call.GetId(), callcontrolv1.CallState_CALL_STATE_CONFERENCED)
 	}
 
-	seventh := consult("2007", "grace")
-	_, err = c.Calls.CompleteTransfer(ctx, &callcontrolv1.CompleteTransferRequest{CallId: seventh.GetId(),
+	seventh, _ := cf.consult(t, "2007", "grace")
+	_, err := cf.c.Calls.CompleteTransfer(cf.ctx, &callcontrolv1.CompleteTransferRequest{CallId: seventh.GetId(),
 		Mode: callcontrolv1.CompleteMode_COMPLETE_MODE_CONFERENCE})
 	if connect.CodeOf(err) != connect.CodeFailedPrecondition || !strings.Contains(err.Error(), "maximum of parties") {
 		t.Fatalf("completing a seventh party as a conference: %v, want FAILED_PRECONDITION naming the limit", err)
 	}
-	if _, err := c.Calls.Drop(ctx, &callcontrolv1.DropRequest{CallId: seventh.GetId()}); err != nil {
+	if _, err := cf.c.Calls.Drop(cf.ctx, &callcontrolv1.DropRequest{CallId: seventh.GetId()}); err != nil {
 		t.Fatal(err)
 	}
-	w.untilID(t, conf.GetId(), callcontrolv1.CallState_CALL_STATE_CONFERENCED)
-	atBob.PlayTone(1000)
-	if err := atAlice.WaitToneAmong(ctx, 1000); err != nil {
+	cf.w.untilID(t, cf.call.GetId(), callcontrolv1.CallState_CALL_STATE_CONFERENCED)
+	cf.atBob.PlayTone(1000)
+	if err := cf.atAlice.WaitToneAmong(cf.ctx, 1000); err != nil {
 		t.Fatal("2001 does not hear 2002 after the seventh party was refused")
 	}
 }
