@@ -41,19 +41,14 @@ type Endpoint struct {
 	onDTMF func(digit rune)
 	events chan rune
 
-	lastRTP atomic.Int64 // clock of the newest RTP packet, 0 if none
-	counts  struct{ packets, frames, dropped, events atomic.Uint64 }
+	idle   idleWatch // the media timeout, and when RTP last came
+	counts struct{ packets, frames, dropped, events atomic.Uint64 }
 
 	sinkMu sync.Mutex // held while frames are delivered
 	sinks  []*audioSink
 
-	mu      sync.Mutex // guards closed and timer
+	mu      sync.Mutex // guards closed
 	closed  bool
-	timer   *time.Timer // the media timeout's, or nil
-	timeout time.Duration
-	started atomic.Int64 // clock from which the media timeout counts at first (Listen, or resuming it)
-	paused  atomic.Bool  // the media timeout is suspended (SetTimeoutEnabled)
-	onIdle  func()
 	done    chan struct{}
 	readers sync.WaitGroup
 	held    bool // the leg's ports are held (Ports.hold) while read
@@ -148,13 +143,7 @@ func (l *Leg) Listen(opts ...ListenOption) (*Endpoint, error) {
 		e.events = make(chan rune, dtmfQueue)
 		go e.dispatch(e.events)
 	}
-	if cfg.timeout > 0 && cfg.onTimeout != nil {
-		e.timeout, e.onIdle = cfg.timeout, cfg.onTimeout
-		e.started.Store(now())
-		e.mu.Lock()
-		e.timer = time.AfterFunc(cfg.timeout, e.checkTimeout)
-		e.mu.Unlock()
-	}
+	e.idle.start(cfg.timeout, cfg.onTimeout)
 	// Ports released already may belong to another call: not read then,
 	// as when Release closed them.
 	if e.held = l.ports.hold(); e.held {
@@ -195,13 +184,7 @@ func (e *Endpoint) Tap(fn func(pcm []int16)) (untap func()) {
 
 // LastActivity returns when the newest RTP packet arrived from the leg, or
 // the zero time if none has: the caller's media timeout.
-func (e *Endpoint) LastActivity() time.Time {
-	t := e.lastRTP.Load()
-	if t == 0 {
-		return time.Time{}
-	}
-	return epoch.Add(time.Duration(t))
-}
+func (e *Endpoint) LastActivity() time.Time { return e.idle.lastActivity() }
 
 // Counters returns a snapshot of what the endpoint received.
 func (e *Endpoint) Counters() EndpointCounters {
@@ -225,9 +208,7 @@ func (e *Endpoint) Close() error {
 	}
 	e.closed = true
 	close(e.done)
-	if e.timer != nil {
-		e.timer.Stop()
-	}
+	e.idle.stop()
 	e.mu.Unlock()
 	// As in Relay.Close: a deadline in the past wakes the readers, and is
 	// cleared once they have returned; then the ports can be kept warm.
@@ -249,39 +230,10 @@ func (e *Endpoint) Close() error {
 	return nil
 }
 
-// checkTimeout runs on the media timeout's timer. As the relay's, it looks
-// at the newest packet's time when the timeout could first have expired,
-// and re-arms itself for the rest.
-func (e *Endpoint) checkTimeout() {
-	e.mu.Lock()
-	if e.closed {
-		e.mu.Unlock()
-		return
-	}
-	if e.paused.Load() {
-		e.timer.Reset(e.timeout)
-		e.mu.Unlock()
-		return
-	}
-	since := max(e.lastRTP.Load(), e.started.Load())
-	if idle := time.Duration(now() - since); idle < e.timeout {
-		e.timer.Reset(e.timeout - idle)
-		e.mu.Unlock()
-		return
-	}
-	e.mu.Unlock()
-	e.onIdle()
-}
-
 // SetTimeoutEnabled suspends (false) or resumes (true, the default) the
 // media timeout, for a leg whose phone holds the call and may stop
 // sending. Resuming restarts the count from now.
-func (e *Endpoint) SetTimeoutEnabled(on bool) {
-	if on {
-		e.started.Store(now())
-	}
-	e.paused.Store(!on)
-}
+func (e *Endpoint) SetTimeoutEnabled(on bool) { e.idle.setEnabled(on) }
 
 func (e *Endpoint) closing() bool {
 	select {
@@ -334,7 +286,7 @@ func (e *Endpoint) handleRTP(pkt []byte, src netip.AddrPort) {
 		e.counts.dropped.Add(1)
 		return
 	}
-	e.lastRTP.Store(now())
+	e.idle.last.Store(now())
 	e.counts.packets.Add(1)
 	payload := rtpPayload(pkt, hlen, e.hdr.Padding)
 	if uint32(e.hdr.PayloadType) == e.leg.eventPT.Load() {

@@ -71,7 +71,7 @@ func (d *direction) handleRTP(pkt []byte, src netip.AddrPort) {
 		return
 	}
 	now := now()
-	d.r.lastRTP.Store(now)
+	d.r.idle.last.Store(now)
 	if uint32(d.hdr.PayloadType) == d.in.eventPT.Load() {
 		d.detectDTMF(rtpPayload(pkt, hlen, d.hdr.Padding))
 	}

@@ -29,15 +29,11 @@ type Relay struct {
 	cfg  config
 	dirs [2]direction
 
-	lastRTP   atomic.Int64 // clock of the newest RTP (see now), 0 if none
-	countFrom atomic.Int64 // clock when the timeout count (re)started
-	timeoutOn atomic.Bool
-	fired     atomic.Bool
-	tap       atomic.Pointer[PacketTap] // see relaytap.go; nil when not tapped
+	idle idleWatch                 // the media timeout, and when RTP last came
+	tap  atomic.Pointer[PacketTap] // see relaytap.go; nil when not tapped
 
-	mu      sync.Mutex // guards state, timer and watches
+	mu      sync.Mutex // guards state and watches
 	state   relayState
-	timer   *time.Timer
 	done    chan struct{}
 	watches *watchSet      // the RTCP sockets in a poller, or nil
 	loops   sync.WaitGroup // reading goroutines
@@ -81,7 +77,6 @@ func NewRelay(a, b *Leg, opts ...Option) *Relay {
 	for _, o := range opts {
 		o(&r.cfg)
 	}
-	r.timeoutOn.Store(true)
 	r.dirs[AToB] = direction{id: AToB, r: r, in: a, out: b}
 	r.dirs[BToA] = direction{id: BToA, r: r, in: b, out: a}
 	for i := range r.dirs {
@@ -123,14 +118,11 @@ func (r *Relay) Start() error {
 		return ErrLegInUse
 	}
 	r.state = stateRunning
-	r.countFrom.Store(now())
 	if r.cfg.onDTMF != nil {
 		r.events = make(chan dtmfEvent, dtmfQueue)
 	}
 	r.startReading()
-	if r.cfg.timeout > 0 {
-		r.timer = time.AfterFunc(r.cfg.timeout, r.checkTimeout)
-	}
+	r.idle.start(r.cfg.timeout, r.cfg.onTimeout)
 	return nil
 }
 
@@ -147,9 +139,7 @@ func (r *Relay) Close() error {
 	}
 	r.state = stateClosed
 	close(r.done)
-	if r.timer != nil {
-		r.timer.Stop()
-	}
+	r.idle.stop()
 	r.mu.Unlock()
 	if !wasRunning {
 		return nil
