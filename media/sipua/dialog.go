@@ -140,6 +140,11 @@ func (u *UA) handleReinvite(req *sip.Request, tx sip.ServerTransaction) {
 		u.respond(tx, req, 488, "Not Acceptable Here ("+err.Error()+")")
 		return
 	}
+	u.answerReinvite(req, tx, body)
+}
+
+// answerReinvite sends the 200 OK with SDP body to a re-INVITE.
+func (u *UA) answerReinvite(req *sip.Request, tx sip.ServerTransaction, body []byte) {
 	res := sip.NewSDPResponseFromRequest(req, body)
 	res.AppendHeader(sip.HeaderClone(&u.contact))
 	if err := tx.Respond(res); err != nil {
@@ -295,9 +300,5 @@ func (c *call) answerLocally(req *sip.Request, tx sip.ServerTransaction, l *leg,
 		c.ua.respond(tx, req, 488, "Not Acceptable Here ("+err.Error()+")")
 		return
 	}
-	res := sip.NewSDPResponseFromRequest(req, body)
-	res.AppendHeader(sip.HeaderClone(&c.ua.contact))
-	if err := tx.Respond(res); err != nil {
-		c.ua.log.Debug("sip: re-INVITE answer failed", "error", err)
-	}
+	c.ua.answerReinvite(req, tx, body)
 }
