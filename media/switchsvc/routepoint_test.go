@@ -2,7 +2,6 @@ package switchsvc_test
 
 import (
 	"context"
-	"encoding/binary"
 	"os"
 	"testing"
 	"time"
@@ -70,11 +69,7 @@ func samples(freq float64, d time.Duration) []byte {
 	pcm := make([]int16, int(d.Seconds()*8000))
 	var phase float64
 	codec.Sine(pcm, freq, 8000, &phase)
-	out := make([]byte, 2*len(pcm))
-	for i, v := range pcm {
-		binary.LittleEndian.PutUint16(out[2*i:], uint16(v))
-	}
-	return out
+	return codec.PCMBytes(pcm)
 }
 
 // TestRoutePoint answers a call to a route point, plays to the caller,

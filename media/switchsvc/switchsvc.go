@@ -6,7 +6,6 @@ package switchsvc
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -23,6 +22,7 @@ import (
 
 	switchv1 "github.com/switchboard-pbx/switchboard/gen/switchboard/switch/v1"
 	"github.com/switchboard-pbx/switchboard/gen/switchboard/switch/v1/switchv1connect"
+	"github.com/switchboard-pbx/switchboard/media/codec"
 	"github.com/switchboard-pbx/switchboard/media/eventlog"
 	"github.com/switchboard-pbx/switchboard/media/routing"
 	"github.com/switchboard-pbx/switchboard/media/rtpsession"
@@ -291,11 +291,7 @@ func (s *Switch) PlayLeg(_ context.Context, req *switchv1.PlayLegRequest) (*swit
 	if len(b)%2 != 0 {
 		return nil, connect.Errorf(connect.CodeInvalidArgument, "samples: %d bytes is not a whole number of 16-bit samples", len(b))
 	}
-	pcm := make([]int16, len(b)/2)
-	for i := range pcm {
-		pcm[i] = int16(binary.LittleEndian.Uint16(b[2*i:]))
-	}
-	done, err := s.ua.PlayApp(req.GetLegId(), pcm, req.GetInterruptOnDigit())
+	done, err := s.ua.PlayApp(req.GetLegId(), codec.PCMFromBytes(b), req.GetInterruptOnDigit())
 	if err != nil {
 		return nil, legError(req.GetLegId(), err)
 	}

@@ -2,7 +2,6 @@ package callcontrol
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"io"
 	"math"
@@ -139,11 +138,7 @@ func (s *Service) play(ctx context.Context, id string, pcm []int16, interruptibl
 	if err != nil {
 		return false, err
 	}
-	b := make([]byte, 2*len(pcm))
-	for i, v := range pcm {
-		binary.LittleEndian.PutUint16(b[2*i:], uint16(v))
-	}
-	res, err := sw.PlayLeg(ctx, &switchv1.PlayLegRequest{LegId: legID, Samples: b, InterruptOnDigit: interruptible})
+	res, err := sw.PlayLeg(ctx, &switchv1.PlayLegRequest{LegId: legID, Samples: codec.PCMBytes(pcm), InterruptOnDigit: interruptible})
 	if err := s.switchError(err, id, "call "+id+" is not answered"); err != nil {
 		return false, err
 	}
