@@ -10,7 +10,7 @@ func (h *callControlHandler) ConsultTransfer(ctx context.Context, req *callcontr
 	if err := h.guardCallReady(ctx, req.GetCallId()); err != nil {
 		return nil, err
 	}
-	c, err := h.svc.ConsultTransfer(ctx, req.GetCallId(), req.GetDestination(), req.GetExpectedVersion(), req.GetIdempotencyKey())
+	c, err := h.svc.ConsultTransfer(ctx, req.GetCallId(), req.GetDestination(), req.GetExpectedVersion())
 	if err != nil {
 		return nil, err
 	}

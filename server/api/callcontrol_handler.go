@@ -31,7 +31,7 @@ func (h *callControlHandler) MakeCall(ctx context.Context, req *callcontrolv1.Ma
 	if err := h.guardLine(ctx, req.GetLine()); err != nil {
 		return nil, err
 	}
-	c, err := h.svc.MakeCall(ctx, req.GetLine(), req.GetDestination(), req.GetIdempotencyKey())
+	c, err := h.svc.MakeCall(ctx, req.GetLine(), req.GetDestination())
 	if err != nil {
 		return nil, err
 	}

@@ -182,9 +182,8 @@ type Service struct {
 	byCall map[string]map[string]*lineCall                // switch call id -> user id -> line call
 	legs   map[string]legRef                              // leg id -> where it belongs
 	owners map[string]switchv1connect.SwitchServiceClient // switch call id -> its switch
-	idem   map[string]idemEntry
-	users  map[string]config.User // user id -> user (extension, names)
-	ended  []endedLine            // lines in the order they were disconnected
+	users  map[string]config.User                         // user id -> user (extension, names)
+	ended  []endedLine                                    // lines in the order they were disconnected
 
 	routePoints map[string]config.RoutePoint // by extension, for their fallbacks
 	watching    map[string]int               // line -> WatchEvents streams naming it
@@ -206,7 +205,7 @@ func New(cfg *config.Service, switches Switches, log *slog.Logger, opts ...Optio
 	s := &Service{cfg: cfg, switches: switches, log: log, events: eventlog.New[Event](10_000),
 		keep: 5 * time.Minute, calls: make(map[string]*lineCall), byCall: make(map[string]map[string]*lineCall),
 		legs: make(map[string]legRef), owners: make(map[string]switchv1connect.SwitchServiceClient),
-		idem: make(map[string]idemEntry), users: make(map[string]config.User),
+		users:       make(map[string]config.User),
 		routePoints: make(map[string]config.RoutePoint), watching: make(map[string]int),
 		recordings: make(map[string]recordingRef), bindings: make(map[string]bool)}
 	for _, o := range opts {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"sort"
 	"strings"
-	"time"
 
 	"connectrpc.com/connect/v2"
 
@@ -14,15 +13,10 @@ import (
 	"github.com/switchboard-pbx/switchboard/server/derrors"
 )
 
-// idemTTL is how long an idempotency key is remembered.
-const idemTTL = 10 * time.Minute
-
-// MakeCall rings the line's phones and, once one answers, calls dest. A
-// repeated idempotency key returns the call the first request placed.
-func (s *Service) MakeCall(ctx context.Context, line, dest, key string) (Call, error) {
-	if c, ok := s.byKey(key); ok {
-		return c, nil
-	}
+// MakeCall rings the line's phones and, once one answers, calls dest.
+// (A retry with an idempotency key never gets here: the API answers it
+// with the first outcome.)
+func (s *Service) MakeCall(ctx context.Context, line, dest string) (Call, error) {
 	u, err := s.cfg.UserByExtension(ctx, line)
 	if err != nil {
 		return Call{}, derrors.New(derrors.NotFound, "line", "no user has extension %s", line)
@@ -39,7 +33,7 @@ func (s *Service) MakeCall(ctx context.Context, line, dest, key string) (Call, e
 		if err != nil {
 			return Call{}, s.switchError(err, dest, "")
 		}
-		return s.placed(res.GetCallId(), u.ID, dest, key, sw), nil
+		return s.placed(res.GetCallId(), u.ID, dest, sw), nil
 	}
 	if lastErr == nil {
 		return Call{}, derrors.New(derrors.FailedPrecondition, "", "this server manages no switch")
@@ -48,7 +42,7 @@ func (s *Service) MakeCall(ctx context.Context, line, dest, key string) (Call, e
 }
 
 // placed records a call MakeCall started, before its first leg event.
-func (s *Service) placed(switchID, userID, dest, key string, sw switchv1connect.SwitchServiceClient) Call {
+func (s *Service) placed(switchID, userID, dest string, sw switchv1connect.SwitchServiceClient) Call {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.owners[switchID] = sw
@@ -60,33 +54,7 @@ func (s *Service) placed(switchID, userID, dest, key string, sw switchv1connect.
 		snap := lc.snap
 		s.publish(Event{Line: snap.Line, Call: &snap})
 	}
-	if key != "" {
-		s.idem[key] = idemEntry{handle: lc.snap.ID, at: time.Now()}
-	}
 	return lc.snap
-}
-
-func (s *Service) byKey(key string) (Call, bool) {
-	if key == "" {
-		return Call{}, false
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := time.Now()
-	for k, e := range s.idem {
-		if now.Sub(e.at) > idemTTL {
-			delete(s.idem, k)
-		}
-	}
-	e, ok := s.idem[key]
-	if !ok {
-		return Call{}, false
-	}
-	lc, ok := s.calls[e.handle]
-	if !ok {
-		return Call{}, false
-	}
-	return lc.snap, true
 }
 
 // Drop hangs up a call. expected is the version the caller saw (0: any).
@@ -323,10 +291,7 @@ func (s *Service) LineOf(ctx context.Context, userID string) (string, error) {
 
 // ConsultTransfer holds a CONNECTED call's other party and places a
 // consultation call from the same line to dest; it returns that call.
-func (s *Service) ConsultTransfer(ctx context.Context, id, dest string, expected int64, key string) (Call, error) {
-	if c, ok := s.byKey(key); ok {
-		return c, nil
-	}
+func (s *Service) ConsultTransfer(ctx context.Context, id, dest string, expected int64) (Call, error) {
 	legID, sw, err := s.actOn(id, expected, ActionConsult, true)
 	if err != nil {
 		return Call{}, err
@@ -338,7 +303,7 @@ func (s *Service) ConsultTransfer(ctx context.Context, id, dest string, expected
 	if err != nil {
 		return Call{}, s.switchError(err, dest, dest+" has no registered phone")
 	}
-	return s.placed(res.GetCallId(), userID, dest, key, sw), nil
+	return s.placed(res.GetCallId(), userID, dest, sw), nil
 }
 
 // CompleteTransfer finishes the consultation id belongs to, as a transfer

@@ -28,11 +28,6 @@ type lineCall struct {
 
 type legRef struct{ switchID, userID string }
 
-type idemEntry struct {
-	handle string
-	at     time.Time
-}
-
 // Follow consumes a switch's event stream until ctx ends, resuming from
 // the last sequence after a disconnect.
 func (s *Service) Follow(ctx context.Context, name string, sw switchv1connect.SwitchServiceClient) {
